@@ -1,0 +1,40 @@
+"""The one exception the clinical core raises for bad input."""
+
+from __future__ import annotations
+
+import json
+from typing import Final
+
+_MAX_VALUE_CHARS: Final = 80
+MISSING: Final = object()
+"""Sentinel ``value`` for a required field that was not given."""
+
+
+def describe_value(value: object) -> str:
+    """The input value as the user wrote it (JSON spelling), shortened to one short line."""
+    if value is MISSING:
+        return "nothing"
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except ValueError:  # circular structures cannot come from JSON; be safe anyway
+        text = repr(value)
+    text = " ".join(text.split())
+    if len(text) > _MAX_VALUE_CHARS:
+        text = text[: _MAX_VALUE_CHARS - 3] + "..."
+    return text
+
+
+class ClinicalInputError(ValueError):
+    """Input the clinical core refuses: names the field, the value given and what was expected.
+
+    ``str(error)`` is one line, ``"<field>: got <value>, expected <expected>"``, which the command
+    line prints on standard error and the web edges return as the error detail (DESIGN.md, safety
+    principles: out-of-range input is refused with a message naming the field, the value and the
+    limit).
+    """
+
+    def __init__(self, field: str, value: object, expected: str) -> None:
+        self.field = field
+        self.value = value
+        self.expected = " ".join(expected.split())
+        super().__init__(f"{field}: got {describe_value(value)}, expected {self.expected}")
