@@ -1,10 +1,157 @@
-"""Server sub-commands (serve, migrate, demo, createuser, audit)."""
+"""Server sub-commands: serve, migrate, demo, createuser, audit verify.
+
+Each one starts Django only when it runs, so ``ketaclinic --help`` and the clinical commands
+stay fast and work without a database.
+"""
 
 from __future__ import annotations
 
+import argparse
+import getpass
+import os
+import sys
 from typing import Any
+
+from ketaclinic.cli.django_setup import setup_django
 
 
 def register(subparsers: Any) -> None:
     """Add the server sub-commands to ``subparsers``."""
-    del subparsers
+    serve = subparsers.add_parser(
+        "serve", help="serve the web application", description="Serve KetaClinic over HTTP."
+    )
+    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    serve.add_argument(
+        "--reload", action="store_true", help="Django's development server, reloading on change"
+    )
+    serve.set_defaults(handler=_serve)
+
+    migrate = subparsers.add_parser(
+        "migrate",
+        help="create or update the database tables",
+        description="Apply database migrations (SQLite by default, DATABASE_URL otherwise).",
+    )
+    migrate.set_defaults(handler=_migrate)
+
+    demo = subparsers.add_parser(
+        "demo",
+        help="load synthetic demo data (idempotent)",
+        description="Create two sites, one user per role and ~40 synthetic patients, once.",
+    )
+    demo.set_defaults(handler=_demo)
+
+    createuser = subparsers.add_parser(
+        "createuser",
+        help="create a user with a role",
+        description="Create a user. The password is read from KETACLINIC_PASSWORD or asked for.",
+    )
+    createuser.add_argument("username")
+    createuser.add_argument(
+        "--role",
+        required=True,
+        choices=["admin", "clinician", "nurse", "pharmacist", "researcher", "patient"],
+    )
+    createuser.add_argument("--site", action="append", default=[], help="site code (repeatable)")
+    createuser.add_argument("--email", default="")
+    createuser.set_defaults(handler=_createuser)
+
+    audit = subparsers.add_parser("audit", help="audit log tools", description="Audit log tools.")
+    audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    verify = audit_sub.add_parser(
+        "verify",
+        help="check the hash chain",
+        description="Recompute the audit hash chain; exit 1 if any event was edited or deleted.",
+    )
+    verify.set_defaults(handler=_audit_verify)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if args.reload:
+        call_command("runserver", f"{args.host}:{args.port}")
+        return 0
+    if settings.PRODUCTION:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "ketaclinic.wsgi:application",
+        "--bind",
+        f"{args.host}:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "10",
+    ]
+    print(f"KetaClinic serving on http://{args.host}:{args.port}/", flush=True)
+    os.execv(sys.executable, command)  # noqa: S606 - replaces this process with gunicorn
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    setup_django()
+    from ketaclinic.demo.seed import DEMO_PASSWORD, seed_demo
+
+    report = seed_demo()
+    print(report.summary())
+    print(f"\nDemo log-ins (password for all: {DEMO_PASSWORD}):")
+    for username, role, sites in report.logins:
+        print(f"  {username:<16} {role:<11} {sites}")
+    return 0
+
+
+def _createuser(args: argparse.Namespace) -> int:
+    setup_django()
+    from ketaclinic.accounts.actions import create_user
+    from ketaclinic.accounts.models import Site
+    from ketaclinic.core.errors import Conflict, InputRefused
+
+    password = os.environ.get("KETACLINIC_PASSWORD") or getpass.getpass("Password: ")
+    sites = list(Site.objects.filter(code__in=args.site))
+    missing = set(args.site) - {site.code for site in sites}
+    if missing:
+        print(f"site: {sorted(missing)[0]!r} unknown", file=sys.stderr)
+        return 2
+    try:
+        user = create_user(
+            actor=None,
+            username=args.username,
+            password=password,
+            role=args.role,
+            sites=sites,
+            email=args.email,
+        )
+    except (InputRefused, Conflict) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"created {user.username} ({user.role})")
+    return 0
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    setup_django()
+    from ketaclinic.audit.verify import verify_chain
+
+    report = verify_chain()
+    if report.ok:
+        print(f"audit chain OK: {report.events_checked} events verified")
+        return 0
+    print(f"audit chain BROKEN after checking {report.events_checked} events:", file=sys.stderr)
+    for problem in report.problems:
+        print(f"  {problem}", file=sys.stderr)
+    return 1

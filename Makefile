@@ -1,0 +1,50 @@
+# KetaClinic. `make run` serves the synthetic demo; `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: run test lint bench demo migrate clean help
+
+help:              ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(RUN_STAMP)
+
+run: $(RUN_STAMP)  ## set up, migrate SQLite, seed the demo once, serve on http://127.0.0.1:$(PORT)
+	$(BIN)/ketaclinic migrate
+	$(BIN)/ketaclinic demo
+	$(BIN)/ketaclinic serve --port $(PORT)
+
+demo: $(RUN_STAMP)  ## migrate and load the synthetic demo data (idempotent)
+	$(BIN)/ketaclinic migrate
+	$(BIN)/ketaclinic demo
+
+migrate: $(RUN_STAMP)  ## apply database migrations
+	$(BIN)/ketaclinic migrate
+
+lint: $(TEST_STAMP)  ## ruff (lint and format) and mypy
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+test: $(TEST_STAMP) lint  ## lint, then the whole suite on SQLite and on PostgreSQL
+	$(BIN)/python scripts/run_tests.py
+
+bench: $(TEST_STAMP)  ## run every benchmark in benchmarks/ (prints project vs baseline figures)
+	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:  ## remove the virtualenv, caches and local data
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

@@ -1,0 +1,52 @@
+"""Roles and what each may do: the one place the authorisation matrix is written down."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Clinic admin"
+    CLINICIAN = "clinician", "Clinician"
+    NURSE = "nurse", "Nurse"
+    PHARMACIST = "pharmacist", "Pharmacist"
+    RESEARCHER = "researcher", "Researcher"
+    PATIENT = "patient", "Patient"
+
+
+STAFF_ROLES = frozenset({Role.ADMIN, Role.CLINICIAN, Role.NURSE, Role.PHARMACIST, Role.RESEARCHER})
+
+
+class Capability(StrEnum):
+    """Something a user may do; views and API endpoints ask for one of these, never for a role."""
+
+    VIEW_PATIENTS = "view_patients"
+    EDIT_PATIENTS = "edit_patients"
+    VIEW_AUDIT = "view_audit"
+    MANAGE_USERS = "manage_users"
+
+
+CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.ADMIN: frozenset(
+        {
+            Capability.VIEW_PATIENTS,
+            Capability.EDIT_PATIENTS,
+            Capability.VIEW_AUDIT,
+            Capability.MANAGE_USERS,
+        }
+    ),
+    Role.CLINICIAN: frozenset({Capability.VIEW_PATIENTS, Capability.EDIT_PATIENTS}),
+    Role.NURSE: frozenset({Capability.VIEW_PATIENTS, Capability.EDIT_PATIENTS}),
+    # The pharmacist needs the registry to reconcile dispensing to patients, never to edit it.
+    Role.PHARMACIST: frozenset({Capability.VIEW_PATIENTS}),
+    # Researchers see de-identified aggregates only: no capability touches a named record.
+    Role.RESEARCHER: frozenset(),
+    # A patient reaches their own record through the portal, never through the registry.
+    Role.PATIENT: frozenset(),
+}
+
+
+def role_can(role: str, capability: Capability) -> bool:
+    return capability in CAPABILITIES.get(role, frozenset())

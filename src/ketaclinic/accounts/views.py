@@ -1,0 +1,32 @@
+"""Log-in and log-out pages (Django's own views, with our template and an audit trail)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+
+from ketaclinic.accounts.actions import record_failed_login, record_login, record_logout
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        record_login(user=form.get_user())
+        return response
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        record_failed_login(username=str(form.data.get("username", ""))[:150])
+        return super().form_invalid(form)
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django 5): a link or an image tag cannot log someone out."""
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseRedirect:
+        if request.user.is_authenticated:
+            record_logout(user=request.user)
+        return super().post(request, *args, **kwargs)  # type: ignore[return-value]

@@ -1,0 +1,67 @@
+"""The one ``NinjaAPI`` object: routers per app, authentication, and errors as JSON.
+
+Every error answers ``{"detail": ...}`` with 400/401/403/404/409/422; bad input never reaches a
+500. OpenAPI at /api/openapi.json, interactive docs at /api/docs.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+
+from ketaclinic.accounts.api import router as auth_router
+from ketaclinic.accounts.api_auth import API_AUTH
+from ketaclinic.core.errors import Conflict, InputRefused, StaleVersion
+from ketaclinic.patients.api import router as patients_router
+
+api = NinjaAPI(
+    title="KetaClinic API",
+    version="1",
+    description=(
+        "Ketamine programme for medically refractory migraine. Authenticate with a bearer "
+        "token from POST /api/auth/token or with a browser session (CSRF applies)."
+    ),
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(InputRefused)
+def on_input_refused(request: HttpRequest, exc: InputRefused) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message, "field": exc.field}, status=422)
+
+
+@api.exception_handler(StaleVersion)
+def on_stale_version(request: HttpRequest, exc: StaleVersion) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": str(exc), "current_version": exc.current}, status=409
+    )
+
+
+@api.exception_handler(Conflict)
+def on_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "You may not do this."}, status=403)
+
+
+class HealthOut(Schema):
+    status: str
+
+
+@api.get("/health", auth=None, response=HealthOut, tags=["health"])
+def health(request: HttpRequest) -> dict[str, str]:
+    """Up and able to reach its database (a load balancer's liveness probe)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return {"status": "ok"}
+
+
+api.add_router("/auth", auth_router)
+api.add_router("/patients", patients_router)

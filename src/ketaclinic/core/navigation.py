@@ -1,0 +1,32 @@
+"""The main navigation, by capability: each user sees only the places they may go."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ketaclinic.accounts.models import User
+from ketaclinic.accounts.roles import Capability
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    capability: Capability | None = None
+    roles: frozenset[str] | None = None
+
+    def visible_to(self, user: User) -> bool:
+        if self.roles is not None and user.role not in self.roles:
+            return False
+        return self.capability is None or user.can(self.capability)
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem("Home", "core:home"),
+    NavItem("Patients", "patients:list", capability=Capability.VIEW_PATIENTS),
+    NavItem("Audit log", "audit:search", capability=Capability.VIEW_AUDIT),
+)
+
+
+def items_for(user: User) -> list[NavItem]:
+    return [item for item in NAV_ITEMS if item.visible_to(user)]

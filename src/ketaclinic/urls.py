@@ -1,0 +1,13 @@
+"""URL map: pages per app, the JSON API under /api/."""
+
+from django.urls import include, path
+
+from ketaclinic.api import api
+
+urlpatterns = [
+    path("", include("ketaclinic.core.urls")),
+    path("accounts/", include("ketaclinic.accounts.urls")),
+    path("patients/", include("ketaclinic.patients.urls")),
+    path("audit/", include("ketaclinic.audit.urls")),
+    path("api/", api.urls),
+]

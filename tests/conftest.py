@@ -1,0 +1,172 @@
+"""Shared fixtures: the personas every app test uses, built through the real actions.
+
+Personas (STYLE.md §8): the owning clinician, a nurse and a pharmacist at site North; a clinician
+and a nurse at site South (the outsiders for North's data); a researcher; a clinic admin; the
+patient with a portal account and another patient.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from ketaclinic.accounts.actions import create_site, create_user, issue_api_token
+from ketaclinic.accounts.models import Site, User
+from ketaclinic.patients.actions import create_patient, link_patient_account
+from ketaclinic.patients.models import Patient
+
+PASSWORD = "correct-horse-battery-9"
+
+
+@dataclass
+class World:
+    north: Site
+    south: Site
+    admin: User
+    clinician: User
+    nurse: User
+    pharmacist: User
+    researcher: User
+    clinician_south: User
+    nurse_south: User
+    patient_user: User
+    other_patient_user: User
+    patient: Patient
+    other_patient: Patient
+    south_patient: Patient
+
+    def staff(self) -> dict[str, User]:
+        return {
+            "admin": self.admin,
+            "clinician": self.clinician,
+            "nurse": self.nurse,
+            "pharmacist": self.pharmacist,
+            "researcher": self.researcher,
+            "clinician_south": self.clinician_south,
+            "nurse_south": self.nurse_south,
+        }
+
+
+def make_user(username: str, role: str, sites: list[Site]) -> User:
+    return create_user(
+        actor=None,
+        username=username,
+        password=PASSWORD,
+        role=role,
+        sites=sites,
+        first_name=username.title(),
+        check_password_strength=False,
+    )
+
+
+def make_patient(actor: User, site: Site, mrn: str, **overrides: Any) -> Patient:
+    fields: dict[str, Any] = {
+        "given_name": "Test",
+        "family_name": f"Patient{mrn}",
+        "date_of_birth": date(1985, 4, 12),
+        "sex": "female",
+        "email": f"{mrn.lower()}@example.org",
+        "phone": "555-0100",
+    }
+    fields.update(overrides)
+    return create_patient(actor=actor, site=site, mrn=mrn, **fields)
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    north = create_site(actor=None, code="north", name="North Headache Centre")
+    south = create_site(actor=None, code="south", name="South Infusion Centre")
+    admin = make_user("admin1", "admin", [north, south])
+    clinician = make_user("clin1", "clinician", [north])
+    patient = make_patient(clinician, north, "N-1", given_name="Hana", family_name="Lindqvist")
+    other_patient = make_patient(clinician, north, "N-2", given_name="Olga", family_name="Whitlock")
+    clinician_south = make_user("clin_south", "clinician", [south])
+    south_patient = make_patient(
+        clinician_south, south, "S-1", given_name="Ivo", family_name="Varga"
+    )
+    patient_user = make_user("pat1", "patient", [])
+    other_patient_user = make_user("pat2", "patient", [])
+    link_patient_account(actor=clinician, patient=patient, account=patient_user)
+    link_patient_account(actor=clinician, patient=other_patient, account=other_patient_user)
+    return World(
+        north=north,
+        south=south,
+        admin=admin,
+        clinician=clinician,
+        nurse=make_user("nurse1", "nurse", [north]),
+        pharmacist=make_user("pharm1", "pharmacist", [north]),
+        researcher=make_user("research1", "researcher", [north, south]),
+        clinician_south=clinician_south,
+        nurse_south=make_user("nurse_south", "nurse", [south]),
+        patient_user=patient_user,
+        other_patient_user=other_patient_user,
+        patient=Patient.objects.get(pk=patient.pk),
+        other_patient=Patient.objects.get(pk=other_patient.pk),
+        south_patient=south_patient,
+    )
+
+
+class ApiClient:
+    """A JSON client holding a bearer token, as an outside system would call the API."""
+
+    def __init__(self, user: User | None) -> None:
+        self.client = Client()
+        self.headers: dict[str, str] = {}
+        if user is not None:
+            _, secret = issue_api_token(user=user)
+            self.headers["Authorization"] = f"Bearer {secret}"
+
+    def _send(self, method: str, path: str, body: Any = None) -> Any:
+        call = getattr(self.client, method)
+        if body is None:
+            return call(path, headers=self.headers)
+        data = body if isinstance(body, str) else json.dumps(body, default=str)
+        return call(path, data=data, content_type="application/json", headers=self.headers)
+
+    def get(self, path: str) -> Any:
+        return self._send("get", path)
+
+    def post(self, path: str, body: Any = None) -> Any:
+        return self._send("post", path, body if body is not None else {})
+
+    def patch(self, path: str, body: Any) -> Any:
+        return self._send("patch", path, body)
+
+    def put(self, path: str, body: Any) -> Any:
+        return self._send("put", path, body)
+
+    def delete(self, path: str) -> Any:
+        return self._send("delete", path)
+
+
+@pytest.fixture
+def api() -> Callable[[User | None], ApiClient]:
+    return ApiClient
+
+
+@pytest.fixture
+def browser_client() -> Callable[[User], Client]:
+    """A page client logged in as ``user`` (session cookie, as a browser)."""
+
+    def login(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def count_queries(client: Client, url: str) -> int:
+    """How many SQL statements one GET of ``url`` runs (for pinning page query counts)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return len(queries)

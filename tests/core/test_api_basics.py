@@ -1,0 +1,61 @@
+"""The API's public promises: health, OpenAPI document, docs, JSON errors, request ids."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_health_answers_ok_without_log_in(client):
+    response = client.get("/api/health")
+    assert response.status_code == HTTPStatus.OK
+    assert response.json() == {"status": "ok"}
+
+
+def test_the_openapi_document_lists_the_endpoints(client):
+    document = client.get("/api/openapi.json").json()
+    assert document["info"]["title"] == "KetaClinic API"
+    assert {
+        "/api/health",
+        "/api/auth/token",
+        "/api/patients/",
+        "/api/patients/{patient_id}",
+    } <= set(document["paths"])
+
+
+def test_the_interactive_docs_are_served(client):
+    response = client.get("/api/docs")
+    assert response.status_code == HTTPStatus.OK
+    assert b"openapi.json" in response.content
+
+
+def test_every_response_carries_a_request_id(client):
+    response = client.get("/api/health")
+    assert len(response["X-Request-ID"]) == 32
+
+
+def test_an_unknown_api_path_is_a_json_404(client):
+    response = client.get("/api/no-such-thing")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_session_writes_need_the_csrf_token(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.clinician)
+    response = client.post(
+        "/api/patients/",
+        {
+            "mrn": "X-1",
+            "given_name": "A",
+            "family_name": "B",
+            "date_of_birth": "1990-01-01",
+            "sex": "female",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code in (HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN)
