@@ -13,7 +13,8 @@ from ninja import NinjaAPI, Schema
 
 from ketaclinic.accounts.api import router as auth_router
 from ketaclinic.accounts.api_auth import API_AUTH
-from ketaclinic.core.errors import Conflict, InputRefused, StaleVersion
+from ketaclinic.clinical.errors import ClinicalInputError
+from ketaclinic.core.errors import Conflict, StaleVersion
 from ketaclinic.patients.api import router as patients_router
 
 api = NinjaAPI(
@@ -28,9 +29,10 @@ api = NinjaAPI(
 )
 
 
-@api.exception_handler(InputRefused)
-def on_input_refused(request: HttpRequest, exc: InputRefused) -> HttpResponse:
-    return api.create_response(request, {"detail": exc.message, "field": exc.field}, status=422)
+@api.exception_handler(ClinicalInputError)
+def on_input_refused(request: HttpRequest, exc: ClinicalInputError) -> HttpResponse:
+    """Refused input, from an action or the clinical core: the message names field and limit."""
+    return api.create_response(request, {"detail": str(exc), "field": exc.field}, status=422)
 
 
 @api.exception_handler(StaleVersion)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "ketaclinic.accounts",
     "ketaclinic.audit",
     "ketaclinic.patients",
+    "ketaclinic.instruments",
 ]
 
 MIDDLEWARE = [

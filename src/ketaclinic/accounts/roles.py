@@ -26,6 +26,10 @@ class Capability(StrEnum):
     EDIT_PATIENTS = "edit_patients"
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
+    # Record questionnaires on a patient's behalf (clinic entry; patients use the portal).
+    RECORD_QUESTIONNAIRES = "record_questionnaires"
+    # Acknowledge a PHQ-9 self-harm alert: a physician's judgement, so clinicians only.
+    ACKNOWLEDGE_SAFETY_ALERTS = "acknowledge_safety_alerts"
 
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -37,8 +41,17 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_USERS,
         }
     ),
-    Role.CLINICIAN: frozenset({Capability.VIEW_PATIENTS, Capability.EDIT_PATIENTS}),
-    Role.NURSE: frozenset({Capability.VIEW_PATIENTS, Capability.EDIT_PATIENTS}),
+    Role.CLINICIAN: frozenset(
+        {
+            Capability.VIEW_PATIENTS,
+            Capability.EDIT_PATIENTS,
+            Capability.RECORD_QUESTIONNAIRES,
+            Capability.ACKNOWLEDGE_SAFETY_ALERTS,
+        }
+    ),
+    Role.NURSE: frozenset(
+        {Capability.VIEW_PATIENTS, Capability.EDIT_PATIENTS, Capability.RECORD_QUESTIONNAIRES}
+    ),
     # The pharmacist needs the registry to reconcile dispensing to patients, never to edit it.
     Role.PHARMACIST: frozenset({Capability.VIEW_PATIENTS}),
     # Researchers see de-identified aggregates only: no capability touches a named record.

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
+from ketaclinic.clinical.errors import ClinicalInputError
 
-class InputRefused(Exception):
+
+class InputRefused(ClinicalInputError):
     """Input an action will not store: names the field, the value and the rule it broke.
 
-    The API answers 422 with ``{"detail": message, "field": field}``; forms show the message
-    beside the field. Nothing has been written when this is raised.
+    The same exception (and one-line message) as the clinical core's, so one handler answers
+    both: the API with 422 ``{"detail": message, "field": field}``, forms beside the field.
+    Nothing has been written when this is raised.
     """
-
-    def __init__(self, field: str, value: object, expected: str) -> None:
-        self.field = field
-        self.value = value
-        self.expected = expected
-        super().__init__(f"{field}: {value!r} refused; expected {expected}")
 
     @property
     def message(self) -> str:
