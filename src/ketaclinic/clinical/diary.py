@@ -1,0 +1,302 @@
+"""Headache-diary endpoints: headache, migraine, acute-medication and triptan days per period.
+
+Sources: IHS guidelines for controlled trials of preventive treatment of chronic migraine
+(Tassorelli C, et al. Cephalalgia 2018;38:815-832) and of episodic migraine (Diener HC, et al.
+Cephalalgia 2020;40:1026-1044): a day is a calendar day (00:00-23:59, patient's time zone); a
+month is 28 days; the primary endpoint is the change in monthly migraine days (MMD) from a 28-day
+baseline; responders reach a >= 50 % reduction (also >= 75 % and 100 %; >= 30 % is reported for
+chronic migraine).
+
+The guidelines give no single operational definition of a migraine day (van der Arend BWH, et
+al. Cephalalgia 2023), so every result names the definition used (CLINICAL.md section 4):
+``4h`` (default) counts a day with (a) headache of >= 4 h with migraine features, (b) aura, or
+(c) headache treated with a triptan or ergot; ``30min`` is the same with 30 min in (a). An aura
+day counts whatever the headache, since aura is itself a migraine manifestation (ICHD-3 1.2.1.2).
+
+Days without an entry are missing, never headache-free: counts are normalised as
+count x 28 / days recorded, and a period with fewer than 80 % of its days recorded is flagged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ketaclinic.clinical.contracts import DiaryEntry, DiaryMetricsInput, DiaryPeriod
+from ketaclinic.clinical.display import rounded
+from ketaclinic.clinical.errors import ClinicalInputError
+
+MONTH_DAYS = 28
+MIN_RECORDED_FRACTION = 0.8
+MAX_PERIOD_DAYS = 3_660
+RESPONDER_THRESHOLDS = (30, 50, 75, 100)
+_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class MigraineDayDefinition:
+    """A named, versioned rule for counting a calendar day as a migraine day."""
+
+    name: str
+    version: str
+    min_hours_with_features: float
+
+
+DEFINITIONS: dict[str, MigraineDayDefinition] = {
+    "4h": MigraineDayDefinition("4h", "ketaclinic-migraine-day-4h-1", 4.0),
+    "30min": MigraineDayDefinition("30min", "ketaclinic-migraine-day-30min-1", 0.5),
+}
+
+# ICHD-3 8.2 overuse thresholds in days a month, applied to 28-day normalised diary counts.
+_OVERUSE_THRESHOLDS = (
+    ("8.2.1", "ergot", 10),
+    ("8.2.2", "triptan", 10),
+    ("8.2.3.1", "paracetamol", 15),
+    ("8.2.3.2", "nsaid", 15),
+    ("8.2.4", "opioid", 10),
+    ("8.2.5", "combination_analgesic", 10),
+)
+_NON_OPIOID = frozenset({"paracetamol", "nsaid"})
+
+
+def is_migraine_day(entry: DiaryEntry, definition: MigraineDayDefinition) -> bool:
+    """Whether ``entry``'s day is a migraine day under ``definition`` (module docstring)."""
+    if entry.aura:
+        return True
+    if not entry.headache:
+        return False
+    if {"triptan", "ergot"} & set(entry.acute_medication):
+        return True
+    return bool(entry.migraine_features) and (
+        (entry.duration_hours or 0) + _TOLERANCE >= definition.min_hours_with_features
+    )
+
+
+@dataclass(frozen=True)
+class OveruseWarning:
+    """An acute-medication class used on at least its ICHD-3 8.2 threshold of days per 28."""
+
+    code: str
+    medication: str
+    days_28: float
+    threshold: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON of one warning."""
+        return {
+            "code": self.code,
+            "medication": self.medication,
+            "days_28": rounded(self.days_28),
+            "threshold": self.threshold,
+        }
+
+
+@dataclass(frozen=True)
+class PeriodMetrics:
+    """The diary counts of one period, raw and normalised to 28 days."""
+
+    start: dt.date
+    end: dt.date
+    days: int
+    days_recorded: int
+    headache_days: int
+    migraine_days: int
+    acute_medication_days: int
+    triptan_days: int
+    medication_overuse: tuple[OveruseWarning, ...]
+
+    @property
+    def insufficient_data(self) -> bool:
+        """Fewer than 80 % of the period's days recorded."""
+        return self.days_recorded < MIN_RECORDED_FRACTION * self.days - _TOLERANCE
+
+    def per_28(self, count: int) -> float | None:
+        """``count`` x 28 / days recorded; None when no day was recorded."""
+        return None if self.days_recorded == 0 else count * MONTH_DAYS / self.days_recorded
+
+    @property
+    def migraine_days_28(self) -> float | None:
+        """Monthly migraine days (MMD), normalised to 28 days."""
+        return self.per_28(self.migraine_days)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Contract JSON of a period."""
+        counts = {
+            "headache_days": self.headache_days,
+            "migraine_days": self.migraine_days,
+            "acute_medication_days": self.acute_medication_days,
+            "triptan_days": self.triptan_days,
+        }
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "days": self.days,
+            "days_recorded": self.days_recorded,
+            **counts,
+            **{f"{name}_28": rounded(self.per_28(count)) for name, count in counts.items()},
+            "insufficient_data": self.insufficient_data,
+            "medication_overuse": [warning.to_dict() for warning in self.medication_overuse],
+        }
+
+
+@dataclass(frozen=True)
+class FollowUpMetrics:
+    """A follow-up period and its change in monthly migraine days from baseline."""
+
+    period: PeriodMetrics
+    mmd_change_percent: float | None
+
+    def responder(self, threshold: int) -> bool | None:
+        """A reduction of MMD by at least ``threshold`` %; None when change is undefined."""
+        if self.mmd_change_percent is None:
+            return None
+        return self.mmd_change_percent <= -threshold + _TOLERANCE
+
+    def to_dict(self) -> dict[str, Any]:
+        """Contract JSON of a follow-up period."""
+        return {
+            **self.period.to_dict(),
+            "mmd_change_percent": rounded(self.mmd_change_percent),
+            **{f"responder_{t}": self.responder(t) for t in RESPONDER_THRESHOLDS},
+        }
+
+
+@dataclass(frozen=True)
+class DiaryMetrics:
+    """Baseline and follow-up metrics under one named migraine-day definition."""
+
+    definition: MigraineDayDefinition
+    baseline: PeriodMetrics
+    follow_up: tuple[FollowUpMetrics, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract JSON of ``ketaclinic diary-metrics``."""
+        return {
+            "definition": self.definition.name,
+            "definition_version": self.definition.version,
+            "baseline": self.baseline.to_dict(),
+            "follow_up": [period.to_dict() for period in self.follow_up],
+        }
+
+
+def diary_metrics(request: DiaryMetricsInput) -> DiaryMetrics:
+    """Baseline and follow-up diary endpoints (Tassorelli 2018; Diener 2020; module docstring)."""
+    check_entries(request.entries)
+    definition = DEFINITIONS[request.definition]
+    by_date = {entry.date: entry for entry in request.entries}
+    baseline = period_metrics(request.baseline, by_date, definition, "baseline")
+    follow_up = tuple(
+        FollowUpMetrics(
+            metrics := period_metrics(period, by_date, definition, f"follow_up[{index}]"),
+            mmd_change_percent(baseline.migraine_days_28, metrics.migraine_days_28),
+        )
+        for index, period in enumerate(request.follow_up)
+    )
+    return DiaryMetrics(definition, baseline, follow_up)
+
+
+def mmd_change_percent(baseline_mmd: float | None, follow_up_mmd: float | None) -> float | None:
+    """Percentage change in monthly migraine days (negative when fewer); None without baseline
+    migraine days or without recorded follow-up days."""
+    if baseline_mmd is None or follow_up_mmd is None or baseline_mmd == 0:
+        return None
+    return (follow_up_mmd - baseline_mmd) / baseline_mmd * 100
+
+
+def period_metrics(
+    period: DiaryPeriod,
+    by_date: dict[dt.date, DiaryEntry],
+    definition: MigraineDayDefinition,
+    name: str,
+) -> PeriodMetrics:
+    """Counts of one period; days without an entry are missing, not headache-free."""
+    if period.end < period.start:
+        raise ClinicalInputError(
+            f"{name}.end", period.end.isoformat(), f"on or after start ({period.start})"
+        )
+    days = (period.end - period.start).days + 1
+    if days > MAX_PERIOD_DAYS:
+        raise ClinicalInputError(
+            f"{name}.end", period.end.isoformat(), f"at most {MAX_PERIOD_DAYS} days after start"
+        )
+    recorded = [
+        by_date[day]
+        for day in (period.start + dt.timedelta(days=offset) for offset in range(days))
+        if day in by_date
+    ]
+    partial = PeriodMetrics(
+        start=period.start,
+        end=period.end,
+        days=days,
+        days_recorded=len(recorded),
+        headache_days=sum(entry.headache for entry in recorded),
+        migraine_days=sum(is_migraine_day(entry, definition) for entry in recorded),
+        acute_medication_days=sum(bool(entry.acute_medication) for entry in recorded),
+        triptan_days=sum("triptan" in entry.acute_medication for entry in recorded),
+        medication_overuse=(),
+    )
+    return replace(partial, medication_overuse=_overuse(partial, recorded))
+
+
+def _overuse(metrics: PeriodMetrics, recorded: Sequence[DiaryEntry]) -> tuple[OveruseWarning, ...]:
+    """Medication-overuse warnings from the diary itself, by the ICHD-3 8.2 thresholds.
+
+    A warning, not a diagnosis: 8.2 also needs headache on >= 15 days a month and overuse for
+    more than 3 months, which a clinician confirms. In a period with too few recorded days the
+    count is not extrapolated (one day of triptan is not 28): missing days count as days without
+    medication, a lower bound.
+    """
+
+    def days_with(classes: frozenset[str]) -> float:
+        count = sum(bool(classes & set(entry.acute_medication)) for entry in recorded)
+        return _days_28(metrics, count)
+
+    warnings = [
+        OveruseWarning(code, medication, days_28, threshold)
+        for code, medication, threshold in _OVERUSE_THRESHOLDS
+        if (days_28 := days_with(frozenset({medication}))) + _TOLERANCE >= threshold
+    ]
+    singles = {warning.medication for warning in warnings}
+    non_opioid = days_with(_NON_OPIOID)
+    if not singles & _NON_OPIOID and non_opioid + _TOLERANCE >= 15:
+        warnings.append(OveruseWarning("8.2.3", "non_opioid_analgesic", non_opioid, 15))
+    groups = {
+        "non_opioid" if name in _NON_OPIOID else name
+        for entry in recorded
+        for name in entry.acute_medication
+    }
+    any_days = _days_28(metrics, metrics.acute_medication_days)
+    if not warnings and len(groups) >= 2 and any_days + _TOLERANCE >= 10:
+        warnings.append(OveruseWarning("8.2.6", "multiple_classes", any_days, 10))
+    return tuple(warnings)
+
+
+def _days_28(metrics: PeriodMetrics, count: int) -> float:
+    """Days per 28 for overuse warnings: normalised, or a lower bound when data are sparse."""
+    if metrics.insufficient_data:
+        return count * MONTH_DAYS / metrics.days
+    return count * MONTH_DAYS / metrics.days_recorded
+
+
+def check_entries(entries: Sequence[DiaryEntry]) -> None:
+    """One entry per day; a headache-free day carries no headache details."""
+    seen: set[dt.date] = set()
+    for index, entry in enumerate(entries):
+        if entry.date in seen:
+            raise ClinicalInputError(
+                f"entries[{index}].date", entry.date.isoformat(), "one entry per calendar day"
+            )
+        seen.add(entry.date)
+        if entry.headache:
+            continue
+        for name, value, empty in (
+            ("duration_hours", entry.duration_hours, (None, 0)),
+            ("pain", entry.pain, (None, 0)),
+            ("migraine_features", entry.migraine_features, (None, False)),
+        ):
+            if value not in empty:
+                raise ClinicalInputError(
+                    f"entries[{index}].{name}", value, "nothing on a day without headache"
+                )
