@@ -34,7 +34,8 @@ class ClinicalInputError(ValueError):
     """
 
     def __init__(self, field: str, value: object, expected: str) -> None:
-        self.field = field
+        # One line whatever the input: an unknown field name may itself hold a newline.
+        self.field = " ".join(field.split())
         self.value = value
         self.expected = " ".join(expected.split())
-        super().__init__(f"{field}: got {describe_value(value)}, expected {self.expected}")
+        super().__init__(f"{self.field}: got {describe_value(value)}, expected {self.expected}")
