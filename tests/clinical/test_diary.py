@@ -168,7 +168,8 @@ def with_medication(days_with: int, medication: list[str], recorded: int = 28) -
         migraine(d, acute_medication=medication) if i < days_with else day(d)
         for i, d in enumerate(dates(MAR, recorded))
     ]
-    return metrics(entries)["follow_up"][0]
+    follow_up: dict[str, Any] = metrics(entries)["follow_up"][0]
+    return follow_up
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,10 @@ NORMAL = {"systolic": 120, "diastolic": 75, "heart_rate": 80, "spo2": 98, "respi
 
 def alerts(phase: str, *readings: dict[str, Any], **fields: Any) -> list[dict[str, Any]]:
     request = {"phase": phase, "readings": [{"time": TIME, **r} for r in readings], **fields}
-    return vital_alerts(VitalsInput.model_validate(request)).to_dict()["alerts"]
+    found: list[dict[str, Any]] = vital_alerts(VitalsInput.model_validate(request)).to_dict()[
+        "alerts"
+    ]
+    return found
 
 
 def test_the_contract_example_asks_for_confirmation_of_a_raised_pre_dose_pressure() -> None:
