@@ -347,7 +347,7 @@ def test_explicit_zero_prior_amounts_are_accepted_on_any_route() -> None:
 steps_strategy = st.lists(
     st.builds(
         InfusionStep,
-        rate_mg_per_kg_per_h=st.floats(0, 10, allow_nan=False),
+        rate_mg_per_kg_per_h=st.floats(0, 10, allow_subnormal=False),
         minutes=st.floats(1, 10_080, allow_nan=False),
     ),
     min_size=1,
@@ -366,8 +366,12 @@ def test_pump_rate_times_concentration_is_the_hourly_dose_and_totals_add_up(
     result = infusion(weight, tuple(steps), concentration, DoseLimits())
     running = 0.0
     for step, computed in zip(steps, result.steps, strict=True):
-        assert math.isclose(computed.ml_per_h * concentration, computed.mg_per_h, rel_tol=1e-9)
-        assert math.isclose(computed.mg_per_h, step.rate_mg_per_kg_per_h * weight, rel_tol=1e-9)
+        assert math.isclose(
+            computed.ml_per_h * concentration, computed.mg_per_h, rel_tol=1e-9, abs_tol=1e-12
+        )
+        assert math.isclose(
+            computed.mg_per_h, step.rate_mg_per_kg_per_h * weight, rel_tol=1e-9, abs_tol=1e-12
+        )
         running += computed.mg
         assert math.isclose(computed.cumulative_mg, running, rel_tol=1e-9, abs_tol=1e-9)
     assert math.isclose(
