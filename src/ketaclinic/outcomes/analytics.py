@@ -8,11 +8,13 @@ the baseline and responders at >= 30, 50, 75 and 100 % reduction, null when the 
 migraine day. Periods are those of :mod:`.periods`; time to relapse is :mod:`.relapse`.
 
 How the counts are made, without a join that multiplies diary rows by courses: each diary row
-gets a sort key ``(patient_id, day)`` packed in one Int64 and, over the rows sorted by it, running
-totals of recorded days, headache, migraine, acute-medication and triptan days. The count of any
-flag over any patient's period ``[start, end]`` is then the running total at the last row on or
-before ``(patient, end)`` minus the one at the last row before ``(patient, start)``: two as-of
-joins of the (small) period table against the (large) day table, O(days + periods log days).
+gets a sort key ``(patient_id, day)`` packed in one Int64, and its five flags (recorded, headache,
+migraine, acute medication, triptan) packed in one UInt64, 12 bits each. One running sum over the
+rows sorted by key then gives every count of any patient's period ``[start, end]`` as the running
+sum after the last row on or before ``(patient, end)`` minus the one before ``(patient, start)``
+(two binary searches per period: O(days + periods log days)). The running sum wraps around 2**64;
+the difference of two wrapped sums is still exact, modulo 2**64, and since each of its fields
+counts at most 4,095 days (a period's length) the fields never carry into each other.
 """
 
 from __future__ import annotations
@@ -39,13 +41,11 @@ TOLERANCE = 1e-9
 _DAY_BITS = 20  # days since 1970 offset by 2**19 fit in 20 bits: years 535 to 3405
 _DAY_OFFSET = 1 << (_DAY_BITS - 1)
 _MAX_PATIENT_ID = 1 << (62 - _DAY_BITS)
+_EPOCH = dt.date(1970, 1, 1)
+_FIELD_BITS = 12
+_FIELD_MASK = (1 << _FIELD_BITS) - 1
 COUNTS = ("headache_days", "migraine_days", "acute_medication_days", "triptan_days")
-_FLAGS = {
-    "headache_days": "headache",
-    "migraine_days": "migraine",
-    "acute_medication_days": "acute_medication",
-    "triptan_days": "triptan",
-}
+FIELDS = ("days_recorded", *COUNTS)
 
 
 class DiaryDataError(ValueError):
@@ -96,63 +96,76 @@ def day_key(patient_id: pl.Expr, day: pl.Expr) -> pl.Expr:
     )
 
 
-def running_totals(diary: pl.LazyFrame, definition: MigraineDayDefinition) -> pl.DataFrame:
-    """Diary rows sorted by day key with running totals of recorded days and of each flag."""
-    frame = (
-        diary.select(
-            key=day_key(pl.col("patient_id"), pl.col("day")),
-            day=pl.col("day"),
-            headache=pl.col("headache"),
-            migraine=migraine_day(definition),
-            acute_medication=pl.any_horizontal(schema.MEDICATION_COLUMNS),
-            triptan=pl.col("med_triptan"),
-        )
-        .sort("key")
-        .select(
-            "key",
-            "day",
-            days_recorded=pl.int_range(1, pl.len() + 1, dtype=pl.UInt32),
-            **{name: pl.col(flag).cum_sum().cast(pl.UInt32) for name, flag in _FLAGS.items()},
-        )
-        .collect()
+@dataclass(frozen=True)
+class DayTotals:
+    """Diary rows sorted by day key, with running sums of their packed flags (module docstring).
+
+    ``prefix[i]`` is the (wrapping) sum of the first ``i`` rows' packed flags; ``last_day`` is the
+    last diary day of the data (None when it is empty).
+    """
+
+    keys: pl.Series
+    prefix: pl.Series
+    last_day: dt.date | None
+
+
+def packed_flags(definition: MigraineDayDefinition) -> pl.Expr:
+    """A diary row's five flags in one UInt64, field ``i`` at bits ``12 i`` (FIELDS order)."""
+    flags = (
+        pl.lit(1),
+        pl.col("headache"),
+        migraine_day(definition),
+        pl.any_horizontal(schema.MEDICATION_COLUMNS),
+        pl.col("med_triptan"),
     )
-    if frame.height and (frame["key"].diff().drop_nulls() == 0).any():
-        raise DiaryDataError("diary_days: more than one row for one patient and day")
-    return frame
+    return pl.sum_horizontal(
+        flag.cast(pl.UInt64) * pl.lit(1 << (_FIELD_BITS * index), dtype=pl.UInt64)
+        for index, flag in enumerate(flags)
+    )
 
 
-def period_counts(totals: pl.DataFrame, periods: pl.LazyFrame) -> pl.LazyFrame:
-    """Each period's days recorded and flag counts, from the running totals (module docstring)."""
-    columns = ("days_recorded", *COUNTS)
-    right = totals.lazy().select("key", *columns)
+def day_totals(diary: pl.LazyFrame, definition: MigraineDayDefinition) -> DayTotals:
+    """Sort keys and running sums of the diary (one pass over the rows; sorts only if needed)."""
+    frame = diary.select(
+        key=day_key(pl.col("patient_id"), pl.col("day")), packed=packed_flags(definition)
+    ).collect()
+    keys, packed = frame["key"], frame["packed"]
+    steps = keys.diff().drop_nulls()
+    if not (steps > 0).all():
+        order = keys.arg_sort()
+        keys, packed = keys.gather(order), packed.gather(order)
+        if (keys.diff().drop_nulls() == 0).any():
+            raise DiaryDataError("diary_days: more than one row for one patient and day")
+    prefix = pl.concat([pl.Series([0], dtype=pl.UInt64), packed.cum_sum()])
+    last = (keys % (1 << _DAY_BITS)).max()
+    last_day = (
+        None if last is None else _EPOCH + dt.timedelta(days=int(last) - _DAY_OFFSET)  # type: ignore[arg-type]
+    )
+    return DayTotals(keys=keys.set_sorted(), prefix=prefix, last_day=last_day)
 
-    def totals_at(key: pl.Expr, suffix: str) -> pl.LazyFrame:
-        boundary = periods.with_columns(boundary=key).sort("boundary")
-        return boundary.join_asof(
-            right, left_on="boundary", right_on="key", strategy="backward"
-        ).select(
-            "course_id",
-            "month",
-            *(pl.col(column).fill_null(0).alias(column + suffix) for column in columns),
-        )
 
-    upper = totals_at(day_key(pl.col("patient_id"), pl.col("end")), "_upper")
-    lower = totals_at(day_key(pl.col("patient_id"), pl.col("start")) - 1, "_lower")
-    return (
-        periods.join(upper, on=["course_id", "month"])
-        .join(lower, on=["course_id", "month"])
-        .select(
-            "patient_id",
-            "course_id",
-            "month",
-            "start",
-            "end",
-            days=(pl.col("end") - pl.col("start")).dt.total_days().cast(pl.Int32) + 1,
-            **{
-                column: (pl.col(f"{column}_upper") - pl.col(f"{column}_lower")).cast(pl.Int32)
-                for column in columns
-            },
-        )
+def period_counts(totals: DayTotals, periods: pl.DataFrame) -> pl.DataFrame:
+    """Each period's days recorded and flag counts, from the running sums (module docstring)."""
+    if periods.height and (periods["end"] - periods["start"]).dt.total_days().max() >= (  # type: ignore[operator]
+        _FIELD_MASK
+    ):
+        raise ValueError(f"a period may last at most {_FIELD_MASK} days")
+    bounds = periods.select(
+        lower=day_key(pl.col("patient_id"), pl.col("start")),
+        upper=day_key(pl.col("patient_id"), pl.col("end")),
+    )
+    first = totals.keys.search_sorted(bounds["lower"], side="left")
+    after = totals.keys.search_sorted(bounds["upper"], side="right")
+    packed = totals.prefix.gather(after) - totals.prefix.gather(first)
+    return periods.with_columns(
+        days=(pl.col("end") - pl.col("start")).dt.total_days().cast(pl.Int32) + 1,
+        **{
+            name: pl.lit(packed)
+            .floordiv(1 << (_FIELD_BITS * index))
+            .mod(1 << _FIELD_BITS)
+            .cast(pl.Int32)
+            for index, name in enumerate(FIELDS)
+        },
     )
 
 
@@ -207,15 +220,15 @@ def compute_outcomes(
     diary_frame = schema.conform(diary.lazy(), schema.DIARY_DAYS, "diary_days")
     course_frame = schema.conform(courses.lazy(), schema.COURSES, "courses").collect()
     _check_courses(course_frame)
-    totals = running_totals(diary_frame, definition)
-    cut_off = as_of or _last_day(totals, course_frame)
+    totals = day_totals(diary_frame, definition)
+    cut_off = as_of or totals.last_day or course_frame["last_treatment_day"].max() or _today()
     selected = (
         follow_up_ends(course_frame.lazy(), cut_off)
         .filter((cohort or CohortFilter()).expression())
         .collect()
     )
     periods = period_endpoints(
-        period_counts(totals, course_periods(selected.lazy(), max_months))
+        period_counts(totals, course_periods(selected.lazy(), max_months).collect()).lazy()
     ).collect()
     return Outcomes(
         periods=periods,
@@ -227,10 +240,8 @@ def compute_outcomes(
     )
 
 
-def _last_day(totals: pl.DataFrame, courses: pl.DataFrame) -> dt.date:
-    """The data cut-off when none is given: the last diary day, else the last treatment day."""
-    last = totals["day"].max() if totals.height else courses["last_treatment_day"].max()
-    return last if isinstance(last, dt.date) else dt.date.today()
+def _today() -> dt.date:
+    return dt.date.today()
 
 
 def _check_courses(courses: pl.DataFrame) -> None:
