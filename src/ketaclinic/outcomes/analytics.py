@@ -146,9 +146,8 @@ def day_totals(diary: pl.LazyFrame, definition: MigraineDayDefinition) -> DayTot
 
 def period_counts(totals: DayTotals, periods: pl.DataFrame) -> pl.DataFrame:
     """Each period's days recorded and flag counts, from the running sums (module docstring)."""
-    if periods.height and (periods["end"] - periods["start"]).dt.total_days().max() >= (  # type: ignore[operator]
-        _FIELD_MASK
-    ):
+    longest = periods.select((pl.col("end") - pl.col("start")).dt.total_days().max()).item()
+    if longest is not None and longest >= _FIELD_MASK:
         raise ValueError(f"a period may last at most {_FIELD_MASK} days")
     bounds = periods.select(
         lower=day_key(pl.col("patient_id"), pl.col("start")),
@@ -221,7 +220,7 @@ def compute_outcomes(
     course_frame = schema.conform(courses.lazy(), schema.COURSES, "courses").collect()
     _check_courses(course_frame)
     totals = day_totals(diary_frame, definition)
-    cut_off = as_of or totals.last_day or course_frame["last_treatment_day"].max() or _today()
+    cut_off = as_of or totals.last_day or _last_treatment_day(course_frame)
     selected = (
         follow_up_ends(course_frame.lazy(), cut_off)
         .filter((cohort or CohortFilter()).expression())
@@ -240,8 +239,10 @@ def compute_outcomes(
     )
 
 
-def _today() -> dt.date:
-    return dt.date.today()
+def _last_treatment_day(courses: pl.DataFrame) -> dt.date:
+    """The cut-off of a cohort without diary days: its last treatment day, or today."""
+    last = courses["last_treatment_day"].max()
+    return last if isinstance(last, dt.date) else dt.date.today()
 
 
 def _check_courses(courses: pl.DataFrame) -> None:

@@ -69,17 +69,20 @@ def kaplan_meier(
             {**labels, "n": n, "relapses": relapses, "median_months": median, "suppressed": False}
         )
     schema_by = {name: courses.schema[name] for name in group_columns}
-    summary_schema = {
+    summary_schema: dict[str, pl.DataType] = {
         **schema_by,
-        "n": pl.Int64,
-        "relapses": pl.Int64,
-        "median_months": pl.Float64,
-        "suppressed": pl.Boolean,
+        "n": pl.Int64(),
+        "relapses": pl.Int64(),
+        "median_months": pl.Float64(),
+        "suppressed": pl.Boolean(),
     }
     curve_frame = (
-        pl.concat([curve.cast(schema_by) for curve in curves])
+        pl.concat(
+            curve.with_columns(pl.col(name).cast(dtype) for name, dtype in schema_by.items())
+            for curve in curves
+        )
         if curves
-        else _empty_curves(schema_by)  # type: ignore[arg-type]
+        else _empty_curves(schema_by)
     )
     return SurvivalCurves(
         curves=curve_frame,

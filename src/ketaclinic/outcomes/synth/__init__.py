@@ -28,6 +28,8 @@ from ketaclinic.outcomes.synth.diary import draw_diary
 from ketaclinic.outcomes.synth.people import MIN_DAYS, People, draw_people
 from ketaclinic.outcomes.synth.sessions import course_ids, draw_sessions
 
+__all__ = ["FILES", "MIN_DAYS", "PATIENTS", "SyntheticCohort", "generate", "read", "write"]
+
 CHUNK = 1000
 DEFAULT_START = dt.date(2024, 1, 1)
 FORMAT_VERSION = 1
