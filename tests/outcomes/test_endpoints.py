@@ -257,3 +257,23 @@ def test_counts_stay_exact_when_the_running_sums_wrap_past_2_to_the_64():
     assert periods.height == patients * (1 + (days - 1 - 28) // 28)
     for column in ("days_recorded", "headache_days", "migraine_days", "triptan_days"):
         assert periods[column].unique().to_list() == [28], column
+
+
+def test_a_clinic_without_diary_days_or_courses_gets_empty_not_failing_results():
+    no_diary = compute_outcomes(schema.empty(schema.DIARY_DAYS), courses(course(10, 28)))
+    assert no_diary.as_of == day(28)  # the last treatment day, without a diary
+    assert no_diary.periods["days_recorded"].to_list() == [0]
+    assert no_diary.courses["relapse_month"].to_list() == [None]
+    nothing = compute_outcomes(schema.empty(schema.DIARY_DAYS), schema.empty(schema.COURSES))
+    assert (nothing.periods.height, nothing.courses.height) == (0, 0)
+
+
+def test_a_period_longer_than_the_packed_fields_hold_is_refused():
+    from ketaclinic.outcomes.analytics import day_totals, period_counts
+
+    totals = day_totals(diary(BASELINE_14).lazy(), "4h")
+    periods = pl.DataFrame(
+        {"patient_id": [1], "course_id": [10], "month": [0], "start": [day(0)], "end": [day(5000)]}
+    )
+    with pytest.raises(ValueError, match="at most 4095 days"):
+        period_counts(totals, periods)
