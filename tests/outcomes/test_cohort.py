@@ -14,6 +14,7 @@ from ketaclinic.outcomes.cohort import (
     adverse_event_rates,
     mmd_by_month,
     responder_rates,
+    session_responses,
 )
 from ketaclinic.outcomes.stats import wilson_bounds
 from tests.outcomes.builders import course, courses, diaries, diary
@@ -149,3 +150,12 @@ def test_acute_response_is_a_two_point_drop_among_charted_sessions():
     assert result["reached_target"] == 0
     assert result["median_minutes_to_nrs3"] is None
     assert result["mean_nrs_before"] == pytest.approx(8.0)
+
+
+def test_each_session_gets_its_drop_response_and_target():
+    rows = [(1, 10, 8, 6, [0] * 5), (2, 10, 8, 7, [0] * 5), (3, 10, 6, 3, [0] * 5)]
+    rows.append((4, 10, None, None, [0] * 5))
+    result = session_responses(sessions(rows)).sort("session_id")
+    assert result["nrs_drop"].to_list() == [2, 1, 3, None]
+    assert result["acute_response"].to_list() == [True, False, True, None]
+    assert result["reached_nrs3"].to_list() == [False, False, True, None]

@@ -232,6 +232,8 @@ def test_courses_are_checked():
     backwards = courses(course(10, 28, 20))
     with pytest.raises(DiaryDataError, match="before"):
         compute_outcomes(diary(BASELINE_14), backwards)
+    with pytest.raises(DiaryDataError, match="patient_id"):
+        compute_outcomes(diary(BASELINE_14), courses(course(10, 28, patient_id=1 << 50)))
     with pytest.raises(schema.SchemaError, match="route"):
         compute_outcomes(diary(BASELINE_14), courses(course(10, 28)).drop("route"))
 

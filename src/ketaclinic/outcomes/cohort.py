@@ -168,6 +168,20 @@ def adverse_event_rates(
     )
 
 
+def session_responses(sessions: pl.DataFrame) -> pl.DataFrame:
+    """Each session with its NRS drop, acute response (a drop of >= 2: clinical.response,
+    Pomeroy 2017; Schwenk 2018) and whether NRS <= 3 was reached (Lauritsen 2016); null where
+    pain was not charted before and after."""
+    drop = pl.col("pain_before").cast(pl.Int16) - pl.col("pain_after").cast(pl.Int16)
+    return sessions.with_columns(
+        nrs_drop=drop,
+        acute_response=drop >= ACUTE_RESPONSE_DROP,
+        reached_nrs3=pl.when(pl.col("pain_before").is_not_null()).then(
+            pl.col("pain_after") <= TARGET_NRS
+        ),
+    )
+
+
 def acute_response_rates(
     sessions: pl.DataFrame,
     courses: pl.DataFrame,
@@ -179,19 +193,17 @@ def acute_response_rates(
     2018) among sessions with pain charted before and after, with Wilson 95 % CI; and the median
     minutes to NRS <= 3 among the sessions that reached it (Lauritsen 2016)."""
     charted = (
-        sessions.lazy()
-        .filter(pl.col("pain_before").is_not_null() & pl.col("pain_after").is_not_null())
+        session_responses(sessions)
+        .lazy()
+        .filter(pl.col("nrs_drop").is_not_null())
         .join(courses.lazy().select("course_id", *by), on="course_id")
-        .with_columns(
-            drop=pl.col("pain_before").cast(pl.Int16) - pl.col("pain_after").cast(pl.Int16)
-        )
     )
     rates = (
         charted.group_by(*by)
         .agg(
             n=pl.len().cast(pl.Int64),
-            responders=(pl.col("drop") >= ACUTE_RESPONSE_DROP).sum().cast(pl.Int64),
-            reached_target=(pl.col("pain_after") <= TARGET_NRS).sum().cast(pl.Int64),
+            responders=pl.col("acute_response").sum().cast(pl.Int64),
+            reached_target=pl.col("reached_nrs3").sum().cast(pl.Int64),
             median_minutes_to_nrs3=pl.col("minutes_to_nrs3").cast(pl.Float64).median(),
             mean_nrs_before=pl.col("pain_before").cast(pl.Float64).mean(),
             mean_nrs_after=pl.col("pain_after").cast(pl.Float64).mean(),

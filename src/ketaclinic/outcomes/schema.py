@@ -9,7 +9,8 @@ cohort (``ketaclinic synth``).
 without a row is missing, never headache-free (CLINICAL.md section 4). At most one row per
 ``(patient_id, day)``.
 
-- ``patient_id`` Int64; ``day`` Date, the calendar day in the patient's time zone.
+- ``patient_id`` Int64 (within +-2**42, packed with the day in one sort key); ``day`` Date, the
+  calendar day in the patient's time zone.
 - ``headache`` Boolean, not null: any headache that day.
 - ``headache_hours`` Float32, total hours of headache; null when unknown (counts as 0 h).
 - ``max_pain`` Int8, worst NRS 0-10 that day; null when there was no headache.
