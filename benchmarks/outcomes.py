@@ -176,7 +176,8 @@ def main() -> int:
     )
     print(json.dumps({
         "benchmark": "outcomes",
-        "size": {"patients": args.patients, "days": args.days, "diary_rows": diary_rows,
+        "size": {"patients": args.patients, "days": args.days,
+                 "patient_days": args.patients * args.days, "diary_rows": diary_rows,
                  "courses": courses},
         "project_s": round(project, 3),
         "baselines_s": {"duckdb_sql": round(duck, 3), "pandas_loop": round(loop, 3)},
