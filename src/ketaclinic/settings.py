@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "ninja",  # serves Swagger UI from our own static files (no CDN, no inline script)
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ketaclinic.core",
     "ketaclinic.accounts",
     "ketaclinic.audit",
@@ -65,8 +68,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "ketaclinic.accounts.middleware.StaffIdleTimeoutMiddleware",
+    "ketaclinic.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out authentication into the lock-out answer.
@@ -154,6 +159,14 @@ AUTH_PASSWORD_VALIDATORS = [
 if ENVIRONMENT == "test":
     # Tests create hundreds of users; Argon2's deliberate slowness would dominate the suite.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Two-factor authentication (TOTP, with single-use recovery codes) for staff roles. "required":
+# every staff member must enrol and use it (the production default); "optional": anyone who has
+# enrolled must use it, others may enrol (the development default, so the demo log-ins work with
+# a password alone). Anyone with a confirmed device always needs a code, in either mode.
+STAFF_TWO_FACTOR = env_choice(
+    "KETACLINIC_STAFF_2FA", "required" if PRODUCTION else "optional", ("required", "optional")
+)
+OTP_TOTP_ISSUER = "KetaClinic"
 # Staff sessions end after this many idle minutes (shared workstations on a ward).
 STAFF_IDLE_TIMEOUT_MINUTES = env_int("KETACLINIC_STAFF_IDLE_MINUTES", 15, minimum=1, maximum=720)
 API_TOKEN_LIFETIME_HOURS = env_int("KETACLINIC_API_TOKEN_HOURS", 12, minimum=1, maximum=24 * 90)
