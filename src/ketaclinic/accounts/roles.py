@@ -30,6 +30,12 @@ class Capability(StrEnum):
     RECORD_QUESTIONNAIRES = "record_questionnaires"
     # Acknowledge a PHQ-9 self-harm alert: a physician's judgement, so clinicians only.
     ACKNOWLEDGE_SAFETY_ALERTS = "acknowledge_safety_alerts"
+    # Exports (ketaclinic.interop): named records (FHIR, REDCap, Parquet) for transfer of care or
+    # the clinic's own registry; de-identified ones (Safe Harbor) for research.
+    EXPORT_IDENTIFIED = "export_identified"
+    EXPORT_DEIDENTIFIED = "export_deidentified"
+    # Import FHIR Bundles into a site's registry (creates patients and their records).
+    IMPORT_RECORDS = "import_records"
 
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -39,6 +45,9 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EDIT_PATIENTS,
             Capability.VIEW_AUDIT,
             Capability.MANAGE_USERS,
+            Capability.EXPORT_IDENTIFIED,
+            Capability.EXPORT_DEIDENTIFIED,
+            Capability.IMPORT_RECORDS,
         }
     ),
     Role.CLINICIAN: frozenset(
@@ -47,6 +56,9 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EDIT_PATIENTS,
             Capability.RECORD_QUESTIONNAIRES,
             Capability.ACKNOWLEDGE_SAFETY_ALERTS,
+            Capability.EXPORT_IDENTIFIED,
+            Capability.EXPORT_DEIDENTIFIED,
+            Capability.IMPORT_RECORDS,
         }
     ),
     Role.NURSE: frozenset(
@@ -54,8 +66,8 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
     ),
     # The pharmacist needs the registry to reconcile dispensing to patients, never to edit it.
     Role.PHARMACIST: frozenset({Capability.VIEW_PATIENTS}),
-    # Researchers see de-identified aggregates only: no capability touches a named record.
-    Role.RESEARCHER: frozenset(),
+    # Researchers see de-identified data only: no capability touches a named record.
+    Role.RESEARCHER: frozenset({Capability.EXPORT_DEIDENTIFIED}),
     # A patient reaches their own record through the portal, never through the registry.
     Role.PATIENT: frozenset(),
 }

@@ -1,0 +1,59 @@
+"""What a FHIR export holds: each source of rows and the builders each row goes through.
+
+One place lists them, so the per-patient Bundle and the bulk NDJSON export hold the same
+resources. When another app lands (diary days, treatment sessions, intake), its rows and
+builders are one more :class:`Stream` here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from typing import Any
+
+from fhir.resources.R4B.resource import Resource
+
+from ketaclinic.interop import sources
+from ketaclinic.interop.fhir.context import ExportContext
+from ketaclinic.interop.fhir.patient import build_patient
+from ketaclinic.interop.fhir.provenance import build_questionnaire_provenance
+from ketaclinic.interop.fhir.questionnaire_response import build_questionnaire_response
+from ketaclinic.interop.fhir.score_observation import build_score_observation
+
+Builder = Callable[[Any, ExportContext], Resource]
+
+
+@dataclass(frozen=True)
+class Stream:
+    """Rows of one source (scoped by site, optionally one patient) and what each becomes."""
+
+    name: str
+    rows: Callable[..., Iterator[Any]]
+    builders: tuple[Builder, ...]
+
+
+def streams(today: date) -> tuple[Stream, ...]:
+    return (
+        Stream("patients", sources.patients, (partial(build_patient, today=today),)),
+        Stream(
+            "questionnaires",
+            sources.questionnaires,
+            (
+                build_questionnaire_response,
+                build_score_observation,
+                build_questionnaire_provenance,
+            ),
+        ),
+    )
+
+
+def resources(
+    site_ids: list[int], context: ExportContext, *, today: date, patient_id: int | None = None
+) -> Iterator[Resource]:
+    """Every resource of the sites (or of one patient), one at a time, built and validated."""
+    for stream in streams(today):
+        for row in stream.rows(site_ids, patient_id=patient_id):
+            for build in stream.builders:
+                yield build(row, context)
