@@ -62,7 +62,12 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
         }
     ),
     Role.NURSE: frozenset(
-        {Capability.VIEW_PATIENTS, Capability.EDIT_PATIENTS, Capability.RECORD_QUESTIONNAIRES}
+        {
+            Capability.VIEW_PATIENTS,
+            Capability.EDIT_PATIENTS,
+            Capability.RECORD_QUESTIONNAIRES,
+            Capability.EXPORT_IDENTIFIED,
+        }
     ),
     # The pharmacist needs the registry to reconcile dispensing to patients, never to edit it.
     Role.PHARMACIST: frozenset({Capability.VIEW_PATIENTS}),

@@ -31,29 +31,42 @@ class Stream:
 
     name: str
     rows: Callable[..., Iterator[Any]]
-    builders: tuple[Builder, ...]
+    builders: tuple[tuple[str, Builder], ...]  # (resource type, builder)
 
 
 def streams(today: date) -> tuple[Stream, ...]:
     return (
-        Stream("patients", sources.patients, (partial(build_patient, today=today),)),
+        Stream("patients", sources.patients, (("Patient", partial(build_patient, today=today)),)),
         Stream(
             "questionnaires",
             sources.questionnaires,
             (
-                build_questionnaire_response,
-                build_score_observation,
-                build_questionnaire_provenance,
+                ("QuestionnaireResponse", build_questionnaire_response),
+                ("Observation", build_score_observation),
+                ("Provenance", build_questionnaire_provenance),
             ),
         ),
     )
 
 
+def resource_types() -> list[str]:
+    """Every resource type an export can hold."""
+    return sorted({kind for stream in streams(date.min) for kind, _ in stream.builders})
+
+
 def resources(
-    site_ids: list[int], context: ExportContext, *, today: date, patient_id: int | None = None
+    site_ids: list[int],
+    context: ExportContext,
+    *,
+    today: date,
+    patient_id: int | None = None,
+    only: str | None = None,
 ) -> Iterator[Resource]:
-    """Every resource of the sites (or of one patient), one at a time, built and validated."""
+    """Every resource of the sites (or of one patient; or of one type), built and validated."""
     for stream in streams(today):
+        builders = [build for kind, build in stream.builders if only in (None, kind)]
+        if not builders:
+            continue
         for row in stream.rows(site_ids, patient_id=patient_id):
-            for build in stream.builders:
+            for build in builders:
                 yield build(row, context)

@@ -1,0 +1,46 @@
+"""Interop fixtures: the world's patients given questionnaire histories through the actions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from ketaclinic.instruments.actions import submit_questionnaire
+
+HISTORY = (
+    ("midas", [3, 2, 4, 1, 5]),
+    ("hit6", ["often", "sometimes", "very often", "always", "rarely", "never"]),
+    ("phq9", [1, 0, 2, 1, 0, 1, 0, 0, 0]),
+    ("gad7", [1, 1, 0, 2, 0, 1, 0]),
+    ("pgic", [5]),
+)
+FIRST = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
+
+
+def add_history(actor, patient, *, start=FIRST, repeats=2):
+    """Every instrument, ``repeats`` times, four weeks apart (HIT-6 words fixed up below)."""
+    responses = []
+    for round_ in range(repeats):
+        when = start + timedelta(days=28 * round_)
+        for offset, (instrument, answers) in enumerate(HISTORY):
+            fixed = [a if a != "often" else "very often" for a in answers]
+            responses.append(
+                submit_questionnaire(
+                    actor=actor,
+                    patient=patient,
+                    instrument=instrument,
+                    answers=fixed,
+                    completed_at=when + timedelta(minutes=offset),
+                )
+            )
+    return responses
+
+
+@pytest.fixture
+def charted(world):
+    """North's two patients and South's one, each with a questionnaire history."""
+    add_history(world.clinician, world.patient)
+    add_history(world.clinician, world.other_patient, repeats=1)
+    add_history(world.clinician_south, world.south_patient, repeats=1)
+    return world
