@@ -14,6 +14,8 @@ from django.utils import timezone
 from ketaclinic.audit.actions import record_event
 from ketaclinic.interop.fhir.bulk import write_ndjson
 from ketaclinic.interop.fhir.context import ExportContext
+from ketaclinic.interop.parquet import write_parquet
+from ketaclinic.interop.redcap.records import write_redcap
 from ketaclinic.interop.scope import ExportScope
 
 Writer = Callable[[ExportScope, Path], dict[str, int]]
@@ -49,3 +51,32 @@ def run_export(scope: ExportScope, fmt: str, out: Path, writer: Writer) -> dict[
 def export_fhir(*, scope: ExportScope, out: Path) -> dict[str, int]:
     """Bulk NDJSON, one file per resource type (see :mod:`.fhir.bulk`)."""
     return run_export(scope, "fhir", out, _fhir)
+
+
+def _redcap(scope: ExportScope, out: Path) -> dict[str, int]:
+    return write_redcap(
+        out,
+        site_ids=scope.site_ids,
+        site_codes=scope.site_codes,
+        context=ExportContext(scope.deidentifier),
+        today=timezone.localdate(),
+    )
+
+
+def export_redcap(*, scope: ExportScope, out: Path) -> dict[str, int]:
+    """REDCap data dictionary, import CSV and repeating-instrument list (see :mod:`.redcap`)."""
+    return run_export(scope, "redcap", out, _redcap)
+
+
+def _parquet(scope: ExportScope, out: Path) -> dict[str, int]:
+    return write_parquet(
+        out,
+        site_ids=scope.site_ids,
+        context=ExportContext(scope.deidentifier),
+        today=timezone.localdate(),
+    )
+
+
+def export_parquet(*, scope: ExportScope, out: Path) -> dict[str, int]:
+    """One Parquet table per entity (see :mod:`.parquet`)."""
+    return run_export(scope, "parquet", out, _parquet)

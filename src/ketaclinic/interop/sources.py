@@ -27,15 +27,19 @@ def patients(site_ids: list[int], *, patient_id: int | None = None) -> Iterator[
     )
 
 
-def questionnaires(site_ids: list[int], *, patient_id: int | None = None) -> Iterator[QuestionnaireResponse]:
-    """Current responses (a corrected one is replaced by its correction), oldest first."""
+def questionnaires(
+    site_ids: list[int], *, patient_id: int | None = None, by_patient: bool = False
+) -> Iterator[QuestionnaireResponse]:
+    """Current responses (a corrected one is replaced by its correction), oldest first;
+    ``by_patient``: in patient order, then by time (to merge with :func:`patients`)."""
     rows = QuestionnaireResponse.objects.filter(
         patient__site_id__in=site_ids, superseded_by__isnull=True
     )
     if patient_id is not None:
         rows = rows.filter(patient_id=patient_id)
+    order = ("patient_id", "completed_at", "pk") if by_patient else ("pk",)
     return (
         rows.select_related("patient__site", "entered_by")
-        .order_by("pk")
+        .order_by(*order)
         .iterator(chunk_size=CHUNK_SIZE)
     )

@@ -1,0 +1,117 @@
+"""The flat REDCap import CSV: one row per patient, one more per repeating form instance.
+
+Streamed: patients and questionnaires are read in patient order side by side (a merge), so
+instance numbers restart per patient and nothing accumulates. ``<form>_complete`` is 2
+(Complete) on every row that carries the form's data.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from ketaclinic.instruments.models import QuestionnaireResponse
+from ketaclinic.interop import sources
+from ketaclinic.interop.fhir.context import ExportContext
+from ketaclinic.interop.redcap.dictionary import HEADER, PATIENT_FORM, code, data_dictionary, record_columns
+from ketaclinic.patients.models import Patient
+
+COMPLETE = "2"
+
+
+def record_id(patient: Patient, context: ExportContext) -> str:
+    if context.deidentifier is not None:
+        return context.deidentifier.patient_pseudonym(patient.pk)
+    return f"{patient.site.code}-{patient.mrn}"
+
+
+def patient_row(patient: Patient, context: ExportContext, today: date) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "record_id": record_id(patient, context),
+        "site": code(patient.site.code),
+        "sex": patient.sex,
+        "status": patient.status,
+        f"{PATIENT_FORM}_complete": COMPLETE,
+    }
+    if context.deidentifier is not None:
+        age = context.deidentifier.age(patient.date_of_birth, today, patient.pk)
+        row.update(
+            birth_year=age.birth_year if age.birth_year is not None else "",
+            age_years=age.age_years if age.age_years is not None else "",
+            age_90_plus="1" if age.over_89 else "0",
+        )
+        return row
+    row.update(
+        mrn=patient.mrn, given_name=patient.given_name, family_name=patient.family_name,
+        date_of_birth=patient.date_of_birth.isoformat(), phone=patient.phone,
+        email=patient.email, address=patient.address,
+    )  # fmt: skip
+    return row
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def response_row(
+    response: QuestionnaireResponse, context: ExportContext, instance: int, rid: str
+) -> dict[str, Any]:
+    form = response.instrument
+    row: dict[str, Any] = {
+        "record_id": rid,
+        "redcap_repeat_instrument": form,
+        "redcap_repeat_instance": instance,
+        f"{form}_date": _stamp(context.instant(response.completed_at, response.patient_id)),
+        f"{form}_complete": COMPLETE,
+    }
+    for position, answer in enumerate(response.answers, start=1):
+        row[f"{form}_{position}"] = code(str(answer))
+    if form != "pgic":
+        row[f"{form}_total"] = response.total
+        row[f"{form}_band"] = code(response.band)
+    return row
+
+
+def rows(site_ids: list[int], context: ExportContext, today: date) -> Iterator[dict[str, Any]]:
+    responses = sources.questionnaires(site_ids, by_patient=True)
+    pending = next(responses, None)
+    for patient in sources.patients(site_ids):
+        rid = record_id(patient, context)
+        yield patient_row(patient, context, today)
+        instances: dict[str, int] = {}
+        while pending is not None and pending.patient_id <= patient.pk:
+            if pending.patient_id == patient.pk:
+                instances[pending.instrument] = instances.get(pending.instrument, 0) + 1
+                yield response_row(pending, context, instances[pending.instrument], rid)
+            pending = next(responses, None)
+
+
+def write_redcap(
+    out: Path, *, site_ids: list[int], site_codes: list[str], context: ExportContext, today: date
+) -> dict[str, int]:
+    """``data_dictionary.csv``, ``records.csv`` and ``repeating_instruments.csv`` into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    fields = data_dictionary(
+        deidentified=context.deidentified, site_codes=[code(c) for c in site_codes],
+        this_year=today.year,
+    )  # fmt: skip
+    with (out / "data_dictionary.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(field.row() for field in fields)
+    forms = list(dict.fromkeys(field.form for field in fields if field.form != PATIENT_FORM))
+    with (out / "repeating_instruments.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["form_name", "custom_form_label"])
+        writer.writerows([form, ""] for form in forms)
+    counts = {"records": 0, "repeating_instances": 0}
+    with (out / "records.csv").open("w", newline="", encoding="utf-8") as handle:
+        dict_writer = csv.DictWriter(handle, fieldnames=record_columns(fields), restval="")
+        dict_writer.writeheader()
+        for row in rows(site_ids, context, today):
+            dict_writer.writerow(row)
+            counts["repeating_instances" if row.get("redcap_repeat_instrument") else "records"] += 1
+    return counts
