@@ -20,6 +20,7 @@ from ketaclinic.accounts.models import Site, User
 from ketaclinic.accounts.permissions import require, require_site
 from ketaclinic.accounts.roles import Capability
 from ketaclinic.audit.actions import record_event
+from ketaclinic.clinical.errors import ClinicalInputError
 from ketaclinic.core.errors import InputRefused
 from ketaclinic.instruments.actions import submit_questionnaire
 from ketaclinic.interop.fhir import score_observation
@@ -142,7 +143,7 @@ class _Importer:
             return
         try:
             patient = create_patient(actor=self.actor, site=self.site, **fields)
-        except InputRefused as exc:
+        except ClinicalInputError as exc:
             raise InputRefused(f"{entry.path} ({exc.field})", exc.value, exc.expected) from None
         self.patients[entry.index] = patient
         key = identifier_key(resource, resource.identifier)
@@ -183,7 +184,7 @@ class _Importer:
                 actor=self.actor, patient=patient, instrument=answers.instrument,
                 answers=answers.answers, completed_at=answers.completed_at, imported=True,
             )  # fmt: skip
-        except InputRefused as exc:
+        except ClinicalInputError as exc:
             raise InputRefused(f"{entry.path} ({exc.field})", exc.value, exc.expected) from None
         self._remember(
             entry, key, ImportOutcome.CREATED, patient=patient, object_type="questionnaire",
