@@ -40,7 +40,9 @@ SECRET_KEY = _secret
 _deid_secret = env_optional("KETACLINIC_DEID_SECRET")
 if _deid_secret is None:
     if PRODUCTION:
-        raise ImproperlyConfigured("KETACLINIC_DEID_SECRET: required when KETACLINIC_ENV=production")
+        raise ImproperlyConfigured(
+            "KETACLINIC_DEID_SECRET: required when KETACLINIC_ENV=production"
+        )
     _deid_secret = "insecure-ketaclinic-development-deid-key-never-use-in-production"  # noqa: S105
 elif len(_deid_secret) < 32:
     raise ImproperlyConfigured("KETACLINIC_DEID_SECRET: expected at least 32 characters")

@@ -1,4 +1,4 @@
-"""GET /api/export/fhir/{type}: NDJSON streamed per resource type; researchers de-identified only."""
+"""GET /api/export/fhir/{type}: NDJSON per resource type; researchers get de-identified only."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ def test_staff_stream_one_resource_type_of_their_sites(charted, api):
     response = api(charted.clinician).get("/api/export/fhir/Patient")
     assert response.status_code == HTTPStatus.OK
     assert response["Content-Type"] == "application/fhir+ndjson"
-    patients = [get_fhir_model_class("Patient").model_validate_json(line) for line in lines(response)]
+    patients = [
+        get_fhir_model_class("Patient").model_validate_json(line) for line in lines(response)
+    ]
     assert sorted(p.identifier[0].value for p in patients) == ["N-1", "N-2"]
     event = AuditEvent.objects.get(action="export.fhir")
     assert event.detail["resource_type"] == "Patient"
@@ -65,4 +67,6 @@ def test_outsiders_get_nothing(charted, api, who, query, status):
 
 def test_anonymous_callers_and_unknown_types(charted, api):
     assert api(None).get("/api/export/fhir/Patient").status_code == HTTPStatus.UNAUTHORIZED
-    assert api(charted.clinician).get("/api/export/fhir/Unicorn").status_code == HTTPStatus.NOT_FOUND
+    assert (
+        api(charted.clinician).get("/api/export/fhir/Unicorn").status_code == HTTPStatus.NOT_FOUND
+    )

@@ -20,7 +20,12 @@ def test_every_exported_resource_parses_back_with_fhir_resources(charted, tmp_pa
     counts = run_export("fhir", charted.admin, tmp_path, deidentify=deidentify)
     resources = read_ndjson(tmp_path)
     assert len(resources) == sum(counts.values())
-    assert counts == {"Patient": 3, "QuestionnaireResponse": 20, "Observation": 20, "Provenance": 20}
+    assert counts == {
+        "Patient": 3,
+        "QuestionnaireResponse": 20,
+        "Observation": 20,
+        "Provenance": 20,
+    }
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert {item["type"]: item["count"] for item in manifest["output"]} == counts
     assert manifest["deidentified"] is deidentify
@@ -97,5 +102,8 @@ def test_parquet_streams_in_chunks_into_one_file_per_table(charted, tmp_path, mo
     monkeypatch.setattr(parquet, "CHUNK_ROWS", 3)
     counts = run_export("parquet", charted.admin, tmp_path)
     assert counts["questionnaires"] == 20
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["patients.parquet", "questionnaires.parquet"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "patients.parquet",
+        "questionnaires.parquet",
+    ]
     assert pl.read_parquet(tmp_path / "questionnaires.parquet").height == 20

@@ -119,4 +119,9 @@ def test_an_89_year_old_keeps_age_and_birth_year():
 
 def test_a_90_year_old_is_90_plus_with_no_birth_year():
     age = deid.age(date(1934, 12, 31), date(2024, 12, 31), 7)
-    assert (age.age_years, age.birth_year, age.over_89, age.label) == (None, None, True, AGE_90_PLUS)
+    assert (age.age_years, age.birth_year, age.over_89, age.label) == (
+        None,
+        None,
+        True,
+        AGE_90_PLUS,
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 
 import polars as pl
 import pytest
@@ -33,16 +34,25 @@ def identifiable(charted):
         reason="moved house",
     )
     elder = make_patient(
-        charted.clinician, charted.north, "N-93", given_name="Wilhelmina",
-        family_name="Ostergaard", date_of_birth=date(1931, 7, 19), email="wilhelmina@example.org",
-    )  # fmt: skip
+        charted.clinician,
+        charted.north,
+        "N-93",
+        given_name="Wilhelmina",
+        family_name="Ostergaard",
+        date_of_birth=date(1931, 7, 19),
+        email="wilhelmina@example.org",
+    )
     add_history(charted.clinician, elder, repeats=1)
     wrong = QuestionnaireResponse.objects.filter(patient=charted.patient, instrument="pgic").first()
     submit_questionnaire(
-        actor=charted.clinician, patient=charted.patient, instrument="pgic", answers=[6],
-        completed_at=wrong.completed_at, supersedes=wrong,
+        actor=charted.clinician,
+        patient=charted.patient,
+        instrument="pgic",
+        answers=[6],
+        completed_at=wrong.completed_at,
+        supersedes=wrong,
         correction_reason="Hana Lindqvist phoned on 2025-03-05 to correct this",
-    )  # fmt: skip
+    )
     return charted, elder
 
 
@@ -51,9 +61,13 @@ def identifiers(world, elder):
     for patient in (world.patient, world.other_patient, world.south_patient, elder):
         patient.refresh_from_db()
         values += [
-            patient.given_name, patient.family_name, patient.mrn, patient.email,
-            patient.date_of_birth.isoformat(), patient.date_of_birth.strftime("%Y%m%d"),
-        ]  # fmt: skip
+            patient.given_name,
+            patient.family_name,
+            patient.mrn,
+            patient.email,
+            patient.date_of_birth.isoformat(),
+            patient.date_of_birth.strftime("%Y%m%d"),
+        ]
         values += [v for v in (patient.phone, patient.address) if v]
     values += ["Quayside", "02139", "phoned", "clin1", "clin_south", "Clin1"]
     # Every true date of a questionnaire must be gone, unless it is also the shifted date of some
@@ -80,7 +94,7 @@ def test_no_identifier_survives_a_deidentified_export(identifiable, tmp_path, fm
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_the_identified_export_does_hold_them(identifiable, tmp_path, fmt):
     """The scan above would catch a leak: the same scan finds the identifiers when they are due."""
-    world, elder = identifiable
+    world, _ = identifiable
     run_export(fmt, world.admin, tmp_path)
     text = all_text(tmp_path)
     for value in ("Lindqvist", "N-1", "Ostergaard", "1931-07-19", "2025-03-04"):
@@ -108,34 +122,46 @@ def test_one_pseudonym_per_patient_across_formats_and_exports(charted, tmp_path)
         run_export(fmt, charted.researcher, tmp_path / fmt, deidentify=True)
     run_export("fhir", charted.researcher, tmp_path / "again", deidentify=True)
     deid = deidentifier()
-    expected = {deid.patient_pseudonym(p.pk) for p in (charted.patient, charted.other_patient, charted.south_patient)}
+    expected = {
+        deid.patient_pseudonym(p.pk)
+        for p in (charted.patient, charted.other_patient, charted.south_patient)
+    }
     fhir_ids = {r.id for r in read_ndjson(tmp_path / "fhir") if r.get_resource_type() == "Patient"}
     again = {r.id for r in read_ndjson(tmp_path / "again") if r.get_resource_type() == "Patient"}
     with (tmp_path / "redcap" / "records.csv").open() as handle:
         redcap_ids = {row["record_id"] for row in csv.DictReader(handle)}
     numbers = set(pl.read_parquet(tmp_path / "parquet" / "patients.parquet")["patient_id"])
     assert fhir_ids == again == redcap_ids == expected
-    assert numbers == {deid.patient_number(p.pk) for p in (charted.patient, charted.other_patient, charted.south_patient)}
+    assert numbers == {
+        deid.patient_number(p.pk)
+        for p in (charted.patient, charted.other_patient, charted.south_patient)
+    }
 
 
 def _authored(folder, patient_id):
     return sorted(
         r.authored
         for r in read_ndjson(folder)
-        if r.get_resource_type() == "QuestionnaireResponse" and r.subject.reference == f"Patient/{patient_id}"
+        if r.get_resource_type() == "QuestionnaireResponse"
+        and r.subject.reference == f"Patient/{patient_id}"
     )
 
 
 def test_intervals_between_a_patients_dates_are_preserved_and_dates_shifted(charted, tmp_path):
     late = FIRST + timedelta(days=200, hours=5)
-    submit_questionnaire(actor=charted.clinician, patient=charted.patient, instrument="pgic",
-                         answers=[4], completed_at=late)  # fmt: skip
+    submit_questionnaire(
+        actor=charted.clinician,
+        patient=charted.patient,
+        instrument="pgic",
+        answers=[4],
+        completed_at=late,
+    )
     run_export("fhir", charted.admin, tmp_path / "named")
     run_export("fhir", charted.researcher, tmp_path / "deid", deidentify=True)
     true = _authored(tmp_path / "named", f"patient-{charted.patient.pk}")
     shifted = _authored(tmp_path / "deid", deidentifier().patient_pseudonym(charted.patient.pk))
     assert len(true) == len(shifted) == 11
-    assert [b - a for a, b in zip(true, true[1:])] == [b - a for a, b in zip(shifted, shifted[1:])]
+    assert [b - a for a, b in pairwise(true)] == [b - a for a, b in pairwise(shifted)]
     offset = shifted[0] - true[0]
     assert offset == timedelta(days=deidentifier().date_offset_days(charted.patient.pk))
     assert offset != timedelta(0)

@@ -33,7 +33,10 @@ def test_a_researcher_must_ask_for_deidentified_data(charted, tmp_path, capsys, 
     assert len(captured.err.strip().splitlines()) == 1
     assert "--deidentify" in captured.err
     assert not (tmp_path / "x").exists()
-    assert main(["export", fmt, "--out", str(tmp_path / "y"), "--as", "research1", "--deidentify"]) == 0
+    assert (
+        main(["export", fmt, "--out", str(tmp_path / "y"), "--as", "research1", "--deidentify"])
+        == 0
+    )
 
 
 def test_an_unknown_actor_is_refused(charted, tmp_path, capsys):
@@ -42,9 +45,23 @@ def test_an_unknown_actor_is_refused(charted, tmp_path, capsys):
 
 
 def test_import_fhir_prints_the_report(charted, tmp_path, capsys):
-    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {
-        "resourceType": "Patient", "identifier": [{"system": "https://ketaclinic.example/fhir/sid/mrn/x", "value": "X-9"}],
-        "name": [{"family": "Moreau", "given": ["Lise"]}], "birthDate": "1979-09-03", "gender": "female"}}]}  # fmt: skip
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {
+                "resource": {
+                    "resourceType": "Patient",
+                    "identifier": [
+                        {"system": "https://ketaclinic.example/fhir/sid/mrn/x", "value": "X-9"}
+                    ],
+                    "name": [{"family": "Moreau", "given": ["Lise"]}],
+                    "birthDate": "1979-09-03",
+                    "gender": "female",
+                }
+            }
+        ],
+    }
     path = tmp_path / "bundle.json"
     path.write_text(json.dumps(bundle))
     assert main(["import", "fhir", str(path), "--site", "north", "--as", "clin1"]) == 0

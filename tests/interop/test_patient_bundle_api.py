@@ -40,7 +40,9 @@ def test_staff_of_the_site_get_a_valid_bundle_of_the_whole_record(charted, api):
 
 
 def test_the_bundle_holds_no_other_patients_records(charted, api):
-    bundle = Bundle.model_validate_json(api(charted.clinician).get(url(charted.other_patient)).content)
+    bundle = Bundle.model_validate_json(
+        api(charted.clinician).get(url(charted.other_patient)).content
+    )
     assert "Lindqvist" not in bundle.model_dump_json()
     assert len(bundle.entry) == 1 + 3 * 5
 
@@ -74,7 +76,9 @@ def test_a_deidentified_bundle_names_nobody(charted, api):
 )
 def test_outsiders_get_no_record(charted, api, who, status):
     for deidentify in ("false", "true"):
-        response = api(getattr(charted, who)).get(url(charted.patient) + f"?deidentify={deidentify}")
+        response = api(getattr(charted, who)).get(
+            url(charted.patient) + f"?deidentify={deidentify}"
+        )
         assert response.status_code == status
         assert "Lindqvist" not in response.content.decode()
         assert "resourceType" not in response.content.decode()

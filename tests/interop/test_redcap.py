@@ -29,7 +29,11 @@ def read(folder):
 
 def check_value(field, value):
     """The value fits its field as REDCap's import checks it; the message says why not."""
-    kind, choices, validation = field["Field Type"], field["Choices, Calculations, OR Slider Labels"], field["Text Validation Type OR Show Slider Number"]
+    kind, choices, validation = (
+        field["Field Type"],
+        field["Choices, Calculations, OR Slider Labels"],
+        field["Text Validation Type OR Show Slider Number"],
+    )
     if value == "":
         return None
     if kind in CHOICE_TYPES:

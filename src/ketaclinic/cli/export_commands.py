@@ -49,9 +49,10 @@ def register(subparsers: Any) -> None:
         command.set_defaults(handler=_export)
 
     importer = subparsers.add_parser(
-        "import", help="import records (a FHIR Bundle) into a site",
+        "import",
+        help="import records (a FHIR Bundle) into a site",
         description="Import records into a site: all or nothing, idempotent by identifier.",
-    )  # fmt: skip
+    )
     kinds = importer.add_subparsers(dest="format", metavar="FORMAT", required=True)
     fhir = kinds.add_parser(
         "fhir",
@@ -84,9 +85,12 @@ def register(subparsers: Any) -> None:
 
 def _add_actor(command: argparse.ArgumentParser) -> None:
     command.add_argument(
-        "--as", dest="actor", required=True, metavar="USERNAME",
+        "--as",
+        dest="actor",
+        required=True,
+        metavar="USERNAME",
         help="the user the command acts as (their permissions; audited under their name)",
-    )  # fmt: skip
+    )
 
 
 def _refuse(message: str) -> int:
@@ -133,7 +137,9 @@ def _export(args: argparse.Namespace) -> int:
         counts = writer(scope=scope, out=args.out)
         summary = ", ".join(f"{count} {kind}" for kind, count in counts.items()) or "nothing"
         kind = "de-identified" if args.deidentify else "identified"
-        print(f"{args.out}: {kind} {args.format} export of {', '.join(scope.site_codes)}: {summary}")
+        print(
+            f"{args.out}: {kind} {args.format} export of {', '.join(scope.site_codes)}: {summary}"
+        )
         return EXIT_OK
 
     return _guarded(work)
@@ -155,7 +161,9 @@ def _import_fhir(args: argparse.Namespace) -> int:
         try:
             raw = sys.stdin.buffer.read() if str(args.file) == "-" else args.file.read_bytes()
         except OSError as exc:
-            raise InputRefused("FILE", str(args.file), f"a readable file ({exc.strerror})") from None
+            raise InputRefused(
+                "FILE", str(args.file), f"a readable file ({exc.strerror})"
+            ) from None
         report = import_fhir_bundle(actor=actor, site=site, bundle=raw)
         print(json.dumps(report.as_dict(), indent=2))
         return EXIT_OK

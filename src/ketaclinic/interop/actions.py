@@ -52,8 +52,7 @@ class ImportReport:
 
     def add(self, entry: Entry, outcome: str, **detail: Any) -> None:
         self.entries.append(
-            {"entry": entry.index, "resourceType": entry.resource_type, "outcome": outcome}
-            | detail
+            {"entry": entry.index, "resourceType": entry.resource_type, "outcome": outcome} | detail
         )
 
     def count(self, outcome: str) -> int:
@@ -148,9 +147,13 @@ class _Importer:
         self.patients[entry.index] = patient
         key = identifier_key(resource, resource.identifier)
         self._remember(
-            entry, key, ImportOutcome.CREATED, patient=patient, object_type="patient",
+            entry,
+            key,
+            ImportOutcome.CREATED,
+            patient=patient,
+            object_type="patient",
             object_id=patient.pk,
-        )  # fmt: skip
+        )
         self.report.add(entry, "created", patient=patient.pk)
 
     def _subject(self, entry: Entry, reference: Reference | None) -> Patient:
@@ -181,15 +184,23 @@ class _Importer:
             return
         try:
             response = submit_questionnaire(
-                actor=self.actor, patient=patient, instrument=answers.instrument,
-                answers=answers.answers, completed_at=answers.completed_at, imported=True,
-            )  # fmt: skip
+                actor=self.actor,
+                patient=patient,
+                instrument=answers.instrument,
+                answers=answers.answers,
+                completed_at=answers.completed_at,
+                imported=True,
+            )
         except ClinicalInputError as exc:
             raise InputRefused(f"{entry.path} ({exc.field})", exc.value, exc.expected) from None
         self._remember(
-            entry, key, ImportOutcome.CREATED, patient=patient, object_type="questionnaire",
+            entry,
+            key,
+            ImportOutcome.CREATED,
+            patient=patient,
+            object_type="questionnaire",
             object_id=response.pk,
-        )  # fmt: skip
+        )
         self.report.add(entry, "created", questionnaire=response.pk)
 
     def _held(self, entry: Entry) -> None:
@@ -224,7 +235,9 @@ def _any_identifier(keys: list[tuple[str, str]]) -> Q:
 
 
 @transaction.atomic
-def import_fhir_bundle(*, actor: User, site: Site, bundle: bytes | str | dict[str, Any]) -> ImportReport:
+def import_fhir_bundle(
+    *, actor: User, site: Site, bundle: bytes | str | dict[str, Any]
+) -> ImportReport:
     """Import a FHIR Bundle into ``site``: all or nothing, idempotent by identifier.
 
     Patients become registry records (``create_patient``), QuestionnaireResponses to our
@@ -267,4 +280,3 @@ def import_fhir_bundle(*, actor: User, site: Site, bundle: bytes | str | dict[st
         },
     )
     return report
-

@@ -85,8 +85,11 @@ def bulk_export(
         actor=current_user(request), site_code=params.site, deidentify=params.deidentify
     )
     if resource_type not in resource_types():
-        return HttpResponse(status=404, content=b'{"detail": "no such resource type"}',
-                            content_type="application/json")  # fmt: skip
+        return HttpResponse(
+            status=404,
+            content=b'{"detail": "no such resource type"}',
+            content_type="application/json",
+        )
     audit_export(scope, "export.fhir", resource_type=resource_type, via="api")
     context = ExportContext(scope.deidentifier)
 
@@ -105,7 +108,10 @@ def bulk_export(
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {FHIR_JSON: {"schema": {"type": "object"}}, "application/json": {"schema": {"type": "object"}}},
+            "content": {
+                FHIR_JSON: {"schema": {"type": "object"}},
+                "application/json": {"schema": {"type": "object"}},
+            },
         }
     },
     summary="Import a FHIR Bundle into a site",

@@ -114,7 +114,9 @@ def _sites(actor: User, codes: list[str]) -> dict[str, Site]:
 
 
 @transaction.atomic
-def load_synthetic_cohort(*, actor: User, directory: Path, limit: int | None = None) -> dict[str, int]:
+def load_synthetic_cohort(
+    *, actor: User, directory: Path, limit: int | None = None
+) -> dict[str, int]:
     """Load ``directory``'s synthetic patients and their questionnaires; counts by kind."""
     if settings.PRODUCTION:
         raise PermissionDenied("synthetic cohorts are never loaded into a production database")
@@ -137,9 +139,12 @@ def load_synthetic_cohort(*, actor: User, directory: Path, limit: int | None = N
         )
         PatientRevision.objects.bulk_create(
             PatientRevision(
-                patient=patient, version=1, changed_by=actor, reason="synthetic cohort",
+                patient=patient,
+                version=1,
+                changed_by=actor,
+                reason="synthetic cohort",
                 changes={n: [None, str(getattr(patient, n))] for n in EDITABLE_FIELDS},
-            )  # fmt: skip
+            )
             for patient in patients
         )
         responses = [

@@ -67,7 +67,7 @@ Row = tuple[Any, ...]
 
 def _patient_rows(site_ids: list[int], context: ExportContext, today: date) -> Iterator[Row]:
     deid = context.deidentifier
-    columns = ("pk", "site__code", "sex", "status", "date_of_birth")
+    columns: tuple[str, ...] = ("pk", "site__code", "sex", "status", "date_of_birth")
     if deid is None:
         columns += ("mrn", "given_name", "family_name", "phone", "email", "address")
     rows = (
@@ -94,16 +94,30 @@ def _questionnaire_rows(site_ids: list[int], context: ExportContext) -> Iterator
         )
         .order_by("pk")
         .values_list(
-            "patient_id", "instrument", "completed_at", "total", "band", "flags", "answers",
+            "patient_id",
+            "instrument",
+            "completed_at",
+            "total",
+            "band",
+            "flags",
+            "answers",
             "source",
-        )  # fmt: skip
+        )
         .iterator(chunk_size=CHUNK_ROWS)
     )
     for patient_pk, instrument, completed_at, total, band, flags, answers, source in rows:
         patient_id = deid.patient_number(patient_pk) if deid is not None else patient_pk
         moment = context.instant(completed_at, patient_pk)
-        yield (patient_id, instrument, moment, total, band, flags, [str(a) for a in answers],
-               source)  # fmt: skip
+        yield (
+            patient_id,
+            instrument,
+            moment,
+            total,
+            band,
+            flags,
+            [str(a) for a in answers],
+            source,
+        )
 
 
 def write_table(out: Path, name: str, schema: dict[str, pl.DataType], rows: Iterable[Row]) -> int:
@@ -146,4 +160,3 @@ def write_parquet(
     for name, schema, rows in tables(site_ids, context, today):
         counts[name] = write_table(out, name, schema, rows())
     return counts
-

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from fhir.resources.R4B.address import Address
 from fhir.resources.R4B.codeableconcept import CodeableConcept
@@ -31,7 +32,9 @@ ACTIVE_STATUSES = frozenset({PatientStatus.REFERRED, PatientStatus.ACTIVE})
 
 def mrn_identifier(patient: Patient) -> Identifier:
     kind = CodeableConcept(coding=[Coding(system=IDENTIFIER_TYPE, code="MR")])
-    return Identifier(use="usual", type=kind, system=mrn_system(patient.site.code), value=patient.mrn)
+    return Identifier(
+        use="usual", type=kind, system=mrn_system(patient.site.code), value=patient.mrn
+    )
 
 
 def build_patient(patient: Patient, context: ExportContext, *, today: date) -> FhirPatient:
@@ -42,7 +45,7 @@ def build_patient(patient: Patient, context: ExportContext, *, today: date) -> F
     """
     status = Extension(url=extension_url(REGISTRY_STATUS), valueCode=patient.status)
     organisation = Reference(identifier=Identifier(system=site_system(), value=patient.site.code))
-    fields: dict[str, object] = {
+    fields: dict[str, Any] = {
         "id": context.patient_id(patient.pk),
         "active": patient.status in ACTIVE_STATUSES,
         "gender": patient.sex,
@@ -57,7 +60,10 @@ def build_patient(patient: Patient, context: ExportContext, *, today: date) -> F
             Identifier(system=pseudonym_system(), value=context.patient_id(patient.pk))
         ]
         if age.over_89:
-            fields["extension"] = [status, Extension(url=extension_url(AGE_GROUP), valueString=age.label)]
+            fields["extension"] = [
+                status,
+                Extension(url=extension_url(AGE_GROUP), valueString=age.label),
+            ]
         else:
             fields["birthDate"] = str(age.birth_year)
         return FhirPatient(**fields)

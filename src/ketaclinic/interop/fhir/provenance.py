@@ -6,7 +6,6 @@ log-ins are names and account numbers in the sense of 164.514(b)(2)(i)(A) and (J
 
 from __future__ import annotations
 
-from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.identifier import Identifier
 from fhir.resources.R4B.provenance import Provenance, ProvenanceAgent
 from fhir.resources.R4B.reference import Reference
@@ -52,8 +51,6 @@ def build_questionnaire_provenance(
             context.reference("Observation", score_observation.KIND, response.pk),
         ],
         recorded=context.instant(response.completed_at, response.patient_id),
-        activity=CodeableConcept(
-            coding=[concept(DATA_OPERATION, "CREATE", "create").coding[0]]
-        ),
+        activity=concept(DATA_OPERATION, "CREATE", "create"),
         agent=[agent],
     )

@@ -150,16 +150,16 @@ def patient_fields(entry: Entry) -> dict[str, Any]:
     mrn = next((i.value for i in patient.identifier or [] if _is_mrn(i) and i.value), None)
     if mrn is None:
         raise InputRefused(f"{path}.identifier", None, "a medical record number (type MR)")
-    name = (patient.name or [None])[0]
+    name = patient.name[0] if patient.name else None
     family = name.family if name is not None else None
-    given = " ".join(name.given or []) if name is not None else ""
+    given = " ".join(part for part in name.given or [] if part) if name is not None else ""
     if not family or not given:
         raise InputRefused(f"{path}.name", None, "a family and a given name")
     born = patient.birthDate
     if not isinstance(born, date):
         raise InputRefused(f"{path}.birthDate", born, "a full date of birth (YYYY-MM-DD)")
     telecom = {item.system: item.value for item in reversed(patient.telecom or [])}
-    address = (patient.address or [None])[0]
+    address = patient.address[0] if patient.address else None
     address_text = ""
     if address is not None:
         address_text = address.text or ", ".join(
@@ -202,12 +202,10 @@ def questionnaire_answers(entry: Entry) -> Answers | None:
     instrument = str(response.questionnaire or "").rstrip("/").split("/")[-1].split("|")[0]
     if instrument not in InstrumentName.values:
         return None
-    items = sorted(
-        response.item or [], key=lambda item: int(item.linkId) if item.linkId.isdigit() else 0
-    )
+    items = sorted(response.item or [], key=lambda item: _position(item.linkId))
     answers: list[Any] = []
     for position, item in enumerate(items):
-        answer = (item.answer or [None])[0]
+        answer = item.answer[0] if item.answer else None
         value = None
         if answer is not None:
             value = answer.valueInteger if answer.valueInteger is not None else answer.valueString
@@ -218,3 +216,7 @@ def questionnaire_answers(entry: Entry) -> Answers | None:
         answers.append(value)
     authored = response.authored if isinstance(response.authored, datetime) else None
     return Answers(instrument=instrument, answers=answers, completed_at=authored)
+
+
+def _position(link_id: str | None) -> int:
+    return int(link_id) if link_id and link_id.isdigit() else 0

@@ -67,10 +67,25 @@ class Field:
     def row(self) -> list[str]:
         choices = " | ".join(f"{code}, {label}" for code, label in self.choices)
         return [
-            self.name, self.form, "", self.type, self.label, choices, self.note, self.validation,
-            self.minimum, self.maximum, "y" if self.identifier else "", "",
-            "y" if self.required else "", "", "", "", "", "",
-        ]  # fmt: skip
+            self.name,
+            self.form,
+            "",
+            self.type,
+            self.label,
+            choices,
+            self.note,
+            self.validation,
+            self.minimum,
+            self.maximum,
+            "y" if self.identifier else "",
+            "",
+            "y" if self.required else "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]
 
 
 def code(text: str) -> str:
@@ -86,33 +101,45 @@ def _band_field(form: str, bands: tuple[Band, ...]) -> Field:
     return Field(f"{form}_band", form, "dropdown", "Band", _coded([b.band for b in bands]))
 
 
-def _integer(name: str, form: str, label: str, low: int, high: int, **extra: object) -> Field:
-    return Field(name, form, "text", label, validation="integer", minimum=str(low),
-                 maximum=str(high), **extra)  # type: ignore[arg-type]  # fmt: skip
+def _integer(name: str, form: str, label: str, low: int, high: int) -> Field:
+    return Field(
+        name, form, "text", label, validation="integer", minimum=str(low), maximum=str(high)
+    )
 
 
 def _when(form: str) -> Field:
-    return Field(f"{form}_date", form, "text", "Completed", validation="datetime_ymd",
-                 required=True)  # fmt: skip
+    return Field(
+        f"{form}_date", form, "text", "Completed", validation="datetime_ymd", required=True
+    )
 
 
 HIT6_ANSWERS = ("never", "rarely", "sometimes", "very often", "always")
 FREQUENCY_0_3 = (
-    ("0", "Not at all"), ("1", "Several days"), ("2", "More than half the days"),
+    ("0", "Not at all"),
+    ("1", "Several days"),
+    ("2", "More than half the days"),
     ("3", "Nearly every day"),
-)  # fmt: skip
+)
 
 
 def questionnaire_fields() -> list[Field]:
     fields = [_when("midas")]
-    fields += [_integer(f"midas_{i}", "midas", f"MIDAS item {i} (days)", 0, 90) for i in range(1, 6)]
-    fields += [_integer("midas_total", "midas", "MIDAS total", 0, 450), _band_field("midas", MIDAS_BANDS)]
+    fields += [
+        _integer(f"midas_{i}", "midas", f"MIDAS item {i} (days)", 0, 90) for i in range(1, 6)
+    ]
+    fields += [
+        _integer("midas_total", "midas", "MIDAS total", 0, 450),
+        _band_field("midas", MIDAS_BANDS),
+    ]
     fields += [_when("hit6")]
     fields += [
         Field(f"hit6_{i}", "hit6", "radio", f"HIT-6 item {i}", _coded(HIT6_ANSWERS))
         for i in range(1, 7)
     ]
-    fields += [_integer("hit6_total", "hit6", "HIT-6 total", 36, 78), _band_field("hit6", HIT6_BANDS)]
+    fields += [
+        _integer("hit6_total", "hit6", "HIT-6 total", 36, 78),
+        _band_field("hit6", HIT6_BANDS),
+    ]
     for form, items, maximum, bands in (("phq9", 9, 27, PHQ9_BANDS), ("gad7", 7, 21, GAD7_BANDS)):
         fields.append(_when(form))
         fields += [
@@ -129,15 +156,23 @@ def questionnaire_fields() -> list[Field]:
 def patient_fields(*, deidentified: bool, site_codes: list[str], this_year: int) -> list[Field]:
     form = PATIENT_FORM
     record_id = Field(
-        "record_id", form, "text",
-        "Pseudonym" if deidentified else "Record (site-MRN)", identifier=not deidentified,
-    )  # fmt: skip
+        "record_id",
+        form,
+        "text",
+        "Pseudonym" if deidentified else "Record (site-MRN)",
+        identifier=not deidentified,
+    )
     common = [
         Field("site", form, "dropdown", "Site", _coded(site_codes)),
         Field("sex", form, "radio", "Sex", tuple((s.value, s.label) for s in Sex)),
-        Field("status", form, "dropdown", "Registry status",
-              tuple((s.value, s.label) for s in PatientStatus)),
-    ]  # fmt: skip
+        Field(
+            "status",
+            form,
+            "dropdown",
+            "Registry status",
+            tuple((s.value, s.label) for s in PatientStatus),
+        ),
+    ]
     if deidentified:
         return [
             record_id,
@@ -152,12 +187,19 @@ def patient_fields(*, deidentified: bool, site_codes: list[str], this_year: int)
         Field("mrn", form, "text", "MRN", identifier=True, required=True),
         Field("given_name", form, "text", "Given name", identifier=True, required=True),
         Field("family_name", form, "text", "Family name", identifier=True, required=True),
-        Field("date_of_birth", form, "text", "Date of birth", validation="date_ymd",
-              identifier=True, required=True),
+        Field(
+            "date_of_birth",
+            form,
+            "text",
+            "Date of birth",
+            validation="date_ymd",
+            identifier=True,
+            required=True,
+        ),
         Field("phone", form, "text", "Telephone", identifier=True),
         Field("email", form, "text", "E-mail", validation="email", identifier=True),
         Field("address", form, "notes", "Address", identifier=True),
-    ]  # fmt: skip
+    ]
 
 
 def data_dictionary(*, deidentified: bool, site_codes: list[str], this_year: int) -> list[Field]:

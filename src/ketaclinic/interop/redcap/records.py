@@ -16,7 +16,13 @@ from typing import Any
 from ketaclinic.instruments.models import QuestionnaireResponse
 from ketaclinic.interop import sources
 from ketaclinic.interop.fhir.context import ExportContext
-from ketaclinic.interop.redcap.dictionary import HEADER, PATIENT_FORM, code, data_dictionary, record_columns
+from ketaclinic.interop.redcap.dictionary import (
+    HEADER,
+    PATIENT_FORM,
+    code,
+    data_dictionary,
+    record_columns,
+)
 from ketaclinic.patients.models import Patient
 
 COMPLETE = "2"
@@ -45,10 +51,14 @@ def patient_row(patient: Patient, context: ExportContext, today: date) -> dict[s
         )
         return row
     row.update(
-        mrn=patient.mrn, given_name=patient.given_name, family_name=patient.family_name,
-        date_of_birth=patient.date_of_birth.isoformat(), phone=patient.phone,
-        email=patient.email, address=patient.address,
-    )  # fmt: skip
+        mrn=patient.mrn,
+        given_name=patient.given_name,
+        family_name=patient.family_name,
+        date_of_birth=patient.date_of_birth.isoformat(),
+        phone=patient.phone,
+        email=patient.email,
+        address=patient.address,
+    )
     return row
 
 
@@ -95,9 +105,10 @@ def write_redcap(
     """``data_dictionary.csv``, ``records.csv`` and ``repeating_instruments.csv`` into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     fields = data_dictionary(
-        deidentified=context.deidentified, site_codes=[code(c) for c in site_codes],
+        deidentified=context.deidentified,
+        site_codes=[code(c) for c in site_codes],
         this_year=today.year,
-    )  # fmt: skip
+    )
     with (out / "data_dictionary.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
