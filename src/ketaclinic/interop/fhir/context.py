@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 from django.conf import settings
 from fhir.resources.R4B.codeableconcept import CodeableConcept
@@ -67,11 +68,14 @@ def questionnaire_url(instrument: str) -> str:
     return f"{base()}/Questionnaire/{instrument}"
 
 
+@cache
 def concept(system: str, code: str, display: str = "", text: str = "") -> CodeableConcept:
+    """A one-coding concept, validated once and shared (never mutated) by every resource."""
     coding = Coding(system=system, code=code, display=display or None)
     return CodeableConcept(coding=[coding], text=text or None)
 
 
+@cache
 def category(code: str, display: str) -> CodeableConcept:
     return concept(OBSERVATION_CATEGORY, code, display)
 

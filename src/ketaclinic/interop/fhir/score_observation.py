@@ -8,6 +8,8 @@ LOINC code we could verify). The band (e.g. "moderate") is the interpretation's 
 
 from __future__ import annotations
 
+from functools import cache
+
 from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.coding import Coding
 from fhir.resources.R4B.observation import Observation
@@ -24,6 +26,7 @@ LOINC_TOTALS = {
 }
 
 
+@cache
 def score_code(instrument: str) -> CodeableConcept:
     label = InstrumentName(instrument).label
     codings = [Coding(system=code_system(SCORE_SYSTEM), code=instrument, display=f"{label} total")]
