@@ -95,7 +95,7 @@ class ExportContext:
             return self.deidentifier.patient_pseudonym(patient_pk)
         return f"patient-{patient_pk}"
 
-    def resource_id(self, kind: str, pk: int) -> str:
+    def resource_id(self, kind: str, pk: int | str) -> str:
         """``kind-pk``, or an opaque keyed pseudonym when de-identified (164.514(b)(2)(i)(R))."""
         if self.deidentifier is not None:
             return self.deidentifier.record_pseudonym(kind, pk)
@@ -104,16 +104,16 @@ class ExportContext:
     def patient_reference(self, patient_pk: int) -> Reference:
         return Reference(reference=f"Patient/{self.patient_id(patient_pk)}")
 
-    def reference(self, resource_type: str, kind: str, pk: int) -> Reference:
+    def reference(self, resource_type: str, kind: str, pk: int | str) -> Reference:
         return Reference(reference=f"{resource_type}/{self.resource_id(kind, pk)}")
 
-    def record_identifiers(self, kind: str, pk: int) -> list[Identifier] | None:
+    def record_identifiers(self, kind: str, pk: int | str) -> list[Identifier] | None:
         """The record's KetaClinic identifier; none when de-identified (it is a record number)."""
         if self.deidentifier is not None:
             return None
         return [Identifier(system=record_system(kind), value=str(pk))]
 
-    def record_identifier(self, kind: str, pk: int) -> Identifier | None:
+    def record_identifier(self, kind: str, pk: int | str) -> Identifier | None:
         identifiers = self.record_identifiers(kind, pk)
         return identifiers[0] if identifiers else None
 

@@ -22,7 +22,8 @@ from ketaclinic.interop.fhir.provenance import build_questionnaire_provenance
 from ketaclinic.interop.fhir.questionnaire_response import build_questionnaire_response
 from ketaclinic.interop.fhir.score_observation import build_score_observation
 
-Builder = Callable[[Any, ExportContext], Resource]
+# A builder returns one resource, or several (a diagnosis with two codes, a row of vitals).
+Builder = Callable[[Any, ExportContext], Resource | list[Resource]]
 
 
 @dataclass(frozen=True)
@@ -69,4 +70,8 @@ def resources(
             continue
         for row in stream.rows(site_ids, patient_id=patient_id):
             for build in builders:
-                yield build(row, context)
+                built = build(row, context)
+                if isinstance(built, list):
+                    yield from built
+                else:
+                    yield built
