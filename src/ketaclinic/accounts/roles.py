@@ -67,6 +67,7 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EDIT_PATIENTS,
             Capability.RECORD_QUESTIONNAIRES,
             Capability.EXPORT_IDENTIFIED,
+            Capability.EXPORT_DEIDENTIFIED,
         }
     ),
     # The pharmacist needs the registry to reconcile dispensing to patients, never to edit it.

@@ -25,6 +25,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "core:home"),
     NavItem("Patients", "patients:list", capability=Capability.VIEW_PATIENTS),
     NavItem("Audit log", "audit:search", capability=Capability.VIEW_AUDIT),
+    NavItem("Exports", "interop:exports", capability=Capability.EXPORT_DEIDENTIFIED),
 )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Schema
@@ -19,6 +19,7 @@ from ketaclinic.accounts.models import Site
 from ketaclinic.core.http import current_user
 from ketaclinic.core.schemas import ErrorOut
 from ketaclinic.interop import actions, queries
+from ketaclinic.interop.archive import FORMATS, export_archive
 from ketaclinic.interop.exports import audit_export
 from ketaclinic.interop.fhir.context import ExportContext
 from ketaclinic.interop.fhir.streams import resource_types, resources
@@ -102,6 +103,38 @@ def bulk_export(
             yield resource.model_dump_json() + "\n"
 
     return StreamingHttpResponse(lines(), content_type=FHIR_NDJSON)
+
+
+@router.get(
+    "/exports/{fmt}",
+    response=ERRORS,
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The export as a zip archive",
+                "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+    summary="A whole export (fhir, redcap or parquet) as a zip archive",
+)
+def export_zip(
+    request: HttpRequest, fmt: str, params: Query[BulkIn]
+) -> HttpResponse | FileResponse:
+    """One of your sites or all; researchers: de-identified only; audited with its parameters."""
+    if fmt not in FORMATS:
+        return HttpResponse(
+            status=404,
+            content=b'{"detail": "no such export format"}',
+            content_type="application/json",
+        )
+    scope = export_scope(
+        actor=current_user(request), site_code=params.site, deidentify=params.deidentify
+    )
+    archive = export_archive(scope=scope, fmt=fmt)
+    return FileResponse(
+        archive.file, as_attachment=True, filename=archive.filename, content_type="application/zip"
+    )
 
 
 @router.post(
