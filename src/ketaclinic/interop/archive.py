@@ -19,7 +19,7 @@ from django.utils import timezone
 from ketaclinic.interop import exports
 from ketaclinic.interop.scope import ExportScope
 
-FORMATS = ("fhir", "redcap", "parquet")
+FORMATS = ("parquet", "redcap", "fhir")
 
 
 @dataclass
