@@ -122,8 +122,10 @@ class Deidentifier:
     def patient_number(self, patient_key: object) -> int:
         """A stable pseudonymous number in [1, 2**42): the outcome tables' ``patient_id``.
 
-        Two of 10,000 patients share one with a probability of about 1 in 90,000
-        (n**2 / 2**43); exports check and refuse a collision rather than merge two patients.
+        Two of 10,000 patients share one with a probability of about 1 in 90,000 (n**2 / 2**43);
+        the text pseudonym (:meth:`patient_pseudonym`) is the same number, so a collision would
+        merge two patients in every format alike. At a million patients (1 in 9) a wider number
+        would be needed; the outcome schema's 42-bit ``patient_id`` is the limit.
         """
         value = int.from_bytes(self._digest("patient-number", patient_key)[:8], "big")
         return value % ((1 << PATIENT_NUMBER_BITS) - 1) + 1
