@@ -65,16 +65,17 @@ def prepare(work: Path, patients: int, seed: int) -> tuple[Path, dict[str, int]]
         "from ketaclinic.cli.django_setup import setup_django; setup_django()\n"
         "from ketaclinic.accounts.actions import create_site, create_user\n"
         "sites = [create_site(actor=None, code=c, name=c.title()) for c in ('north', 'south')]\n"
-        "for name, role in ((%r, 'admin'), (%r, 'researcher')):\n"
+        f"for name, role in (({ADMIN!r}, 'admin'), ({RESEARCHER!r}, 'researcher')):\n"
         "    create_user(actor=None, username=name, password='bench-pass-2026', role=role,\n"
         "                sites=sites, check_password_strength=False)\n"
-    ) % (ADMIN, RESEARCHER)
+    )
     subprocess.run([sys.executable, "-c", setup], check=True, env=env)
     started = time.perf_counter()
     result = subprocess.run([_ketaclinic(), "load-cohort", str(cohort), "--as", ADMIN],
                             check=True, env=env, capture_output=True, text=True)  # fmt: skip
     seconds = time.perf_counter() - started
-    counts = {part.split()[1]: int(part.split()[0]) for part in result.stdout.split(" loaded")[0].split(", ")}
+    parts = result.stdout.split(" loaded")[0].split(", ")  # "10000 patients, 360000 questionnaires"
+    counts = {part.split()[1]: int(part.split()[0]) for part in parts}
     counts["load_s"] = round(seconds, 1)
     marker.write_text(json.dumps(counts))
     return database, counts
@@ -153,11 +154,15 @@ def main() -> int:
                 print(f"  {fmt:<8} {contender:<16} {figures['seconds']:8.2f} s   peak RSS "
                       f"{figures['peak_rss_mb']:7.0f} MB   {figures['counts']}")  # fmt: skip
             results = table[size][fmt]
-            if len(results) == 2 and results["project"]["counts"] != results["naive_in_memory"]["counts"]:
+            same = results["project"]["counts"] == results.get("naive_in_memory", {}).get("counts")
+            if len(results) == 2 and not same:
                 problems.append(f"{size} {fmt}: the contenders wrote different counts")
 
     largest, smallest = sizes[-1], sizes[0]
-    project_peak = {size: max(float(table[size][f]["project"]["peak_rss_mb"]) for f in formats) for size in sizes}  # type: ignore[arg-type]
+    project_peak = {
+        size: max(float(table[size][f]["project"]["peak_rss_mb"]) for f in formats)  # type: ignore[arg-type]
+        for size in sizes
+    }
     growth = project_peak[largest] / project_peak[smallest]
     print(f"project peak RSS {smallest} -> {largest} patients: {project_peak[smallest]:.0f} -> "
           f"{project_peak[largest]:.0f} MB ({growth:.2f}x for {largest / smallest:.0f}x the "
