@@ -17,7 +17,7 @@ def url(patient) -> str:
 
 
 def test_staff_of_the_site_get_a_valid_bundle_of_the_whole_record(charted, api):
-    response = api(charted.nurse).get(url(charted.patient))
+    response = api(charted.clinician).get(url(charted.patient))
     assert response.status_code == HTTPStatus.OK
     assert response["Content-Type"] == "application/fhir+json"
     bundle = Bundle.model_validate_json(response.content)
@@ -67,9 +67,10 @@ def test_a_deidentified_bundle_names_nobody(charted, api):
     ("who", "status"),
     [
         ("clinician_south", HTTPStatus.NOT_FOUND),
-        ("nurse_south", HTTPStatus.NOT_FOUND),
+        ("nurse_south", HTTPStatus.FORBIDDEN),
         ("researcher", HTTPStatus.FORBIDDEN),
         ("pharmacist", HTTPStatus.FORBIDDEN),
+        ("nurse", HTTPStatus.FORBIDDEN),  # a transfer of care is a clinician's act
         ("patient_user", HTTPStatus.FORBIDDEN),
         ("other_patient_user", HTTPStatus.FORBIDDEN),
     ],

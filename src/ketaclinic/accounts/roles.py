@@ -66,8 +66,6 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_PATIENTS,
             Capability.EDIT_PATIENTS,
             Capability.RECORD_QUESTIONNAIRES,
-            Capability.EXPORT_IDENTIFIED,
-            Capability.EXPORT_DEIDENTIFIED,
         }
     ),
     # The pharmacist needs the registry to reconcile dispensing to patients, never to edit it.
