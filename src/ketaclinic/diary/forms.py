@@ -51,7 +51,6 @@ class AttackForm(VersionForm):
         label="Ended",
         widget=TIME_INPUT,
         required=False,
-        help_text="Earlier than the start means it ended after midnight.",
     )
     ongoing = forms.BooleanField(label="Still going", required=False)
     pain = forms.TypedChoiceField(

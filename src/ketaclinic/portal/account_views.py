@@ -112,7 +112,7 @@ def patient_home(request: HttpRequest) -> HttpResponse:
             (today - timedelta(days=n), recorded.get(today - timedelta(days=n)))
             for n in range(6, -1, -1)
         ],
-        "missing": sum(1 for n in range(7) if today - timedelta(days=n) not in recorded),
+        "missing": sum(1 for n in range(1, 7) if today - timedelta(days=n) not in recorded),
         "due": [(o, QUESTION_SETS[o.instrument]) for o in schedule.due],
     }
     return render(request, "portal/home.html", context)

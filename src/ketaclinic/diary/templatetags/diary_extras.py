@@ -12,14 +12,13 @@ register = template.Library()
 
 @register.filter
 def per28(metrics: PeriodMetrics, name: str) -> str:
-    """``12 (10.5)``: the count and, when days are missing, the count per 28 recorded days."""
+    """The count per 28 recorded days, to one decimal (``12``, ``10.5``); ``—`` without data."""
     count = getattr(metrics, name)
     scaled = metrics.per_28(count)
     if scaled is None:
         return "—"
-    if metrics.days_recorded == metrics.days == 28:
-        return str(count)
-    return f"{scaled:.1f}"
+    text = f"{scaled:.1f}"
+    return text[:-2] if text.endswith(".0") else text
 
 
 @register.filter
