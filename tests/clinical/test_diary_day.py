@@ -183,3 +183,21 @@ def test_summarise_names_the_attack_that_is_wrong():
 def test_an_attack_inside_another_adds_no_hours():
     entry = summary(attack(8, 12, pain=3), attack(9, 10, pain=6))
     assert entry.duration_hours == 4
+
+
+def test_hours_are_real_hours_across_a_daylight_saving_change():
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Europe/Stockholm")
+    day = dt.date(2026, 3, 29)  # clocks go from 02:00 to 03:00
+    start = dt.datetime(2026, 3, 29, tzinfo=zone)
+    end = dt.datetime(2026, 3, 30, tzinfo=zone)
+    attack = AttackFacts(
+        started_at=dt.datetime(2026, 3, 29, 1, tzinfo=zone),
+        ended_at=dt.datetime(2026, 3, 29, 4, tzinfo=zone),
+        pain=4,
+    )
+    entry = summarise_day(
+        date=day, day_start=start, day_end=end, headache_free=False, attacks=[attack], now=LATE
+    )
+    assert entry.duration_hours == 2

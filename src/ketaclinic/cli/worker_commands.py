@@ -52,7 +52,10 @@ def _worker(args: argparse.Namespace) -> int:
     from ketaclinic.reminders.tasks import ensure_scan_scheduled
 
     if not isinstance(task_backends["default"], DatabaseBackend):
-        print("worker: the task backend is not the database backend; run its own worker", file=sys.stderr)
+        print(
+            "worker: the task backend is not the database backend; run its own worker",
+            file=sys.stderr,
+        )
         return 2
     if not args.batch:
         ensure_scan_scheduled()

@@ -88,7 +88,7 @@ def has_migraine_features(attack: AttackFacts) -> bool:
 def check_attack(attack: AttackFacts, field: str = "attack") -> None:
     """Refuse an attack that cannot be right: bad NRS, end before start, nothing to record."""
     NRS.check(f"{field}.pain", attack.pain)
-    if attack.ended_at is not None and attack.ended_at <= attack.started_at:
+    if attack.ended_at is not None and _utc(attack.ended_at) <= _utc(attack.started_at):
         raise ClinicalInputError(
             f"{field}.ended_at",
             attack.ended_at.isoformat(),
@@ -100,12 +100,19 @@ def check_attack(attack: AttackFacts, field: str = "attack") -> None:
         )
 
 
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """In UTC: Python compares and subtracts two times of the *same* zone by their wall clocks,
+    which is wrong across a daylight-saving change (01:00 to 04:00 can be 2 hours)."""
+    return moment.astimezone(dt.UTC)
+
+
 def _clipped(
     attack: AttackFacts, day_start: dt.datetime, day_end: dt.datetime, now: dt.datetime
 ) -> tuple[dt.datetime, dt.datetime]:
-    """The attack's interval within the calendar day (an ongoing attack runs until now)."""
-    end = attack.ended_at if attack.ended_at is not None else min(now, day_end)
-    return max(attack.started_at, day_start), min(end, day_end)
+    """The attack's interval within the calendar day (an ongoing attack runs until now), UTC."""
+    start, day_start, day_end, now = (_utc(t) for t in (attack.started_at, day_start, day_end, now))
+    end = _utc(attack.ended_at) if attack.ended_at is not None else min(now, day_end)
+    return max(start, day_start), min(end, day_end)
 
 
 def _hours(intervals: Sequence[tuple[dt.datetime, dt.datetime]]) -> float:

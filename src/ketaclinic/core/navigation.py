@@ -28,9 +28,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "core:home", roles=STAFF),
     NavItem("Today", "core:home", roles=PATIENT),
     NavItem("Diary", "diary:calendar", capability=Capability.KEEP_DIARY, roles=PATIENT),
-    NavItem(
-        "Questionnaires", "instruments:mine", capability=Capability.KEEP_DIARY, roles=PATIENT
-    ),
+    NavItem("Questionnaires", "instruments:mine", capability=Capability.KEEP_DIARY, roles=PATIENT),
     NavItem("Summary", "diary:summary", capability=Capability.KEEP_DIARY, roles=PATIENT),
     NavItem("Settings", "portal:settings", capability=Capability.KEEP_DIARY, roles=PATIENT),
     NavItem("Patients", "patients:list", capability=Capability.VIEW_PATIENTS),

@@ -130,9 +130,7 @@ def _classes(attack: AttackEntry) -> tuple[str, ...]:
     return tuple(find_drug(med.drug).drug_class for med in attack.medications)
 
 
-def _summary_fields(
-    patient: Patient, day: date, entry: DayEntry, time_zone: str
-) -> dict[str, Any]:
+def _summary_fields(patient: Patient, day: date, entry: DayEntry, time_zone: str) -> dict[str, Any]:
     """Validate ``entry`` and compute the day's summary columns with the clinical core."""
     if not entry.headache_free and not entry.attacks:
         raise InputRefused("attacks", [], NEEDS_SOMETHING)
@@ -167,7 +165,13 @@ def _summary_fields(
 
 
 def _version_row(
-    day: DiaryDay, version: int, entry: DayEntry, actor: User, time_zone: str, reason: str, source: str
+    day: DiaryDay,
+    version: int,
+    entry: DayEntry,
+    actor: User,
+    time_zone: str,
+    reason: str,
+    source: str,
 ) -> DiaryDayVersion:
     return DiaryDayVersion(
         day=day,
@@ -259,7 +263,12 @@ def save_day(
         try:
             with transaction.atomic():
                 current = DiaryDay.objects.create(
-                    patient=patient, date=day, version=1, first_recorded_at=now, updated_at=now, **fields
+                    patient=patient,
+                    date=day,
+                    version=1,
+                    first_recorded_at=now,
+                    updated_at=now,
+                    **fields,
                 )
         except IntegrityError:  # saved at the same moment elsewhere
             raise StaleVersion(DIARY_DAY, expected_version, 1) from None
@@ -308,7 +317,14 @@ def import_diary_days(
         entry = replace(days[day], factors=_clean_factors(days[day].factors))
         fields = _summary_fields(patient, day, entry, time_zone)
         new_days.append(
-            DiaryDay(patient=patient, date=day, version=1, first_recorded_at=now, updated_at=now, **fields)
+            DiaryDay(
+                patient=patient,
+                date=day,
+                version=1,
+                first_recorded_at=now,
+                updated_at=now,
+                **fields,
+            )
         )
         entries.append(entry)
     DiaryDay.objects.bulk_create(new_days)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
 
@@ -19,7 +20,6 @@ from ketaclinic.diary.models import (
     Stress,
     Trigger,
 )
-from ketaclinic.diary.queries import day_bounds
 
 MEDICATION_SLOTS = 3
 SYMPTOMS = (
@@ -74,14 +74,21 @@ class AttackForm(VersionForm):
                 label="Medicine", choices=drug_choices(), required=False
             )
             self.fields[f"med{slot}_dose"] = forms.DecimalField(
-                label="Dose (mg)", required=False, min_value=Decimal("0.01"), max_digits=7,
-                decimal_places=2, widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+                label="Dose (mg)",
+                required=False,
+                min_value=Decimal("0.01"),
+                max_digits=7,
+                decimal_places=2,
+                widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
             )
             self.fields[f"med{slot}_time"] = forms.TimeField(
                 label="Taken at", required=False, widget=TIME_INPUT
             )
             self.fields[f"med{slot}_relief"] = forms.ChoiceField(
-                label="2 hours later", choices=Relief.choices, required=False, widget=forms.RadioSelect
+                label="2 hours later",
+                choices=Relief.choices,
+                required=False,
+                widget=forms.RadioSelect,
             )
 
     def medication_slots(self) -> list[dict[str, forms.BoundField]]:
@@ -104,10 +111,10 @@ class AttackForm(VersionForm):
         return data
 
     def _at(self, moment: time, not_before: datetime | None = None) -> datetime:
-        start, _ = day_bounds(self.day, self.time_zone)
-        value = datetime.combine(self.day, moment, tzinfo=start.tzinfo)
-        if not_before is not None and value <= not_before:
-            value = datetime.combine(self.day + timedelta(days=1), moment, tzinfo=start.tzinfo)
+        zone = ZoneInfo(self.time_zone)
+        value = datetime.combine(self.day, moment, tzinfo=zone)
+        if not_before is not None and value <= not_before:  # wall clock: ended after midnight
+            value = datetime.combine(self.day + timedelta(days=1), moment, tzinfo=zone)
         return value
 
     def entry(self) -> AttackEntry:
@@ -139,8 +146,6 @@ class AttackForm(VersionForm):
     @classmethod
     def initial_from(cls, attack: Attack, time_zone: str) -> dict[str, Any]:
         """The form's initial values for a stored attack (times in the patient's zone)."""
-        from zoneinfo import ZoneInfo
-
         zone = ZoneInfo(time_zone)
         initial: dict[str, Any] = {
             "start_time": attack.started_at.astimezone(zone).time(),
@@ -155,14 +160,19 @@ class AttackForm(VersionForm):
                 break
             initial[f"med{slot}_drug"] = med.drug
             initial[f"med{slot}_dose"] = med.dose_mg
-            initial[f"med{slot}_time"] = med.taken_at.astimezone(zone).time() if med.taken_at else None
+            initial[f"med{slot}_time"] = (
+                med.taken_at.astimezone(zone).time() if med.taken_at else None
+            )
             initial[f"med{slot}_relief"] = med.relief_2h
         return initial
 
 
 class FactorsForm(VersionForm):
     sleep_quality = forms.ChoiceField(
-        label="Last night's sleep", choices=SleepQuality.choices, widget=forms.RadioSelect, required=False
+        label="Last night's sleep",
+        choices=SleepQuality.choices,
+        widget=forms.RadioSelect,
+        required=False,
     )
     stress = forms.ChoiceField(
         label="Stress", choices=Stress.choices, widget=forms.RadioSelect, required=False

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Literal
 
 from ketaclinic.clinical.contracts import DiaryEntry, DiaryMetricsInput, DiaryPeriod
 from ketaclinic.clinical.diary import (
@@ -25,7 +26,7 @@ from ketaclinic.diary.models import DiaryDay
 from ketaclinic.diary.queries import contract_entry, list_days
 from ketaclinic.patients.models import Patient
 
-DEFINITION = "4h"
+DEFINITION: Literal["4h", "30min"] = "4h"
 MAX_PERIODS = 26  # two years of 28-day periods
 OVERUSE_NAMES = {
     "ergot": "ergots",
@@ -134,7 +135,7 @@ class DiarySummary:
     baseline_start: date | None
     first_course: date | None
     periods: list[PeriodRow]  # oldest first
-    overuse: tuple[OveruseWarning, ...]
+    overuse: tuple[OveruseWarning, ...]  # from the last 28 days, whatever the periods' alignment
     latest: PeriodRow | None
     definition_version: str
 
@@ -150,7 +151,7 @@ def _periods(first: date, today: date, anchor: date | None) -> list[tuple[date, 
             start += step
         while start > today:
             start -= step
-    periods = []
+    periods: list[tuple[date, date, bool]] = []
     while start + step > first and len(periods) < MAX_PERIODS:
         end = min(start + step - timedelta(days=1), today)
         periods.append((start, end, anchor is not None and start == anchor - step))
@@ -166,22 +167,24 @@ def diary_summary(patient: Patient, *, today: date, first_course: date | None) -
         first = min(first, first_course - timedelta(days=MONTH_DAYS))
     spans = _periods(first, today, first_course)
     baseline_index = next((i for i, span in enumerate(spans) if span[2]), 0)
+    last_28 = DiaryPeriod(start=today - timedelta(days=MONTH_DAYS - 1), end=today)
     request = DiaryMetricsInput(
         entries=tuple(contract_entry(row) for row in rows),
         baseline=DiaryPeriod(start=spans[baseline_index][0], end=spans[baseline_index][1]),
-        follow_up=tuple(DiaryPeriod(start=s, end=e) for s, e, _ in spans),
+        follow_up=(*(DiaryPeriod(start=s, end=e) for s, e, _ in spans), last_28),
         definition=DEFINITION,
     )
     result = diary_metrics(request)
+    rolling = result.follow_up[-1].period
     has_baseline = first_course is not None and any(span[2] for span in spans)
     periods = []
     for index, ((start, end, is_baseline), follow) in enumerate(
-        zip(spans, result.follow_up, strict=True)
+        zip(spans, result.follow_up[:-1], strict=True)
     ):
         after = has_baseline and index > baseline_index
         periods.append(
             PeriodRow(
-                label=f"{start:%d %b} – {end:%d %b %Y}",
+                label=f"{start:%d %b} to {end:%d %b %Y}",
                 is_baseline=is_baseline,
                 after_baseline=after,
                 metrics=follow.period,
@@ -193,7 +196,7 @@ def diary_summary(patient: Patient, *, today: date, first_course: date | None) -
         baseline_start=spans[baseline_index][0] if has_baseline else None,
         first_course=first_course,
         periods=periods,
-        overuse=latest.metrics.medication_overuse if latest else (),
+        overuse=rolling.medication_overuse,
         latest=latest,
         definition_version=result.definition.version,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -81,17 +81,19 @@ def local_today(time_zone: str) -> date:
 
 
 def day_bounds(day: date, time_zone: str) -> tuple[datetime, datetime]:
-    """The day's two midnights in ``time_zone`` (23 or 25 hours apart on a clock change)."""
+    """The day's two midnights in ``time_zone``, as UTC times (23 or 25 hours apart on a clock
+    change: UTC, because Python subtracts two times of one zone by their wall clocks)."""
     zone = zoneinfo.ZoneInfo(time_zone)
     start = datetime.combine(day, time(0), tzinfo=zone)
-    return start, datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def get_day(patient: Patient, day: date) -> DiaryDay | None:
     return DiaryDay.objects.filter(patient=patient, date=day).first()
 
 
-def _versions_with_attacks() -> Prefetch[DiaryDayVersion]:
+def _versions_with_attacks() -> Prefetch[str]:
     return Prefetch(
         "attacks",
         queryset=Attack.objects.order_by("position").prefetch_related(

@@ -22,6 +22,7 @@ from ketaclinic.core.http import current_user
 from ketaclinic.diary import actions, queries
 from ketaclinic.diary.forms import AttackForm, FactorsForm, HeadacheFreeForm
 from ketaclinic.diary.metrics import heat_map
+from ketaclinic.diary.models import DiaryDay
 from ketaclinic.patients.models import Patient
 
 CALENDAR_DAYS = 90
@@ -58,10 +59,12 @@ def calendar(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _unrecorded(rows: list, today: date, days: int = 7) -> list[date]:
+def _unrecorded(rows: list[DiaryDay], today: date, days: int = 7) -> list[date]:
     """Days of the last week without an entry, newest first (to catch up quickly)."""
     recorded = {row.date for row in rows}
-    return [today - timedelta(days=n) for n in range(days) if today - timedelta(days=n) not in recorded]
+    return [
+        today - timedelta(days=n) for n in range(days) if today - timedelta(days=n) not in recorded
+    ]
 
 
 def _day_context(keeper: Keeper, day: date) -> dict[str, object]:
@@ -149,9 +152,7 @@ def attack(request: HttpRequest, day: date, position: int | None = None) -> Http
     initial = {"version": view.expected_version}
     if stored is not None:
         initial.update(AttackForm.initial_from(stored, keeper.time_zone))
-    form = AttackForm(
-        request.POST or None, initial=initial, day=day, time_zone=keeper.time_zone
-    )
+    form = AttackForm(request.POST or None, initial=initial, day=day, time_zone=keeper.time_zone)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

@@ -97,7 +97,9 @@ def add_course(request: HttpRequest, patient_id: int) -> HttpResponse:
     form = CourseForm(request.POST)
     if form.is_valid():
         try:
-            actions.record_course_dates(actor=current_user(request), patient=patient, **form.cleaned_data)
+            actions.record_course_dates(
+                actor=current_user(request), patient=patient, **form.cleaned_data
+            )
         except InputRefused as exc:
             messages.error(request, exc.message)
         else:
@@ -117,7 +119,9 @@ def cancel_course(request: HttpRequest, patient_id: int, course_id: int) -> Http
     form = CancelCourseForm(request.POST)
     if form.is_valid():
         try:
-            actions.cancel_course(actor=current_user(request), course=course, reason=form.cleaned_data["reason"])
+            actions.cancel_course(
+                actor=current_user(request), course=course, reason=form.cleaned_data["reason"]
+            )
         except Conflict as exc:
             messages.error(request, str(exc))
         else:
@@ -165,6 +169,12 @@ def alert(request: HttpRequest, alert_id: int) -> HttpResponse:
     return render(
         request,
         "instruments/alert.html",
-        {"alert": found, "patient": patient, "form": form, "can_ack": can_ack, "active_tab": "questionnaires"},
+        {
+            "alert": found,
+            "patient": patient,
+            "form": form,
+            "can_ack": can_ack,
+            "active_tab": "questionnaires",
+        },
         status=status,
     )

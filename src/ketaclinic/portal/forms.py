@@ -96,7 +96,9 @@ class AcceptForm(forms.Form):
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(
-        label="Reason", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
         help_text="Kept with the request; tell the requester in your own words.",
     )
 

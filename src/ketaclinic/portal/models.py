@@ -45,7 +45,9 @@ class ConsultationRequest(models.Model):
     screen_answers = models.JSONField(null=True, blank=True)
     screen_positive = models.BooleanField(null=True, blank=True)
     consent_to_contact = models.BooleanField()
-    status = models.CharField(max_length=10, choices=RequestStatus.choices, default=RequestStatus.NEW)
+    status = models.CharField(
+        max_length=10, choices=RequestStatus.choices, default=RequestStatus.NEW
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     triaged_at = models.DateTimeField(null=True, blank=True)
     triaged_by = models.ForeignKey(
@@ -68,7 +70,9 @@ class ConsultationRequest(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status=RequestStatus.NEW, triaged_at__isnull=True)
-                | Q(~Q(status=RequestStatus.NEW), triaged_at__isnull=False, triaged_by__isnull=False),
+                | Q(
+                    ~Q(status=RequestStatus.NEW), triaged_at__isnull=False, triaged_by__isnull=False
+                ),
                 name="consultation_triage_paired",
             ),
             models.CheckConstraint(
@@ -110,7 +114,8 @@ class PortalInvitation(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(expires_at__gt=F("created_at")), name="invitation_expires_after_creation"
+                condition=Q(expires_at__gt=F("created_at")),
+                name="invitation_expires_after_creation",
             ),
             models.CheckConstraint(
                 condition=Q(used_at__isnull=True, used_by__isnull=True)
@@ -124,9 +129,7 @@ class PortalInvitation(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return (
-            self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()
-        )
+        return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()
 
 
 class ThrottleHit(models.Model):

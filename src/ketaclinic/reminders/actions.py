@@ -75,7 +75,9 @@ class ScanReport:
 
     def summary(self) -> str:
         queued = ", ".join(f"{n} {kind}" for kind, n in sorted(self.queued.items())) or "none"
-        return f"reminders queued: {queued}; not needed: {self.not_needed}; re-queued: {self.requeued}"
+        return (
+            f"reminders queued: {queued}; not needed: {self.not_needed}; re-queued: {self.requeued}"
+        )
 
 
 def _candidates(now: datetime) -> list[tuple[Patient, str, datetime]]:

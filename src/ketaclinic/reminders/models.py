@@ -22,9 +22,7 @@ class ReminderPreference(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [
-            models.CheckConstraint(condition=Q(hour__lte=23), name="reminder_hour_0_23")
-        ]
+        constraints = [models.CheckConstraint(condition=Q(hour__lte=23), name="reminder_hour_0_23")]
 
     def __str__(self) -> str:
         return f"reminders of {self.patient_id}: {'on' if self.enabled else 'off'} at {self.hour}"

@@ -44,9 +44,9 @@ FOOTER = "\n\nTo change the hour of these reminders or turn them off: {settings_
 @task()
 def send_reminder(reminder_id: int) -> str:
     """Send one queued reminder, unless it stopped being needed since it was queued."""
-    reminder = Reminder.objects.select_related("patient__account", "patient__reminder_preference").get(
-        pk=reminder_id
-    )
+    reminder = Reminder.objects.select_related(
+        "patient__account", "patient__reminder_preference"
+    ).get(pk=reminder_id)
     if reminder.status != ReminderStatus.QUEUED:
         return reminder.status
     patient = reminder.patient
@@ -55,9 +55,10 @@ def send_reminder(reminder_id: int) -> str:
     address = (patient.account.email if patient.account else "") or patient.email
     if preference is not None and not preference.enabled:
         outcome, detail = ReminderStatus.NOT_NEEDED, "reminders turned off"
-    elif reminder.kind == ReminderKind.DIARY and DiaryDay.objects.filter(
-        patient=patient, date=reminder.local_date
-    ).exists():
+    elif (
+        reminder.kind == ReminderKind.DIARY
+        and DiaryDay.objects.filter(patient=patient, date=reminder.local_date).exists()
+    ):
         outcome, detail = ReminderStatus.NOT_NEEDED, "diary filled in before sending"
     elif not address:
         outcome, detail = ReminderStatus.FAILED, "no e-mail address"
@@ -90,9 +91,7 @@ SCAN_TASK = "ketaclinic.reminders.tasks.scan_reminders"
 def _pending_scan_exists() -> bool:
     from django_tasks_db.models import DBTaskResult
 
-    return DBTaskResult.objects.filter(
-        task_path=SCAN_TASK, status=TaskResultStatus.READY
-    ).exists()
+    return DBTaskResult.objects.filter(task_path=SCAN_TASK, status=TaskResultStatus.READY).exists()
 
 
 def ensure_scan_scheduled(delay: timedelta = timedelta()) -> bool:
