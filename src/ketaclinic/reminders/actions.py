@@ -158,7 +158,7 @@ def scan_due_reminders(*, now: datetime | None = None) -> ScanReport:
         for kind in ReminderKind.values:
             if (patient.pk, kind, local.date()) not in decided:
                 _record(patient, kind, zone, local, report)
-    report.requeued = _requeue_orphans(moment)
+    report.requeued = _requeue_orphans(timezone.now())  # real time, whatever ``now`` was
     return report
 
 
