@@ -34,11 +34,11 @@ class LiveApp:
     url: str
     env: dict[str, str]
 
-    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
         """Run a ``ketaclinic`` command against the live app's database."""
         return subprocess.run(
             [str(KETACLINIC), *args],
-            env=self.env,
+            env={**self.env, **env},
             capture_output=True,
             text=True,
             check=True,

@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from ketaclinic.cli import clinical_commands, server_commands, worker_commands
+from ketaclinic.cli import backup_commands, clinical_commands, server_commands, worker_commands
 
 EXIT_BAD_INPUT = 2
 
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     server_commands.register(subparsers)
     worker_commands.register(subparsers)
     clinical_commands.register(subparsers)
+    backup_commands.register(subparsers)
     return parser
 
 
