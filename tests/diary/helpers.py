@@ -16,6 +16,11 @@ def today() -> date:
     return local_today("UTC")
 
 
+def yesterday() -> date:
+    """A day whose every hour has passed: attacks on it are never in the future."""
+    return today() - timedelta(days=1)
+
+
 def at(day: date, hour: int, minute: int = 0, zone: ZoneInfo = UTC) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=zone)
 

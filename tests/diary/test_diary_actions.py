@@ -14,7 +14,16 @@ from ketaclinic.core.errors import InputRefused, StaleVersion
 from ketaclinic.diary import actions, queries
 from ketaclinic.diary.entries import AttackEntry
 from ketaclinic.diary.models import Attack, DiaryDay, DiaryDayVersion
-from tests.diary.helpers import at, day_with, free_day, migraine_attack, mild_attack, today, triptan
+from tests.diary.helpers import (
+    at,
+    day_with,
+    free_day,
+    migraine_attack,
+    mild_attack,
+    today,
+    triptan,
+    yesterday,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +46,7 @@ def test_a_headache_free_day_is_recorded_as_such(world):
 
 
 def test_a_day_with_two_attacks_summarises_for_the_metrics_contract(world):
-    day = today()
+    day = yesterday()
     entry = day_with(
         migraine_attack(day, medications=(triptan(day),)),
         mild_attack(day),
@@ -61,7 +70,7 @@ def test_a_day_with_two_attacks_summarises_for_the_metrics_contract(world):
 
 
 def test_every_edit_is_a_new_version_and_the_old_one_stays(world):
-    day = today()
+    day = yesterday()
     save(world, day, day_with(mild_attack(day)))
     actions.save_attack(
         actor=world.patient_user,
@@ -86,7 +95,7 @@ def test_every_edit_is_a_new_version_and_the_old_one_stays(world):
 
 
 def test_a_stale_version_is_refused_and_nothing_is_written(world):
-    day = today()
+    day = yesterday()
     save(world, day, free_day())
     save(world, day, day_with(mild_attack(day)), version=1)
     with pytest.raises(StaleVersion, match="version 1, it is now version 2"):
@@ -121,7 +130,7 @@ def test_an_attack_must_start_on_the_diary_day(world):
 
 
 def test_impossible_attacks_and_unknown_drugs_are_refused(world):
-    day = today()
+    day = yesterday()
     bad_end = AttackEntry(started_at=at(day, 9), ended_at=at(day, 8), pain=5)
     with pytest.raises(ClinicalInputError, match="ended_at"):
         save(world, day, day_with(bad_end))
@@ -146,7 +155,7 @@ def test_another_patient_and_staff_cannot_write(world):
 
 
 def test_marking_a_day_headache_free_takes_its_attacks_out_into_history(world):
-    day = today()
+    day = yesterday()
     save(world, day, day_with(mild_attack(day)))
     row = actions.record_headache_free_day(
         actor=world.patient_user, patient=world.patient, day=day, expected_version=1
@@ -158,7 +167,7 @@ def test_marking_a_day_headache_free_takes_its_attacks_out_into_history(world):
 
 
 def test_the_last_attack_cannot_be_removed_but_another_can(world):
-    day = today()
+    day = yesterday()
     save(world, day, day_with(mild_attack(day)))
     with pytest.raises(InputRefused, match="headache-free"):
         actions.remove_attack(
@@ -183,7 +192,7 @@ def test_the_last_attack_cannot_be_removed_but_another_can(world):
 
 
 def test_factors_are_saved_as_a_new_version(world):
-    day = today()
+    day = yesterday()
     save(world, day, free_day())
     from ketaclinic.diary.entries import DayFactors
 
@@ -207,7 +216,7 @@ def test_factors_are_saved_as_a_new_version(world):
 
 
 def test_the_database_refuses_to_change_or_delete_what_was_written(world):
-    save(world, today(), day_with(mild_attack(today())))
+    save(world, yesterday(), day_with(mild_attack(yesterday())))
     with pytest.raises(DatabaseError), transaction.atomic():
         DiaryDayVersion.objects.update(note="changed")
     with pytest.raises(DatabaseError), transaction.atomic():
@@ -262,3 +271,10 @@ def test_an_import_loads_many_days_once_with_one_audit_event(world):
             patient=world.patient,
             days={today() + timedelta(days=2): free_day()},
         )
+
+
+def test_an_attack_cannot_start_later_than_now(world):
+    later = at(today(), 0) + timedelta(days=1, minutes=-1)
+    attack = AttackEntry(started_at=later, ended_at=later + timedelta(minutes=30), pain=5)
+    with pytest.raises(InputRefused, match="not later than now"):
+        save(world, today(), day_with(attack))

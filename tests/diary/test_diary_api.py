@@ -8,7 +8,7 @@ from http import HTTPStatus
 import pytest
 
 from ketaclinic.diary import actions
-from tests.diary.helpers import at, free_day, today
+from tests.diary.helpers import at, free_day, today, yesterday
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def url(world, suffix=""):
 
 
 def two_attacks(version=0):
-    day = today()
+    day = yesterday()
     return {
         "version": version,
         "attacks": [
@@ -39,7 +39,7 @@ def two_attacks(version=0):
 
 def test_the_patient_saves_a_day_with_two_attacks_and_reads_it_back(world, api):
     client = api(world.patient_user)
-    response = client.put(url(world, f"/days/{today()}"), two_attacks())
+    response = client.put(url(world, f"/days/{yesterday()}"), two_attacks())
     assert response.status_code == HTTPStatus.OK, response.json()
     body = response.json()
     assert body["version"] == 1
@@ -56,13 +56,13 @@ def test_the_patient_saves_a_day_with_two_attacks_and_reads_it_back(world, api):
 
 def test_a_stale_version_answers_409_with_the_current_version(world, api):
     client = api(world.patient_user)
-    client.put(url(world, f"/days/{today()}"), two_attacks())
-    response = client.put(url(world, f"/days/{today()}"), {"version": 0, "headache_free": True})
+    client.put(url(world, f"/days/{yesterday()}"), two_attacks())
+    response = client.put(url(world, f"/days/{yesterday()}"), {"version": 0, "headache_free": True})
     assert response.status_code == HTTPStatus.CONFLICT
     assert response.json()["current_version"] == 1
-    again = client.put(url(world, f"/days/{today()}"), {"version": 1, "headache_free": True})
+    again = client.put(url(world, f"/days/{yesterday()}"), {"version": 1, "headache_free": True})
     assert again.status_code == HTTPStatus.OK
-    history = client.get(url(world, f"/days/{today()}/history")).json()
+    history = client.get(url(world, f"/days/{yesterday()}/history")).json()
     assert [v["version"] for v in history] == [2, 1]
 
 
@@ -70,15 +70,15 @@ def test_bad_input_answers_422_naming_the_field(world, api):
     client = api(world.patient_user)
     body = two_attacks()
     body["attacks"][0]["medications"][0]["drug"] = "aspirine"
-    response = client.put(url(world, f"/days/{today()}"), body)
+    response = client.put(url(world, f"/days/{yesterday()}"), body)
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert "drug" in response.json()["field"]
-    unknown = client.put(url(world, f"/days/{today()}"), {"version": 0, "mood": "ok"})
+    unknown = client.put(url(world, f"/days/{yesterday()}"), {"version": 0, "mood": "ok"})
     assert unknown.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
 
 
 def test_a_missing_day_is_404_not_headache_free(world, api):
-    response = api(world.patient_user).get(url(world, f"/days/{today()}"))
+    response = api(world.patient_user).get(url(world, f"/days/{yesterday()}"))
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert "missing" in response.json()["detail"]
 
@@ -102,13 +102,13 @@ def test_staff_of_the_site_read_but_do_not_write(world, api):
     actions.save_day(
         actor=world.patient_user,
         patient=world.patient,
-        day=today(),
+        day=yesterday(),
         expected_version=0,
         entry=free_day(),
     )
     client = api(world.clinician)
-    assert client.get(url(world, f"/days/{today()}")).status_code == HTTPStatus.OK
-    response = client.put(url(world, f"/days/{today()}"), {"version": 1, "headache_free": True})
+    assert client.get(url(world, f"/days/{yesterday()}")).status_code == HTTPStatus.OK
+    response = client.put(url(world, f"/days/{yesterday()}"), {"version": 1, "headache_free": True})
     assert response.status_code == HTTPStatus.FORBIDDEN
 
 
@@ -125,20 +125,20 @@ def test_outsiders_get_no_diary(world, api, persona, status):
     actions.save_day(
         actor=world.patient_user,
         patient=world.patient,
-        day=today(),
+        day=yesterday(),
         expected_version=0,
         entry=free_day(),
     )
     client = api(getattr(world, persona))
-    for path in (f"/days/{today()}", f"/days?start={today()}&end={today()}", "/metrics"):
+    for path in (f"/days/{yesterday()}", f"/days?start={yesterday()}&end={today()}", "/metrics"):
         response = client.get(url(world, path))
         assert response.status_code == status, (persona, path)
         assert "headache_free" not in response.content.decode()
-    response = client.put(url(world, f"/days/{today()}"), {"version": 1, "headache_free": True})
+    response = client.put(url(world, f"/days/{yesterday()}"), {"version": 1, "headache_free": True})
     assert response.status_code == status
 
 
 def test_anonymous_callers_get_401(world, api):
     client = api(None)
-    assert client.get(url(world, f"/days/{today()}")).status_code == HTTPStatus.UNAUTHORIZED
-    assert client.put(url(world, f"/days/{today()}"), two_attacks()).status_code == 401
+    assert client.get(url(world, f"/days/{yesterday()}")).status_code == HTTPStatus.UNAUTHORIZED
+    assert client.put(url(world, f"/days/{yesterday()}"), two_attacks()).status_code == 401

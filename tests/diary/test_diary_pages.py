@@ -13,7 +13,7 @@ from django.urls import reverse
 from ketaclinic.diary import actions
 from ketaclinic.diary.models import DiaryDay
 from tests.conftest import count_queries
-from tests.diary.helpers import day_with, free_day, mild_attack, today
+from tests.diary.helpers import day_with, free_day, mild_attack, today, yesterday
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +133,7 @@ def test_an_attack_is_recorded_from_the_phone_form(world, browser_client):
 
 
 def test_a_stale_form_answers_409_and_keeps_what_was_saved(world, browser_client):
-    day = today()
+    day = yesterday()
     record(world, day, free_day())
     record(world, day, day_with(mild_attack(day)), version=1)
     client = browser_client(world.patient_user)
@@ -158,7 +158,7 @@ def test_the_attack_form_asks_for_an_end_or_still_going(world, browser_client):
 
 
 def test_the_days_history_lists_every_version(world, browser_client):
-    day = today()
+    day = yesterday()
     record(world, day, free_day())
     record(world, day, day_with(mild_attack(day)), version=1)
     page = browser_client(world.patient_user).get(reverse("diary:history", args=[day]))

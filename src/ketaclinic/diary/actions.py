@@ -49,6 +49,7 @@ MAX_MEDICATIONS_PER_ATTACK = 6
 MAX_NOTE_CHARS = 2000
 MAX_DAYS_BACK = 366
 MAX_ATTACK_HOURS = 7 * 24
+FUTURE_SKEW = timedelta(minutes=10)  # a phone's clock may run a little ahead
 DIARY_DAY = "This diary day"
 NEEDS_SOMETHING = "a headache-free day, or at least one attack"
 
@@ -106,6 +107,10 @@ def _check_attack(index: int, attack: AttackEntry, start: datetime, end: datetim
     if not start <= attack.started_at < end:
         raise InputRefused(
             f"{field}.started_at", attack.started_at.isoformat(), "a time on the diary's day"
+        )
+    if attack.started_at > timezone.now() + FUTURE_SKEW:
+        raise InputRefused(
+            f"{field}.started_at", attack.started_at.isoformat(), "not later than now"
         )
     if attack.ended_at is not None and attack.ended_at - attack.started_at > timedelta(
         hours=MAX_ATTACK_HOURS
