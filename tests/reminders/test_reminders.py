@@ -21,6 +21,24 @@ from tests.diary.helpers import free_day, today
 SEND_TASK = "ketaclinic.reminders.tasks.send_reminder"
 
 
+@pytest.fixture
+def run_worker(monkeypatch):
+    """Run Django's ``db_worker`` over the queue until it is empty, in this test's transaction.
+
+    The worker recycles database connections between tasks (``close_old_connections``), which
+    would close the connection holding the test's transaction, so that one call is made a no-op,
+    as Django's own test runner does for the request signals. Everything else is the real worker.
+    """
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> None:
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+
+    return run
+
+
 def evening() -> datetime:
     return datetime.combine(today(), datetime.min.time(), tzinfo=UTC) + timedelta(hours=21)
 
@@ -106,7 +124,7 @@ def test_the_settings_page_turns_reminders_off_and_sets_the_time_zone(world, bro
 
 @pytest.mark.django_db
 def test_reminders_are_queued_and_sent_by_the_database_worker(
-    world, django_capture_on_commit_callbacks
+    world, django_capture_on_commit_callbacks, run_worker
 ):
     """The real path: the database task backend, then Django's db_worker runs the queue."""
     world.patient_user.email = "hana@example.org"
@@ -123,7 +141,7 @@ def test_reminders_are_queued_and_sent_by_the_database_worker(
     queued = DBTaskResult.objects.filter(task_path=SEND_TASK)
     assert [task.status for task in queued] == ["READY"]
     assert mail.outbox == []
-    call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+    run_worker()
     assert [task.status for task in DBTaskResult.objects.filter(task_path=SEND_TASK)] == [
         "SUCCESSFUL"
     ]
@@ -138,7 +156,7 @@ def test_reminders_are_queued_and_sent_by_the_database_worker(
 
 @pytest.mark.django_db
 def test_a_reminder_no_longer_needed_when_the_worker_runs_is_not_sent(
-    world, django_capture_on_commit_callbacks
+    world, django_capture_on_commit_callbacks, run_worker
 ):
     world.patient_user.email = "hana@example.org"
     world.patient_user.save(update_fields=["email"])
@@ -154,7 +172,7 @@ def test_a_reminder_no_longer_needed_when_the_worker_runs_is_not_sent(
     set_reminder_preferences(  # turned off after queuing: not sent either
         actor=world.other_patient_user, patient=world.other_patient, enabled=False, hour=19
     )
-    call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+    run_worker()
     assert mail.outbox == []
     reminder = Reminder.objects.get(patient=world.patient, kind="diary")
     assert reminder.detail == "diary filled in before sending"
@@ -163,11 +181,11 @@ def test_a_reminder_no_longer_needed_when_the_worker_runs_is_not_sent(
 
 
 @pytest.mark.django_db
-def test_exactly_one_periodic_scan_stays_queued():
+def test_exactly_one_periodic_scan_stays_queued(run_worker):
     assert ensure_scan_scheduled()
     assert not ensure_scan_scheduled()
     assert DBTaskResult.objects.filter(task_path=SCAN_TASK, status="READY").count() == 1
-    call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+    run_worker()
     scans = DBTaskResult.objects.filter(task_path=SCAN_TASK)
     assert sorted(scans.values_list("status", flat=True)) == ["READY", "SUCCESSFUL"]
     later = scans.get(status="READY")
