@@ -34,7 +34,9 @@ def visitor_asks_for_a_consultation(page: Page, base: str, family_name: str) -> 
     page.get_by_label("First name").fill("Maya")
     page.get_by_label("Last name").fill(family_name)
     page.get_by_label("Date of birth").fill("1988-06-14")
-    page.get_by_role("textbox", name="E-mail", exact=True).fill(f"{family_name.lower()}@example.org")
+    page.get_by_role("textbox", name="E-mail", exact=True).fill(
+        f"{family_name.lower()}@example.org"
+    )
     page.get_by_label("Your headaches in a few words").fill(
         "Chronic migraine for 6 years, 20 headache days a month; 5 preventives failed."
     )

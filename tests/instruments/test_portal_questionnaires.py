@@ -140,7 +140,7 @@ def test_the_questionnaire_tab_of_the_chart(world, browser_client, phq9_due):
     url = reverse("instruments:chart", args=[world.patient.pk])
     page = browser_client(world.clinician).get(url)
     assert page.status_code == HTTPStatus.OK
-    assert "PHQ9" in page.content.decode()
+    assert "PHQ-9" in page.content.decode()
     assert browser_client(world.clinician_south).get(url).status_code == HTTPStatus.NOT_FOUND
     assert browser_client(world.researcher).get(url).status_code == HTTPStatus.FORBIDDEN
     assert browser_client(world.other_patient_user).get(url).status_code == HTTPStatus.FORBIDDEN

@@ -17,7 +17,7 @@ from ketaclinic.core.http import current_user
 from ketaclinic.diary.queries import local_today, patient_time_zone
 from ketaclinic.instruments import actions, queries
 from ketaclinic.instruments.forms import AcknowledgeForm, CancelCourseForm, CourseForm, PlanForm
-from ketaclinic.instruments.models import PlannedCourse, SelfHarmAlert
+from ketaclinic.instruments.models import InstrumentName, PlannedCourse, SelfHarmAlert
 from ketaclinic.patients.models import Patient
 from ketaclinic.patients.queries import get_patient, visible_patients
 
@@ -44,7 +44,11 @@ def chart_questionnaires(request: HttpRequest, patient_id: int) -> HttpResponse:
             "patient": patient,
             "active_tab": "questionnaires",
             "schedule": schedule,
-            "occurrences": [o for o in schedule.occurrences if o.window_end >= since],
+            "occurrences": [
+                (o, InstrumentName(o.instrument).label)
+                for o in schedule.occurrences
+                if o.window_end >= since
+            ],
             "responses": list(queries.current_responses(patient)[:50]),
             "alerts": list(patient.self_harm_alerts.select_related("acknowledged_by")),
             "can_plan": user.can(Capability.PLAN_QUESTIONNAIRES),
