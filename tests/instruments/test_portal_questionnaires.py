@@ -157,3 +157,42 @@ def test_staff_set_course_dates_from_the_chart(world, browser_client):
     assert "IV" in page
     outsider = browser_client(world.pharmacist).post(course, {"start_date": begin})
     assert outsider.status_code == HTTPStatus.FORBIDDEN
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("clinician_south", HTTPStatus.NOT_FOUND),
+        ("pharmacist", HTTPStatus.FORBIDDEN),
+        ("researcher", HTTPStatus.FORBIDDEN),
+        ("patient_user", HTTPStatus.FORBIDDEN),
+    ],
+)
+def test_outsiders_cannot_change_the_schedule(world, browser_client, phq9_due, persona, status):
+    course = world.patient.planned_courses.get()
+    client = browser_client(getattr(world, persona))
+    posts = {
+        "instruments:plan_start": ({"start_date": today().isoformat()}, [world.patient.pk]),
+        "instruments:plan_stop": ({}, [world.patient.pk]),
+        "instruments:course_add": ({"start_date": today().isoformat()}, [world.patient.pk]),
+        "instruments:course_cancel": ({"reason": "none"}, [world.patient.pk, course.pk]),
+    }
+    for name, (data, args) in posts.items():
+        response = client.post(reverse(name, args=args), data)
+        assert response.status_code == status, name
+    course.refresh_from_db()
+    assert course.cancelled_at is None
+    assert world.patient.planned_courses.count() == 1
+    assert world.patient.questionnaire_plan.active
+
+
+def test_anonymous_visitors_are_sent_to_log_in_from_every_questionnaire_page(world, client):
+    for url in (
+        reverse("instruments:mine"),
+        reverse("instruments:fill", args=["phq9"]),
+        reverse("instruments:chart", args=[world.patient.pk]),
+        reverse("instruments:alert", args=[1]),
+    ):
+        response = client.get(url)
+        assert response.status_code == HTTPStatus.FOUND
+        assert "/accounts/login/" in response["Location"]

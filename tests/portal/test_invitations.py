@@ -141,3 +141,19 @@ def test_password_reset_answers_the_same_for_an_unknown_address(world, client):
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == reverse("portal:password_reset_done")
     assert mail.outbox == []
+
+
+def test_password_reset_requests_are_rate_limited(world, client):
+    from ketaclinic.portal.account_views import RESETS_PER_HOUR
+
+    for _ in range(RESETS_PER_HOUR):
+        client.post(reverse("portal:password_reset"), {"email": "nobody@example.org"})
+    response = client.post(reverse("portal:password_reset"), {"email": "nobody@example.org"})
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
+def test_the_settings_page_is_the_patients_only(world, browser_client, client):
+    assert browser_client(world.patient_user).get(reverse("portal:settings")).status_code == 200
+    assert browser_client(world.clinician).get(reverse("portal:settings")).status_code == 404
+    response = client.get(reverse("portal:settings"))
+    assert response.status_code == HTTPStatus.FOUND

@@ -10,9 +10,7 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import date, datetime, timedelta
-from decimal import Decimal
-from typing import Any
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -22,10 +20,7 @@ from ketaclinic.accounts.models import User
 from ketaclinic.accounts.permissions import require, require_site
 from ketaclinic.accounts.roles import Capability, Role
 from ketaclinic.audit.actions import record_event
-from ketaclinic.clinical.acute_medications import CONTRACT_CLASSES
 from ketaclinic.clinical.acute_medications import drug as find_drug
-from ketaclinic.clinical.diary_day import RULES_VERSION, summarise_day
-from ketaclinic.clinical.limits import DOSE_MG
 from ketaclinic.core.errors import InputRefused, StaleVersion
 from ketaclinic.diary.entries import AttackEntry, DayEntry, DayFactors
 from ketaclinic.diary.models import (
@@ -34,24 +29,13 @@ from ketaclinic.diary.models import (
     DiaryDay,
     DiaryDayVersion,
     DiaryProfile,
-    Location,
-    Menstruation,
-    Relief,
-    SleepQuality,
-    Stress,
-    Trigger,
 )
-from ketaclinic.diary.queries import current_entry, day_bounds, local_today, patient_time_zone
+from ketaclinic.diary.queries import current_entry, local_today, patient_time_zone
+from ketaclinic.diary.validation import clean_factors, summary_fields
 from ketaclinic.patients.models import Patient
 
-MAX_ATTACKS_PER_DAY = 10
-MAX_MEDICATIONS_PER_ATTACK = 6
-MAX_NOTE_CHARS = 2000
 MAX_DAYS_BACK = 366
-MAX_ATTACK_HOURS = 7 * 24
-FUTURE_SKEW = timedelta(minutes=10)  # a phone's clock may run a little ahead
 DIARY_DAY = "This diary day"
-NEEDS_SOMETHING = "a headache-free day, or at least one attack"
 
 
 def _check_keeper(actor: User, patient: Patient) -> None:
@@ -83,90 +67,6 @@ def set_time_zone(*, actor: User, patient: Patient, time_zone: str) -> DiaryProf
         detail={"time_zone": time_zone},
     )
     return profile
-
-
-def _check_choice(field: str, value: str, choices: list[str]) -> None:
-    if value not in choices:
-        raise InputRefused(field, value, "one of " + ", ".join(v or '""' for v in choices))
-
-
-def _clean_factors(factors: DayFactors) -> DayFactors:
-    _check_choice("sleep_quality", factors.sleep_quality, ["", *SleepQuality.values])
-    _check_choice("stress", factors.stress, ["", *Stress.values])
-    _check_choice("menstruation", factors.menstruation, ["", *Menstruation.values])
-    for trigger in factors.triggers:
-        _check_choice("triggers", trigger, Trigger.values)
-    note = factors.note.strip()
-    if len(note) > MAX_NOTE_CHARS:
-        raise InputRefused("note", note[:20] + "...", f"at most {MAX_NOTE_CHARS} characters")
-    return replace(factors, note=note, triggers=tuple(dict.fromkeys(factors.triggers)))
-
-
-def _check_attack(index: int, attack: AttackEntry, start: datetime, end: datetime) -> None:
-    field = f"attacks[{index}]"
-    if not start <= attack.started_at < end:
-        raise InputRefused(
-            f"{field}.started_at", attack.started_at.isoformat(), "a time on the diary's day"
-        )
-    if attack.started_at > timezone.now() + FUTURE_SKEW:
-        raise InputRefused(
-            f"{field}.started_at", attack.started_at.isoformat(), "not later than now"
-        )
-    if attack.ended_at is not None and attack.ended_at - attack.started_at > timedelta(
-        hours=MAX_ATTACK_HOURS
-    ):
-        raise InputRefused(
-            f"{field}.ended_at", attack.ended_at.isoformat(), "at most 7 days after the start"
-        )
-    _check_choice(f"{field}.location", attack.location, ["", *Location.values])
-    if len(attack.medications) > MAX_MEDICATIONS_PER_ATTACK:
-        raise InputRefused(
-            f"{field}.medications", len(attack.medications), f"at most {MAX_MEDICATIONS_PER_ATTACK}"
-        )
-    for number, med in enumerate(attack.medications):
-        where = f"{field}.medications[{number}]"
-        find_drug(med.drug, f"{where}.drug")
-        if med.dose_mg is not None and not (0 < med.dose_mg <= Decimal(DOSE_MG.maximum)):
-            raise InputRefused(f"{where}.dose_mg", str(med.dose_mg), DOSE_MG.expected + " (> 0)")
-        _check_choice(f"{where}.relief_2h", med.relief_2h, Relief.values)
-
-
-def _classes(attack: AttackEntry) -> tuple[str, ...]:
-    return tuple(find_drug(med.drug).drug_class for med in attack.medications)
-
-
-def _summary_fields(patient: Patient, day: date, entry: DayEntry, time_zone: str) -> dict[str, Any]:
-    """Validate ``entry`` and compute the day's summary columns with the clinical core."""
-    if not entry.headache_free and not entry.attacks:
-        raise InputRefused("attacks", [], NEEDS_SOMETHING)
-    if len(entry.attacks) > MAX_ATTACKS_PER_DAY:
-        raise InputRefused("attacks", len(entry.attacks), f"at most {MAX_ATTACKS_PER_DAY}")
-    start, end = day_bounds(day, time_zone)
-    for index, attack in enumerate(entry.attacks):
-        _check_attack(index, attack, start, end)
-    summary = summarise_day(
-        date=day,
-        day_start=start,
-        day_end=end,
-        headache_free=entry.headache_free,
-        attacks=[attack.facts(_classes(attack)) for attack in entry.attacks],
-        now=timezone.now(),
-    )
-    assert summary is not None  # an entry with attacks or headache-free always summarises
-    classes = {c for attack in entry.attacks for c in _classes(attack)}
-    medication = {f"med_{name}": name in classes for name in CONTRACT_CLASSES}
-    medication["med_other"] = bool(classes - set(CONTRACT_CLASSES))
-    return {
-        "headache_free": entry.headache_free,
-        "headache": summary.headache,
-        "duration_hours": summary.duration_hours,
-        "pain": summary.pain,
-        "migraine_features": bool(summary.migraine_features),
-        "aura": summary.aura,
-        "attack_count": len(entry.attacks),
-        "rule_version": RULES_VERSION,
-        **medication,
-    }
 
 
 def _version_row(
@@ -257,8 +157,8 @@ def save_day(
         raise InputRefused("date", day.isoformat(), "a day within the last year")
     if len(reason) > 240:
         raise InputRefused("reason", reason[:20] + "...", "at most 240 characters")
-    entry = replace(entry, factors=_clean_factors(entry.factors))
-    fields = _summary_fields(patient, day, entry, time_zone)
+    entry = replace(entry, factors=clean_factors(entry.factors))
+    fields = summary_fields(day, entry, time_zone)
     current = DiaryDay.objects.select_for_update().filter(patient=patient, date=day).first()
     found = current.version if current is not None else 0
     if found != expected_version:
@@ -319,8 +219,8 @@ def import_diary_days(
             continue
         if day > today:
             raise InputRefused("date", day.isoformat(), f"today ({today}) or earlier")
-        entry = replace(days[day], factors=_clean_factors(days[day].factors))
-        fields = _summary_fields(patient, day, entry, time_zone)
+        entry = replace(days[day], factors=clean_factors(days[day].factors))
+        fields = summary_fields(day, entry, time_zone)
         new_days.append(
             DiaryDay(
                 patient=patient,
