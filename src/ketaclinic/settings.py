@@ -250,8 +250,6 @@ REMINDER_SCAN_MINUTES = env_int("KETACLINIC_REMINDER_SCAN_MINUTES", 10, minimum=
 PORTAL_INVITE_DAYS = env_int("KETACLINIC_PORTAL_INVITE_DAYS", 7, minimum=1, maximum=60)
 # Consultation requests accepted per client address per hour (spam resistance).
 PORTAL_REQUESTS_PER_HOUR = env_int("KETACLINIC_PORTAL_REQUESTS_PER_HOUR", 5, minimum=1)
-# HIT-6 is a licensed instrument: its item text is shown only when the clinic holds a licence.
-HIT6_LICENSED = env_bool("KETACLINIC_HIT6_LICENSED", default=False)
 # Where links in e-mails point (invitation, password reset come from the request itself).
 PUBLIC_BASE_URL = env_str("KETACLINIC_PUBLIC_URL", "http://127.0.0.1:8000")
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from ketaclinic.accounts.models import User
 from ketaclinic.accounts.roles import Capability, Role
-from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical.contracts import DiaryEntry
 from ketaclinic.diary.entries import DayEntry, day_entry
 from ketaclinic.diary.models import (
@@ -177,15 +176,3 @@ def contract_entry(row: DiaryDay) -> DiaryEntry:
             "acute_medication": [c for c in CONTRACT_MEDICATION if getattr(row, f"med_{c}")],
         }
     )
-
-
-def record_diary_read(user: User, patient: Patient, what: str) -> None:
-    """Audit a staff read of a patient's diary (a patient reading their own is not a chart read)."""
-    if user.role != Role.PATIENT:
-        record_event(
-            actor=user,
-            action=f"diary.read.{what}",
-            object_type="patient",
-            object_id=patient.pk,
-            site_id=patient.site_id,
-        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
@@ -12,6 +14,7 @@ from ketaclinic.accounts.roles import CAPABILITIES, Capability
 from ketaclinic.audit.actions import record_event
 from ketaclinic.instruments.models import SelfHarmAlert
 
+logger = logging.getLogger(__name__)
 SUBJECT = "KetaClinic: PHQ-9 self-harm answer to review ({site})"
 BODY = (
     "A patient of {site} (MRN {mrn}) answered item 9 of the PHQ-9 (thoughts of self-harm) "
@@ -41,7 +44,11 @@ def notify_self_harm_alert(alert_id: int) -> int:
     if alert.acknowledged_at is not None:
         return 0
     recipients = alert_recipients(alert)
-    if recipients:
+    if not recipients:
+        logger.warning(
+            "self-harm alert %s: no clinician with an e-mail address at the site", alert.pk
+        )
+    else:
         site = alert.patient.site.name
         send_mail(
             SUBJECT.format(site=site),

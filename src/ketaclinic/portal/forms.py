@@ -6,7 +6,10 @@ import zoneinfo
 from typing import Any
 
 from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 
+from ketaclinic.accounts.models import User
 from ketaclinic.patients.models import Sex
 from ketaclinic.portal.models import ContactPreference
 
@@ -120,8 +123,14 @@ class InvitationForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("password") and data.get("password") != data.get("password_again"):
+        password = data.get("password")
+        if password and password != data.get("password_again"):
             self.add_error("password_again", "The two passwords differ.")
+        elif password:
+            try:  # the same validators the account action applies, in Django's own words
+                validate_password(password, User(username=data.get("username", "")))
+            except ValidationError as exc:
+                self.add_error("password", exc)
         return data
 
 
