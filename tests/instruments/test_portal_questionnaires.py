@@ -196,3 +196,13 @@ def test_anonymous_visitors_are_sent_to_log_in_from_every_questionnaire_page(wor
         response = client.get(url)
         assert response.status_code == HTTPStatus.FOUND
         assert "/accounts/login/" in response["Location"]
+
+
+def test_an_open_alert_shows_on_the_charts_diary_and_questionnaire_tabs(world, browser_client):
+    actions.submit_questionnaire(
+        actor=world.nurse, patient=world.patient, instrument="phq9", answers=[0] * 8 + [3]
+    )
+    client = browser_client(world.clinician)
+    for name in ("diary:chart", "instruments:chart"):
+        page = client.get(reverse(name, args=[world.patient.pk])).content.decode()
+        assert "open self-harm alert" in page, name

@@ -13,7 +13,11 @@ from ketaclinic.core.http import current_user
 from ketaclinic.diary import queries
 from ketaclinic.diary.charts import period_chart, trend_line
 from ketaclinic.diary.metrics import diary_summary, heat_map
-from ketaclinic.instruments.queries import first_course_start, questionnaire_trends
+from ketaclinic.instruments.queries import (
+    first_course_start,
+    open_self_harm_alerts,
+    questionnaire_trends,
+)
 from ketaclinic.patients.models import Patient
 
 
@@ -59,6 +63,7 @@ def chart_diary(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = queries.patient_for_staff(current_user(request), patient_id)
     context = summary_context(patient, months=6)
     context["active_tab"] = "diary"
+    context["open_alerts"] = open_self_harm_alerts(patient)
     return render(request, "diary/chart.html", context)
 
 

@@ -50,7 +50,7 @@ def chart_questionnaires(request: HttpRequest, patient_id: int) -> HttpResponse:
                 if o.window_end >= since
             ],
             "responses": list(queries.current_responses(patient)[:50]),
-            "alerts": list(patient.self_harm_alerts.select_related("acknowledged_by")),
+            "open_alerts": queries.open_self_harm_alerts(patient),
             "can_plan": user.can(Capability.PLAN_QUESTIONNAIRES),
             "plan_form": PlanForm(initial={"start_date": today}),
             "course_form": CourseForm(),
