@@ -8,10 +8,10 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
 import pytest
+
+from tests.postgres import create_database, drop_database
 
 KETACLINIC = Path(sys.executable).parent / "ketaclinic"
 TABLES = ("patients_patient", "patients_patientrevision", "accounts_user", "audit_auditevent")
@@ -53,16 +53,10 @@ def databases(tmp_path: Path) -> Iterator[tuple[dict[str, str], dict[str, str]]]
         yield _env(tmp_path / "source", None), _env(tmp_path / "target", None)
         return
     names = [f"kc_backup_src_{os.getpid()}", f"kc_backup_dst_{os.getpid()}"]
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        for name in names:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(admin_url)
-    urls = [urlunsplit(parts._replace(path=f"/{name}")) for name in names]
+    urls = [create_database(admin_url, name) for name in names]
     yield _env(tmp_path, urls[0]), _env(tmp_path, urls[1])
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        for name in names:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    for name in names:
+        drop_database(admin_url, name)
 
 
 def test_a_restore_holds_the_same_records_and_a_verifying_chain(databases, tmp_path):

@@ -11,7 +11,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from ketaclinic.cli import backup_commands, clinical_commands, server_commands, worker_commands
+from ketaclinic.cli import (
+    backup_commands,
+    clinical_commands,
+    server_commands,
+    synth_commands,
+    worker_commands,
+)
 
 EXIT_BAD_INPUT = 2
 
@@ -27,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker_commands.register(subparsers)
     clinical_commands.register(subparsers)
     backup_commands.register(subparsers)
+    synth_commands.register(subparsers)
     return parser
 
 
