@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -175,4 +175,30 @@ def contract_entry(row: DiaryDay) -> DiaryEntry:
             "aura": row.aura,
             "acute_medication": [c for c in CONTRACT_MEDICATION if getattr(row, f"med_{c}")],
         }
+    )
+
+
+# The diary_days frame of ``ketaclinic.outcomes.schema.DIARY_DAYS``, in its column order, as
+# this table names the columns. ``headache_hours`` is ``duration_hours``: the hours that the
+# migraine-day rule needs (the longest attack with migraine features, otherwise all headache
+# hours; see clinical.diary_day), so the vectorised count equals the clinical core's.
+ANALYTICS_COLUMNS: dict[str, str] = {
+    "patient_id": "patient_id",
+    "day": "date",
+    "headache": "headache",
+    "headache_hours": "duration_hours",
+    "max_pain": "pain",
+    "migraine_features": "migraine_features",
+    "aura": "aura",
+    **{f"med_{name}": f"med_{name}" for name in CONTRACT_MEDICATION},
+}
+
+
+def diary_day_rows(patients: QuerySet[Patient]) -> list[tuple[object, ...]]:
+    """One tuple per recorded patient-day of ``patients`` (already scoped to what the user may
+    see), in the columns of :data:`ANALYTICS_COLUMNS`: one indexed query, no joins."""
+    return list(
+        DiaryDay.objects.filter(patient__in=patients)
+        .order_by("patient_id", "date")
+        .values_list(*ANALYTICS_COLUMNS.values())
     )
