@@ -157,3 +157,10 @@ def test_the_settings_page_is_the_patients_only(world, browser_client, client):
     assert browser_client(world.clinician).get(reverse("portal:settings")).status_code == 404
     response = client.get(reverse("portal:settings"))
     assert response.status_code == HTTPStatus.FOUND
+
+
+def test_a_username_with_spaces_is_refused(invited, client):
+    _, _, path = invited
+    response = accept(client, path, username="nina lind")
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert not Patient.objects.get(mrn="N-77").account_id
