@@ -30,6 +30,16 @@ class Capability(StrEnum):
     RECORD_QUESTIONNAIRES = "record_questionnaires"
     # Acknowledge a PHQ-9 self-harm alert: a physician's judgement, so clinicians only.
     ACKNOWLEDGE_SAFETY_ALERTS = "acknowledge_safety_alerts"
+    # Read a patient's headache diary and its metrics (staff of the patient's site).
+    VIEW_DIARY = "view_diary"
+    # Keep one's own headache diary and answer one's own questionnaires in the portal.
+    KEEP_DIARY = "keep_diary"
+    # Work the referral queue: accept a consultation request (registering the patient) or decline.
+    TRIAGE_REFERRALS = "triage_referrals"
+    # Send a patient a portal invitation.
+    INVITE_PATIENTS = "invite_patients"
+    # Set a patient's questionnaire schedule and the course dates it follows.
+    PLAN_QUESTIONNAIRES = "plan_questionnaires"
 
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -39,6 +49,8 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EDIT_PATIENTS,
             Capability.VIEW_AUDIT,
             Capability.MANAGE_USERS,
+            Capability.TRIAGE_REFERRALS,
+            Capability.INVITE_PATIENTS,
         }
     ),
     Role.CLINICIAN: frozenset(
@@ -47,17 +59,29 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EDIT_PATIENTS,
             Capability.RECORD_QUESTIONNAIRES,
             Capability.ACKNOWLEDGE_SAFETY_ALERTS,
+            Capability.VIEW_DIARY,
+            Capability.TRIAGE_REFERRALS,
+            Capability.INVITE_PATIENTS,
+            Capability.PLAN_QUESTIONNAIRES,
         }
     ),
     Role.NURSE: frozenset(
-        {Capability.VIEW_PATIENTS, Capability.EDIT_PATIENTS, Capability.RECORD_QUESTIONNAIRES}
+        {
+            Capability.VIEW_PATIENTS,
+            Capability.EDIT_PATIENTS,
+            Capability.RECORD_QUESTIONNAIRES,
+            Capability.VIEW_DIARY,
+            Capability.TRIAGE_REFERRALS,
+            Capability.INVITE_PATIENTS,
+            Capability.PLAN_QUESTIONNAIRES,
+        }
     ),
     # The pharmacist needs the registry to reconcile dispensing to patients, never to edit it.
     Role.PHARMACIST: frozenset({Capability.VIEW_PATIENTS}),
     # Researchers see de-identified aggregates only: no capability touches a named record.
     Role.RESEARCHER: frozenset(),
     # A patient reaches their own record through the portal, never through the registry.
-    Role.PATIENT: frozenset(),
+    Role.PATIENT: frozenset({Capability.KEEP_DIARY}),
 }
 
 
