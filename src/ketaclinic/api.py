@@ -16,6 +16,7 @@ from ketaclinic.accounts.api import router as auth_router
 from ketaclinic.accounts.api_auth import API_AUTH
 from ketaclinic.clinical.errors import ClinicalInputError
 from ketaclinic.core.errors import Conflict, StaleVersion
+from ketaclinic.diary.api import router as diary_router
 from ketaclinic.interop.api import router as interop_router
 from ketaclinic.patients.api import router as patients_router
 
@@ -75,3 +76,4 @@ def health(request: HttpRequest) -> dict[str, str]:
 api.add_router("/auth", auth_router)
 api.add_router("/patients", patients_router)
 api.add_router("", interop_router)
+api.add_router("/diary", diary_router)

@@ -36,6 +36,16 @@ class Capability(StrEnum):
     EXPORT_DEIDENTIFIED = "export_deidentified"
     # Import FHIR Bundles into a site's registry (creates patients and their records).
     IMPORT_RECORDS = "import_records"
+    # Read a patient's headache diary and its metrics (staff of the patient's site).
+    VIEW_DIARY = "view_diary"
+    # Keep one's own headache diary and answer one's own questionnaires in the portal.
+    KEEP_DIARY = "keep_diary"
+    # Work the referral queue: accept a consultation request (registering the patient) or decline.
+    TRIAGE_REFERRALS = "triage_referrals"
+    # Send a patient a portal invitation.
+    INVITE_PATIENTS = "invite_patients"
+    # Set a patient's questionnaire schedule and the course dates it follows.
+    PLAN_QUESTIONNAIRES = "plan_questionnaires"
 
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -48,6 +58,8 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EXPORT_IDENTIFIED,
             Capability.EXPORT_DEIDENTIFIED,
             Capability.IMPORT_RECORDS,
+            Capability.TRIAGE_REFERRALS,
+            Capability.INVITE_PATIENTS,
         }
     ),
     Role.CLINICIAN: frozenset(
@@ -59,6 +71,10 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EXPORT_IDENTIFIED,
             Capability.EXPORT_DEIDENTIFIED,
             Capability.IMPORT_RECORDS,
+            Capability.VIEW_DIARY,
+            Capability.TRIAGE_REFERRALS,
+            Capability.INVITE_PATIENTS,
+            Capability.PLAN_QUESTIONNAIRES,
         }
     ),
     Role.NURSE: frozenset(
@@ -66,6 +82,10 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_PATIENTS,
             Capability.EDIT_PATIENTS,
             Capability.RECORD_QUESTIONNAIRES,
+            Capability.VIEW_DIARY,
+            Capability.TRIAGE_REFERRALS,
+            Capability.INVITE_PATIENTS,
+            Capability.PLAN_QUESTIONNAIRES,
         }
     ),
     # The pharmacist needs the registry to reconcile dispensing to patients, never to edit it.
@@ -73,7 +93,7 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
     # Researchers see de-identified data only: no capability touches a named record.
     Role.RESEARCHER: frozenset({Capability.EXPORT_DEIDENTIFIED}),
     # A patient reaches their own record through the portal, never through the registry.
-    Role.PATIENT: frozenset(),
+    Role.PATIENT: frozenset({Capability.KEEP_DIARY}),
 }
 
 

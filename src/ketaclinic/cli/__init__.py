@@ -17,6 +17,7 @@ from ketaclinic.cli import (
     export_commands,
     server_commands,
     synth_commands,
+    worker_commands,
 )
 
 EXIT_BAD_INPUT = 2
@@ -30,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     server_commands.register(subparsers)
+    worker_commands.register(subparsers)
     clinical_commands.register(subparsers)
     backup_commands.register(subparsers)
     synth_commands.register(subparsers)

@@ -21,9 +21,18 @@ class NavItem:
         return self.capability is None or user.can(self.capability)
 
 
+PATIENT = frozenset({"patient"})
+STAFF = frozenset({"admin", "clinician", "nurse", "pharmacist", "researcher"})
+
 NAV_ITEMS: tuple[NavItem, ...] = (
-    NavItem("Home", "core:home"),
+    NavItem("Home", "core:home", roles=STAFF),
+    NavItem("Today", "core:home", roles=PATIENT),
+    NavItem("Diary", "diary:calendar", capability=Capability.KEEP_DIARY, roles=PATIENT),
+    NavItem("Questionnaires", "instruments:mine", capability=Capability.KEEP_DIARY, roles=PATIENT),
+    NavItem("Summary", "diary:summary", capability=Capability.KEEP_DIARY, roles=PATIENT),
+    NavItem("Settings", "portal:settings", capability=Capability.KEEP_DIARY, roles=PATIENT),
     NavItem("Patients", "patients:list", capability=Capability.VIEW_PATIENTS),
+    NavItem("Referrals", "portal:referrals", capability=Capability.TRIAGE_REFERRALS),
     NavItem("Audit log", "audit:search", capability=Capability.VIEW_AUDIT),
     NavItem("Exports", "interop:exports", capability=Capability.EXPORT_DEIDENTIFIED),
 )
