@@ -6,7 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from ketaclinic.diary.actions import import_diary_days
 from ketaclinic.instruments.actions import submit_questionnaire
+from tests.diary.helpers import day_with, free_day, migraine_attack, mild_attack, today, triptan
 
 HISTORY = (
     ("midas", [3, 2, 4, 1, 5]),
@@ -37,10 +39,27 @@ def add_history(actor, patient, *, start=FIRST, repeats=2):
     return responses
 
 
+DIARY_NOTE = "Quarrel with Bernadette at the Harbour Lane bakery"
+
+
+def add_diary(actor, patient, *, note=DIARY_NOTE):
+    """Three recorded days in the last week (a migraine with a triptan, a mild one, a free day)."""
+    first, second = today() - timedelta(days=5), today() - timedelta(days=3)
+    days = {
+        first: day_with(migraine_attack(first, medications=(triptan(first),)), note=note),
+        second: day_with(mild_attack(second)),
+        today() - timedelta(days=2): free_day(),
+    }
+    return import_diary_days(actor=actor, patient=patient, days=days)
+
+
 @pytest.fixture
 def charted(world):
-    """North's two patients and South's one, each with a questionnaire history."""
+    """North's two patients and South's one, each with a questionnaire history; Hana and Ivo
+    with three diary days each."""
     add_history(world.clinician, world.patient)
     add_history(world.clinician, world.other_patient, repeats=1)
     add_history(world.clinician_south, world.south_patient, repeats=1)
+    add_diary(world.clinician, world.patient)
+    add_diary(world.clinician_south, world.south_patient)
     return world

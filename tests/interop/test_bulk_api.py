@@ -34,7 +34,7 @@ def test_staff_stream_one_resource_type_of_their_sites(charted, api):
 def test_observations_only_when_asked_for_observations(charted, api):
     body = lines(api(charted.clinician).get("/api/export/fhir/Observation"))
     assert {json.loads(line)["resourceType"] for line in body} == {"Observation"}
-    assert len(body) == 15
+    assert len(body) == 15 + 3
 
 
 def test_a_researcher_gets_deidentified_data_or_nothing(charted, api):

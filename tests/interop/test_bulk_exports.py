@@ -23,7 +23,7 @@ def test_every_exported_resource_parses_back_with_fhir_resources(charted, tmp_pa
     assert counts == {
         "Patient": 3,
         "QuestionnaireResponse": 20,
-        "Observation": 20,
+        "Observation": 20 + 6,  # scores and diary days
         "Provenance": 20,
     }
     manifest = json.loads((tmp_path / "manifest.json").read_text())
@@ -49,7 +49,7 @@ def test_an_export_covers_only_the_actors_sites(charted, tmp_path):
 
 def test_one_site_of_several_can_be_chosen(charted, tmp_path):
     counts = run_export("parquet", charted.admin, tmp_path, site="south")
-    assert counts == {"patients": 1, "questionnaires": 5}
+    assert counts == {"patients": 1, "questionnaires": 5, "diary_days": 3}
 
 
 def test_a_site_the_actor_does_not_work_at_is_refused(charted, tmp_path):
@@ -103,7 +103,17 @@ def test_parquet_streams_in_chunks_into_one_file_per_table(charted, tmp_path, mo
     counts = run_export("parquet", charted.admin, tmp_path)
     assert counts["questionnaires"] == 20
     assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "diary_days.parquet",
         "patients.parquet",
         "questionnaires.parquet",
     ]
     assert pl.read_parquet(tmp_path / "questionnaires.parquet").height == 20
+
+
+def test_the_diary_table_is_what_the_outcome_engine_reads(charted, tmp_path):
+    run_export("parquet", charted.researcher, tmp_path, deidentify=True)
+    scanned = pl.scan_parquet(tmp_path / "diary_days.parquet")
+    assert scanned.collect_schema() == pl.Schema(schema.DIARY_DAYS)
+    frame = schema.conform(scanned, schema.DIARY_DAYS, "diary_days").collect()
+    assert frame.height == 6
+    assert frame.filter(pl.col("med_triptan")).height == 2  # one migraine day each, triptan taken

@@ -11,6 +11,7 @@ from itertools import pairwise
 import polars as pl
 import pytest
 
+from ketaclinic.diary.models import DiaryDay
 from ketaclinic.instruments.actions import submit_questionnaire
 from ketaclinic.instruments.models import QuestionnaireResponse
 from ketaclinic.interop.scope import deidentifier
@@ -69,15 +70,18 @@ def identifiers(world, elder):
             patient.date_of_birth.strftime("%Y%m%d"),
         ]
         values += [v for v in (patient.phone, patient.address) if v]
-    values += ["Quayside", "02139", "phoned", "clin1", "clin_south", "Clin1"]
+    values += ["Quayside", "02139", "phoned", "clin1", "clin_south", "Clin1", "Bernadette"]
     # Every true date of a questionnaire must be gone, unless it is also the shifted date of some
     # record (a shift equal to the gap between two answers maps one onto the other).
     deid = deidentifier()
     responses = list(QuestionnaireResponse.objects.all())
+    days = list(DiaryDay.objects.all())
     true_dates = {r.completed_at.date().isoformat() for r in responses}
+    true_dates |= {d.date.isoformat() for d in days}
     shifted = {
         deid.shift_datetime(r.completed_at, r.patient_id).date().isoformat() for r in responses
     }
+    shifted |= {deid.shift_date(d.date, d.patient_id).isoformat() for d in days}
     return sorted(set(values) | (true_dates - shifted))
 
 

@@ -20,7 +20,7 @@ def test_export_fhir_writes_ndjson_and_says_what(charted, tmp_path, capsys):
     status = main(["export", "fhir", "--out", str(tmp_path), "--site", "north", "--as", "clin1"])
     assert status == 0
     assert "identified fhir export of north: 2 Patient" in capsys.readouterr().out
-    assert len(read_ndjson(tmp_path)) == 2 + 3 * 15
+    assert len(read_ndjson(tmp_path)) == 2 + 3 * 15 + 3
     assert AuditEvent.objects.get(action="export.fhir").actor_username == "clin1"
 
 

@@ -25,7 +25,7 @@ def test_staff_of_the_site_get_a_valid_bundle_of_the_whole_record(charted, api):
     kinds = [entry.resource.get_resource_type() for entry in bundle.entry]
     assert kinds.count("Patient") == 1
     assert kinds.count("QuestionnaireResponse") == 10
-    assert kinds.count("Observation") == 10
+    assert kinds.count("Observation") == 10 + 3  # scores and diary days
     assert kinds.count("Provenance") == 10
     patient = bundle.entry[0].resource
     assert patient.identifier[0].value == "N-1"

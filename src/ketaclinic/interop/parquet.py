@@ -7,9 +7,9 @@ time however large the cohort. Tables follow :mod:`ketaclinic.outcomes.schema` w
 engine reads them (``patient_id`` Int64; de-identified, the pseudonymous patient number, which
 fits that schema's range), so a de-identified diary table is directly what the engine reads.
 
-Tables now: ``patients``, ``questionnaires``. Diary days, courses and sessions are added when
-the diary and treatment apps land (their schemas are ``schema.DIARY_DAYS``, ``COURSES``,
-``SESSIONS``).
+Tables now: ``patients``, ``questionnaires``, ``diary_days`` (exactly ``schema.DIARY_DAYS``:
+``pl.scan_parquet(".../diary_days.parquet")`` is the engine's input as it is). Courses and
+sessions follow when the treatment app lands (``schema.COURSES``, ``SESSIONS``).
 """
 
 from __future__ import annotations
@@ -23,8 +23,11 @@ from typing import Any
 
 import polars as pl
 
+from ketaclinic.diary.models import DiaryDay
+from ketaclinic.diary.queries import ANALYTICS_COLUMNS
 from ketaclinic.instruments.models import QuestionnaireResponse
 from ketaclinic.interop.fhir.context import ExportContext
+from ketaclinic.outcomes import schema
 from ketaclinic.patients.models import Patient
 
 CHUNK_ROWS = 50_000
@@ -120,6 +123,22 @@ def _questionnaire_rows(site_ids: list[int], context: ExportContext) -> Iterator
         )
 
 
+def _diary_rows(site_ids: list[int], context: ExportContext) -> Iterator[Row]:
+    """The outcome engine's diary_days columns (schema.DIARY_DAYS), in the diary's own order."""
+    deid = context.deidentifier
+    rows = (
+        DiaryDay.objects.filter(patient__site_id__in=site_ids)
+        .order_by("patient_id", "date")
+        .values_list(*ANALYTICS_COLUMNS.values())
+        .iterator(chunk_size=CHUNK_ROWS)
+    )
+    if deid is None:
+        yield from rows
+        return
+    for patient_pk, day, *rest in rows:
+        yield (deid.patient_number(patient_pk), deid.shift_date(day, patient_pk), *rest)
+
+
 def write_table(out: Path, name: str, schema: dict[str, pl.DataType], rows: Iterable[Row]) -> int:
     """Write ``rows`` as ``out/<name>.parquet`` with ``schema``, one chunk in memory at a time."""
     iterator = iter(rows)
@@ -148,6 +167,7 @@ def tables(
     return [
         ("patients", patients_schema, lambda: _patient_rows(site_ids, context, today)),
         ("questionnaires", QUESTIONNAIRES, lambda: _questionnaire_rows(site_ids, context)),
+        ("diary_days", schema.DIARY_DAYS, lambda: _diary_rows(site_ids, context)),
     ]
 
 
@@ -157,6 +177,6 @@ def write_parquet(
     """Every table into ``out``; row counts by table."""
     out.mkdir(parents=True, exist_ok=True)
     counts = {}
-    for name, schema, rows in tables(site_ids, context, today):
-        counts[name] = write_table(out, name, schema, rows())
+    for name, columns, rows in tables(site_ids, context, today):
+        counts[name] = write_table(out, name, columns, rows())
     return counts

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ketaclinic.diary.models import DiaryDay
 from ketaclinic.instruments.models import QuestionnaireResponse
 from ketaclinic.patients.models import Patient
 
@@ -39,3 +40,14 @@ def questionnaires(
         .order_by(*order)
         .iterator(chunk_size=CHUNK_SIZE)
     )
+
+
+def diary_days(
+    site_ids: list[int], *, patient_id: int | None = None, by_patient: bool = False
+) -> Iterator[DiaryDay]:
+    """Recorded diary days (their current summary), by patient and date (the table's index)."""
+    rows = DiaryDay.objects.filter(patient__site_id__in=site_ids)
+    if patient_id is not None:
+        rows = rows.filter(patient_id=patient_id)
+    del by_patient  # always in patient order: the (patient, date) index gives it for free
+    return rows.order_by("patient_id", "date").iterator(chunk_size=CHUNK_SIZE)

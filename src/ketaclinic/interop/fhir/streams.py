@@ -17,6 +17,7 @@ from fhir.resources.R4B.resource import Resource
 
 from ketaclinic.interop import sources
 from ketaclinic.interop.fhir.context import ExportContext
+from ketaclinic.interop.fhir.diary_day import build_diary_day
 from ketaclinic.interop.fhir.patient import build_patient
 from ketaclinic.interop.fhir.provenance import build_questionnaire_provenance
 from ketaclinic.interop.fhir.questionnaire_response import build_questionnaire_response
@@ -47,6 +48,7 @@ def streams(today: date) -> tuple[Stream, ...]:
                 ("Provenance", build_questionnaire_provenance),
             ),
         ),
+        Stream("diary days", sources.diary_days, (("Observation", build_diary_day),)),
     )
 
 

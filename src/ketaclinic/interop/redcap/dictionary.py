@@ -47,7 +47,16 @@ FIELD_TYPES = frozenset(
 )
 CHOICE_TYPES = frozenset({"dropdown", "radio", "checkbox"})
 PATIENT_FORM = "patient"
-REPEATING_FORMS = ("midas", "hit6", "phq9", "gad7", "pgic")
+REPEATING_FORMS = ("midas", "hit6", "phq9", "gad7", "pgic", "diary")
+DIARY_MEDICATIONS = (
+    "paracetamol",
+    "nsaid",
+    "triptan",
+    "ergot",
+    "opioid",
+    "combination_analgesic",
+    "other",
+)
 
 
 @dataclass(frozen=True)
@@ -153,6 +162,31 @@ def questionnaire_fields() -> list[Field]:
     return fields
 
 
+def diary_fields() -> list[Field]:
+    """One instance per recorded diary day (a day without one is missing, not headache-free)."""
+    form = "diary"
+    return [
+        Field("diary_date", form, "text", "Day", validation="date_ymd", required=True),
+        Field("diary_headache", form, "yesno", "Headache that day"),
+        Field(
+            "diary_hours",
+            form,
+            "text",
+            "Headache hours",
+            validation="number",
+            minimum="0",
+            maximum="24",
+        ),
+        _integer("diary_pain", form, "Worst pain (NRS 0-10)", 0, 10),
+        Field("diary_migraine_features", form, "yesno", "Migraine features (ICHD-3 1.1 C and D)"),
+        Field("diary_aura", form, "yesno", "Aura"),
+        *[
+            Field(f"diary_med_{name}", form, "yesno", f"Took {name.replace('_', ' ')}")
+            for name in DIARY_MEDICATIONS
+        ],
+    ]
+
+
 def patient_fields(*, deidentified: bool, site_codes: list[str], this_year: int) -> list[Field]:
     form = PATIENT_FORM
     record_id = Field(
@@ -206,6 +240,7 @@ def data_dictionary(*, deidentified: bool, site_codes: list[str], this_year: int
     return [
         *patient_fields(deidentified=deidentified, site_codes=site_codes, this_year=this_year),
         *questionnaire_fields(),
+        *diary_fields(),
     ]
 
 

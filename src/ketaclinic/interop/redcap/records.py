@@ -8,15 +8,17 @@ instance numbers restart per patient and nothing accumulates. ``<form>_complete`
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ketaclinic.diary.models import DiaryDay
 from ketaclinic.instruments.models import QuestionnaireResponse
 from ketaclinic.interop import sources
 from ketaclinic.interop.fhir.context import ExportContext
 from ketaclinic.interop.redcap.dictionary import (
+    DIARY_MEDICATIONS,
     HEADER,
     PATIENT_FORM,
     code,
@@ -26,6 +28,7 @@ from ketaclinic.interop.redcap.dictionary import (
 from ketaclinic.patients.models import Patient
 
 COMPLETE = "2"
+Builder = Callable[[Any, ExportContext, int, str], dict[str, Any]]
 
 
 def record_id(patient: Patient, context: ExportContext) -> str:
@@ -85,18 +88,60 @@ def response_row(
     return row
 
 
+def diary_row(day: DiaryDay, context: ExportContext, instance: int, rid: str) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "record_id": rid,
+        "redcap_repeat_instrument": "diary",
+        "redcap_repeat_instance": instance,
+        "diary_date": context.date(day.date, day.patient_id).isoformat(),
+        "diary_headache": _yes(day.headache),
+        "diary_hours": "" if day.duration_hours is None else f"{day.duration_hours:g}",
+        "diary_pain": "" if day.pain is None else day.pain,
+        "diary_migraine_features": _yes(day.migraine_features),
+        "diary_aura": _yes(day.aura),
+        "diary_complete": COMPLETE,
+    }
+    for name in DIARY_MEDICATIONS:
+        row[f"diary_med_{name}"] = _yes(getattr(day, f"med_{name}"))
+    return row
+
+
+def _yes(value: bool) -> str:
+    return "1" if value else "0"
+
+
+class _Repeating:
+    """One patient-ordered source of repeating instances, read alongside the patients."""
+
+    def __init__(self, rows: Iterator[Any], form: Callable[[Any], str], build: Builder) -> None:
+        self.rows, self.form, self.build = rows, form, build
+        self.pending = next(rows, None)
+
+    def for_patient(
+        self, patient_pk: int, context: ExportContext, rid: str
+    ) -> Iterator[dict[str, Any]]:
+        instances: dict[str, int] = {}
+        while self.pending is not None and self.pending.patient_id <= patient_pk:
+            if self.pending.patient_id == patient_pk:
+                form = self.form(self.pending)
+                instances[form] = instances.get(form, 0) + 1
+                yield self.build(self.pending, context, instances[form], rid)
+            self.pending = next(self.rows, None)
+
+
 def rows(site_ids: list[int], context: ExportContext, today: date) -> Iterator[dict[str, Any]]:
-    responses = sources.questionnaires(site_ids, by_patient=True)
-    pending = next(responses, None)
+    """Every patient's row then their repeating instances: a merge of patient-ordered cursors."""
+    repeating = [
+        _Repeating(
+            sources.questionnaires(site_ids, by_patient=True), lambda r: r.instrument, response_row
+        ),
+        _Repeating(sources.diary_days(site_ids), lambda _: "diary", diary_row),
+    ]
     for patient in sources.patients(site_ids):
         rid = record_id(patient, context)
         yield patient_row(patient, context, today)
-        instances: dict[str, int] = {}
-        while pending is not None and pending.patient_id <= patient.pk:
-            if pending.patient_id == patient.pk:
-                instances[pending.instrument] = instances.get(pending.instrument, 0) + 1
-                yield response_row(pending, context, instances[pending.instrument], rid)
-            pending = next(responses, None)
+        for source in repeating:
+            yield from source.for_patient(patient.pk, context, rid)
 
 
 def write_redcap(
