@@ -45,10 +45,10 @@ def check_value(field, value):
         date.fromisoformat(value)
     elif validation == "datetime_ymd":
         datetime.strptime(value, "%Y-%m-%d %H:%M")
-    elif validation == "integer":
-        number = int(value)
+    elif validation in ("integer", "number"):
+        number = int(value) if validation == "integer" else float(value)
         low, high = field["Text Validation Min"], field["Text Validation Max"]
-        if (low and number < int(low)) or (high and number > int(high)):
+        if (low and number < float(low)) or (high and number > float(high)):
             return f"{number} outside {low}..{high}"
     return None
 
