@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "ketaclinic.audit",
     "ketaclinic.patients",
     "ketaclinic.instruments",
+    "ketaclinic.treatment",
 ]
 
 MIDDLEWARE = [

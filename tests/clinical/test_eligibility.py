@@ -90,6 +90,12 @@ def test_a_precaution_needs_a_written_rationale():
     assert "rationale written" in written.of_kind("ok")[0].message
 
 
+def test_an_unscreened_patient_is_incomplete():
+    result = assess_eligibility(screen(screened=False))
+    assert result.status == "incomplete"
+    assert result.of_kind("needs")[0].message == "Complete the contraindication screen"
+
+
 def test_refractory_status_unknown_needs_a_confirmed_intake():
     result = assess_eligibility(screen(refractory_status=None))
     assert result.status == "incomplete"

@@ -143,6 +143,7 @@ class EligibilityInput:
     tests: Mapping[str, TestStatus] = field(default_factory=dict)
     consent: bool = False
     clinic_requires_drug_screen: bool = True
+    screened: bool = True
 
 
 @dataclass(frozen=True)
@@ -207,10 +208,14 @@ def required_tests(
 
 def assess_eligibility(data: EligibilityInput) -> EligibilityResult:
     """Screen a patient for ketamine (Cohen 2018; EHF 2020): ``blocked`` by any absolute
-    contraindication; ``incomplete`` while a precaution lacks a rationale, a required test is
+    contraindication; ``incomplete`` while the screen is not done, a precaution lacks a rationale, a required test is
     neither done nor marked not needed, consent is missing, or the refractory status is unknown
     (or not resistant without a written reason); otherwise ``eligible``."""
     findings = [_condition_finding(CONDITIONS_BY_KEY[key], data) for key in _ordered(data)]
+    if not data.screened:
+        findings.append(
+            Finding("needs", "screen", "Complete the contraindication screen", COHEN_2018)
+        )
     findings.append(_refractory_finding(data))
     tests = required_tests(
         data.conditions,
