@@ -16,6 +16,8 @@ from ketaclinic.accounts.api_auth import API_AUTH
 from ketaclinic.clinical.errors import ClinicalInputError
 from ketaclinic.core.errors import Conflict, StaleVersion
 from ketaclinic.patients.api import router as patients_router
+from ketaclinic.treatment.api import router as treatment_router
+from ketaclinic.treatment.guardrail_errors import GuardrailError
 
 api = NinjaAPI(
     title="KetaClinic API",
@@ -33,6 +35,21 @@ api = NinjaAPI(
 def on_input_refused(request: HttpRequest, exc: ClinicalInputError) -> HttpResponse:
     """Refused input, from an action or the clinical core: the message names field and limit."""
     return api.create_response(request, {"detail": str(exc), "field": exc.field}, status=422)
+
+
+@api.exception_handler(GuardrailError)
+def on_guardrail(request: HttpRequest, exc: GuardrailError) -> HttpResponse:
+    """A dose or rate over a limit: 422 with every breach (soft ones can be overridden)."""
+    return api.create_response(
+        request,
+        {
+            "detail": str(exc),
+            "field": exc.field,
+            "level": exc.level,
+            "breaches": exc.breach_messages,
+        },
+        status=422,
+    )
 
 
 @api.exception_handler(StaleVersion)
@@ -67,3 +84,4 @@ def health(request: HttpRequest) -> dict[str, str]:
 
 api.add_router("/auth", auth_router)
 api.add_router("/patients", patients_router)
+api.add_router("/treatment", treatment_router)

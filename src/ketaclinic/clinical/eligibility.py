@@ -208,9 +208,9 @@ def required_tests(
 
 def assess_eligibility(data: EligibilityInput) -> EligibilityResult:
     """Screen a patient for ketamine (Cohen 2018; EHF 2020): ``blocked`` by any absolute
-    contraindication; ``incomplete`` while the screen is not done, a precaution lacks a rationale, a required test is
-    neither done nor marked not needed, consent is missing, or the refractory status is unknown
-    (or not resistant without a written reason); otherwise ``eligible``."""
+    contraindication; ``incomplete`` while the screen is not done, a precaution lacks a
+    rationale, a required test is neither done nor marked not needed, consent is missing, or the
+    refractory status is unknown (or not resistant without a written reason); else ``eligible``."""
     findings = [_condition_finding(CONDITIONS_BY_KEY[key], data) for key in _ordered(data)]
     if not data.screened:
         findings.append(
