@@ -36,6 +36,10 @@ def _series(
     return xs, ys
 
 
+def xs_last(segments: Sequence[RateSegment], origin: datetime) -> float:
+    return _minutes(segments[-1].started_at, origin)
+
+
 def timeline_svg(
     *,
     origin: datetime,
@@ -50,9 +54,12 @@ def timeline_svg(
     figure = Figure(figsize=(9, 5.6), dpi=100, layout="constrained")
     axes = figure.subplots(3, 1, sharex=True, height_ratios=[1.1, 0.8, 1.4])
     rate_ax, pain_ax, vitals_ax = axes
-    end = max(_minutes(until, origin), 10.0)
+    last = _minutes(until, origin)
+    end = max(last, 10.0)  # at least a 10-minute axis, so a new session's figure reads well
     if segments:
-        xs = [_minutes(row.started_at, origin) for row in segments] + [end]
+        xs = [_minutes(row.started_at, origin) for row in segments] + [
+            max(last, xs_last(segments, origin))
+        ]
         ys = [row.rate_mg_per_kg_per_h for row in segments]
         rate_ax.stairs(ys, xs, color=RATE, linewidth=2, baseline=None)
         for row in segments:

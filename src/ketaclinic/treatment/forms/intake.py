@@ -96,11 +96,13 @@ class IntakeForm(forms.Form):
     triptans_failed = _number("Different triptans failed", integer=True)
     triptans_contraindicated = forms.BooleanField(label="Triptans contraindicated", required=False)
     acute_medications = forms.CharField(
-        label="Acute medication used (names, doses)", required=False, widget=forms.Textarea
+        label="Acute medication used (names, doses)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
-    comorbidities = forms.CharField(required=False, widget=forms.Textarea)
+    comorbidities = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     current_medications = forms.CharField(
-        label="Current medications", required=False, widget=forms.Textarea
+        label="Current medications", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     allergies = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     weight_kg = forms.FloatField(
