@@ -113,11 +113,12 @@ def approved_plan(
 ) -> TreatmentPlan:
     patient = patient or world.patient
     make_eligible(world, patient)
+    protocol = enabled_protocol(world, code)
     draft = actions.create_plan(
         actor=world.clinician,
         patient=patient,
-        protocol=enabled_protocol(world, code),
-        **{**PLAN, **plan},
+        protocol=protocol,
+        **{**PLAN, "starting_dose": protocol.starting_dose, **plan},
     )
     return actions.approve_plan(actor=world.clinician, plan=draft, expected_version=draft.version)
 
