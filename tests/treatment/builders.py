@@ -153,3 +153,41 @@ def running_session(
 
 def fresh(session: TreatmentSession) -> TreatmentSession:
     return TreatmentSession.objects.get(pk=session.pk)
+
+
+def complete(world: World, session: TreatmentSession, start: datetime) -> TreatmentSession:
+    """Checklist, start, stop and discharge a scheduled session, starting at ``start``."""
+    fields = {**CHECKLIST}
+    if session.protocol.route not in ("iv_infusion", "iv_bolus"):
+        fields["line_in_place"] = False
+    actions.complete_checklist(
+        actor=world.nurse,
+        session=session,
+        expected_version=session.version,
+        at=start - timedelta(minutes=10),
+        **fields,
+    )
+    actions.start_session(
+        actor=world.nurse, session=session, expected_version=fresh(session).version, at=start
+    )
+    actions.stop_session(
+        actor=world.nurse,
+        session=session,
+        expected_version=fresh(session).version,
+        at=start + timedelta(minutes=60),
+    )
+    actions.discharge_session(
+        actor=world.clinician,
+        session=session,
+        expected_version=fresh(session).version,
+        activity=2,
+        respiration=2,
+        circulation=2,
+        consciousness=2,
+        oxygen_saturation=2,
+        escort_name="Partner",
+        escort_present=True,
+        instructions_given=True,
+        at=start + timedelta(minutes=190),
+    )
+    return fresh(session)
