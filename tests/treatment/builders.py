@@ -147,7 +147,9 @@ def running_session(
     world: World, code: str = "lit-outpatient-iv", at: datetime | None = None
 ) -> TreatmentSession:
     session = checked_session(world, code, at=at - timedelta(minutes=10) if at else None)
-    actions.start_session(actor=world.nurse, session=session, expected_version=session.version, at=at)
+    actions.start_session(
+        actor=world.nurse, session=session, expected_version=session.version, at=at
+    )
     return TreatmentSession.objects.get(pk=session.pk)
 
 

@@ -1,4 +1,4 @@
-"""/api/treatment eligibility: the screen, tests and consent decide whether a plan may be approved."""
+"""/api/treatment eligibility: screen, tests and consent decide whether a plan may be approved."""
 
 from __future__ import annotations
 
@@ -107,9 +107,9 @@ def test_tests_are_done_with_a_result_or_not_needed_with_a_reason(world, api):
 
 
 def test_consent_is_recorded_by_a_clinician(world, api):
-    assert api(world.nurse).post(url(world, "consent"), {"information_version": "v1"}).status_code == (
-        HTTPStatus.FORBIDDEN
-    )
+    assert api(world.nurse).post(
+        url(world, "consent"), {"information_version": "v1"}
+    ).status_code == (HTTPStatus.FORBIDDEN)
     response = api(world.clinician).post(url(world, "consent"), {"information_version": "v1"})
     assert response.status_code == HTTPStatus.CREATED
 
@@ -117,7 +117,10 @@ def test_consent_is_recorded_by_a_clinician(world, api):
 def test_a_stale_screen_version_is_409(world, api):
     client = api(world.clinician)
     client.post(url(world, "screens"), {"expected_version": 0})
-    assert client.post(url(world, "screens"), {"expected_version": 0}).status_code == HTTPStatus.CONFLICT
+    assert (
+        client.post(url(world, "screens"), {"expected_version": 0}).status_code
+        == HTTPStatus.CONFLICT
+    )
 
 
 def test_unknown_conditions_are_refused(world, api):
@@ -126,4 +129,3 @@ def test_unknown_conditions_are_refused(world, api):
     )
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert response.json()["field"] == "conditions"
-

@@ -17,7 +17,11 @@ def intake_url(world) -> str:
 
 
 def test_the_preview_classifies_and_assesses_without_storing(world, api):
-    body = {k: v for k, v in INTAKE.items() if k not in ("weight_kg", "height_cm", "comorbidities", "allergies")}
+    body = {
+        k: v
+        for k, v in INTAKE.items()
+        if k not in ("weight_kg", "height_cm", "comorbidities", "allergies")
+    }
     response = api(world.nurse).post("/api/treatment/intake/preview", body)
     assert response.status_code == HTTPStatus.OK
     result = response.json()
@@ -42,7 +46,8 @@ def test_each_save_is_a_new_version_and_a_stale_one_is_409(world, api):
     client.post(intake_url(world), {**INTAKE, "expected_version": 0})
     episodic = {**CHRONIC_MIGRAINE, "frequency": {"headache_days_per_month": 6, "months": 12}}
     second = client.post(
-        intake_url(world), {**INTAKE, "history": episodic, "expected_version": 1, "reason": "recount"}
+        intake_url(world),
+        {**INTAKE, "history": episodic, "expected_version": 1, "reason": "recount"},
     )
     assert second.json()["version"] == 2
     stale = client.post(intake_url(world), {**INTAKE, "expected_version": 1})

@@ -61,11 +61,15 @@ def test_a_disabled_protocol_cannot_be_planned(world, api):
 def test_approval_needs_an_eligible_patient(world, api):
     protocol = enabled_protocol(world)
     plan = api(world.clinician).post(plans_url(world), {**PLAN, "protocol_id": protocol.pk}).json()
-    refused = api(world.clinician).post(f"/api/treatment/plans/{plan['id']}/approve", {"version": 1})
+    refused = api(world.clinician).post(
+        f"/api/treatment/plans/{plan['id']}/approve", {"version": 1}
+    )
     assert refused.status_code == HTTPStatus.CONFLICT
     assert "not eligible yet" in refused.json()["detail"]
     make_eligible(world)
-    approved = api(world.clinician).post(f"/api/treatment/plans/{plan['id']}/approve", {"version": 1})
+    approved = api(world.clinician).post(
+        f"/api/treatment/plans/{plan['id']}/approve", {"version": 1}
+    )
     assert approved.json()["status"] == "approved"
 
 
@@ -102,7 +106,9 @@ def test_sessions_follow_the_course_count_and_spacing(world, api):
     plan = approved_plan(world, sessions_planned=2, spacing_days=7)
     client = api(world.nurse)
     day = timezone.localdate() - timedelta(days=10)
-    first = client.post(f"/api/treatment/plans/{plan.pk}/sessions", {"scheduled_for": day.isoformat()})
+    first = client.post(
+        f"/api/treatment/plans/{plan.pk}/sessions", {"scheduled_for": day.isoformat()}
+    )
     assert first.json()["number"] == 1
     busy = client.post(f"/api/treatment/plans/{plan.pk}/sessions", {})
     assert busy.status_code == HTTPStatus.CONFLICT  # one open session at a time
@@ -116,7 +122,9 @@ def test_sessions_follow_the_course_count_and_spacing(world, api):
     assert "7 days after the last session" in early.json()["detail"]
     second = client.post(f"/api/treatment/plans/{plan.pk}/sessions", {})
     assert second.json()["number"] == 2
-    client.post(f"/api/treatment/sessions/{second.json()['id']}/cancel", {"version": 1, "reason": "ill"})
+    client.post(
+        f"/api/treatment/sessions/{second.json()['id']}/cancel", {"version": 1, "reason": "ill"}
+    )
     third = client.post(f"/api/treatment/plans/{plan.pk}/sessions", {})
     assert third.json()["number"] == 2  # a cancelled session does not count
     complete(world, plan.sessions.get(pk=third.json()["id"]), timezone.now() - timedelta(hours=4))

@@ -98,7 +98,11 @@ def test_a_new_version_takes_over_when_enabled_and_plans_keep_theirs(world, api)
         f"/api/treatment/protocols/{plan.protocol_id}/supersede",
         {"reason": "tighter session cap", "session_hard_max_mg": 40},
     ).json()
-    assert (newer["version"], newer["status"], newer["supersedes"]) == (2, "draft", plan.protocol_id)
+    assert (newer["version"], newer["status"], newer["supersedes"]) == (
+        2,
+        "draft",
+        plan.protocol_id,
+    )
     client.post(
         f"/api/treatment/protocols/{newer['id']}/enable",
         {"row_version": newer["row_version"], "review_note": "reviewed"},

@@ -12,7 +12,13 @@ from ketaclinic.instruments.actions import submit_questionnaire
 from ketaclinic.treatment.closing_checks import register_close_check, unregister_close_check
 from ketaclinic.treatment.models import LimitEvent, RateSegment
 from tests.conftest import PASSWORD
-from tests.treatment.builders import CHECKLIST, checked_session, fresh, running_session, scheduled_session
+from tests.treatment.builders import (
+    CHECKLIST,
+    checked_session,
+    fresh,
+    running_session,
+    scheduled_session,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +57,9 @@ def test_an_open_self_harm_alert_blocks_the_checklist_until_a_clinician_acknowle
     submit_questionnaire(
         actor=world.nurse, patient=world.patient, instrument="phq9", answers=[1] * 8 + [2]
     )
-    response = api(world.nurse).post(url(session, "checklist"), {"version": session.version, **CHECKLIST})
+    response = api(world.nurse).post(
+        url(session, "checklist"), {"version": session.version, **CHECKLIST}
+    )
     assert response.status_code == HTTPStatus.CONFLICT
     assert "self-harm" in response.json()["detail"]
 
@@ -319,7 +327,9 @@ def test_a_registered_close_check_blocks_discharge_until_it_passes(world, api):
     finally:
         unregister_close_check("test.ledger")
     assert (
-        api(world.nurse).post(url(session, "discharge"), discharge_body(session.version)).status_code
+        api(world.nurse)
+        .post(url(session, "discharge"), discharge_body(session.version))
+        .status_code
         == HTTPStatus.OK
     )
 
@@ -334,13 +344,17 @@ def test_intranasal_doses_run_the_observation_timer_and_a_clinician_discharges(w
     stopped = api(world.nurse).post(url(session, "stop"), {"version": state["version"]}).json()
     by_nurse = api(world.nurse).post(url(session, "discharge"), discharge_body(stopped["version"]))
     assert by_nurse.status_code == HTTPStatus.FORBIDDEN
-    too_soon = api(world.clinician).post(url(session, "discharge"), discharge_body(stopped["version"]))
+    too_soon = api(world.clinician).post(
+        url(session, "discharge"), discharge_body(stopped["version"])
+    )
     assert too_soon.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert "observe 120 min after the last dose" in too_soon.json()["detail"]
 
 
 def test_an_intranasal_dose_above_the_daily_cap_is_refused(world, api):
-    session = running_session(world, "lit-intranasal-home-yuan", at=timezone.now() - timedelta(hours=6))
+    session = running_session(
+        world, "lit-intranasal-home-yuan", at=timezone.now() - timedelta(hours=6)
+    )
     client = api(world.nurse)
     for hours in (5, 4, 3, 2, 1):  # 20 mg at start, then 4 x 40 mg = 180 mg; the fifth: 220
         response = client.post(
@@ -374,5 +388,7 @@ def test_a_correction_is_a_new_reading_and_the_original_stays(world, api):
 
 def test_a_session_that_never_started_can_be_cancelled_with_a_reason(world, api):
     session = scheduled_session(world)
-    response = api(world.nurse).post(url(session, "cancel"), {"version": session.version, "reason": "unwell"})
+    response = api(world.nurse).post(
+        url(session, "cancel"), {"version": session.version, "reason": "unwell"}
+    )
     assert response.json()["status"] == "cancelled"
