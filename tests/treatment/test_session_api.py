@@ -392,3 +392,19 @@ def test_a_session_that_never_started_can_be_cancelled_with_a_reason(world, api)
         url(session, "cancel"), {"version": session.version, "reason": "unwell"}
     )
     assert response.json()["status"] == "cancelled"
+
+
+def test_wrong_cosign_passwords_count_as_failed_log_ins_and_lock_the_cosigner_out(world, api):
+    session = running_session(world, at=timezone.now() - timedelta(minutes=45))
+    body = {
+        "version": fresh(session).version,
+        "rate_mg_per_kg_per_h": 0.25,
+        "override_reason": "ordered",
+        "cosigner_username": world.clinician.username,
+    }
+    for _ in range(5):
+        api(world.nurse).post(url(session, "rate"), {**body, "cosigner_password": "guess"})
+    locked = api(world.nurse).post(url(session, "rate"), {**body, "cosigner_password": PASSWORD})
+    assert locked.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert "locked out" in locked.json()["detail"]
+    assert fresh(session).segments.count() == 1
