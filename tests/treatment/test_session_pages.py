@@ -16,10 +16,11 @@ from tests.treatment.builders import CHECKLIST, fresh, running_session, schedule
 
 pytestmark = pytest.mark.django_db
 
-# session (+plan, protocol, patient, site) and the read audit (head lock, insert, head update);
-# checklist, segments, doses, observations, adverse events, limit events, discharge, intake
-# height; the auth session, user and its last-seen stamp; savepoints of the atomic audit write.
-SESSION_PAGE_QUERIES = 19
+# auth session, user, its two 2FA device tables, its sites; the session (with plan, protocol,
+# patient, site) and the read audit (head lock, insert, head update, 2 savepoints); checklist,
+# segments, doses, observations, adverse events, limit events, discharge (one query each);
+# the session's last-seen stamp (update, 2 savepoints).
+SESSION_PAGE_QUERIES = 21
 
 
 def page(session) -> str:
