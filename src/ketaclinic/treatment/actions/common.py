@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.utils import timezone
 
@@ -37,7 +37,7 @@ def moment(
     return at
 
 
-def finite(value: object) -> bool:
+def finite(value: object) -> TypeGuard[float]:
     """A real number (not a bool, not NaN or infinity: JSON from some clients may carry them)."""
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
