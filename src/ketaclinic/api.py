@@ -16,6 +16,7 @@ from ketaclinic.accounts.api import router as auth_router
 from ketaclinic.accounts.api_auth import API_AUTH
 from ketaclinic.clinical.errors import ClinicalInputError
 from ketaclinic.core.errors import Conflict, StaleVersion
+from ketaclinic.diary.api import router as diary_router
 from ketaclinic.patients.api import router as patients_router
 from ketaclinic.treatment.api import router as treatment_router
 from ketaclinic.treatment.guardrail_errors import GuardrailError
@@ -90,4 +91,5 @@ def health(request: HttpRequest) -> dict[str, str]:
 
 api.add_router("/auth", auth_router)
 api.add_router("/patients", patients_router)
+api.add_router("/diary", diary_router)
 api.add_router("/treatment", treatment_router)

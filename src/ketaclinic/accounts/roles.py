@@ -43,6 +43,16 @@ class Capability(StrEnum):
     # after an intranasal or nebulized dose (CLINICAL.md section 6).
     AUTHORISE_DOSING = "authorise_dosing"
     VIEW_GUARDRAIL_REPORT = "view_guardrail_report"
+    # Read a patient's headache diary and its metrics (staff of the patient's site).
+    VIEW_DIARY = "view_diary"
+    # Keep one's own headache diary and answer one's own questionnaires in the portal.
+    KEEP_DIARY = "keep_diary"
+    # Work the referral queue: accept a consultation request (registering the patient) or decline.
+    TRIAGE_REFERRALS = "triage_referrals"
+    # Send a patient a portal invitation.
+    INVITE_PATIENTS = "invite_patients"
+    # Set a patient's questionnaire schedule and the course dates it follows.
+    PLAN_QUESTIONNAIRES = "plan_questionnaires"
 
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -56,6 +66,8 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_PROTOCOLS,
             Capability.MANAGE_PROTOCOLS,
             Capability.VIEW_GUARDRAIL_REPORT,
+            Capability.TRIAGE_REFERRALS,
+            Capability.INVITE_PATIENTS,
         }
     ),
     Role.CLINICIAN: frozenset(
@@ -73,6 +85,10 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.CHART_SESSIONS,
             Capability.AUTHORISE_DOSING,
             Capability.VIEW_GUARDRAIL_REPORT,
+            Capability.VIEW_DIARY,
+            Capability.TRIAGE_REFERRALS,
+            Capability.INVITE_PATIENTS,
+            Capability.PLAN_QUESTIONNAIRES,
         }
     ),
     # Nurses take histories and run sessions; diagnosis, eligibility and plans are a physician's.
@@ -85,6 +101,10 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.RECORD_INTAKE,
             Capability.RECORD_TESTS,
             Capability.CHART_SESSIONS,
+            Capability.VIEW_DIARY,
+            Capability.TRIAGE_REFERRALS,
+            Capability.INVITE_PATIENTS,
+            Capability.PLAN_QUESTIONNAIRES,
         }
     ),
     # The pharmacist needs the registry to reconcile dispensing to patients, never to edit it.
@@ -93,7 +113,7 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
     # Researchers see de-identified aggregates only: no capability touches a named record.
     Role.RESEARCHER: frozenset(),
     # A patient reaches their own record through the portal, never through the registry.
-    Role.PATIENT: frozenset(),
+    Role.PATIENT: frozenset({Capability.KEEP_DIARY}),
 }
 
 
