@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ketaclinic.audit",
     "ketaclinic.patients",
     "ketaclinic.instruments",
+    "ketaclinic.treatment",
     "ketaclinic.diary",
     "ketaclinic.portal",
     "ketaclinic.reminders",
