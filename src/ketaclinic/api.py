@@ -19,6 +19,8 @@ from ketaclinic.core.errors import Conflict, StaleVersion
 from ketaclinic.diary.api import router as diary_router
 from ketaclinic.interop.api import router as interop_router
 from ketaclinic.patients.api import router as patients_router
+from ketaclinic.treatment.api import router as treatment_router
+from ketaclinic.treatment.guardrail_errors import GuardrailError
 
 api = NinjaAPI(
     title="KetaClinic API",
@@ -36,6 +38,21 @@ api = NinjaAPI(
 def on_input_refused(request: HttpRequest, exc: ClinicalInputError) -> HttpResponse:
     """Refused input, from an action or the clinical core: the message names field and limit."""
     return api.create_response(request, {"detail": str(exc), "field": exc.field}, status=422)
+
+
+@api.exception_handler(GuardrailError)
+def on_guardrail(request: HttpRequest, exc: GuardrailError) -> HttpResponse:
+    """A dose or rate over a limit: 422 with every breach (soft ones can be overridden)."""
+    return api.create_response(
+        request,
+        {
+            "detail": str(exc),
+            "field": exc.field,
+            "level": exc.level,
+            "breaches": exc.breach_messages,
+        },
+        status=422,
+    )
 
 
 @api.exception_handler(StaleVersion)
@@ -77,3 +94,4 @@ api.add_router("/auth", auth_router)
 api.add_router("/patients", patients_router)
 api.add_router("", interop_router)
 api.add_router("/diary", diary_router)
+api.add_router("/treatment", treatment_router)

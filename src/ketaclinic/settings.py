@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "ketaclinic.audit",
     "ketaclinic.patients",
     "ketaclinic.instruments",
+    "ketaclinic.treatment",
     "ketaclinic.diary",
     "ketaclinic.portal",
     "ketaclinic.reminders",

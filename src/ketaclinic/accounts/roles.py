@@ -36,6 +36,19 @@ class Capability(StrEnum):
     EXPORT_DEIDENTIFIED = "export_deidentified"
     # Import FHIR Bundles into a site's registry (creates patients and their records).
     IMPORT_RECORDS = "import_records"
+    # Treatment programme (issue 4).
+    VIEW_PROTOCOLS = "view_protocols"
+    MANAGE_PROTOCOLS = "manage_protocols"
+    RECORD_INTAKE = "record_intake"
+    CONFIRM_DIAGNOSIS = "confirm_diagnosis"
+    SCREEN_ELIGIBILITY = "screen_eligibility"
+    RECORD_TESTS = "record_tests"
+    PLAN_TREATMENT = "plan_treatment"
+    CHART_SESSIONS = "chart_sessions"
+    # A physician's call during a session: dose despite a pre-dose BP above 140/90, discharge
+    # after an intranasal or nebulized dose (CLINICAL.md section 6).
+    AUTHORISE_DOSING = "authorise_dosing"
+    VIEW_GUARDRAIL_REPORT = "view_guardrail_report"
     # Read a patient's headache diary and its metrics (staff of the patient's site).
     VIEW_DIARY = "view_diary"
     # Keep one's own headache diary and answer one's own questionnaires in the portal.
@@ -58,6 +71,10 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EXPORT_IDENTIFIED,
             Capability.EXPORT_DEIDENTIFIED,
             Capability.IMPORT_RECORDS,
+            # The clinic admin keeps the drug library (DESIGN.md: who uses it).
+            Capability.VIEW_PROTOCOLS,
+            Capability.MANAGE_PROTOCOLS,
+            Capability.VIEW_GUARDRAIL_REPORT,
             Capability.TRIAGE_REFERRALS,
             Capability.INVITE_PATIENTS,
         }
@@ -71,17 +88,31 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EXPORT_IDENTIFIED,
             Capability.EXPORT_DEIDENTIFIED,
             Capability.IMPORT_RECORDS,
+            Capability.VIEW_PROTOCOLS,
+            Capability.RECORD_INTAKE,
+            Capability.CONFIRM_DIAGNOSIS,
+            Capability.SCREEN_ELIGIBILITY,
+            Capability.RECORD_TESTS,
+            Capability.PLAN_TREATMENT,
+            Capability.CHART_SESSIONS,
+            Capability.AUTHORISE_DOSING,
+            Capability.VIEW_GUARDRAIL_REPORT,
             Capability.VIEW_DIARY,
             Capability.TRIAGE_REFERRALS,
             Capability.INVITE_PATIENTS,
             Capability.PLAN_QUESTIONNAIRES,
         }
     ),
+    # Nurses take histories and run sessions; diagnosis, eligibility and plans are a physician's.
     Role.NURSE: frozenset(
         {
             Capability.VIEW_PATIENTS,
             Capability.EDIT_PATIENTS,
             Capability.RECORD_QUESTIONNAIRES,
+            Capability.VIEW_PROTOCOLS,
+            Capability.RECORD_INTAKE,
+            Capability.RECORD_TESTS,
+            Capability.CHART_SESSIONS,
             Capability.VIEW_DIARY,
             Capability.TRIAGE_REFERRALS,
             Capability.INVITE_PATIENTS,
@@ -89,7 +120,8 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
         }
     ),
     # The pharmacist needs the registry to reconcile dispensing to patients, never to edit it.
-    Role.PHARMACIST: frozenset({Capability.VIEW_PATIENTS}),
+    # Pharmacy reads the drug library (concentrations, limits) it dispenses against.
+    Role.PHARMACIST: frozenset({Capability.VIEW_PATIENTS, Capability.VIEW_PROTOCOLS}),
     # Researchers see de-identified data only: no capability touches a named record.
     Role.RESEARCHER: frozenset({Capability.EXPORT_DEIDENTIFIED}),
     # A patient reaches their own record through the portal, never through the registry.

@@ -33,6 +33,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Settings", "portal:settings", capability=Capability.KEEP_DIARY, roles=PATIENT),
     NavItem("Patients", "patients:list", capability=Capability.VIEW_PATIENTS),
     NavItem("Referrals", "portal:referrals", capability=Capability.TRIAGE_REFERRALS),
+    NavItem("Sessions", "treatment:worklist", capability=Capability.CHART_SESSIONS),
+    NavItem("Protocols", "treatment:protocols", capability=Capability.VIEW_PROTOCOLS),
+    NavItem("Guardrails", "treatment:guardrails", capability=Capability.VIEW_GUARDRAIL_REPORT),
     NavItem("Audit log", "audit:search", capability=Capability.VIEW_AUDIT),
     NavItem("Exports", "interop:exports", capability=Capability.EXPORT_DEIDENTIFIED),
 )

@@ -17,6 +17,7 @@ from ketaclinic.accounts.models import Site, User
 from ketaclinic.demo.diary import seed_diaries
 from ketaclinic.demo.names import FAMILY_NAMES, GIVEN_NAMES, STREETS
 from ketaclinic.demo.portal import seed_portal
+from ketaclinic.demo.treatment import seed_treatment
 from ketaclinic.patients.actions import create_patient, link_patient_account
 from ketaclinic.patients.models import Patient
 
@@ -139,6 +140,7 @@ def seed_demo() -> DemoReport:
     users = _staff(report, sites)
     _patients(report, sites, users["admin"])
     _patient_login(report, sites, users["admin"])
+    seed_treatment(report, users)
     days = seed_diaries(users["admin"])
     if days:
         report.count("diary days", sum(days.values()))

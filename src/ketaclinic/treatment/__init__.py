@@ -1,0 +1,1 @@
+"""The treatment programme: intake, eligibility, protocol library, plans, sessions, discharge."""

@@ -1,0 +1,61 @@
+"""Every write of the treatment programme: keyword-only, atomic, permission-checked, audited.
+
+One module per topic; import the functions from here.
+"""
+
+from ketaclinic.treatment.actions.charting import Override, change_rate, give_dose, start_session
+from ketaclinic.treatment.actions.closing import discharge_session, stop_session
+from ketaclinic.treatment.actions.eligibility import (
+    record_consent,
+    record_eligibility_screen,
+    record_test,
+)
+from ketaclinic.treatment.actions.intake import confirm_diagnosis, record_intake
+from ketaclinic.treatment.actions.observations import (
+    correct_observation,
+    record_adverse_event,
+    record_observation,
+)
+from ketaclinic.treatment.actions.plans import approve_plan, create_plan, revise_plan
+from ketaclinic.treatment.actions.protocols import (
+    create_protocol,
+    disable_protocol,
+    enable_protocol,
+    revise_protocol,
+    supersede_protocol,
+)
+from ketaclinic.treatment.actions.sessions import (
+    cancel_session,
+    complete_checklist,
+    confirm_predose_bp,
+    schedule_session,
+)
+
+__all__ = [
+    "Override",
+    "approve_plan",
+    "cancel_session",
+    "change_rate",
+    "complete_checklist",
+    "confirm_diagnosis",
+    "confirm_predose_bp",
+    "correct_observation",
+    "create_plan",
+    "create_protocol",
+    "disable_protocol",
+    "discharge_session",
+    "enable_protocol",
+    "give_dose",
+    "record_adverse_event",
+    "record_consent",
+    "record_eligibility_screen",
+    "record_intake",
+    "record_observation",
+    "record_test",
+    "revise_plan",
+    "revise_protocol",
+    "schedule_session",
+    "start_session",
+    "stop_session",
+    "supersede_protocol",
+]

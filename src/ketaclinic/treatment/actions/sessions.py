@@ -1,0 +1,228 @@
+"""Sessions before the first dose: schedule, pre-session checklist, BP confirmation, cancel."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from ketaclinic.accounts.models import User
+from ketaclinic.accounts.roles import Capability
+from ketaclinic.clinical import limits as ranges
+from ketaclinic.clinical.eligibility import pregnancy_test_relevant
+from ketaclinic.core.errors import Conflict, InputRefused
+from ketaclinic.instruments.queries import open_self_harm_alerts
+from ketaclinic.treatment.actions.common import (
+    audit_session,
+    bump,
+    for_patient,
+    lock_session,
+    moment,
+    require_status,
+    text,
+)
+from ketaclinic.treatment.actions.observations import store_observation
+from ketaclinic.treatment.dosing import session_dosing_weight
+from ketaclinic.treatment.facts import patient_age
+from ketaclinic.treatment.models import (
+    PlanStatus,
+    PregnancyCheck,
+    ProtocolStatus,
+    SessionChecklist,
+    SessionStatus,
+    TreatmentPlan,
+    TreatmentSession,
+)
+from ketaclinic.treatment.queries.delivery import latest_height
+
+SELF_HARM_OPEN = (
+    "an open PHQ-9 self-harm alert must be acknowledged by a clinician before the session "
+    "(CLINICAL.md section 3)"
+)
+
+
+def course_sessions(plan: TreatmentPlan) -> list[TreatmentSession]:
+    """Sessions of every version of this plan (its course), oldest first, cancelled left out."""
+    ids = [plan.pk]
+    older = plan
+    while older.supersedes_id is not None:
+        older = older.supersedes  # type: ignore[assignment]
+        ids.append(older.pk)
+    return list(
+        TreatmentSession.objects.filter(plan_id__in=ids)
+        .exclude(status=SessionStatus.CANCELLED)
+        .order_by("scheduled_for", "id")
+    )
+
+
+@transaction.atomic
+def schedule_session(
+    *, actor: User, plan: TreatmentPlan, scheduled_for: date | None = None
+) -> TreatmentSession:
+    """The next session of an approved plan's course, respecting its count and spacing."""
+    for_patient(actor, Capability.CHART_SESSIONS, plan.patient)
+    current = TreatmentPlan.objects.select_for_update().select_related("protocol").get(pk=plan.pk)
+    if current.status != PlanStatus.APPROVED:
+        raise Conflict(f"plan version {current.version} is {current.get_status_display().lower()}")
+    if current.protocol.status == ProtocolStatus.DISABLED:
+        raise Conflict(f"{current.protocol} has been disabled in the library")
+    if TreatmentSession.objects.filter(
+        patient_id=current.patient_id,
+        status__in=[SessionStatus.PLANNED, SessionStatus.RUNNING, SessionStatus.STOPPED],
+    ).exists():
+        raise Conflict("this patient already has an open session: finish or cancel it first")
+    day = scheduled_for or timezone.localdate()
+    done = course_sessions(current)
+    if len(done) >= current.sessions_planned:
+        raise Conflict(f"the course is complete: {current.sessions_planned} sessions planned")
+    if done:
+        earliest = done[-1].scheduled_for + timedelta(days=current.spacing_days)
+        if day < earliest:
+            raise InputRefused(
+                "scheduled_for",
+                day.isoformat(),
+                f"on or after {earliest} ({current.spacing_days} days after the last session)",
+            )
+    session = TreatmentSession.objects.create(
+        plan=current,
+        patient_id=current.patient_id,
+        protocol=current.protocol,
+        number=len(done) + 1,
+        scheduled_for=day,
+        created_by=actor,
+    )
+    audit_session(actor, "schedule", session, {"number": session.number})
+    return session
+
+
+@transaction.atomic
+def complete_checklist(
+    *,
+    actor: User,
+    session: TreatmentSession,
+    expected_version: int,
+    weight_kg: float,
+    escort_name: str,
+    escort_confirmed: bool,
+    pregnancy_check: str,
+    pain_nrs: int,
+    systolic: float,
+    diastolic: float,
+    heart_rate: float,
+    spo2: float,
+    respiratory_rate: float | None = None,
+    line_in_place: bool = False,
+    at: datetime | None = None,
+) -> SessionChecklist:
+    """The pre-session checklist (CLINICAL.md sections 3 and 6): today's weight gives the dosing
+    weight; pre-dose vitals within the stop limits (above 140/90 waits for a clinician); no open
+    self-harm alert; a negative pregnancy test where relevant; an escort; IV access for IV."""
+    current = lock_session(actor, session, Capability.CHART_SESSIONS, expected_version)
+    require_status(current, SessionStatus.PLANNED, doing="complete the checklist")
+    if hasattr(current, "checklist"):
+        raise Conflict("the checklist is already complete")
+    ranges.WEIGHT_KG.check("weight_kg", weight_kg)
+    if open_self_harm_alerts(current.patient):
+        raise Conflict(SELF_HARM_OPEN)
+    screen = current.plan.eligibility_screen
+    relevant = pregnancy_test_relevant(
+        current.patient.sex,
+        patient_age(current.patient, timezone.localdate()),
+        screen.childbearing_potential if screen else None,
+    )
+    if pregnancy_check not in PregnancyCheck.values:
+        raise InputRefused("pregnancy_check", pregnancy_check, "negative or not_relevant")
+    if relevant and pregnancy_check != PregnancyCheck.NEGATIVE:
+        raise InputRefused(
+            "pregnancy_check", pregnancy_check, "a negative pregnancy test today (relevant)"
+        )
+    name = text("escort_name", escort_name, max_length=120)
+    if not (escort_confirmed and name):
+        raise InputRefused("escort_name", escort_name, "the name of the confirmed escort home")
+    if current.protocol.route in ("iv_infusion", "iv_bolus") and not line_in_place:
+        raise InputRefused("line_in_place", line_in_place, "IV access in place")
+    when = moment(at)
+    observation = store_observation(
+        actor=actor,
+        session=current,
+        phase="pre_dose",
+        when=when,
+        values={
+            "systolic": systolic,
+            "diastolic": diastolic,
+            "heart_rate": heart_rate,
+            "spo2": spo2,
+            "respiratory_rate": respiratory_rate,
+            "pain_nrs": pain_nrs,
+            "consciousness": "alert",
+        },
+    )
+    stops = [alert for alert in observation.alerts if alert["level"] == "stop"]
+    if stops:
+        first = stops[0]
+        raise InputRefused(
+            first["field"], first["value"], f"a pre-dose value inside the limits ({first['rule']})"
+        )
+    dosing_weight = session_dosing_weight(
+        current.patient, current.plan, weight_kg, latest_height(current.patient_id)
+    )
+    checklist = SessionChecklist.objects.create(
+        session=current,
+        weight_kg=weight_kg,
+        escort_name=name,
+        escort_confirmed=True,
+        line_in_place=line_in_place,
+        pregnancy_check=pregnancy_check,
+        self_harm_alerts_clear=True,
+        predose_alerts=observation.alerts,
+        bp_confirmation_needed=any(a["level"] == "confirm" for a in observation.alerts),
+        completed_by=actor,
+        completed_at=when,
+    )
+    bump(current, weight_kg=weight_kg, dosing_weight_kg=dosing_weight)
+    audit_session(
+        actor,
+        "checklist",
+        current,
+        {
+            "dosing_weight_kg": round(dosing_weight, 2),
+            "bp_confirm": checklist.bp_confirmation_needed,
+        },
+    )
+    return checklist
+
+
+@transaction.atomic
+def confirm_predose_bp(
+    *, actor: User, session: TreatmentSession, expected_version: int, note: str
+) -> SessionChecklist:
+    """A clinician confirms dosing despite a pre-dose BP above 140/90 (Spravato label, by
+    analogy; CLINICAL.md section 6)."""
+    current = lock_session(actor, session, Capability.AUTHORISE_DOSING, expected_version)
+    require_status(current, SessionStatus.PLANNED, doing="confirm the pre-dose BP")
+    checklist: SessionChecklist | None = getattr(current, "checklist", None)
+    if checklist is None or not checklist.bp_confirmation_needed:
+        raise Conflict("no pre-dose blood pressure is waiting for confirmation")
+    if checklist.bp_confirmed_at is not None:
+        raise Conflict("the pre-dose blood pressure is already confirmed")
+    checklist.bp_confirmed_by = actor
+    checklist.bp_confirmed_at = timezone.now()
+    checklist.bp_confirmation_note = text("note", note, required=True, max_length=240)
+    checklist.save(update_fields=["bp_confirmed_by", "bp_confirmed_at", "bp_confirmation_note"])
+    bump(current)
+    audit_session(actor, "confirm_bp", current)
+    return checklist
+
+
+@transaction.atomic
+def cancel_session(
+    *, actor: User, session: TreatmentSession, expected_version: int, reason: str
+) -> TreatmentSession:
+    """A session that never started is cancelled, with the reason; nothing is deleted."""
+    current = lock_session(actor, session, Capability.CHART_SESSIONS, expected_version)
+    require_status(current, SessionStatus.PLANNED, doing="cancel")
+    why = text("reason", reason, required=True, max_length=240)
+    bump(current, status=SessionStatus.CANCELLED, cancel_reason=why)
+    audit_session(actor, "cancel", current, {"reason": why})
+    return current

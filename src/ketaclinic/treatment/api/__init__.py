@@ -1,0 +1,9 @@
+"""``/api/treatment``: the treatment programme's JSON API, one router per topic."""
+
+from ninja import Router
+
+from ketaclinic.treatment.api import eligibility, intake, plans, protocols, reports, sessions
+
+router = Router()
+for module in (intake, eligibility, protocols, plans, sessions, reports):
+    router.add_router("", module.router)

@@ -1,0 +1,315 @@
+"""``/api/treatment/sessions``: the session as it runs, and every charting step.
+
+Steps that change the session's course (checklist, start, rate, dose, stop, discharge) carry the
+``version`` read; a stale one answers 409. Readings and adverse events are appended and need none.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from ketaclinic.core.http import current_user
+from ketaclinic.core.schemas import StrictIn
+from ketaclinic.treatment import actions
+from ketaclinic.treatment.actions import Override
+from ketaclinic.treatment.api.session_out import SessionOut, state_out
+from ketaclinic.treatment.models import (
+    ActionTaken,
+    Consciousness,
+    Observation,
+    PregnancyCheck,
+    SessionChecklist,
+)
+from ketaclinic.treatment.queries.sessions import get_session, session_state
+
+router = Router(tags=["treatment: sessions"])
+
+
+class VersionIn(StrictIn):
+    version: int = Field(..., ge=1, description="The session version you read; stale: 409")
+
+
+class OverrideIn(VersionIn):
+    override_reason: str = Field("", max_length=2000)
+    cosigner_username: str = Field("", max_length=150)
+    cosigner_password: str = Field("", max_length=200)
+
+    def override(self) -> Override:
+        return Override(self.override_reason, self.cosigner_username, self.cosigner_password)
+
+
+class ChecklistIn(VersionIn):
+    weight_kg: float
+    escort_name: str = Field(..., max_length=120)
+    escort_confirmed: bool
+    pregnancy_check: PregnancyCheck
+    line_in_place: bool = False
+    pain_nrs: int
+    systolic: float
+    diastolic: float
+    heart_rate: float
+    spo2: float
+    respiratory_rate: float | None = None
+
+
+class ConfirmIn(VersionIn):
+    note: str = Field(..., min_length=1, max_length=240)
+
+
+class StartIn(OverrideIn):
+    at: datetime | None = None
+
+
+class RateIn(OverrideIn):
+    rate_mg_per_kg_per_h: float
+    reason: str = Field("", max_length=240)
+    at: datetime | None = None
+
+
+class DoseIn(OverrideIn):
+    dose: float = Field(..., description="In the protocol's unit: mg/kg, or mg for intranasal")
+    at: datetime | None = None
+
+
+class ObservationIn(StrictIn):
+    at: datetime | None = None
+    systolic: float | None = None
+    diastolic: float | None = None
+    heart_rate: float | None = None
+    spo2: float | None = None
+    respiratory_rate: float | None = None
+    pain_nrs: int | None = None
+    consciousness: Consciousness | None = None
+
+
+class CorrectionIn(StrictIn):
+    reason: str = Field(..., min_length=1, max_length=240)
+    systolic: float | None = None
+    diastolic: float | None = None
+    heart_rate: float | None = None
+    spo2: float | None = None
+    respiratory_rate: float | None = None
+    pain_nrs: int | None = None
+
+
+class AdverseEventIn(StrictIn):
+    term: str
+    grade: int = Field(..., description="CTCAE v5: 1 mild ... 5 death")
+    action_taken: ActionTaken
+    description: str = Field("", max_length=240)
+    action_detail: str = Field("", max_length=240)
+    at: datetime | None = None
+
+
+class StopIn(VersionIn):
+    reason: str = Field("", max_length=240)
+    at: datetime | None = None
+
+
+class DischargeIn(VersionIn):
+    activity: int
+    respiration: int
+    circulation: int
+    consciousness: int
+    oxygen_saturation: int
+    escort_name: str = Field(..., max_length=120)
+    escort_present: bool
+    instructions_given: bool
+    note: str = Field("", max_length=2000)
+
+
+class CancelIn(VersionIn):
+    reason: str = Field(..., min_length=1, max_length=240)
+
+
+class ObservationOut(Schema):
+    id: int
+    taken_at: datetime
+    phase: str
+    systolic: int | None
+    diastolic: int | None
+    heart_rate: int | None
+    spo2: int | None
+    respiratory_rate: int | None
+    pain_nrs: int | None
+    consciousness: str
+    alerts: list[dict[str, Any]]
+    corrects: int | None
+
+    @staticmethod
+    def resolve_corrects(obj: Observation) -> int | None:
+        return obj.corrects_id
+
+
+class ChecklistOut(Schema):
+    weight_kg: float
+    bp_confirmation_needed: bool
+    bp_confirmed_at: datetime | None
+    predose_alerts: list[dict[str, Any]]
+
+
+def _state(request: HttpRequest, session_id: int) -> dict[str, Any]:
+    session = get_session(current_user(request), session_id, purpose="api")
+    return state_out(session_state(session))
+
+
+def _session(request: HttpRequest, session_id: int) -> Any:
+    return get_session(current_user(request), session_id, purpose="write")
+
+
+@router.get("/sessions/{session_id}", response=SessionOut)
+def session(request: HttpRequest, session_id: int) -> dict[str, Any]:
+    """The session now: status, version, rate, totals, timers, alerts and everything charted."""
+    return _state(request, session_id)
+
+
+@router.post("/sessions/{session_id}/checklist", response={201: ChecklistOut})
+def checklist(
+    request: HttpRequest, session_id: int, payload: ChecklistIn
+) -> Status[SessionChecklist]:
+    fields = payload.model_dump(exclude={"version"})
+    result = actions.complete_checklist(
+        actor=current_user(request),
+        session=_session(request, session_id),
+        expected_version=payload.version,
+        **fields,
+    )
+    return Status(201, result)
+
+
+@router.post("/sessions/{session_id}/predose-confirmation", response=SessionOut)
+def confirm_bp(request: HttpRequest, session_id: int, payload: ConfirmIn) -> dict[str, Any]:
+    """A clinician confirms dosing despite a pre-dose BP above 140/90."""
+    actions.confirm_predose_bp(
+        actor=current_user(request),
+        session=_session(request, session_id),
+        expected_version=payload.version,
+        note=payload.note,
+    )
+    return _state(request, session_id)
+
+
+@router.post("/sessions/{session_id}/start", response=SessionOut)
+def start(request: HttpRequest, session_id: int, payload: StartIn) -> dict[str, Any]:
+    """Start at the planned rate (infusion) or give the planned first dose."""
+    actions.start_session(
+        actor=current_user(request),
+        session=_session(request, session_id),
+        expected_version=payload.version,
+        at=payload.at,
+        override=payload.override(),
+    )
+    return _state(request, session_id)
+
+
+@router.post("/sessions/{session_id}/rate", response=SessionOut)
+def rate(request: HttpRequest, session_id: int, payload: RateIn) -> dict[str, Any]:
+    """A new infusion rate: above a hard limit 422 (refused); above a soft limit 422 unless
+    ``override_reason`` and a second staff member's ``cosigner_username`` / password are sent."""
+    actions.change_rate(
+        actor=current_user(request),
+        session=_session(request, session_id),
+        expected_version=payload.version,
+        rate=payload.rate_mg_per_kg_per_h,
+        reason=payload.reason,
+        override=payload.override(),
+        at=payload.at,
+    )
+    return _state(request, session_id)
+
+
+@router.post("/sessions/{session_id}/doses", response=SessionOut)
+def dose(request: HttpRequest, session_id: int, payload: DoseIn) -> dict[str, Any]:
+    actions.give_dose(
+        actor=current_user(request),
+        session=_session(request, session_id),
+        expected_version=payload.version,
+        dose=payload.dose,
+        override=payload.override(),
+        at=payload.at,
+    )
+    return _state(request, session_id)
+
+
+@router.post("/sessions/{session_id}/observations", response={201: ObservationOut})
+def observation(
+    request: HttpRequest, session_id: int, payload: ObservationIn
+) -> Status[Observation]:
+    """Vital signs and pain NRS; the answer carries the alerts the clinical core raised."""
+    fields = payload.model_dump(exclude={"consciousness", "at"})
+    result = actions.record_observation(
+        actor=current_user(request),
+        session=_session(request, session_id),
+        at=payload.at,
+        consciousness=payload.consciousness or "",
+        **fields,
+    )
+    return Status(201, result)
+
+
+@router.post(
+    "/sessions/{session_id}/observations/{observation_id}/correction",
+    response={201: ObservationOut},
+)
+def correct(
+    request: HttpRequest, session_id: int, observation_id: int, payload: CorrectionIn
+) -> Status[Observation]:
+    """Correct a reading: a new row replaces it in charts; the original stays on record."""
+    session_row = _session(request, session_id)
+    original = get_object_or_404(Observation, pk=observation_id, session=session_row)
+    values = payload.model_dump(exclude={"reason"}, exclude_unset=True)
+    result = actions.correct_observation(
+        actor=current_user(request), observation=original, reason=payload.reason, **values
+    )
+    return Status(201, result)
+
+
+@router.post("/sessions/{session_id}/adverse-events", response={201: SessionOut})
+def adverse_event(
+    request: HttpRequest, session_id: int, payload: AdverseEventIn
+) -> Status[dict[str, Any]]:
+    actions.record_adverse_event(
+        actor=current_user(request), session=_session(request, session_id), **payload.model_dump()
+    )
+    return Status(201, _state(request, session_id))
+
+
+@router.post("/sessions/{session_id}/stop", response=SessionOut)
+def stop(request: HttpRequest, session_id: int, payload: StopIn) -> dict[str, Any]:
+    """End treatment: totals (mg, mL, minutes) from the rate segments; acute response."""
+    actions.stop_session(
+        actor=current_user(request),
+        session=_session(request, session_id),
+        expected_version=payload.version,
+        reason=payload.reason,
+        at=payload.at,
+    )
+    return _state(request, session_id)
+
+
+@router.post("/sessions/{session_id}/discharge", response=SessionOut)
+def discharge(request: HttpRequest, session_id: int, payload: DischargeIn) -> dict[str, Any]:
+    actions.discharge_session(
+        actor=current_user(request),
+        session=_session(request, session_id),
+        expected_version=payload.version,
+        **payload.model_dump(exclude={"version"}),
+    )
+    return _state(request, session_id)
+
+
+@router.post("/sessions/{session_id}/cancel", response=SessionOut)
+def cancel(request: HttpRequest, session_id: int, payload: CancelIn) -> dict[str, Any]:
+    actions.cancel_session(
+        actor=current_user(request),
+        session=_session(request, session_id),
+        expected_version=payload.version,
+        reason=payload.reason,
+    )
+    return _state(request, session_id)

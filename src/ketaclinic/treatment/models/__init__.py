@@ -1,0 +1,76 @@
+"""Treatment models, one module per topic."""
+
+from ketaclinic.treatment.models.charting import (
+    ActionTaken,
+    AdverseEvent,
+    Consciousness,
+    DoseAdministration,
+    LimitEvent,
+    LimitLevel,
+    LimitOutcome,
+    Observation,
+    Phase,
+    RateSegment,
+    SegmentKind,
+)
+from ketaclinic.treatment.models.discharge import ALDRETE_ITEMS, Discharge
+from ketaclinic.treatment.models.eligibility import (
+    ConsentRecord,
+    Course,
+    EligibilityScreen,
+    TestName,
+    TestOutcome,
+    TestRecord,
+)
+from ketaclinic.treatment.models.intake import DiagnosisConfirmation, Intake, RefractoryStatus
+from ketaclinic.treatment.models.plans import DosingWeightBasis, PlanStatus, TreatmentPlan
+from ketaclinic.treatment.models.protocols import (
+    LIMIT_COLUMNS,
+    LIMIT_FIELD_NAMES,
+    Protocol,
+    ProtocolStatus,
+    Route,
+)
+from ketaclinic.treatment.models.sessions import (
+    PregnancyCheck,
+    SessionChecklist,
+    SessionStatus,
+    TreatmentSession,
+)
+
+__all__ = [
+    "ALDRETE_ITEMS",
+    "LIMIT_COLUMNS",
+    "LIMIT_FIELD_NAMES",
+    "ActionTaken",
+    "AdverseEvent",
+    "Consciousness",
+    "ConsentRecord",
+    "Course",
+    "DiagnosisConfirmation",
+    "Discharge",
+    "DoseAdministration",
+    "DosingWeightBasis",
+    "EligibilityScreen",
+    "Intake",
+    "LimitEvent",
+    "LimitLevel",
+    "LimitOutcome",
+    "Observation",
+    "Phase",
+    "PlanStatus",
+    "PregnancyCheck",
+    "Protocol",
+    "ProtocolStatus",
+    "RateSegment",
+    "RefractoryStatus",
+    "Route",
+    "SegmentKind",
+    "SessionChecklist",
+    "SessionStatus",
+    "TestName",
+    "TestOutcome",
+    "TestRecord",
+    "TreatmentPlan",
+    "TreatmentSession",
+]
