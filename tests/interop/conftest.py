@@ -63,3 +63,26 @@ def charted(world):
     add_diary(world.clinician, world.patient)
     add_diary(world.clinician_south, world.south_patient)
     return world
+
+
+@pytest.fixture
+def treated(charted):
+    """Hana (North) treated: confirmed refractory chronic migraine, consent, an IV session with
+    pre-dose vitals, a rate segment and a graded adverse event; written through the actions."""
+    from django.utils import timezone
+
+    from ketaclinic.treatment import actions as treatment
+    from tests.treatment.builders import fresh, running_session
+
+    start = timezone.now() - timedelta(hours=3)
+    session = running_session(charted, at=start)
+    treatment.record_adverse_event(
+        actor=charted.nurse, session=fresh(session), at=start + timedelta(minutes=20),
+        term="dissociation", grade=2, action_taken="observed",
+        description="Told nurse Lindgren she felt far from Bernadette",
+    )  # fmt: skip
+    treatment.stop_session(
+        actor=charted.nurse, session=fresh(session), expected_version=fresh(session).version,
+        at=start + timedelta(minutes=60),
+    )  # fmt: skip
+    return charted

@@ -82,7 +82,8 @@ def test_vitals_use_loinc_the_vital_signs_profile_and_ucum():
 def test_a_session_is_an_encounter_and_a_procedure():
     session = SimpleNamespace(pk=3, patient_id=9, number=1, status="discharged",
                               scheduled_for=AT.date(), started_at=AT,
-                              stopped_at=AT + timedelta(hours=3), route="iv_infusion")  # fmt: skip
+                              stopped_at=AT + timedelta(hours=3),
+                              protocol=SimpleNamespace(route="iv_infusion"))  # fmt: skip
     encounter = parses_back(build_encounter(session, NAMED))
     procedure = parses_back(build_procedure(session, NAMED))
     assert (encounter.status, encounter.class_fhir.code) == ("finished", "AMB")

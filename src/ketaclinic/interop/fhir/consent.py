@@ -1,13 +1,15 @@
 """``Consent`` to ketamine treatment, given or withdrawn (the treatment app's ``ConsentRecord``).
 
 Scope "treatment", category LOINC 59284-0 (Patient Consent); the information sheet's version is
-the policy. A withdrawal is a consent record with status ``inactive``.
+the policy (dropped when de-identified: it is typed text). A withdrawal is a consent record
+with status ``inactive``.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 from typing import Protocol
+from urllib.parse import quote
 
 from fhir.resources.R4B.consent import Consent, ConsentPolicy
 
@@ -36,5 +38,10 @@ def build_consent(record: ConsentRecord, context: ExportContext) -> Consent:
         category=[concept(LOINC, "59284-0", "Patient Consent")],
         patient=context.patient_reference(record.patient_id),
         dateTime=moment,
-        policy=[ConsentPolicy(uri=f"{base()}/consent/{record.information_version}")],
+        # The information sheet's version is typed by staff: free text, so not when de-identified.
+        policy=(
+            [ConsentPolicy(uri=f"{base()}/consent/{quote(version)}")]
+            if (version := context.text(record.information_version))
+            else None
+        ),
     )

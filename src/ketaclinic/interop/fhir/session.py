@@ -31,6 +31,10 @@ PROCEDURE_STATUS = {
 }
 
 
+class HasRoute(Protocol):
+    route: str  # iv_infusion, iv_bolus, intranasal, nebulized
+
+
 class Session(Protocol):
     pk: int
     patient_id: int
@@ -39,7 +43,7 @@ class Session(Protocol):
     scheduled_for: date
     started_at: datetime | None
     stopped_at: datetime | None
-    route: str  # the protocol's route (iv_infusion, iv_bolus, intranasal, nebulized)
+    protocol: HasRoute
 
 
 def _period(session: Session, context: ExportContext) -> Period | None:
@@ -62,7 +66,7 @@ def build_encounter(session: Session, context: ExportContext) -> Encounter:
         identifier=context.record_identifiers(KIND, session.pk),
         status=ENCOUNTER_STATUS.get(session.status, "unknown"),
         **ambulatory,
-        type=[concept(code_system("session-route"), session.route)],
+        type=[concept(code_system("session-route"), session.protocol.route)],
         subject=context.patient_reference(session.patient_id),
         period=_period(session, context),
     )
@@ -74,8 +78,8 @@ def build_procedure(session: Session, context: ExportContext) -> Procedure:
         status=PROCEDURE_STATUS.get(session.status, "unknown"),
         code=concept(
             code_system("procedure"),
-            f"ketamine-{session.route}",
-            text=f"Ketamine, {session.route.replace('_', ' ')}",
+            f"ketamine-{session.protocol.route}",
+            text=f"Ketamine, {session.protocol.route.replace('_', ' ')}",
         ),
         subject=context.patient_reference(session.patient_id),
         encounter=context.reference("Encounter", KIND, session.pk),

@@ -1,0 +1,50 @@
+"""The treatment app's records in every export: Conditions, MedicationStatements, Consent,
+Encounter and Procedure, MedicationAdministration, vital signs, AdverseEvent; de-identified."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from tests.interop.helpers import all_text, read_ndjson, run_export
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_treated_patient_exports_every_treatment_resource(treated, tmp_path):
+    run_export("fhir", treated.clinician, tmp_path, site="north")
+    resources = read_ndjson(tmp_path)
+    kinds = Counter(r.get_resource_type() for r in resources)
+    for kind in ("Condition", "MedicationStatement", "Consent", "Encounter", "Procedure",
+                 "MedicationAdministration", "AdverseEvent"):  # fmt: skip
+        assert kinds[kind] >= 1, kind
+    assert kinds["MedicationStatement"] == 7  # every preventive class tried
+    condition = next(r for r in resources if r.get_resource_type() == "Condition")
+    systems = {c.system.rsplit("/", 1)[-1]: c.code for c in condition.code.coding}
+    assert systems["ichd-3"] == "1.3"
+    assert systems["icd-10-cm"].startswith("G43.71")  # chronic, intractable (refractory)
+    vitals = [r for r in resources if r.get_resource_type() == "Observation" and r.meta]
+    assert {r.code.coding[0].code for r in vitals} >= {"85354-9", "8867-4", "59408-5"}
+    ketamine = next(r for r in resources if r.get_resource_type() == "MedicationAdministration")
+    assert ketamine.medicationCodeableConcept.coding[0].code == "6130"
+    event = next(r for r in resources if r.get_resource_type() == "AdverseEvent")
+    assert "Lindgren" in event.event.text
+    encounter_ids = {r.id for r in resources if r.get_resource_type() == "Encounter"}
+    for resource in resources:
+        if resource.get_resource_type() in ("Procedure", "AdverseEvent"):
+            assert resource.encounter.reference.split("/")[1] in encounter_ids
+
+
+@pytest.mark.parametrize("fmt", ["fhir", "redcap", "parquet"])
+def test_no_treatment_free_text_or_name_survives_deidentification(treated, tmp_path, fmt):
+    run_export(fmt, treated.researcher, tmp_path, deidentify=True)
+    text = all_text(tmp_path)
+    for secret in ("Lindgren", "Bernadette", "Partner", "Lindqvist", "N-1", "leaflet v1"):
+        assert secret not in text
+
+
+def test_the_patient_bundle_holds_the_treatment(treated, api):
+    response = api(treated.clinician).get(f"/api/patients/{treated.patient.pk}/fhir")
+    assert b'"resourceType":"Encounter"' in response.content
+    assert b'"resourceType":"Condition"' in response.content
