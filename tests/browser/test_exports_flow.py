@@ -26,7 +26,15 @@ def test_a_researcher_downloads_a_deidentified_export(page: Page, live_app: Live
     with zipfile.ZipFile(path) as archive:
         names = sorted(name.split("/", 1)[1] for name in archive.namelist())
         contents = b"".join(archive.read(name) for name in archive.namelist())
-    assert names == ["diary_days.parquet", "patients.parquet", "questionnaires.parquet"]
+    assert names == [
+        "adverse_events.parquet",
+        "courses.parquet",
+        "diary_days.parquet",
+        "patients.parquet",
+        "questionnaires.parquet",
+        "sessions.parquet",
+        "vitals.parquet",
+    ]
     assert b"Lindqvist" not in contents
 
 

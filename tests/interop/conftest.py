@@ -77,12 +77,18 @@ def treated(charted):
     start = timezone.now() - timedelta(hours=3)
     session = running_session(charted, at=start)
     treatment.record_adverse_event(
-        actor=charted.nurse, session=fresh(session), at=start + timedelta(minutes=20),
-        term="dissociation", grade=2, action_taken="observed",
+        actor=charted.nurse,
+        session=fresh(session),
+        at=start + timedelta(minutes=20),
+        term="dissociation",
+        grade=2,
+        action_taken="observed",
         description="Told nurse Lindgren she felt far from Bernadette",
-    )  # fmt: skip
+    )
     treatment.stop_session(
-        actor=charted.nurse, session=fresh(session), expected_version=fresh(session).version,
+        actor=charted.nurse,
+        session=fresh(session),
+        expected_version=fresh(session).version,
         at=start + timedelta(minutes=60),
-    )  # fmt: skip
+    )
     return charted

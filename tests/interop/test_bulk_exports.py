@@ -13,6 +13,15 @@ from ketaclinic.outcomes import schema
 from tests.interop.helpers import read_ndjson, run_export
 
 pytestmark = pytest.mark.django_db
+PARQUET_FILES = [
+    "adverse_events.parquet",
+    "courses.parquet",
+    "diary_days.parquet",
+    "patients.parquet",
+    "questionnaires.parquet",
+    "sessions.parquet",
+    "vitals.parquet",
+]
 
 
 @pytest.mark.parametrize("deidentify", [False, True])
@@ -49,7 +58,11 @@ def test_an_export_covers_only_the_actors_sites(charted, tmp_path):
 
 def test_one_site_of_several_can_be_chosen(charted, tmp_path):
     counts = run_export("parquet", charted.admin, tmp_path, site="south")
-    assert counts == {"patients": 1, "questionnaires": 5, "diary_days": 3}
+    assert {k: v for k, v in counts.items() if v} == {
+        "patients": 1,
+        "questionnaires": 5,
+        "diary_days": 3,
+    }
 
 
 def test_a_site_the_actor_does_not_work_at_is_refused(charted, tmp_path):
@@ -102,11 +115,7 @@ def test_parquet_streams_in_chunks_into_one_file_per_table(charted, tmp_path, mo
     monkeypatch.setattr(parquet, "CHUNK_ROWS", 3)
     counts = run_export("parquet", charted.admin, tmp_path)
     assert counts["questionnaires"] == 20
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "diary_days.parquet",
-        "patients.parquet",
-        "questionnaires.parquet",
-    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == PARQUET_FILES
     assert pl.read_parquet(tmp_path / "questionnaires.parquet").height == 20
 
 

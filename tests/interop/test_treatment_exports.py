@@ -16,8 +16,15 @@ def test_a_treated_patient_exports_every_treatment_resource(treated, tmp_path):
     run_export("fhir", treated.clinician, tmp_path, site="north")
     resources = read_ndjson(tmp_path)
     kinds = Counter(r.get_resource_type() for r in resources)
-    for kind in ("Condition", "MedicationStatement", "Consent", "Encounter", "Procedure",
-                 "MedicationAdministration", "AdverseEvent"):  # fmt: skip
+    for kind in (
+        "Condition",
+        "MedicationStatement",
+        "Consent",
+        "Encounter",
+        "Procedure",
+        "MedicationAdministration",
+        "AdverseEvent",
+    ):
         assert kinds[kind] >= 1, kind
     assert kinds["MedicationStatement"] == 7  # every preventive class tried
     condition = next(r for r in resources if r.get_resource_type() == "Condition")
@@ -48,3 +55,30 @@ def test_the_patient_bundle_holds_the_treatment(treated, api):
     response = api(treated.clinician).get(f"/api/patients/{treated.patient.pk}/fhir")
     assert b'"resourceType":"Encounter"' in response.content
     assert b'"resourceType":"Condition"' in response.content
+
+
+def test_parquet_sessions_and_courses_are_what_the_outcome_engine_reads(treated, tmp_path):
+    import polars as pl
+
+    from ketaclinic.outcomes import schema
+
+    counts = run_export("parquet", treated.researcher, tmp_path, deidentify=True)
+    assert counts["sessions"] == 1
+    assert counts["courses"] == 1
+    assert counts["adverse_events"] == 1
+    assert counts["vitals"] >= 1
+    for table, columns in (("sessions", schema.SESSIONS), ("courses", schema.COURSES)):
+        scanned = pl.scan_parquet(tmp_path / f"{table}.parquet")
+        assert scanned.collect_schema() == pl.Schema(columns)
+        schema.conform(scanned, columns, table).collect()
+    session = pl.read_parquet(tmp_path / "sessions.parquet").row(0, named=True)
+    assert (session["ae_grade_2"], session["ae_grade_1"]) == (1, 0)
+    assert session["pain_before"] == 7
+    course = pl.read_parquet(tmp_path / "courses.parquet").row(0, named=True)
+    assert (course["route"], course["diagnosis"], course["refractory_status"]) == (
+        "iv_infusion",
+        "1.3",
+        "refractory",
+    )
+    assert course["course_id"] == session["course_id"]
+    assert course["patient_id"] == session["patient_id"]

@@ -25,9 +25,12 @@ class ExportForm(forms.Form):
     )
 
     def __init__(
-        self, *args: object, site_choices: list[tuple[str, str]], identified_allowed: bool,
+        self,
+        *args: object,
+        site_choices: list[tuple[str, str]],
+        identified_allowed: bool,
         **kwargs: object,
-    ) -> None:  # fmt: skip
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["site"].choices = [("", "All my sites"), *site_choices]  # type: ignore[attr-defined]
         if not identified_allowed:

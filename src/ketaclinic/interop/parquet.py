@@ -7,9 +7,10 @@ time however large the cohort. Tables follow :mod:`ketaclinic.outcomes.schema` w
 engine reads them (``patient_id`` Int64; de-identified, the pseudonymous patient number, which
 fits that schema's range), so a de-identified diary table is directly what the engine reads.
 
-Tables now: ``patients``, ``questionnaires``, ``diary_days`` (exactly ``schema.DIARY_DAYS``:
-``pl.scan_parquet(".../diary_days.parquet")`` is the engine's input as it is). Courses and
-sessions follow when the treatment app lands (``schema.COURSES``, ``SESSIONS``).
+Tables: ``patients``, ``questionnaires``, ``diary_days`` (exactly ``schema.DIARY_DAYS``:
+``pl.scan_parquet(".../diary_days.parquet")`` is the engine's input as it is), and the
+treatment's ``sessions`` and ``courses`` (``schema.SESSIONS``, ``COURSES``), ``vitals`` and
+``adverse_events`` (:mod:`.parquet_treatment`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ketaclinic.diary.models import DiaryDay
 from ketaclinic.diary.queries import ANALYTICS_COLUMNS
 from ketaclinic.instruments.models import QuestionnaireResponse
 from ketaclinic.interop.fhir.context import ExportContext
+from ketaclinic.interop.parquet_treatment import treatment_tables
 from ketaclinic.outcomes import schema
 from ketaclinic.patients.models import Patient
 
@@ -168,6 +170,7 @@ def tables(
         ("patients", patients_schema, lambda: _patient_rows(site_ids, context, today)),
         ("questionnaires", QUESTIONNAIRES, lambda: _questionnaire_rows(site_ids, context)),
         ("diary_days", schema.DIARY_DAYS, lambda: _diary_rows(site_ids, context)),
+        *treatment_tables(site_ids, context),
     ]
 
 
