@@ -82,3 +82,27 @@ def test_parquet_sessions_and_courses_are_what_the_outcome_engine_reads(treated,
     )
     assert course["course_id"] == session["course_id"]
     assert course["patient_id"] == session["patient_id"]
+
+
+@pytest.mark.parametrize("deidentify", [False, True])
+def test_redcap_sessions_agree_with_the_dictionary(treated, tmp_path, deidentify):
+    from ketaclinic.interop.redcap.dictionary import HEADER
+    from tests.interop.test_redcap import check_value, read
+
+    user = treated.researcher if deidentify else treated.clinician
+    run_export("redcap", user, tmp_path, deidentify=deidentify)
+    rows, _, records, repeating = read(tmp_path)
+    fields = {row[0]: dict(zip(HEADER, row, strict=True)) for row in rows[1:]}
+    assert "session" in repeating
+    sessions = [r for r in records if r["redcap_repeat_instrument"] == "session"]
+    assert len(sessions) == 1
+    session = sessions[0]
+    assert (session["session_route"], session["session_status"]) == ("iv_infusion", "stopped")
+    assert (session["session_ae_count"], session["session_ae_max_grade"]) == ("1", "2")
+    problems = [
+        f"{column}: {problem}"
+        for record in records
+        for column, value in record.items()
+        if column in fields and (problem := check_value(fields[column], value))
+    ]
+    assert problems == []

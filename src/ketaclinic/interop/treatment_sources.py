@@ -63,11 +63,18 @@ def consents(site_ids: list[int], *, patient_id: int | None = None) -> Iterator[
     return rows.order_by("pk").iterator(chunk_size=CHUNK_SIZE)
 
 
-def sessions(site_ids: list[int], *, patient_id: int | None = None) -> Iterator[TreatmentSession]:
+def sessions(
+    site_ids: list[int], *, patient_id: int | None = None, by_patient: bool = False
+) -> Iterator[TreatmentSession]:
+    """Sessions with their protocol and adverse events (prefetched per chunk: two queries)."""
     rows = _scoped(
-        TreatmentSession.objects.select_related("protocol"), "patient", site_ids, patient_id
+        TreatmentSession.objects.select_related("protocol").prefetch_related("adverse_events"),
+        "patient",
+        site_ids,
+        patient_id,
     )
-    return rows.order_by("pk").iterator(chunk_size=CHUNK_SIZE)
+    order = ("patient_id", "scheduled_for", "pk") if by_patient else ("pk",)
+    return rows.order_by(*order).iterator(chunk_size=CHUNK_SIZE)
 
 
 def _charted(model: type[M], site_ids: list[int], patient_id: int | None) -> Iterator[M]:

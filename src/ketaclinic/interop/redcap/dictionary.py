@@ -47,7 +47,9 @@ FIELD_TYPES = frozenset(
 )
 CHOICE_TYPES = frozenset({"dropdown", "radio", "checkbox"})
 PATIENT_FORM = "patient"
-REPEATING_FORMS = ("midas", "hit6", "phq9", "gad7", "pgic", "diary")
+REPEATING_FORMS = ("midas", "hit6", "phq9", "gad7", "pgic", "diary", "session")
+ROUTES = ("iv_infusion", "iv_bolus", "intranasal", "nebulized")
+SESSION_STATUSES = ("planned", "running", "stopped", "discharged", "cancelled")
 DIARY_MEDICATIONS = (
     "paracetamol",
     "nsaid",
@@ -187,6 +189,40 @@ def diary_fields() -> list[Field]:
     ]
 
 
+def session_fields() -> list[Field]:
+    """One instance per treatment session (started or not), with its snapshot at stop."""
+    form = "session"
+    return [
+        Field("session_date", form, "text", "Scheduled for", validation="date_ymd", required=True),
+        Field("session_start", form, "text", "Started", validation="datetime_ymd"),
+        Field("session_route", form, "dropdown", "Route", _coded(ROUTES)),
+        Field("session_status", form, "dropdown", "Status", _coded(SESSION_STATUSES)),
+        Field(
+            "session_total_mg",
+            form,
+            "text",
+            "Ketamine given (mg)",
+            validation="number",
+            minimum="0",
+            maximum="10000",
+        ),
+        Field(
+            "session_minutes",
+            form,
+            "text",
+            "Infusion minutes",
+            validation="number",
+            minimum="0",
+            maximum="20160",
+        ),
+        _integer("session_nrs_before", form, "Pain before (NRS 0-10)", 0, 10),
+        _integer("session_nrs_after", form, "Pain after (NRS 0-10)", 0, 10),
+        Field("session_acute_response", form, "yesno", "Acute response (NRS drop of 2 or more)"),
+        _integer("session_ae_count", form, "Adverse events", 0, 100),
+        _integer("session_ae_max_grade", form, "Worst adverse event (CTCAE v5 grade)", 1, 5),
+    ]
+
+
 def patient_fields(*, deidentified: bool, site_codes: list[str], this_year: int) -> list[Field]:
     form = PATIENT_FORM
     record_id = Field(
@@ -241,6 +277,7 @@ def data_dictionary(*, deidentified: bool, site_codes: list[str], this_year: int
         *patient_fields(deidentified=deidentified, site_codes=site_codes, this_year=this_year),
         *questionnaire_fields(),
         *diary_fields(),
+        *session_fields(),
     ]
 
 

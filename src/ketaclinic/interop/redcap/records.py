@@ -15,7 +15,7 @@ from typing import Any
 
 from ketaclinic.diary.models import DiaryDay
 from ketaclinic.instruments.models import QuestionnaireResponse
-from ketaclinic.interop import sources
+from ketaclinic.interop import sources, treatment_sources
 from ketaclinic.interop.fhir.context import ExportContext
 from ketaclinic.interop.redcap.dictionary import (
     DIARY_MEDICATIONS,
@@ -26,6 +26,7 @@ from ketaclinic.interop.redcap.dictionary import (
     record_columns,
 )
 from ketaclinic.patients.models import Patient
+from ketaclinic.treatment.models import TreatmentSession
 
 COMPLETE = "2"
 Builder = Callable[[Any, ExportContext, int, str], dict[str, Any]]
@@ -106,6 +107,41 @@ def diary_row(day: DiaryDay, context: ExportContext, instance: int, rid: str) ->
     return row
 
 
+def session_row(
+    session: TreatmentSession, context: ExportContext, instance: int, rid: str
+) -> dict[str, Any]:
+    patient = session.patient_id
+    started = session.started_at
+    grades = [event.grade for event in session.adverse_events.all()]
+    return {
+        "record_id": rid,
+        "redcap_repeat_instrument": "session",
+        "redcap_repeat_instance": instance,
+        "session_date": context.date(session.scheduled_for, patient).isoformat(),
+        "session_start": _stamp(context.instant(started, patient)) if started else "",
+        "session_route": session.protocol.route,
+        "session_status": session.status,
+        "session_total_mg": _number(session.total_mg),
+        "session_minutes": _number(session.infusion_minutes),
+        "session_nrs_before": _blank(session.nrs_before),
+        "session_nrs_after": _blank(session.nrs_after),
+        "session_acute_response": ""
+        if session.acute_response is None
+        else _yes(session.acute_response),
+        "session_ae_count": len(grades),
+        "session_ae_max_grade": max(grades) if grades else "",
+        "session_complete": COMPLETE,
+    }
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.4g}"
+
+
+def _blank(value: object) -> object:
+    return "" if value is None else value
+
+
 def _yes(value: bool) -> str:
     return "1" if value else "0"
 
@@ -136,6 +172,9 @@ def rows(site_ids: list[int], context: ExportContext, today: date) -> Iterator[d
             sources.questionnaires(site_ids, by_patient=True), lambda r: r.instrument, response_row
         ),
         _Repeating(sources.diary_days(site_ids), lambda _: "diary", diary_row),
+        _Repeating(
+            treatment_sources.sessions(site_ids, by_patient=True), lambda _: "session", session_row
+        ),
     ]
     for patient in sources.patients(site_ids):
         rid = record_id(patient, context)
