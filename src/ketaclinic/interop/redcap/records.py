@@ -96,7 +96,7 @@ def diary_row(day: DiaryDay, context: ExportContext, instance: int, rid: str) ->
         "redcap_repeat_instance": instance,
         "diary_date": context.date(day.date, day.patient_id).isoformat(),
         "diary_headache": _yes(day.headache),
-        "diary_hours": "" if day.duration_hours is None else f"{day.duration_hours:g}",
+        "diary_hours": _number(day.duration_hours),
         "diary_pain": "" if day.pain is None else day.pain,
         "diary_migraine_features": _yes(day.migraine_features),
         "diary_aura": _yes(day.aura),
@@ -135,7 +135,8 @@ def session_row(
 
 
 def _number(value: float | None) -> str:
-    return "" if value is None else f"{value:.4g}"
+    """A plain decimal (REDCap's number validation refuses 1.2e+04)."""
+    return "" if value is None else f"{value:.3f}".rstrip("0").rstrip(".")
 
 
 def _blank(value: object) -> object:
