@@ -94,3 +94,19 @@ def test_anonymous_callers_must_log_in(charted, api):
 
 def test_an_unknown_patient_is_404(charted, api):
     assert api(charted.clinician).get("/api/patients/999999/fhir").status_code == 404
+
+
+def test_the_bundle_takes_the_same_queries_however_long_the_record(charted, api):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api(charted.clinician)
+
+    def queries(patient) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url(patient)).status_code == HTTPStatus.OK
+        return len(captured)
+
+    queries(charted.other_patient)  # the token's first use is recorded once
+    # Hana has ten responses and three diary days, Olga five responses and no diary.
+    assert queries(charted.patient) == queries(charted.other_patient)
