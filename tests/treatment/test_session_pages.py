@@ -180,3 +180,21 @@ def test_anonymous_visitors_are_sent_to_log_in(world, client):
     response = client.get(page(session))
     assert response.status_code == HTTPStatus.FOUND
     assert "/accounts/login/" in response["Location"]
+
+
+def test_the_worklist_shows_approved_plans_waiting_for_a_session(world, browser_client):
+    from tests.treatment.builders import approved_plan
+
+    plan = approved_plan(world)
+    client = browser_client(world.nurse)
+    waiting = client.get(reverse("treatment:worklist"))
+    assert list(waiting.context["ready_plans"]) == [plan]
+    assert b"session 1 of" in waiting.content
+    actions.schedule_session(actor=world.nurse, plan=plan, scheduled_for=None)
+    scheduled = client.get(reverse("treatment:worklist"))
+    assert list(scheduled.context["ready_plans"]) == []  # now in the open sessions instead
+    assert len(scheduled.context["sessions"]) == 1
+    assert (
+        browser_client(world.nurse_south).get(reverse("treatment:worklist")).context["ready_plans"]
+        == []
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from ketaclinic.accounts.models import User
@@ -133,4 +133,25 @@ def open_sessions(user: User) -> list[TreatmentSession]:
         )
         .select_related("patient", "protocol", "plan")
         .order_by("scheduled_for", "id")
+    )
+
+
+def plans_ready_for_a_session(user: User) -> list[TreatmentPlan]:
+    """Approved plans at the user's sites with sessions still to give and none open now.
+
+    One query: the worklist should show the nurse who is waiting, not only what is running.
+    """
+    if not user.can(Capability.CHART_SESSIONS):
+        raise PermissionDenied("your role may not chart sessions")
+    return list(
+        TreatmentPlan.objects.filter(patient__in=visible_patients(user), status=PlanStatus.APPROVED)
+        .annotate(
+            sessions_given=Count("sessions", filter=~Q(sessions__status="cancelled")),
+            sessions_open=Count(
+                "sessions", filter=Q(sessions__status__in=["planned", "running", "stopped"])
+            ),
+        )
+        .filter(sessions_given__lt=F("sessions_planned"), sessions_open=0)
+        .select_related("patient", "protocol")
+        .order_by("patient__family_name", "patient__given_name")
     )

@@ -9,15 +9,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ketaclinic.core.http import current_user
-from ketaclinic.treatment.queries.chart import open_sessions
+from ketaclinic.treatment.queries.chart import open_sessions, plans_ready_for_a_session
 from ketaclinic.treatment.queries.report import TARGET_PERCENT, guardrail_report
 from ketaclinic.treatment.queries.sessions import get_session, session_state
 
 
 @login_required
 def worklist(request: HttpRequest) -> HttpResponse:
-    sessions = open_sessions(current_user(request))
-    return render(request, "treatment/worklist.html", {"sessions": sessions})
+    user = current_user(request)
+    return render(
+        request,
+        "treatment/worklist.html",
+        {"sessions": open_sessions(user), "ready_plans": plans_ready_for_a_session(user)},
+    )
 
 
 @login_required
