@@ -276,3 +276,17 @@ def test_anonymous_and_unknown_sites(charted, api):
         api(charted.clinician).post("/api/sites/nowhere/fhir/import", entries(PATIENT)).status_code
         == 404
     )
+
+
+def test_held_resources_can_be_read_back_for_review(charted, east, api):
+    site, clinician = east
+    import_fhir_bundle(actor=clinician, site=site, bundle=entries(PATIENT, condition()))
+    patient = Patient.objects.get(site=site, mrn="H-77")
+    response = api(clinician).get(f"/api/patients/{patient.pk}/fhir/held")
+    assert response.status_code == HTTPStatus.OK
+    body = json.loads(response.content)
+    assert [e["resource"]["resourceType"] for e in body["entry"]] == ["Condition"]
+    assert body["entry"][0]["resource"]["code"]["coding"][0]["code"] == "G43.709"
+    assert AuditEvent.objects.filter(action="patient.read.held_imports").count() == 1
+    for outsider in (charted.clinician, charted.researcher, charted.nurse):
+        assert api(outsider).get(f"/api/patients/{patient.pk}/fhir/held").status_code in (403, 404)

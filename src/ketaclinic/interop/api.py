@@ -73,6 +73,18 @@ def patient_bundle(
 
 
 @router.get(
+    "/patients/{patient_id}/fhir/held",
+    response=ERRORS,
+    openapi_extra={"responses": {200: _fhir_content(FHIR_JSON, "A FHIR R4 Bundle")}},
+    summary="Imported resources kept as received, for review",
+)
+def held_imports(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Conditions, MedicationStatements and Observations an import held for this patient."""
+    bundle = queries.get_held_imports(current_user(request), patient_id)
+    return HttpResponse(bundle.model_dump_json(), content_type=FHIR_JSON)
+
+
+@router.get(
     "/export/fhir/{resource_type}",
     response=ERRORS,
     openapi_extra={"responses": {200: _fhir_content(FHIR_NDJSON, "One resource per line")}},
