@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "ketaclinic.patients",
     "ketaclinic.instruments",
     "ketaclinic.treatment",
+    "ketaclinic.inventory",
 ]
 
 MIDDLEWARE = [
