@@ -14,8 +14,8 @@ from ketaclinic.inventory.queries.session import session_ledger
 from tests.conftest import PASSWORD, make_user
 from tests.inventory.builders import (
     discharge,
-    planned_session,
     fresh,
+    planned_session,
     reload,
     running_session,
     stopped_session,
@@ -96,7 +96,8 @@ def test_a_stopped_session_balances_only_after_administered_and_waste(world, nur
         discharge(world, session)
     _waste(world, session, container, str(Decimal(remainder) / 1000), nurse2)
     ledger = session_ledger(fresh(session))
-    assert ledger.balanced and ledger.problems() == []
+    assert ledger.balanced
+    assert ledger.problems() == []
     discharge(world, session)
     assert fresh(session).status == "discharged"
 
@@ -178,7 +179,7 @@ def test_a_running_session_cannot_waste_what_the_pump_has_already_given(world, n
     container = vial(world)
     session = running_session(world)  # an hour at 10.5 mg/h
     _draw(world, session, container, "100")
-    with pytest.raises(InputRefused, match=r"at most 89\.5"):
+    with pytest.raises(InputRefused, match=r"at most 89\.\d{3} mg"):
         _waste(world, session, container, "100", nurse2)
 
 

@@ -174,9 +174,7 @@ def _refuse_witness(
     return InputRefused(field, value if field == "witness_username" else "***", expected)
 
 
-def verify_witness(
-    *, actor: User, username: str, password: str, site_id: int, what: str
-) -> User:
+def verify_witness(*, actor: User, username: str, password: str, site_id: int, what: str) -> User:
     """The second person, who re-entered their own password here; never the actor.
 
     Called outside the write's transaction, so a refusal is audited even though nothing else

@@ -85,7 +85,13 @@ def record_count(
             what="count",
         )
     return _record_count(
-        actor=actor, site=site, kind=kind, counted=counted, timing=timing, note=note, witness=witness
+        actor=actor,
+        site=site,
+        kind=kind,
+        counted=counted,
+        timing=timing,
+        note=note,
+        witness=witness,
     )
 
 
@@ -169,7 +175,8 @@ def _record_count(
         incident = Incident.objects.create(
             site=site,
             kind=IncidentKind.DISCREPANCY,
-            summary=f"{count.get_kind_display()} differs from the ledger: " + "; ".join(differences),
+            summary=f"{count.get_kind_display()} differs from the ledger: "
+            + "; ".join(differences),
             count=count,
             opened_by=actor,
         )
@@ -209,8 +216,10 @@ def add_incident_event(
     locked = Incident.objects.select_for_update().get(pk=incident.pk)
     if locked.events.filter(kind=IncidentEventKind.RESOLVED).exists():
         raise Conflict("this incident is already resolved")
-    if kind == IncidentEventKind.RESOLVED and locked.kind == IncidentKind.LOSS and not (
-        reference or locked.events.exclude(form_reference="").exists()
+    if (
+        kind == IncidentEventKind.RESOLVED
+        and locked.kind == IncidentKind.LOSS
+        and not (reference or locked.events.exclude(form_reference="").exists())
     ):
         raise InputRefused("form_reference", "", "the DEA Form 106 reference for a loss")
     try:

@@ -74,7 +74,9 @@ def draw_for_session(
     today = timezone.localdate()
     if locked.expires_on < today:
         raise InputRefused(
-            "container", locked.code, f"an in-date container ({locked.code} expired {locked.expires_on})"
+            "container",
+            locked.code,
+            f"an in-date container ({locked.code} expired {locked.expires_on})",
         )
     quantity = typed_quantity(
         quantity_mg=quantity_mg,

@@ -36,7 +36,9 @@ def _quantity_or_all(
     """The typed quantity, or everything on hand when neither is given."""
     if quantity_mg in (None, "") and quantity_ml in (None, ""):
         if locked.on_hand_ug == 0:
-            raise InputRefused("quantity_mg", "", f"a container holding stock ({locked.code} is empty)")
+            raise InputRefused(
+                "quantity_mg", "", f"a container holding stock ({locked.code} is empty)"
+            )
         return locked.on_hand_ug
     return typed_quantity(
         quantity_mg=quantity_mg,

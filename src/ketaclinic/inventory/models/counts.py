@@ -47,9 +47,7 @@ class Count(models.Model):
     class Meta:
         ordering = ["-taken_at", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=CountKind.values), name="count_kind_known"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=CountKind.values), name="count_kind_known"),
             models.CheckConstraint(
                 condition=~Q(kind__in=["initial", "biennial"]) | ~Q(timing=""),
                 name="count_inventory_has_timing",

@@ -44,8 +44,12 @@ SESSION_KINDS = frozenset({MovementKind.DRAW, MovementKind.ADMINISTERED, Movemen
 def _effect(kind: str, on_hand: int, custody: int, *, session: bool | None) -> Q:
     """Movements of ``kind`` change on hand by ``on_hand`` x quantity, custody by ``custody``."""
     condition = Q(kind=kind)
-    condition &= Q(on_hand_delta_ug=F("quantity_ug") * on_hand) if on_hand else Q(on_hand_delta_ug=0)
-    condition &= Q(custody_delta_ug=F("quantity_ug") * custody) if custody else Q(custody_delta_ug=0)
+    condition &= (
+        Q(on_hand_delta_ug=F("quantity_ug") * on_hand) if on_hand else Q(on_hand_delta_ug=0)
+    )
+    condition &= (
+        Q(custody_delta_ug=F("quantity_ug") * custody) if custody else Q(custody_delta_ug=0)
+    )
     if session is not None:
         condition &= Q(session__isnull=not session)
     return condition
