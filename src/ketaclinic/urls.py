@@ -9,5 +9,6 @@ urlpatterns = [
     path("accounts/", include("ketaclinic.accounts.urls")),
     path("patients/", include("ketaclinic.patients.urls")),
     path("audit/", include("ketaclinic.audit.urls")),
+    path("treatment/", include("ketaclinic.treatment.urls")),
     path("api/", api.urls),
 ]

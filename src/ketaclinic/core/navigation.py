@@ -24,6 +24,9 @@ class NavItem:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "core:home"),
     NavItem("Patients", "patients:list", capability=Capability.VIEW_PATIENTS),
+    NavItem("Sessions", "treatment:worklist", capability=Capability.CHART_SESSIONS),
+    NavItem("Protocols", "treatment:protocols", capability=Capability.VIEW_PROTOCOLS),
+    NavItem("Guardrails", "treatment:guardrails", capability=Capability.VIEW_GUARDRAIL_REPORT),
     NavItem("Audit log", "audit:search", capability=Capability.VIEW_AUDIT),
 )
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from ketaclinic.accounts.actions import create_site, create_user
 from ketaclinic.accounts.models import Site, User
 from ketaclinic.demo.names import FAMILY_NAMES, GIVEN_NAMES, STREETS
+from ketaclinic.demo.treatment import seed_treatment
 from ketaclinic.patients.actions import create_patient, link_patient_account
 from ketaclinic.patients.models import Patient
 
@@ -137,4 +138,5 @@ def seed_demo() -> DemoReport:
     users = _staff(report, sites)
     _patients(report, sites, users["admin"])
     _patient_login(report, sites, users["admin"])
+    seed_treatment(report, users)
     return report

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ketaclinic.clinical.guardrails import Verdict
 from ketaclinic.core.errors import InputRefused
 
@@ -12,6 +14,7 @@ class GuardrailError(InputRefused):
     """A proposed rate or dose crossed a limit; ``verdict`` holds every breach."""
 
     level = "hard"
+    when: datetime | None = None  # the charted time of the refused attempt
 
     def __init__(self, field: str, value: float, verdict: Verdict) -> None:
         self.verdict = verdict

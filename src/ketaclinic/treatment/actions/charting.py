@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from ketaclinic.accounts.models import User
 from ketaclinic.accounts.roles import Capability
@@ -58,11 +59,19 @@ class Override:
 
 
 def _overridden(
-    actor: User, session: TreatmentSession, verdict: Verdict, field: str, value: float, ov: Override
+    actor: User,
+    session: TreatmentSession,
+    verdict: Verdict,
+    field: str,
+    value: float,
+    ov: Override,
+    when: datetime,
 ) -> tuple[str, str, User | None]:
     """(limit level, reason, co-signer) once the verdict allows going ahead."""
     if verdict.level == "hard":
-        raise LimitRefused(field, value, verdict)
+        refusal = LimitRefused(field, value, verdict)
+        refusal.when = when
+        raise refusal
     if verdict.level == "ok":
         return LimitLevel.OK, "", None
     reason = text("override_reason", ov.reason)
@@ -87,9 +96,11 @@ def _limit_event(
     outcome: str,
     reason: str = "",
     cosigner: User | None = None,
+    when: datetime | None = None,
 ) -> None:
     LimitEvent.objects.create(
         session=session,
+        occurred_at=when or timezone.now(),
         kind=kind,
         attempted=value,
         unit=session.protocol.dose_unit,
@@ -110,6 +121,7 @@ def _record_refusal(actor: User, session: TreatmentSession, kind: str, error: Li
         value=float(error.value),  # type: ignore[arg-type]
         verdict=error.verdict,
         outcome=LimitOutcome.REFUSED,
+        when=error.when,
     )
     audit_session(
         actor, "limit_refused", session, {"kind": kind, "messages": error.breach_messages}
@@ -140,7 +152,7 @@ def _set_rate(
         minutes_since_increase=minutes_since_increase(segments, when),
         totals_mg=cumulative_mg(session, when),
     )
-    level, why, cosigner = _overridden(actor, session, verdict, "rate", rate, override)
+    level, why, cosigner = _overridden(actor, session, verdict, "rate", rate, override, when)
     assert session.dosing_weight_kg is not None
     calc = infusion_rate(session.protocol, session.dosing_weight_kg, rate)
     segment = RateSegment.objects.create(
@@ -167,6 +179,7 @@ def _set_rate(
             outcome=LimitOutcome.OVERRIDDEN,
             reason=why,
             cosigner=cosigner,
+            when=when,
         )
     audit_session(
         actor,
@@ -193,7 +206,7 @@ def _give(
         previous_dose=previous.dose if previous else None,
         minutes_since_dose=(when - previous.given_at).total_seconds() / 60 if previous else None,
     )
-    level, why, cosigner = _overridden(actor, session, verdict, "dose", dose, override)
+    level, why, cosigner = _overridden(actor, session, verdict, "dose", dose, override, when)
     given = DoseAdministration.objects.create(
         session=session,
         given_at=when,
@@ -217,6 +230,7 @@ def _give(
             outcome=LimitOutcome.OVERRIDDEN,
             reason=why,
             cosigner=cosigner,
+            when=when,
         )
     audit_session(actor, "dose", session, {"dose": dose, "mg": calc.mg, "limit": level})
     return given

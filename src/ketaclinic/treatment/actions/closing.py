@@ -119,6 +119,7 @@ def discharge_session(
     escort_present: bool,
     instructions_given: bool,
     note: str = "",
+    at: datetime | None = None,
 ) -> Discharge:
     """Discharge and close the session: modified Aldrete at least 9 (Aldrete 1995), an escort,
     instructions (no driving until the next day after sleep); after intranasal or nebulized
@@ -126,7 +127,7 @@ def discharge_session(
     (CLINICAL.md section 6). Checks other apps registered (``closing_checks``) must pass."""
     current = lock_session(actor, session, Capability.CHART_SESSIONS, expected_version)
     require_status(current, SessionStatus.STOPPED, doing="discharge")
-    now = timezone.now()
+    now = moment(at, not_before=current.stopped_at)
     if current.protocol.route in OBSERVED_ROUTES:
         if not actor.can(Capability.AUTHORISE_DOSING):
             raise PermissionDenied("after an intranasal or nebulized dose a clinician discharges")
@@ -172,6 +173,7 @@ def discharge_session(
         instructions_given=True,
         note=text("note", note),
         signed_off_by=actor,
+        signed_off_at=now,
     )
     bump(current, status=SessionStatus.DISCHARGED, **_response(current))
     audit_session(actor, "discharge", current, {"aldrete": score.total})

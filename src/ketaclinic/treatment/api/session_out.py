@@ -201,7 +201,7 @@ def state_out(state: SessionState) -> dict[str, Any]:
                     for name in AdverseEventOut.model_fields
                     if name != "suggestions"
                 },
-                "suggestions": list(state.suggestions(row)),
+                "suggestions": list(getattr(row, "suggestions", ())),
             }
             for row in state.adverse_events
         ],

@@ -98,9 +98,14 @@ class SessionState:
         return self.segments[-1] if self.segments else None
 
     @property
+    def corrected_ids(self) -> set[int]:
+        """Readings replaced by a later correction (shown struck through, kept on record)."""
+        return {row.corrects_id for row in self.observations if row.corrects_id}
+
+    @property
     def charted_observations(self) -> list[Observation]:
         """Readings not replaced by a correction (the ones charts and totals use)."""
-        corrected = {row.corrects_id for row in self.observations if row.corrects_id}
+        corrected = self.corrected_ids
         return [row for row in self.observations if row.pk not in corrected]
 
     @property
@@ -111,9 +116,6 @@ class SessionState:
     @property
     def vitals_overdue(self) -> bool:
         return self.next_vitals_due is not None and self.now > self.next_vitals_due
-
-    def suggestions(self, event: AdverseEvent) -> tuple[str, ...]:
-        return suggested_actions(event.term, event.grade)
 
 
 def session_state(session: TreatmentSession, now: datetime | None = None) -> SessionState:
@@ -142,6 +144,8 @@ def session_state(session: TreatmentSession, now: datetime | None = None) -> Ses
         else [],
         totals=session_totals(session, segments, doses, moment),
     )
+    for event in state.adverse_events:
+        event.suggestions = suggested_actions(event.term, event.grade)  # type: ignore[attr-defined]
     _plan_ahead(state)
     _timers(state)
     _alerts(state)

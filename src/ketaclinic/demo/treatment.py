@@ -1,0 +1,380 @@
+"""Demo treatment data: completed courses on every route, and one plan ready for a session.
+
+Written through the treatment actions, with past clinical times (charting late is allowed), so
+the demo shows what a clinic's record looks like: intake, confirmed diagnosis, eligibility,
+approved plans, sessions with vitals, titration, an override, a refusal, adverse events and
+discharges. Idempotent: a patient with an intake is left alone. Synthetic data only.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from typing import Protocol as TypingProtocol
+
+from django.utils import timezone
+
+from ketaclinic.accounts.models import User
+from ketaclinic.patients.models import Patient
+from ketaclinic.treatment import actions
+from ketaclinic.treatment.guardrail_errors import LimitRefused
+from ketaclinic.treatment.models import Intake, Protocol, ProtocolStatus, TreatmentSession
+
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - synthetic demo only
+ENABLED = ("lit-outpatient-iv", "lit-intranasal-home-yuan", "lit-nebulized-dove")
+BOLUS = {
+    "name": "IV bolus 0.2 mg/kg (demo clinic protocol)",
+    "route": "iv_bolus",
+    "concentration_mg_per_ml": 10.0,
+    "starting_dose": 0.2,
+    "titration_step": 0.1,
+    "min_titration_interval_minutes": 20,
+    "dose_soft_max": 0.3,
+    "dose_hard_max": 0.5,
+    "session_hard_max_mg": 50,
+    "target_pain_nrs": 3,
+    "vitals_interval_minutes": 10,
+    "observation_minutes": 60,
+    "source": "Synthetic demo protocol: not taken from the literature",
+}
+# (MRN, protocol code, sessions already given, sessions planned, spacing days)
+COURSES = (
+    ("N-1002", "lit-outpatient-iv", 3, 3, 7),
+    ("N-1003", "lit-outpatient-iv", 2, 3, 7),
+    ("N-1004", "lit-intranasal-home-yuan", 3, 6, 2),
+    ("N-1006", "lit-intranasal-home-yuan", 2, 4, 2),
+    ("N-1007", "lit-nebulized-dove", 3, 3, 3),
+    ("N-1008", "lit-nebulized-dove", 2, 3, 3),
+    ("N-1009", "demo-iv-bolus", 3, 3, 5),
+    ("N-1010", "demo-iv-bolus", 2, 4, 5),
+    ("N-1005", "lit-outpatient-iv", 0, 3, 7),  # ready: approved plan, no session yet
+    ("S-1002", "lit-outpatient-iv", 2, 3, 7),
+)
+READY_MRN = "N-1005"
+
+
+class Report(TypingProtocol):
+    def count(self, what: str, n: int = 1) -> None: ...
+
+
+@dataclass
+class Staff:
+    admin: User
+    clinician: User
+    nurse: User
+    nurse2: User
+    clinician_south: User
+    nurse_south: User
+
+
+def _history(rng: random.Random) -> dict[str, Any]:
+    return {
+        "headache": {
+            "attacks": rng.randint(40, 400),
+            "duration_hours": [rng.choice([4, 6, 8]), rng.choice([24, 48, 72])],
+            "unilateral": True,
+            "pulsating": rng.random() < 0.8,
+            "intensity": "severe",
+            "aggravated_by_activity": True,
+            "nausea": True,
+            "vomiting": rng.random() < 0.3,
+            "photophobia": True,
+            "phonophobia": True,
+        },
+        "frequency": {
+            "headache_days_per_month": rng.randint(16, 26),
+            "migraine_days_per_month": rng.randint(10, 16),
+            "months": rng.randint(12, 60),
+        },
+        "acute_medication_days_per_month": {
+            "triptan": rng.randint(4, 9),
+            "nsaid": rng.randint(2, 6),
+        },
+    }
+
+
+TRIALS = [
+    ("propranolol", "beta_blocker", "ineffective", 12),
+    ("candesartan", "arb", "not_tolerated", 4),
+    ("topiramate", "anticonvulsant", "not_tolerated", 6),
+    ("amitriptyline", "tricyclic", "ineffective", 12),
+    ("flunarizine", "calcium_antagonist", "ineffective", 10),
+    ("onabotulinumtoxinA", "onabotulinumtoxina", "ineffective", 36),
+    ("erenumab", "cgrp_mab", "ineffective", 24),
+]
+
+
+def _library(report: Report, staff: Staff) -> dict[str, Protocol]:
+    protocols: dict[str, Protocol] = {}
+    for code in ENABLED:
+        protocol = Protocol.objects.get(code=code, version=1)
+        if protocol.status != ProtocolStatus.ENABLED:
+            protocol = actions.enable_protocol(
+                actor=staff.admin,
+                protocol=protocol,
+                expected_row_version=protocol.row_version,
+                review_note="Demo clinic: values reviewed against the source for the demo.",
+            )
+            report.count("protocols enabled")
+        protocols[code] = protocol
+    bolus = Protocol.objects.filter(code="demo-iv-bolus").order_by("-version").first()
+    if bolus is None:
+        bolus = actions.create_protocol(actor=staff.admin, code="demo-iv-bolus", **BOLUS)
+        bolus = actions.enable_protocol(
+            actor=staff.admin,
+            protocol=bolus,
+            expected_row_version=bolus.row_version,
+            review_note="Demo clinic protocol.",
+        )
+        report.count("protocols created")
+    protocols["demo-iv-bolus"] = bolus
+    return protocols
+
+
+def _eligible(staff: Staff, patient: Patient, rng: random.Random, clinician: User) -> None:
+    failed = TRIALS if rng.random() < 0.7 else TRIALS[:4]
+    intake = actions.record_intake(
+        actor=clinician,
+        patient=patient,
+        expected_version=0,
+        history=_history(rng),
+        preventive_trials=[
+            {"drug": d, "class": c, "outcome": o, "weeks": w} for d, c, o, w in failed
+        ],
+        debilitating_days_per_month=rng.randint(9, 16),
+        debilitating_months=rng.randint(7, 36),
+        triptans_failed=rng.choice([2, 3]),
+        weight_kg=round(rng.uniform(55, 95), 1),
+        height_cm=round(rng.uniform(155, 188)),
+        comorbidities=rng.choice(["Anxiety", "Asthma (mild)", "None", "Hypothyroidism"]),
+        current_medications="Levothyroxine" if rng.random() < 0.2 else "",
+        allergies=rng.choice(["None known", "Penicillin (rash)"]),
+    )
+    actions.confirm_diagnosis(actor=clinician, intake=intake, note="History reviewed with patient")
+    conditions = ["cardiac_risk"] if rng.random() < 0.3 else []
+    actions.record_eligibility_screen(
+        actor=clinician,
+        patient=patient,
+        expected_version=0,
+        conditions=conditions,
+        rationales={"cardiac_risk": "Hypertension controlled on treatment; ECG normal."},
+        course="serial",
+        childbearing_potential=False if patient.sex == "female" and rng.random() < 0.5 else None,
+    )
+    for test in ("ecg", "liver", "pregnancy", "urine_drug_screen"):
+        actions.record_test(
+            actor=clinician,
+            patient=patient,
+            test=test,
+            outcome="done",
+            performed_on=timezone.localdate() - timedelta(days=60),
+            result="normal" if test != "pregnancy" else "negative",
+        )
+    actions.record_consent(
+        actor=clinician,
+        patient=patient,
+        consented_on=timezone.localdate() - timedelta(days=50),
+        information_version="Ketamine leaflet v1",
+    )
+
+
+def _at(day: date, minutes: float) -> datetime:
+    start = datetime.combine(day, time(9, 30), tzinfo=timezone.get_current_timezone())
+    return start + timedelta(minutes=minutes)
+
+
+def _vitals(rng: random.Random, pain: int) -> dict[str, Any]:
+    return {
+        "systolic": rng.randint(112, 136),
+        "diastolic": rng.randint(68, 86),
+        "heart_rate": rng.randint(62, 92),
+        "spo2": rng.randint(96, 99),
+        "respiratory_rate": rng.randint(12, 18),
+        "pain_nrs": pain,
+    }
+
+
+def _session(
+    staff: Staff,
+    session: TreatmentSession,
+    rng: random.Random,
+    nurse: User,
+    clinician: User,
+    feature: str,
+) -> None:
+    """One session from checklist to discharge on ``session.scheduled_for``."""
+    day = session.scheduled_for
+    route = session.protocol.route
+    pain = rng.randint(6, 8)
+    actions.complete_checklist(
+        actor=nurse,
+        session=session,
+        expected_version=session.version,
+        weight_kg=round(rng.uniform(55, 95), 1),
+        escort_name=rng.choice(["Partner", "Sister", "Friend", "Parent"]),
+        escort_confirmed=True,
+        pregnancy_check="not_relevant" if session.patient.sex != "female" else "negative",
+        line_in_place=route in ("iv_infusion", "iv_bolus"),
+        at=_at(day, -10),
+        **{**_vitals(rng, pain), "pain_nrs": pain},
+    )
+    session.refresh_from_db()
+    actions.start_session(
+        actor=nurse, session=session, expected_version=session.version, at=_at(day, 0)
+    )
+    session.refresh_from_db()
+    interval = session.protocol.vitals_interval_minutes
+    length = {"iv_infusion": 105, "iv_bolus": 40, "intranasal": 45, "nebulized": 40}[route]
+    minute = interval
+    repeated = False
+    while minute < length:
+        pain = max(1, pain - rng.choice([0, 1, 1, 2]))
+        actions.record_observation(
+            actor=nurse, session=session, at=_at(day, minute), **_vitals(rng, pain)
+        )
+        session.refresh_from_db()
+        if route == "iv_infusion" and not repeated and minute >= 30:
+            _titrate(session, nurse, day, minute, feature)
+            repeated = True
+        elif route != "iv_infusion" and not repeated and minute >= 30:
+            repeat = {"intranasal": 20.0, "nebulized": 1.0, "iv_bolus": 0.1}[route]
+            actions.give_dose(
+                actor=nurse,
+                session=session,
+                expected_version=session.version,
+                dose=repeat,
+                at=_at(day, minute + 1),
+            )
+            repeated = True
+        minute += interval
+    if feature in ("ae", "override"):
+        actions.record_adverse_event(
+            actor=nurse,
+            session=session,
+            term=rng.choice(["dissociation", "nausea", "dizziness", "vivid_dreams"]),
+            grade=1 if feature == "ae" else 2,
+            action_taken="observed" if feature == "ae" else "rate_reduced",
+            at=_at(day, length - 20),
+        )
+    session.refresh_from_db()
+    actions.stop_session(
+        actor=nurse, session=session, expected_version=session.version, at=_at(day, length)
+    )
+    end = length + (150 if route in ("intranasal", "nebulized") else 20)
+    actions.record_observation(
+        actor=nurse, session=session, at=_at(day, end - 5), **_vitals(rng, max(0, pain - 1))
+    )
+    session.refresh_from_db()
+    actions.discharge_session(
+        actor=clinician if route in ("intranasal", "nebulized") else nurse,
+        session=session,
+        expected_version=session.version,
+        activity=2,
+        respiration=2,
+        circulation=2,
+        consciousness=2,
+        oxygen_saturation=2,
+        escort_name="Partner",
+        escort_present=True,
+        instructions_given=True,
+        at=_at(day, end),
+    )
+
+
+def _titrate(
+    session: TreatmentSession, nurse: User, day: date, minute: float, feature: str
+) -> None:
+    if feature == "override":
+        actions.change_rate(
+            actor=nurse,
+            session=session,
+            expected_version=session.version,
+            rate=0.25,
+            reason="NRS still 6 after 30 min",
+            override=actions.Override(
+                "Physician ordered 0.25 mg/kg/h by phone",
+                "clinician_south" if session.patient.site.code == "south" else "nurse2",
+                DEMO_PASSWORD,
+            ),
+            at=_at(day, minute + 1),
+        )
+        return
+    if feature == "refusal":
+        try:
+            actions.change_rate(
+                actor=nurse,
+                session=session,
+                expected_version=session.version,
+                rate=0.4,
+                at=_at(day, minute + 1),
+            )
+        except LimitRefused:
+            session.refresh_from_db()
+    actions.change_rate(
+        actor=nurse,
+        session=session,
+        expected_version=session.version,
+        rate=0.2,
+        reason="titration per plan",
+        at=_at(day, minute + 2),
+    )
+
+
+def _course(
+    report: Report,
+    staff: Staff,
+    protocols: dict[str, Protocol],
+    patient: Patient,
+    code: str,
+    given: int,
+    planned: int,
+    spacing: int,
+) -> None:
+    rng = random.Random(patient.mrn)
+    south = patient.site.code == "south"
+    clinician = staff.clinician_south if south else staff.clinician
+    nurse = staff.nurse_south if south else staff.nurse
+    _eligible(staff, patient, rng, clinician)
+    protocol = protocols[code]
+    plan = actions.create_plan(
+        actor=clinician,
+        patient=patient,
+        protocol=protocol,
+        starting_dose=protocol.starting_dose,
+        sessions_planned=planned,
+        spacing_days=spacing,
+        stop_rules="Stop for SpO2 below 92 %, systolic above 180, a grade 3 adverse event, or "
+        "at the patient's request.",
+        rationale="Refractory chronic migraine; ketamine considered after every preventive "
+        "class failed. Evidence for migraine is weak (Cohen 2018): response reviewed each session.",
+    )
+    plan = actions.approve_plan(actor=clinician, plan=plan, expected_version=plan.version)
+    report.count("treatment plans")
+    features = ["plain", "override" if code == "lit-outpatient-iv" else "ae", "refusal"]
+    for number in range(given):
+        day = timezone.localdate() - timedelta(days=spacing * (given - number) + 3)
+        session = actions.schedule_session(actor=nurse, plan=plan, scheduled_for=day)
+        _session(staff, session, rng, nurse, clinician, features[number % len(features)])
+        report.count("sessions")
+
+
+def seed_treatment(report: Report, users: dict[str, User]) -> None:
+    """Idempotent: patients that already have an intake are skipped."""
+    staff = Staff(
+        admin=users["admin"],
+        clinician=users["clinician"],
+        nurse=users["nurse"],
+        nurse2=users["nurse2"],
+        clinician_south=users["clinician_south"],
+        nurse_south=users["nurse_south"],
+    )
+    protocols = _library(report, staff)
+    for mrn, code, given, planned, spacing in COURSES:
+        patient = Patient.objects.select_related("site").get(
+            site__code="south" if mrn.startswith("S") else "north", mrn=mrn
+        )
+        if Intake.objects.filter(patient=patient).exists():
+            continue
+        _course(report, staff, protocols, patient, code, given, planned, spacing)

@@ -1,0 +1,44 @@
+// Session page timers: next vital signs (turns red when overdue) and the observation period.
+// A static file, no inline script: a Content-Security-Policy comes later.
+(function () {
+  "use strict";
+  var monitor = document.querySelector("[data-server-now]");
+  // Count from the server's clock, not the bedside PC's, which may be off.
+  var offset = monitor ? Date.parse(monitor.getAttribute("data-server-now")) - Date.now() : 0;
+  if (isNaN(offset)) { offset = 0; }
+
+  function pad(n) { return n < 10 ? "0" + n : String(n); }
+
+  function format(ms) {
+    var seconds = Math.floor(Math.abs(ms) / 1000);
+    var hours = Math.floor(seconds / 3600);
+    var minutes = Math.floor((seconds % 3600) / 60);
+    var rest = seconds % 60;
+    return (hours ? hours + ":" + pad(minutes) : String(minutes)) + ":" + pad(rest);
+  }
+
+  function tick() {
+    var now = Date.now() + offset;
+    var boxes = document.querySelectorAll("[data-countdown]");
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      var out = box.querySelector(".countdown");
+      var due = Date.parse(box.getAttribute("data-countdown"));
+      if (!out || isNaN(due)) { continue; }
+      var left = due - now;
+      if (left >= 0) {
+        out.textContent = "in " + format(left);
+        box.classList.remove("overdue");
+      } else if (box.hasAttribute("data-done-text")) {
+        out.textContent = box.getAttribute("data-done-text");
+        box.classList.add("done");
+      } else {
+        out.textContent = "OVERDUE " + format(left);
+        box.classList.add("overdue");
+      }
+    }
+  }
+
+  tick();
+  window.setInterval(tick, 1000);
+})();

@@ -1,0 +1,44 @@
+"""What the treatment views share: turning an action's refusal into form errors and a status."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+
+from django import forms
+
+from ketaclinic.clinical.errors import ClinicalInputError
+from ketaclinic.core.errors import Conflict, StaleVersion
+from ketaclinic.treatment.guardrail_errors import GuardrailError, OverrideRequired
+
+
+def attempt(
+    form: forms.Form,
+    call: Callable[[], Any],
+    *,
+    field_for: Callable[[str], str | None] | None = None,
+) -> int:
+    """Run ``call``; on refusal put the message on the form and return the status to answer.
+
+    200: done. 409: stale version or a state conflict. 422: refused input (beside its field when
+    the form has it, else at the top), or a guardrail (always at the top, marked for override).
+    """
+    try:
+        call()
+    except StaleVersion as exc:
+        form.add_error(None, str(exc))
+        return HTTPStatus.CONFLICT
+    except Conflict as exc:
+        form.add_error(None, str(exc))
+        return HTTPStatus.CONFLICT
+    except GuardrailError as exc:
+        form.add_error(None, str(exc))
+        form.guardrail = exc  # type: ignore[attr-defined]
+        form.needs_override = isinstance(exc, OverrideRequired)  # type: ignore[attr-defined]
+        return HTTPStatus.UNPROCESSABLE_ENTITY
+    except ClinicalInputError as exc:
+        name = field_for(exc.field) if field_for else exc.field
+        form.add_error(name if name in form.fields else None, str(exc))
+        return HTTPStatus.UNPROCESSABLE_ENTITY
+    return HTTPStatus.OK
