@@ -65,7 +65,7 @@ def test_ml_finer_than_a_microlitre_are_refused():
 
 
 def test_positive_micrograms_names_the_value_shown_to_the_user():
-    with pytest.raises(ClinicalInputError, match='got "0.0"'):
+    with pytest.raises(ClinicalInputError, match=r'got "0\.0"'):
         positive_micrograms("quantity_ml", 0, shown="0.0")
     with pytest.raises(ClinicalInputError, match="got 0,"):
         positive_micrograms("quantity", 0)
@@ -103,10 +103,12 @@ def test_typed_mg_round_trip_exactly(whole, thousandths):
 
 
 def test_a_balanced_session_has_nothing_unaccounted():
-    assert unaccounted_micrograms(drawn=100_000, returned=0, administered=73_800, wasted=26_200) == 0
-    assert unaccounted_micrograms(drawn=100_000, returned=50_000, administered=40_000, wasted=0) == (
-        10_000
+    assert (
+        unaccounted_micrograms(drawn=100_000, returned=0, administered=73_800, wasted=26_200) == 0
     )
+    assert unaccounted_micrograms(
+        drawn=100_000, returned=50_000, administered=40_000, wasted=0
+    ) == (10_000)
     assert unaccounted_micrograms(drawn=10, returned=0, administered=11, wasted=0) == -1
 
 

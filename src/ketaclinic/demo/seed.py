@@ -14,6 +14,7 @@ from django.db import transaction
 
 from ketaclinic.accounts.actions import create_site, create_user
 from ketaclinic.accounts.models import Site, User
+from ketaclinic.demo.inventory import register_session_hooks, seed_history, seed_stock
 from ketaclinic.demo.names import FAMILY_NAMES, GIVEN_NAMES, STREETS
 from ketaclinic.demo.treatment import seed_treatment
 from ketaclinic.patients.actions import create_patient, link_patient_account
@@ -34,6 +35,7 @@ STAFF = (
     ("researcher", "researcher", ("north", "south"), "Tomas", "Berg"),
     ("clinician_south", "clinician", ("south",), "Dr Ivo", "Petrov"),
     ("nurse_south", "nurse", ("south",), "Lea", "Fontaine"),
+    ("pharmacist_south", "pharmacist", ("south",), "Omar", "Haddad"),
 )
 PATIENTS_PER_SITE = 20
 
@@ -138,5 +140,8 @@ def seed_demo() -> DemoReport:
     users = _staff(report, sites)
     _patients(report, sites, users["admin"])
     _patient_login(report, sites, users["admin"])
+    seed_stock(report, sites, users)
+    register_session_hooks()
     seed_treatment(report, users)
+    seed_history(report, sites, users)
     return report

@@ -271,6 +271,7 @@ def transfer_stock(
     reference: str = "",
     quantity_mg: Decimal | str | None = None,
     quantity_ml: Decimal | str | None = None,
+    at: datetime | None = None,
 ) -> Movement:
     """Move stock to another site: out of this container, into a new one there (same product,
     lot and expiry), the two movements linked. Returns the transfer-in movement."""
@@ -281,7 +282,7 @@ def transfer_stock(
     quantity = _quantity_or_all(locked, quantity_mg, quantity_ml)
     where = text("storage_location", storage_location, required=True, max_length=80)
     ref = text("reference", reference, max_length=60)
-    when = timezone.now()
+    when = moment(at)
     out = append_movement(
         locked,
         kind=MovementKind.TRANSFER_OUT,
