@@ -188,7 +188,10 @@ def stopped_session(world: World, minutes: int = 60, **kwargs: Any) -> Treatment
 
 
 def registered(world: World) -> Supplier:
-    """Both sites registered with the DEA, and one supplier."""
+    """North registered with the DEA, and one supplier (once)."""
+    existing = Supplier.objects.filter(dea_number=SUPPLIER_DEA).first()
+    if existing is not None:
+        return existing
     inventory.register_site(
         actor=world.pharmacist,
         site=world.north,
