@@ -97,7 +97,8 @@ def test_the_nurse_draws_books_and_wastes_through_the_api(world, api, nurse2):
     assert booked.status_code == 201
     ledger = nurse.get(f"{BASE}/sessions/{session.pk}/ledger").json()
     left = ledger["drawn_ug"] - ledger["administered_ug"]
-    assert ledger["problems"] and not ledger["balanced"]
+    assert ledger["problems"]
+    assert not ledger["balanced"]
     wasted = nurse.post(
         f"{BASE}/sessions/{session.pk}/waste",
         {
