@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
 
 from ketaclinic.accounts.api import router as auth_router
@@ -63,6 +64,11 @@ def on_stale_version(request: HttpRequest, exc: StaleVersion) -> HttpResponse:
 @api.exception_handler(Conflict)
 def on_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(MultiPartParserError)
+def on_bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    return api.create_response(request, {"detail": f"Malformed form data: {exc}"}, status=400)
 
 
 @api.exception_handler(PermissionDenied)

@@ -8,9 +8,11 @@ SQLite is the default database (zero set-up); ``DATABASE_URL`` switches to Postg
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from ketaclinic.env import env_bool, env_choice, env_int, env_list, env_optional, env_str
@@ -45,6 +47,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves Swagger UI from our own static files (no CDN, no inline script)
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ketaclinic.core",
     "ketaclinic.accounts",
     "ketaclinic.audit",
@@ -58,13 +66,19 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ketaclinic.core.middleware.RequestContextMiddleware",
+    "ketaclinic.core.middleware.RejectNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "ketaclinic.accounts.middleware.StaffIdleTimeoutMiddleware",
+    "ketaclinic.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out authentication into the lock-out answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ketaclinic.urls"
@@ -119,6 +133,19 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out username/address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Log-in throttling: 5 failures for one username from one address lock that pair for 15 minutes
+# (a lock on the username alone would let anyone lock a nurse out of a running session).
+AXES_FAILURE_LIMIT = env_int("KETACLINIC_LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("KETACLINIC_LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "ketaclinic.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -135,6 +162,14 @@ AUTH_PASSWORD_VALIDATORS = [
 if ENVIRONMENT == "test":
     # Tests create hundreds of users; Argon2's deliberate slowness would dominate the suite.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Two-factor authentication (TOTP, with single-use recovery codes) for staff roles. "required":
+# every staff member must enrol and use it (the production default); "optional": anyone who has
+# enrolled must use it, others may enrol (the development default, so the demo log-ins work with
+# a password alone). Anyone with a confirmed device always needs a code, in either mode.
+STAFF_TWO_FACTOR = env_choice(
+    "KETACLINIC_STAFF_2FA", "required" if PRODUCTION else "optional", ("required", "optional")
+)
+OTP_TOTP_ISSUER = "KetaClinic"
 # Staff sessions end after this many idle minutes (shared workstations on a ward).
 STAFF_IDLE_TIMEOUT_MINUTES = env_int("KETACLINIC_STAFF_IDLE_MINUTES", 15, minimum=1, maximum=720)
 API_TOKEN_LIFETIME_HOURS = env_int("KETACLINIC_API_TOKEN_HOURS", 12, minimum=1, maximum=24 * 90)
@@ -150,6 +185,22 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy: scripts only from our own static files (no inline script anywhere);
+# inline style attributes are allowed because server-rendered SVG figures carry them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- Locale -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

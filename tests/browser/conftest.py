@@ -16,11 +16,11 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from tests.postgres import create_database, drop_database
 
 KETACLINIC = Path(sys.executable).parent / "ketaclinic"
 CHROMIUM = "/usr/bin/chromium"
@@ -34,11 +34,11 @@ class LiveApp:
     url: str
     env: dict[str, str]
 
-    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
         """Run a ``ketaclinic`` command against the live app's database."""
         return subprocess.run(
             [str(KETACLINIC), *args],
-            env=self.env,
+            env={**self.env, **env},
             capture_output=True,
             text=True,
             check=True,
@@ -52,11 +52,6 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
     data_dir = tmp_path_factory.mktemp("live")
@@ -65,10 +60,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
     admin_url = os.environ.get("DATABASE_URL")
     database = f"ketaclinic_e2e_{os.getpid()}"
     if admin_url:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{database}"')
-            conn.execute(f'CREATE DATABASE "{database}"')
-        env["DATABASE_URL"] = _with_database(admin_url, database)
+        env["DATABASE_URL"] = create_database(admin_url, database)
     app = LiveApp(url="", env=env)
     app.run("migrate")
     app.run("demo")
@@ -99,8 +91,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
         server.wait(timeout=15)
         log.close()
         if admin_url:
-            with psycopg.connect(admin_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            drop_database(admin_url, database)
 
 
 @pytest.fixture(scope="session")

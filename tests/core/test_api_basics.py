@@ -59,3 +59,19 @@ def test_session_writes_need_the_csrf_token(world):
         content_type="application/json",
     )
     assert response.status_code in (HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN)
+
+
+def test_a_nul_character_is_refused_with_400_not_a_database_error(client):
+    response = client.post(
+        "/api/auth/token",
+        '{"username": "nurse\\u0000", "password": "x"}',
+        content_type="application/json",
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "NUL" in response.json()["detail"]
+    assert client.get("/api/patients/?q=a%00b").status_code == HTTPStatus.BAD_REQUEST
+
+
+def test_multipart_without_a_boundary_is_a_400(client):
+    response = client.generic("POST", "/api/auth/token", b"x", content_type="multipart/form-data")
+    assert response.status_code in (HTTPStatus.BAD_REQUEST, HTTPStatus.UNPROCESSABLE_ENTITY)

@@ -113,11 +113,12 @@ def approved_plan(
 ) -> TreatmentPlan:
     patient = patient or world.patient
     make_eligible(world, patient)
+    protocol = enabled_protocol(world, code)
     draft = actions.create_plan(
         actor=world.clinician,
         patient=patient,
-        protocol=enabled_protocol(world, code),
-        **{**PLAN, **plan},
+        protocol=protocol,
+        **{**PLAN, "starting_dose": protocol.starting_dose, **plan},
     )
     return actions.approve_plan(actor=world.clinician, plan=draft, expected_version=draft.version)
 
@@ -146,9 +147,49 @@ def running_session(
     world: World, code: str = "lit-outpatient-iv", at: datetime | None = None
 ) -> TreatmentSession:
     session = checked_session(world, code, at=at - timedelta(minutes=10) if at else None)
-    actions.start_session(actor=world.nurse, session=session, expected_version=session.version, at=at)
+    actions.start_session(
+        actor=world.nurse, session=session, expected_version=session.version, at=at
+    )
     return TreatmentSession.objects.get(pk=session.pk)
 
 
 def fresh(session: TreatmentSession) -> TreatmentSession:
     return TreatmentSession.objects.get(pk=session.pk)
+
+
+def complete(world: World, session: TreatmentSession, start: datetime) -> TreatmentSession:
+    """Checklist, start, stop and discharge a scheduled session, starting at ``start``."""
+    fields = {**CHECKLIST}
+    if session.protocol.route not in ("iv_infusion", "iv_bolus"):
+        fields["line_in_place"] = False
+    actions.complete_checklist(
+        actor=world.nurse,
+        session=session,
+        expected_version=session.version,
+        at=start - timedelta(minutes=10),
+        **fields,
+    )
+    actions.start_session(
+        actor=world.nurse, session=session, expected_version=fresh(session).version, at=start
+    )
+    actions.stop_session(
+        actor=world.nurse,
+        session=session,
+        expected_version=fresh(session).version,
+        at=start + timedelta(minutes=60),
+    )
+    actions.discharge_session(
+        actor=world.clinician,
+        session=session,
+        expected_version=fresh(session).version,
+        activity=2,
+        respiration=2,
+        circulation=2,
+        consciousness=2,
+        oxygen_saturation=2,
+        escort_name="Partner",
+        escort_present=True,
+        instructions_given=True,
+        at=start + timedelta(minutes=190),
+    )
+    return fresh(session)

@@ -16,10 +16,18 @@ from ketaclinic.accounts.actions import (
     revoke_api_token,
 )
 from ketaclinic.accounts.models import ApiToken, User
+from ketaclinic.accounts.two_factor import (
+    has_authenticator,
+    needs_second_factor,
+    verify_second_factor,
+)
 from ketaclinic.core.schemas import ErrorOut, StrictIn
 
 router = Router(tags=["auth"])
 BAD_CREDENTIALS = "Username or password is wrong, or the account is disabled."
+OTP_NEEDED = "This account uses two-factor authentication: send the current code as otp."
+OTP_WRONG = "The one-time code (otp) is wrong or was already used."
+ENROL_FIRST = "Two-factor authentication is required: enrol an authenticator in the browser first."
 
 
 class TokenIn(StrictIn):
@@ -38,13 +46,20 @@ class RevokedOut(Schema):
     revoked: bool
 
 
-@router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut})
+@router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut, 403: ErrorOut})
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
     """A bearer token for ``Authorization: Bearer ...``; it expires and can be revoked."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if not isinstance(user, User) or not user.is_active:
         record_failed_login(username=payload.username[:150])
         return Status(401, {"detail": BAD_CREDENTIALS})
+    if needs_second_factor(user):
+        if not has_authenticator(user):
+            return Status(403, {"detail": ENROL_FIRST})
+        if not payload.otp:
+            return Status(401, {"detail": OTP_NEEDED})
+        if verify_second_factor(user=user, token=payload.otp) is None:
+            return Status(401, {"detail": OTP_WRONG})
     token, secret = issue_api_token(user=user, name="api")
     return Status(200, {"token": secret, "expires_at": token.expires_at, "role": user.role})
 

@@ -1,15 +1,18 @@
-"""Ends a staff member's browser session after a quiet spell (a workstation left unlocked)."""
+"""Session middleware for staff: the idle timeout and the two-factor gate."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from ketaclinic.accounts.actions import record_logout
 
@@ -38,3 +41,40 @@ class StaffIdleTimeoutMiddleware:
                 return redirect_to_login(request.get_full_path())
             request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
+
+
+TWO_FACTOR_SESSION_KEY = "ketaclinic_needs_2fa"
+TWO_FACTOR_OPEN_PATHS = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/api/health")
+TWO_FACTOR_REQUIRED = "Two-factor verification required: log in again with your one-time code."
+
+
+class TwoFactorMiddleware:
+    """Until a user who needs a second factor has given it, only the 2FA pages are open.
+
+    Whether the user needs one is worked out once per session (at log-in, or on the first
+    request of a session made another way) and kept in the session, so ordinary pages pay nothing.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from ketaclinic.accounts.two_factor import has_authenticator, needs_second_factor
+
+        user = getattr(request, "user", None)
+        if (
+            user is None
+            or not user.is_authenticated
+            or request.path.startswith(TWO_FACTOR_OPEN_PATHS)
+        ):
+            return self.get_response(request)
+        needs = request.session.get(TWO_FACTOR_SESSION_KEY)
+        if needs is None:
+            needs = needs_second_factor(user)
+            request.session[TWO_FACTOR_SESSION_KEY] = needs
+        if not needs or user.is_verified():
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": TWO_FACTOR_REQUIRED}, status=401)
+        target = "accounts:2fa_verify" if has_authenticator(user) else "accounts:2fa_setup"
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

@@ -7,6 +7,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from ketaclinic.accounts.actions import record_failed_login, record_login, record_logout
+from ketaclinic.accounts.middleware import TWO_FACTOR_SESSION_KEY
+from ketaclinic.accounts.two_factor import needs_second_factor
 
 
 class LoginView(auth_views.LoginView):
@@ -15,7 +17,10 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
-        record_login(user=form.get_user())
+        user = form.get_user()
+        record_login(user=user)
+        # Worked out once here; the two-factor middleware then asks for the code.
+        self.request.session[TWO_FACTOR_SESSION_KEY] = needs_second_factor(user)
         return response
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:

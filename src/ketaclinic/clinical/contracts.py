@@ -13,9 +13,8 @@ caller.
 from __future__ import annotations
 
 import datetime as dt
-import types
 import typing
-from typing import Annotated, Any, Literal, TypeVar, Union
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -395,24 +394,14 @@ def _lower_first(text: str) -> str:
 def _allowed_fields(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
     """The field names (JSON spelling) of the object at ``loc`` inside ``model``."""
     current: type[BaseModel] = model
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        for name, info in current.model_fields.items():
-            if part in (name, info.alias):
-                current = _model_in(info.annotation) or current
-                break
+    for part in (part for part in loc if isinstance(part, str)):
+        # A location only runs through fields holding models: X, X | None or tuple[X, ...].
+        info = next(i for n, i in current.model_fields.items() if part in (n, i.alias))
+        current = _model_in(info.annotation)
     return [info.alias or name for name, info in current.model_fields.items()]
 
 
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    """The pydantic model inside ``annotation`` (``X | None``, ``tuple[X, ...]``), if any."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    origin = typing.get_origin(annotation)
-    if origin in (Union, types.UnionType, tuple, list):
-        for argument in typing.get_args(annotation):
-            found = _model_in(argument)
-            if found is not None:
-                return found
-    return None
+def _model_in(annotation: Any) -> type[BaseModel]:
+    """The pydantic model in ``annotation``: itself, or inside ``X | None`` / ``tuple[X, ...]``."""
+    candidates = (annotation, *typing.get_args(annotation))
+    return next(c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel))

@@ -14,6 +14,8 @@ def describe_value(value: object) -> str:
     """The input value as the user wrote it (JSON spelling), shortened to one short line."""
     if value is MISSING:
         return "nothing"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a 5 typed into a number field reads back as 5, not 5.0
     try:
         text = json.dumps(value, ensure_ascii=False, default=str)
     except ValueError:  # circular structures cannot come from JSON; be safe anyway

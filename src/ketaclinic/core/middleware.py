@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
 from ketaclinic.core.request_context import (
     RequestContext,
@@ -46,3 +46,29 @@ class RequestContextMiddleware:
             reset_context(token)
         response[REQUEST_ID_HEADER] = context.request_id
         return response
+
+
+NUL_REFUSED = "NUL characters are not allowed in requests."
+_NUL_MARKERS = (b"\x00", b"\\u0000", b"%00")
+
+
+class RejectNulCharactersMiddleware:
+    """Refuses a request carrying a NUL character before any code sees it.
+
+    PostgreSQL cannot store NUL in text and would fail the query with a 500; no clinical text
+    ever needs one. Django's forms already refuse NUL, the JSON API's schemas do not, so this
+    guards every edge at once. File uploads (multipart) are left to their own validation.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "").lower().encode()
+        content_type = str(request.META.get("CONTENT_TYPE", ""))
+        body = b"" if content_type.startswith("multipart/") else request.body.lower()
+        if any(marker in query or marker in body for marker in _NUL_MARKERS):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": NUL_REFUSED}, status=400)
+            return HttpResponseBadRequest(NUL_REFUSED)
+        return self.get_response(request)

@@ -34,7 +34,7 @@ class QuestionnaireResponse(models.Model):
     answers = models.JSONField()
     total = models.IntegerField()
     band = models.CharField(max_length=40)
-    label = models.CharField(max_length=80)
+    label = models.CharField(max_length=200)
     flags = models.JSONField(default=list)
     rule_version = models.CharField(max_length=40)
     completed_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -14,7 +14,7 @@ class PatientForm(forms.Form):
     date_of_birth = forms.DateField(
         label="Date of birth", widget=forms.DateInput(attrs={"type": "date"})
     )
-    sex = forms.ChoiceField(choices=Sex.choices)
+    sex = forms.ChoiceField(choices=[("", "Choose…"), *Sex.choices])
     phone = forms.CharField(max_length=30, required=False)
     email = forms.EmailField(max_length=254, required=False)
     address = forms.CharField(max_length=240, required=False)
@@ -31,6 +31,7 @@ class PatientCreateForm(PatientForm):
         self.fields["site"].choices = site_choices  # type: ignore[attr-defined]
         if len(site_choices) == 1:
             self.fields["site"].initial = site_choices[0][0]
+        self.order_fields(["site"])  # where the patient is registered comes first
 
 
 class PatientEditForm(PatientForm):

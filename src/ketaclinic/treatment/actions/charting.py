@@ -56,6 +56,19 @@ class Override:
         self.reason = reason
         self.cosigner_username = cosigner_username
         self.cosigner_password = cosigner_password
+        self.cosigner: User | None = None
+
+    def verify(self, actor: User, session: TreatmentSession) -> Override:
+        """Check the co-signer's password now, outside the charting transaction, so a wrong one
+        counts as a failed log-in (throttling) even though the change itself is refused."""
+        if self.cosigner_username or self.cosigner_password:
+            self.cosigner = verify_cosigner(
+                actor=actor,
+                username=self.cosigner_username,
+                password=self.cosigner_password,
+                site_id=session.patient.site_id,
+            )
+        return self
 
 
 def _overridden(
@@ -75,15 +88,9 @@ def _overridden(
     if verdict.level == "ok":
         return LimitLevel.OK, "", None
     reason = text("override_reason", ov.reason)
-    if not reason or not ov.cosigner_username:
+    if not reason or ov.cosigner is None:
         raise OverrideRequired(field, value, verdict)
-    cosigner = verify_cosigner(
-        actor=actor,
-        username=ov.cosigner_username,
-        password=ov.cosigner_password,
-        site_id=session.patient.site_id,
-    )
-    return LimitLevel.SOFT, reason, cosigner
+    return LimitLevel.SOFT, reason, ov.cosigner
 
 
 def _limit_event(
@@ -285,7 +292,8 @@ def start_session(
 ) -> TreatmentSession:
     """Start at the planned rate (infusion) or give the planned first dose (other routes)."""
     try:
-        return _start(actor, session, expected_version, at, override or Override())
+        ov = (override or Override()).verify(actor, session)
+        return _start(actor, session, expected_version, at, ov)
     except LimitRefused as error:
         _record_refusal(actor, session, "rate" if session.protocol.is_infusion else "dose", error)
         raise
@@ -332,7 +340,8 @@ def change_rate(
 ) -> RateSegment:
     """A new infusion rate in mg/kg/h (0 pauses); judged by the guardrails, see module doc."""
     try:
-        return _change(actor, session, expected_version, rate, reason, at, override or Override())
+        ov = (override or Override()).verify(actor, session)
+        return _change(actor, session, expected_version, rate, reason, at, ov)
     except LimitRefused as error:
         _record_refusal(actor, session, "rate", error)
         raise
@@ -369,7 +378,8 @@ def give_dose(
 ) -> DoseAdministration:
     """A repeat bolus, nebulized or intranasal dose (route unit); the observation timer restarts."""
     try:
-        return _dose(actor, session, expected_version, dose, at, override or Override())
+        ov = (override or Override()).verify(actor, session)
+        return _dose(actor, session, expected_version, dose, at, ov)
     except LimitRefused as error:
         _record_refusal(actor, session, "dose", error)
         raise

@@ -1,0 +1,188 @@
+"""The outcome endpoints in hand-written DuckDB SQL, from the same Parquet files.
+
+Same definitions as ketaclinic.outcomes (CLINICAL.md section 4 and the rules in
+ketaclinic.outcomes.periods / .relapse / .cohort): diary rows joined to their patient's courses
+and bucketed into the baseline (month 0) and complete 28-day follow-up months by date arithmetic.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+RESPONDER_THRESHOLDS = (30, 50, 75, 100)
+MONTHS = (1, 3, 6, 12)
+
+PERIODS_SQL = """
+CREATE OR REPLACE TEMP TABLE periods AS
+WITH
+diary AS (
+    SELECT
+        patient_id,
+        day,
+        headache,
+        aura
+            OR (headache AND (med_triptan OR med_ergot))
+            OR (headache AND coalesce(migraine_features, false)
+                AND coalesce(CAST(headache_hours AS DOUBLE), 0) + 1e-9 >= $min_hours)
+            AS migraine,
+        med_paracetamol OR med_nsaid OR med_triptan OR med_ergot OR med_opioid
+            OR med_combination_analgesic AS acute_medication,
+        med_triptan AS triptan
+    FROM read_parquet($diary)
+),
+cut AS (SELECT max(day) AS as_of FROM read_parquet($diary)),
+courses AS (
+    SELECT
+        c.patient_id, c.course_id, c.first_treatment_day, c.last_treatment_day,
+        greatest(0, (least(
+            coalesce(lead(c.first_treatment_day) OVER (
+                PARTITION BY c.patient_id ORDER BY c.first_treatment_day, c.course_id) - 1,
+                cut.as_of),
+            cut.as_of) - c.last_treatment_day) // 28) AS n_months
+    FROM read_parquet($courses) AS c, cut
+),
+months AS (
+    SELECT
+        course_id, patient_id, month,
+        CASE WHEN month = 0 THEN first_treatment_day - 28
+             ELSE last_treatment_day + CAST(1 + 28 * (month - 1) AS INTEGER) END AS start
+    FROM (SELECT *, unnest(range(0, n_months + 1)) AS month FROM courses)
+),
+counts AS (
+    SELECT
+        c.course_id,
+        CASE WHEN d.day < c.first_treatment_day THEN 0
+             ELSE (d.day - c.last_treatment_day - 1) // 28 + 1 END AS month,
+        count(*) AS days_recorded,
+        count_if(d.headache) AS headache_days,
+        count_if(d.migraine) AS migraine_days,
+        count_if(d.acute_medication) AS acute_medication_days,
+        count_if(d.triptan) AS triptan_days
+    FROM courses AS c
+    JOIN diary AS d
+      ON d.patient_id = c.patient_id
+     AND d.day >= c.first_treatment_day - 28
+     AND d.day <= c.last_treatment_day + CAST(28 * c.n_months AS INTEGER)
+     AND (d.day < c.first_treatment_day OR d.day > c.last_treatment_day)
+    GROUP BY ALL
+),
+period_counts AS (
+    SELECT
+        m.course_id, m.month, m.start, m.start + 27 AS "end", 28 AS days,
+        coalesce(k.days_recorded, 0) AS days_recorded,
+        coalesce(k.headache_days, 0) AS headache_days,
+        coalesce(k.migraine_days, 0) AS migraine_days,
+        coalesce(k.acute_medication_days, 0) AS acute_medication_days,
+        coalesce(k.triptan_days, 0) AS triptan_days
+    FROM months AS m LEFT JOIN counts AS k USING (course_id, month)
+),
+normalised AS (
+    SELECT
+        *,
+        CASE WHEN days_recorded > 0 THEN headache_days * 28.0 / days_recorded END
+            AS headache_days_28,
+        CASE WHEN days_recorded > 0 THEN migraine_days * 28.0 / days_recorded END
+            AS migraine_days_28,
+        CASE WHEN days_recorded > 0 THEN acute_medication_days * 28.0 / days_recorded END
+            AS acute_medication_days_28,
+        CASE WHEN days_recorded > 0 THEN triptan_days * 28.0 / days_recorded END
+            AS triptan_days_28,
+        days_recorded < 0.8 * days - 1e-9 AS insufficient_data
+    FROM period_counts
+),
+with_change AS (
+    SELECT
+        n.*,
+        CASE WHEN n.month > 0 AND b.migraine_days_28 > 0
+             THEN (n.migraine_days_28 - b.migraine_days_28) / b.migraine_days_28 * 100
+             END AS mmd_change_percent
+    FROM normalised AS n
+    JOIN normalised AS b ON b.course_id = n.course_id AND b.month = 0
+)
+SELECT
+    *,
+    mmd_change_percent <= -30 + 1e-9 AS responder_30,
+    mmd_change_percent <= -50 + 1e-9 AS responder_50,
+    mmd_change_percent <= -75 + 1e-9 AS responder_75,
+    mmd_change_percent <= -100 + 1e-9 AS responder_100
+FROM with_change
+"""
+
+RELAPSE_SQL = """
+WITH
+baseline AS (
+    SELECT
+        course_id,
+        migraine_days_28 AS baseline_mmd,
+        insufficient_data AS baseline_insufficient_data,
+        CASE WHEN NOT insufficient_data AND migraine_days_28 > 0
+             THEN migraine_days_28 END AS threshold
+    FROM periods WHERE month = 0
+),
+observed AS (
+    SELECT
+        p.course_id,
+        min(p.month) FILTER (WHERE p.migraine_days_28 + 1e-9 >= b.threshold) AS first_relapse,
+        max(p.month) AS last_observed
+    FROM periods AS p JOIN baseline AS b USING (course_id)
+    WHERE p.month > 0 AND NOT p.insufficient_data AND b.threshold IS NOT NULL
+    GROUP BY p.course_id
+)
+SELECT
+    b.course_id, b.baseline_mmd, b.baseline_insufficient_data,
+    coalesce(o.first_relapse, o.last_observed) AS relapse_month,
+    CASE WHEN o.course_id IS NOT NULL THEN o.first_relapse IS NOT NULL END AS relapsed
+FROM baseline AS b LEFT JOIN observed AS o USING (course_id)
+ORDER BY b.course_id
+"""
+
+RATES_SQL = """
+WITH
+evaluable AS (
+    SELECT p.*
+    FROM periods AS p
+    JOIN periods AS b ON b.course_id = p.course_id AND b.month = 0
+    WHERE p.month IN (1, 3, 6, 12) AND NOT p.insufficient_data
+      AND p.mmd_change_percent IS NOT NULL AND NOT b.insufficient_data
+),
+counted AS (
+    SELECT month, threshold, count(*) AS n,
+           count_if(CASE threshold WHEN 30 THEN responder_30 WHEN 50 THEN responder_50
+                                   WHEN 75 THEN responder_75 ELSE responder_100 END) AS responders
+    FROM evaluable, (SELECT unnest([30, 50, 75, 100]) AS threshold)
+    GROUP BY month, threshold
+),
+z AS (SELECT 1.959963984540054 AS z)
+SELECT
+    month, threshold, n, responders,
+    responders / n AS rate,
+    greatest(0.0, ((responders / n + z * z / (2 * n))
+        - z * sqrt((responders / n) * (1 - responders / n) / n + z * z / (4 * n * n)))
+        / (1 + z * z / n)) AS ci_lower,
+    least(1.0, ((responders / n + z * z / (2 * n))
+        + z * sqrt((responders / n) * (1 - responders / n) / n + z * z / (4 * n * n)))
+        / (1 + z * z / n)) AS ci_upper
+FROM counted, z
+ORDER BY month, threshold
+"""
+
+
+def compute(
+    diary: Path, courses: Path, *, min_hours: float = 4.0, threads: int | None = None
+) -> dict[str, pl.DataFrame]:
+    """Periods, per-course relapse and responder rates at months 1, 3, 6, 12 (unsuppressed)."""
+    connection = duckdb.connect()
+    if threads:
+        connection.execute(f"SET threads = {int(threads)}")
+    connection.execute(
+        PERIODS_SQL,
+        {"diary": str(diary), "courses": str(courses), "min_hours": min_hours},
+    )
+    periods = connection.sql("SELECT * FROM periods ORDER BY course_id, month").pl()
+    relapse = connection.sql(RELAPSE_SQL).pl()
+    rates = connection.sql(RATES_SQL).pl()
+    connection.close()
+    return {"periods": periods, "relapse": relapse, "rates": rates}

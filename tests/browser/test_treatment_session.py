@@ -1,0 +1,122 @@
+"""A nurse runs a whole IV session in headless chromium; then the clinician sees it on the chart.
+
+The demo's patient N-1005 has an approved outpatient IV plan (0.15 mg/kg/h; soft 0.2, hard 0.3
+mg/kg/h) and no session yet. Readings are recorded back to back: the protocol's interval drives
+the countdown and the overdue warning, not the test's pace.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from ketaclinic.demo.treatment import READY_MRN
+from tests.browser.conftest import DEMO_PASSWORD, LiveApp, log_in
+
+pytestmark = pytest.mark.browser
+
+
+def record_vitals(page: Page, systolic: str, heart_rate: str, pain: str) -> None:
+    form = page.locator("form[action$='/vitals/']")
+    form.get_by_label("Systolic (mmHg)").fill(systolic)
+    form.get_by_label("Diastolic (mmHg)").fill("78")
+    form.get_by_label("Heart rate (/min)").fill(heart_rate)
+    form.get_by_label("SpO2 (%)").fill("98")
+    form.get_by_label("Pain (NRS 0-10)").fill(pain)
+    form.get_by_role("button", name="Record vitals").click()
+    expect(page.get_by_text("Vital signs and pain recorded.")).to_be_visible()
+
+
+def change_rate(page: Page, rate: str) -> None:
+    card = page.locator("#rate-card")
+    card.get_by_label("New rate (mg/kg/h)").fill(rate)
+    card.get_by_role("button", name=re.compile("rate")).click()
+
+
+def test_a_nurse_runs_an_iv_session_and_the_clinician_sees_it(page: Page, live_app: LiveApp):
+    log_in(page, live_app.url, "nurse")
+    page.goto(f"{live_app.url}/patients/?q={READY_MRN}")
+    page.locator("#results tbody a").first.click()
+    page.get_by_role("navigation", name="Chart").get_by_role("link", name="Treatment").click()
+    page.get_by_role("button", name="Start a new session today").click()
+
+    # Pre-session checklist
+    form = page.locator("form[action$='/checklist/']")
+    form.get_by_label("Systolic (mmHg)").fill("124")
+    form.get_by_label("Diastolic (mmHg)").fill("78")
+    form.get_by_label("Heart rate (/min)").fill("74")
+    form.get_by_label("SpO2 (%)").fill("98")
+    form.get_by_label("Pain (NRS 0-10)").fill("7")
+    form.get_by_label("Today's weight (kg)").fill("70")
+    form.get_by_label("Escort home (name)").fill("Partner")
+    form.get_by_label("Escort confirmed for discharge").check()
+    form.get_by_label("IV access in place").check()
+    form.get_by_label("Negative today").check()
+    form.get_by_role("button", name="Complete checklist").click()
+    expect(page.get_by_text("Checklist complete.")).to_be_visible()
+
+    # Start at the planned rate: 0.15 mg/kg/h x 70 kg at 1 mg/mL = 10.5 mL/h
+    page.get_by_role("button", name="Start infusion at 10.5 mL/h").click()
+    expect(page.get_by_text("Session started at the planned dose.")).to_be_visible()
+    session_url = page.url
+    monitor = page.get_by_role("region", name="Session monitor")
+    expect(monitor.locator("#current-rate")).to_contain_text("10.5")
+    expect(monitor.locator(".timer-box .countdown")).to_contain_text(re.compile(r"in \d+:\d\d"))
+
+    # Vitals and pain at each interval (recorded back to back here)
+    for systolic, heart_rate, pain in (("126", "76", "6"), ("122", "80", "5"), ("120", "78", "5")):
+        record_vitals(page, systolic, heart_rate, pain)
+    expect(page.locator("#observations tbody tr")).to_have_count(4)
+
+    # A soft-limit change: the reason and nurse2's co-sign
+    change_rate(page, "0.25")
+    expect(page.get_by_role("alert").filter(has_text="Soft limit")).to_be_visible()
+    card = page.locator("#rate-card")
+    card.get_by_label("Override reason").fill("Physician ordered 0.25 mg/kg/h: pain unchanged")
+    card.get_by_label("Co-signer (second staff member) username").fill("nurse2")
+    card.get_by_label("Co-signer's password").fill(DEMO_PASSWORD)
+    card.get_by_role("button", name="Override and change the rate").click()
+    expect(page.get_by_text("Rate changed.")).to_be_visible()
+    expect(monitor.locator("#current-rate")).to_contain_text("17.5")  # 0.25 x 70 / 1
+
+    # A hard-limit change is refused on screen, naming the value and the limit
+    change_rate(page, "0.4")
+    refusal = page.get_by_role("alert").filter(has_text="Refused")
+    expect(refusal).to_contain_text("rate 0.4 mg/kg/h is above the hard limit of 0.3 mg/kg/h")
+    expect(monitor.locator("#current-rate")).to_contain_text("17.5")
+
+    # An adverse event
+    page.goto(session_url)  # back to the clean page after the refusal
+    ae = page.locator("form[action$='/adverse-event/']")
+    ae.get_by_label("Event").select_option("dissociation")
+    ae.get_by_label("CTCAE v5 grade").select_option("2")
+    ae.get_by_label("Action taken").select_option("rate_reduced")
+    ae.get_by_role("button", name="Record adverse event").click()
+    expect(page.locator("#adverse-events")).to_contain_text("Consider a rate reduction")
+
+    # Stop, then discharge
+    page.get_by_role("button", name="Stop infusion").click()
+    expect(page.get_by_text("Treatment stopped.")).to_be_visible()
+    expect(page.get_by_text("Total given")).to_be_visible()
+    discharge = page.locator("#discharge-card")
+    discharge.get_by_label("Escort (name)").fill("Partner")
+    discharge.get_by_label("Escort present").check()
+    discharge.get_by_label(re.compile("Instructions given")).check()
+    discharge.get_by_role("button", name="Discharge and sign off").click()
+    expect(page.get_by_text("Patient discharged; the session is closed.")).to_be_visible()
+    page.get_by_role("button", name="Log out").click()
+
+    # The clinician sees it on the chart
+    log_in(page, live_app.url, "clinician")
+    page.goto(f"{live_app.url}/patients/?q={READY_MRN}")
+    page.locator("#results tbody a").first.click()
+    page.get_by_role("navigation", name="Chart").get_by_role("link", name="Treatment").click()
+    row = page.locator("table tbody tr").filter(has_text="Session 1")
+    expect(row).to_contain_text("Discharged")
+    row.get_by_role("link", name="Session 1").click()
+    expect(page).to_have_url(session_url)
+    expect(page.locator("#rates")).to_contain_text("co-signed by nurse2")
+    expect(page.get_by_text("Refused (hard limit)")).to_be_visible()
+    expect(page.locator("img.timeline")).to_be_visible()

@@ -1,0 +1,94 @@
+"""`ketaclinic backup` / `restore`: a restore into an empty database holds the same records and
+a verifying audit chain, on the database engine the suite runs on."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.postgres import create_database, drop_database
+
+KETACLINIC = Path(sys.executable).parent / "ketaclinic"
+TABLES = ("patients_patient", "patients_patientrevision", "accounts_user", "audit_auditevent")
+
+
+def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(KETACLINIC), *args], env=env, capture_output=True, text=True, check=False, timeout=300
+    )
+
+
+def _env(data_dir: Path, database_url: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(KETACLINIC_ENV="development", KETACLINIC_DATA_DIR=str(data_dir))
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def _counts(env: dict[str, str]) -> dict[str, int]:
+    script = (
+        "from ketaclinic.cli.django_setup import setup_django; setup_django()\n"
+        "from django.db import connection\n"
+        "with connection.cursor() as c:\n"
+        f"    for t in {TABLES!r}:\n"
+        "        c.execute(f'SELECT count(*) FROM {t}'); print(t, c.fetchone()[0])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    return {line.split()[0]: int(line.split()[1]) for line in out.splitlines()}
+
+
+@pytest.fixture
+def databases(tmp_path: Path) -> Iterator[tuple[dict[str, str], dict[str, str]]]:
+    """A source database with the demo in it and an empty target, on the suite's engine."""
+    admin_url = os.environ.get("DATABASE_URL")
+    if not admin_url:
+        yield _env(tmp_path / "source", None), _env(tmp_path / "target", None)
+        return
+    names = [f"kc_backup_src_{os.getpid()}", f"kc_backup_dst_{os.getpid()}"]
+    urls = [create_database(admin_url, name) for name in names]
+    yield _env(tmp_path, urls[0]), _env(tmp_path, urls[1])
+    for name in names:
+        drop_database(admin_url, name)
+
+
+def test_a_restore_holds_the_same_records_and_a_verifying_chain(databases, tmp_path):
+    source, target = databases
+    assert _run(source, "migrate").returncode == 0
+    assert _run(source, "demo").returncode == 0
+    backup_file = tmp_path / "ketaclinic.backup"
+    made = _run(source, "backup", "--out", str(backup_file))
+    assert made.returncode == 0, made.stderr
+    restored = _run(target, "restore", str(backup_file))
+    assert restored.returncode == 0, restored.stderr
+    assert "audit chain OK" in restored.stdout
+    before, after = _counts(source), _counts(target)
+    assert after == before
+    assert after["patients_patient"] == 40
+    assert _run(target, "audit", "verify").returncode == 0
+
+
+def test_restore_refuses_a_database_that_is_not_empty(databases, tmp_path):
+    source, _ = databases
+    assert _run(source, "migrate").returncode == 0
+    backup_file = tmp_path / "b.backup"
+    assert _run(source, "backup", "--out", str(backup_file)).returncode == 0
+    refused = _run(source, "restore", str(backup_file))
+    assert refused.returncode == 2
+    assert "not empty" in refused.stderr
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(databases, tmp_path):
+    _, target = databases
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(b"hello")
+    refused = _run(target, "restore", str(junk))
+    assert refused.returncode == 2
+    assert "not a KetaClinic backup" in refused.stderr

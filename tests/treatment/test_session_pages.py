@@ -1,0 +1,180 @@
+"""The session page: a nurse's whole session through the forms, 409 on a stale form, outsiders,
+and the page's query count pinned whatever the number of readings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from ketaclinic.treatment import actions
+from tests.conftest import PASSWORD, count_queries
+from tests.treatment.builders import CHECKLIST, fresh, running_session, scheduled_session
+
+pytestmark = pytest.mark.django_db
+
+# session (+plan, protocol, patient, site) and the read audit (head lock, insert, head update);
+# checklist, segments, doses, observations, adverse events, limit events, discharge, intake
+# height; the auth session, user and its last-seen stamp; savepoints of the atomic audit write.
+SESSION_PAGE_QUERIES = 19
+
+
+def page(session) -> str:
+    return reverse("treatment:session", args=[session.pk])
+
+
+def step(session, name: str) -> str:
+    return reverse(f"treatment:{name}", args=[session.pk])
+
+
+def test_the_session_page_query_count_does_not_grow_with_the_readings(world, browser_client):
+    session = running_session(world, at=timezone.now() - timedelta(hours=3))
+    client = browser_client(world.nurse)
+    for _ in range(3):
+        actions.record_observation(actor=world.nurse, session=session, heart_rate=80, pain_nrs=4)
+    few = count_queries(client, page(session))
+    for _ in range(30):
+        actions.record_observation(actor=world.nurse, session=session, heart_rate=80, pain_nrs=4)
+    actions.record_adverse_event(
+        actor=world.nurse, session=session, term="nausea", grade=1, action_taken="observed"
+    )
+    many = count_queries(client, page(session))
+    assert few == many == SESSION_PAGE_QUERIES
+
+
+def test_a_nurse_runs_a_session_through_the_page(world, browser_client):
+    session = scheduled_session(world)
+    nurse = browser_client(world.nurse)
+    checklist = {
+        **CHECKLIST,
+        "version": session.version,
+        "line_in_place": "on",
+        "escort_confirmed": "on",
+    }
+    assert nurse.post(step(session, "checklist"), checklist).status_code == HTTPStatus.FOUND
+    shown = nurse.get(page(session)).content.decode()
+    assert "Start infusion at 10.5 mL/h" in shown
+    assert nurse.post(step(session, "start"), {"version": fresh(session).version}).status_code == (
+        HTTPStatus.FOUND
+    )
+    running = nurse.get(page(session)).content.decode()
+    assert "10.5 <small>mL/h</small>" in running
+    assert "data-countdown" in running
+
+    vitals = {"systolic": 128, "diastolic": 80, "heart_rate": 76, "spo2": 98, "pain_nrs": 5}
+    assert nurse.post(step(session, "vitals"), vitals).status_code == HTTPStatus.FOUND
+
+    soft = nurse.post(step(session, "rate"), {"version": fresh(session).version, "rate": 0.25})
+    assert soft.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert "Soft limit" in soft.content.decode()
+    assert 'name="cosigner_password"' in soft.content.decode()
+    overridden = nurse.post(
+        step(session, "rate"),
+        {
+            "version": fresh(session).version,
+            "rate": 0.25,
+            "override_reason": "physician ordered",
+            "cosigner_username": world.clinician.username,
+            "cosigner_password": PASSWORD,
+        },
+    )
+    assert overridden.status_code == HTTPStatus.FOUND
+
+    hard = nurse.post(step(session, "rate"), {"version": fresh(session).version, "rate": 0.4})
+    assert hard.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert "rate 0.4 mg/kg/h is above the hard limit of 0.3 mg/kg/h" in hard.content.decode()
+
+    event = {"term": "dissociation", "grade": 1, "action_taken": "observed"}
+    assert nurse.post(step(session, "adverse_event"), event).status_code == HTTPStatus.FOUND
+    assert nurse.post(step(session, "stop"), {"version": fresh(session).version}).status_code == (
+        HTTPStatus.FOUND
+    )
+    discharge = {
+        "version": fresh(session).version,
+        "activity": 2,
+        "respiration": 2,
+        "circulation": 2,
+        "consciousness": 2,
+        "oxygen_saturation": 2,
+        "escort_name": "Partner",
+        "escort_present": "on",
+        "instructions_given": "on",
+    }
+    assert nurse.post(step(session, "discharge"), discharge).status_code == HTTPStatus.FOUND
+    assert fresh(session).status == "discharged"
+    tab = browser_client(world.clinician).get(reverse("treatment:tab", args=[world.patient.pk]))
+    assert "Discharged" in tab.content.decode()
+
+
+def test_a_stale_form_answers_409_with_a_clear_message(world, browser_client):
+    session = running_session(world, at=timezone.now() - timedelta(minutes=45))
+    stale = fresh(session).version
+    actions.change_rate(actor=world.nurse, session=session, expected_version=stale, rate=0.2)
+    response = browser_client(world.nurse).post(
+        step(session, "rate"), {"version": stale, "rate": 0.1}
+    )
+    assert response.status_code == HTTPStatus.CONFLICT
+    assert "changed by someone else" in response.content.decode()
+
+
+def test_the_timeline_is_an_svg_of_the_recorded_data(world, browser_client):
+    session = running_session(world, at=timezone.now() - timedelta(minutes=30))
+    actions.record_observation(actor=world.nurse, session=session, systolic=130, diastolic=80)
+    response = browser_client(world.nurse).get(reverse("treatment:timeline", args=[session.pk]))
+    assert response["Content-Type"] == "image/svg+xml"
+    body = response.content.decode()
+    assert body.startswith("<?xml")
+    assert "<svg" in body
+    assert "SBP" in body
+    assert "minutes from start" in body
+
+
+def test_the_printable_summary_shows_the_totals_and_the_figure(world, browser_client):
+    session = running_session(world, at=timezone.now() - timedelta(minutes=60))
+    actions.stop_session(
+        actor=world.nurse, session=session, expected_version=fresh(session).version
+    )
+    response = browser_client(world.nurse).get(
+        reverse("treatment:session_summary", args=[session.pk])
+    )
+    body = response.content.decode()
+    assert "10.5 mg" in body
+    assert reverse("treatment:timeline", args=[session.pk]) in body
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("nurse_south", HTTPStatus.NOT_FOUND),
+        ("researcher", HTTPStatus.FORBIDDEN),
+        ("patient_user", HTTPStatus.FORBIDDEN),
+    ],
+)
+@pytest.mark.parametrize("name", ["session", "timeline", "session_summary"])
+def test_outsiders_cannot_open_a_session(world, browser_client, persona, expected, name):
+    session = running_session(world)
+    response = browser_client(getattr(world, persona)).get(
+        reverse(f"treatment:{name}", args=[session.pk])
+    )
+    assert response.status_code == expected
+    assert b"Lindqvist" not in response.content
+
+
+@pytest.mark.parametrize("name", ["vitals", "rate", "stop"])
+def test_outsiders_cannot_chart(world, browser_client, name):
+    session = running_session(world)
+    response = browser_client(world.nurse_south).post(
+        step(session, name), {"version": fresh(session).version, "rate": 0.1, "heart_rate": 80}
+    )
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert fresh(session).observations.count() == 1
+
+
+def test_anonymous_visitors_are_sent_to_log_in(world, client):
+    session = running_session(world)
+    response = client.get(page(session))
+    assert response.status_code == HTTPStatus.FOUND
+    assert "/accounts/login/" in response["Location"]
