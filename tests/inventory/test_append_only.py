@@ -42,8 +42,8 @@ def test_a_movement_cannot_be_updated_or_deleted_with_raw_sql(world):
     movement = vial(world).movements.get()
     table = Movement._meta.db_table
     for statement in (
-        f"UPDATE {table} SET quantity_ug = 1 WHERE id = %s",  # noqa: S608
-        f"DELETE FROM {table} WHERE id = %s",  # noqa: S608
+        f"UPDATE {table} SET quantity_ug = 1 WHERE id = %s",
+        f"DELETE FROM {table} WHERE id = %s",
     ):
         with (
             pytest.raises(DatabaseError, match="append-only"),
@@ -57,7 +57,7 @@ def test_a_movement_cannot_be_updated_or_deleted_with_raw_sql(world):
 def test_a_container_is_never_deleted(world):
     container = vial(world)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {Container._meta.db_table} WHERE id = %s", [container.pk])  # noqa: S608
+        cursor.execute(f"DELETE FROM {Container._meta.db_table} WHERE id = %s", [container.pk])
     assert Container.objects.filter(pk=container.pk).exists()
 
 

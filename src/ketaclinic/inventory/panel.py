@@ -19,9 +19,11 @@ def panel_context(
     user: User,
     session: TreatmentSession,
     bound: dict[str, django_forms.Form] | None = None,
+    given_mg: float | None = None,
 ) -> dict[str, Any]:
-    """The panel's figures and forms (``bound``: a submitted form with its errors)."""
-    ledger = session_ledger(session)
+    """The panel's figures and forms (``bound``: a submitted form with its errors;
+    ``given_mg``: the session record's total when the page has already derived it)."""
+    ledger = session_ledger(session, given_mg=given_mg)
     can_act = user.can(Capability.DRAW_CONTROLLED) and session.patient.site_id in user.site_ids()
     held = [row.container for row in ledger.containers if row.custody_ug > 0]
     context: dict[str, Any] = {

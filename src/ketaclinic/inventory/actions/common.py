@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from ketaclinic.accounts.models import User
@@ -24,6 +25,7 @@ from ketaclinic.accounts.permissions import require, require_site
 from ketaclinic.accounts.roles import Capability
 from ketaclinic.audit.actions import record_event
 from ketaclinic.core.errors import InputRefused
+from ketaclinic.core.request_context import current_context
 from ketaclinic.inventory.models import Container, Incident, Movement, MovementKind
 from ketaclinic.inventory.quantities import mg_text
 from ketaclinic.patients.models import Patient
@@ -36,6 +38,7 @@ WITNESS_IS_ACTOR = "a second person: you cannot witness your own {what}"
 WITNESS_NOT_RECOGNISED = "the witness's username and password"
 WITNESS_NOT_ALLOWED = "a nurse, clinician or pharmacist (a witness's role)"
 WITNESS_NOT_AT_SITE = "a witness who works at this site"
+WITNESS_LOCKED = "an account not locked out after failed passwords"
 
 
 def allowed_at(actor: User, capability: Capability, site_id: int) -> None:
@@ -158,6 +161,18 @@ def audit_movement(actor: User, movement: Movement, **detail: Any) -> None:
     )
 
 
+def _credentials_request() -> HttpRequest:
+    """A request carrying the caller's address, so log-in throttling (django-axes) counts a
+    wrong witness password like a failed log-in: the witness box cannot guess passwords."""
+    request = HttpRequest()
+    request.method = "POST"
+    request.path = "/inventory/witness"
+    context = current_context()
+    request.META["REMOTE_ADDR"] = (context.ip if context else "") or "127.0.0.1"
+    request.META["HTTP_USER_AGENT"] = (context.user_agent if context else "") or "ketaclinic"
+    return request
+
+
 def _refuse_witness(
     actor: User, field: str, value: str, expected: str, site_id: int, what: str
 ) -> InputRefused:
@@ -179,7 +194,8 @@ def verify_witness(*, actor: User, username: str, password: str, site_id: int, w
 
     Called outside the write's transaction, so a refusal is audited even though nothing else
     is stored. ``authenticate`` applies the same rules as the log-in page (active account,
-    password hashers). The refusal never says whether the username exists.
+    password hashers, django-axes throttling). The refusal never says whether the username
+    exists.
     """
     name = (username or "").strip()
     if not name:
@@ -188,8 +204,11 @@ def verify_witness(*, actor: User, username: str, password: str, site_id: int, w
         raise _refuse_witness(
             actor, "witness_username", name, WITNESS_IS_ACTOR.format(what=what), site_id, what
         )
-    witness = authenticate(None, username=name, password=password or "")
-    if not isinstance(witness, User):
+    request = _credentials_request()
+    witness = authenticate(request, username=name, password=password or "")
+    if getattr(request, "axes_locked_out", False):
+        raise _refuse_witness(actor, "witness_username", name, WITNESS_LOCKED, site_id, what)
+    if not isinstance(witness, User) or not witness.is_active:
         raise _refuse_witness(
             actor, "witness_password", name, WITNESS_NOT_RECOGNISED, site_id, what
         )

@@ -109,8 +109,11 @@ class SessionLedger:
         return problems
 
 
-def session_ledger(session: TreatmentSession, *, with_record: bool = True) -> SessionLedger:
-    """Totals by kind and custody by container, in two queries (plus the session record's)."""
+def session_ledger(
+    session: TreatmentSession, *, with_record: bool = True, given_mg: float | None = None
+) -> SessionLedger:
+    """Totals by kind and custody by container, in two queries (plus the session record's,
+    unless the caller already holds it as ``given_mg``: the session page's derived totals)."""
     ledger = SessionLedger(session=session)
     rows = (
         Movement.objects.filter(session=session)
@@ -142,7 +145,8 @@ def session_ledger(session: TreatmentSession, *, with_record: bool = True) -> Se
     ledger.containers = list(per_container.values())
     if with_record and session.status in (SessionStatus.RUNNING, *RECORD_FINAL):
         # While the pump runs this grows minute by minute; once stopped it is final.
-        ledger.record_ug = float_mg_to_micrograms(administered_mg(session))
+        given = administered_mg(session) if given_mg is None else given_mg
+        ledger.record_ug = float_mg_to_micrograms(given)
     return ledger
 
 

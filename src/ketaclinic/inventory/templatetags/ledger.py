@@ -71,8 +71,10 @@ def reads_ledger(user: Any) -> bool:
 @register.inclusion_tag("inventory/_session_panel.html", takes_context=True)
 def ledger_panel(context: template.Context, session: TreatmentSession) -> dict[str, Any]:
     """The draw / administered / waste / return panel on the treatment session page."""
+    state = context.get("state")
+    totals = getattr(state, "totals", None)
     return {
-        **panel_context(context["request"].user, session),
+        **panel_context(context["request"].user, session, given_mg=getattr(totals, "mg", None)),
         "csrf_token": context.get("csrf_token"),
         "request": context["request"],
     }
