@@ -37,3 +37,8 @@ def test_an_unknown_term_is_refused():
 )
 def test_suggestions_escalate_with_grade_and_psychotomimetic_events(term, grade, words):
     assert words in suggested_actions(term, grade)[0]
+
+
+def test_for_doses_rather_than_an_infusion_the_suggestion_is_a_lower_next_dose():
+    assert "lower next dose" in suggested_actions("dissociation", 2, infusion=False)[0]
+    assert "Stop further doses" in suggested_actions("nausea", 4, infusion=False)[0]

@@ -60,23 +60,26 @@ def grade_label(grade: int) -> str:
     return CTCAE_GRADES[grade]
 
 
-def suggested_actions(term: str, grade: int) -> tuple[str, ...]:
+def suggested_actions(term: str, grade: int, *, infusion: bool = True) -> tuple[str, ...]:
     """What to consider for an event of ``term`` at CTCAE ``grade`` (module docstring sources).
 
     Grade 4 or 5: stop the infusion and call the physician at once. Grade 3: stop or pause and
     call the physician. A psychotomimetic event of grade 1-2: consider a rate reduction
-    (Lauritsen 2016). Otherwise: observe and treat symptoms.
+    (Lauritsen 2016), or for a bolus, nebulized or intranasal dose (``infusion`` false) a lower
+    next dose, by the same reasoning. Otherwise: observe and treat symptoms.
     """
     grade_label(grade)
     if term not in TERMS_BY_KEY:
         raise ClinicalInputError("term", term, "one of " + ", ".join(TERMS_BY_KEY))
+    treatment = "the infusion" if infusion else "further doses"
     if grade >= 4:
-        return ("Stop the infusion and call the physician now (CTCAE grade 4-5)",)
+        return (f"Stop {treatment} and call the physician now (CTCAE grade 4-5)",)
     if grade == 3:
-        return ("Stop or pause the infusion and call the physician (CTCAE grade 3)",)
+        return (f"Stop or pause {treatment} and call the physician (CTCAE grade 3)",)
     if TERMS_BY_KEY[term].psychotomimetic:
+        lower = "a rate reduction" if infusion else "a lower next dose, or no repeat dose"
         return (
-            "Consider a rate reduction: psychotomimetic effect (Lauritsen 2016)",
+            f"Consider {lower}: psychotomimetic effect (Lauritsen 2016)",
             "Reassure, reduce stimulation, observe",
         )
     return ("Observe and treat symptoms; recheck vital signs",)

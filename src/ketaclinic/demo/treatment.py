@@ -199,6 +199,7 @@ def _vitals(rng: random.Random, pain: int) -> dict[str, Any]:
         "spo2": rng.randint(96, 99),
         "respiratory_rate": rng.randint(12, 18),
         "pain_nrs": pain,
+        "consciousness": "alert",
     }
 
 
@@ -224,7 +225,7 @@ def _session(
         pregnancy_check="not_relevant" if session.patient.sex != "female" else "negative",
         line_in_place=route in ("iv_infusion", "iv_bolus"),
         at=_at(day, -10),
-        **{**_vitals(rng, pain), "pain_nrs": pain},
+        **{key: value for key, value in _vitals(rng, pain).items() if key != "consciousness"},
     )
     for hook in BEFORE_START:
         hook(session, nurse, _at(day, -5))

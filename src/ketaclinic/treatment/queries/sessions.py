@@ -145,7 +145,9 @@ def session_state(session: TreatmentSession, now: datetime | None = None) -> Ses
         totals=session_totals(session, segments, doses, moment),
     )
     for event in state.adverse_events:
-        event.suggestions = suggested_actions(event.term, event.grade)  # type: ignore[attr-defined]
+        event.suggestions = suggested_actions(  # type: ignore[attr-defined]
+            event.term, event.grade, infusion=session.protocol.is_infusion
+        )
     _plan_ahead(state)
     _timers(state)
     _alerts(state)
