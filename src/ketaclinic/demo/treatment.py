@@ -51,6 +51,7 @@ COURSES = (
     ("N-1009", "demo-iv-bolus", 3, 3, 5),
     ("N-1010", "demo-iv-bolus", 2, 4, 5),
     ("N-1005", "lit-outpatient-iv", 0, 3, 7),  # ready: approved plan, no session yet
+    ("N-1011", "lit-outpatient-iv", 0, 3, 7),  # ready too: the ledger's browser test (issue 6)
     ("S-1002", "lit-outpatient-iv", 2, 3, 7),
 )
 READY_MRN = "N-1005"

@@ -42,7 +42,7 @@ def panel_context(
     bound = bound or {}
     if can_act and session.status in DRAW_STATUSES:
         context["draw_form"] = bound.get("draw") or DrawForm(
-            containers=drawable_containers(user, session.patient.site_id)
+            containers=drawable_containers(user, session.patient.site_id, session.protocol.route)
         )
     if can_act and session.status in SETTLE_STATUSES and held:
         left = max(ledger.to_waste_ug, 0)

@@ -26,6 +26,7 @@ from ketaclinic.inventory.actions.common import (
 from ketaclinic.inventory.models import Container, Movement, MovementKind
 from ketaclinic.inventory.quantities import mg_text, typed_quantity
 from ketaclinic.inventory.queries.session import session_ledger
+from ketaclinic.inventory.queries.stock import ROUTE_FORMS
 from ketaclinic.treatment.models import SessionStatus, TreatmentSession
 
 DRAW_STATUSES = (SessionStatus.PLANNED, SessionStatus.RUNNING)
@@ -71,6 +72,14 @@ def draw_for_session(
     locked = lock_container(container.pk)
     if locked.site_id != current.patient.site_id:
         raise InputRefused("container", locked.code, "a container at the session's site")
+    suited = ROUTE_FORMS.get(current.protocol.route)
+    if suited is not None and locked.product.form not in suited:
+        raise InputRefused(
+            "container",
+            locked.code,
+            f"a product for {current.protocol.get_route_display().lower()} "
+            f"({locked.product.get_form_display().lower()} is not)",
+        )
     today = timezone.localdate()
     if locked.expires_on < today:
         raise InputRefused(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -94,13 +94,28 @@ def list_containers(
     return list(rows[:500])
 
 
-def drawable_containers(user: User, site_id: int) -> list[Container]:
-    """In-date containers holding stock at the session's site, for the draw form."""
+# Which product forms suit a route: injectable solution for IV and nebulizer; a nasal spray (or
+# injectable solution through an atomiser) for intranasal dosing.
+ROUTE_FORMS = {
+    "iv_infusion": ("vial", "syringe"),
+    "iv_bolus": ("vial", "syringe"),
+    "nebulized": ("vial", "syringe"),
+    "intranasal": ("nasal_spray", "vial"),
+}
+
+
+def drawable_containers(user: User, site_id: int, route: str | None = None) -> list[Container]:
+    """In-date containers holding stock at the session's site, suited to the route: opened ones
+    first (use them up), then the soonest to expire."""
+    rows = visible_containers(user).filter(
+        site_id=site_id, on_hand_ug__gt=0, expires_on__gte=timezone.localdate()
+    )
+    if route in ROUTE_FORMS:
+        rows = rows.filter(product__form__in=ROUTE_FORMS[route])
     return list(
-        visible_containers(user)
-        .filter(site_id=site_id, on_hand_ug__gt=0, expires_on__gte=timezone.localdate())
-        .select_related("product")
-        .order_by("expires_on", "-opened_at", "code")
+        rows.select_related("product").order_by(
+            F("opened_at").desc(nulls_last=True), "expires_on", "code"
+        )
     )
 
 

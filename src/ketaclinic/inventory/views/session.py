@@ -34,12 +34,13 @@ from ketaclinic.treatment.queries.sessions import get_session
 
 def _done(request: HttpRequest, session: TreatmentSession, message: str) -> HttpResponse:
     messages.success(request, message)
-    url = reverse("treatment:session", args=[session.pk]) + "#ledger-panel"
     if request.headers.get("HX-Request"):
+        # Reload the session page (its close check and totals change with the ledger); a
+        # redirect to the same page plus an anchor would only scroll, not reload.
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
+        response["HX-Refresh"] = "true"
         return response
-    return redirect(url)
+    return redirect(reverse("treatment:session", args=[session.pk]) + "#ledger-panel")
 
 
 def _failed(
@@ -47,7 +48,8 @@ def _failed(
 ) -> HttpResponse:
     if request.headers.get("HX-Request"):
         context = panel_context(user, session, bound={name: form})
-        return render(request, "inventory/_session_panel.html", context, status=422)
+        # 200, not 422: htmx swaps only successful answers, and the panel carries the errors.
+        return render(request, "inventory/_session_panel.html", context)
     errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
     messages.error(request, errors or "Not recorded.")
     return redirect(reverse("treatment:session", args=[session.pk]) + "#ledger-panel")
@@ -83,7 +85,8 @@ def session_draw(request: HttpRequest, session_id: int) -> HttpResponse:
         session_id,
         "draw",
         lambda user, session: DrawForm(
-            request.POST, containers=drawable_containers(user, session.patient.site_id)
+            request.POST,
+            containers=drawable_containers(user, session.patient.site_id, session.protocol.route),
         ),
         lambda user, session, form: actions.draw_for_session(
             actor=user,
@@ -148,7 +151,7 @@ def session_administered(request: HttpRequest, session_id: int) -> HttpResponse:
     except Conflict as exc:
         if request.headers.get("HX-Request"):
             context = {**panel_context(user, session), "panel_error": str(exc)}
-            return render(request, "inventory/_session_panel.html", context, status=409)
+            return render(request, "inventory/_session_panel.html", context)
         messages.error(request, str(exc))
         return redirect(reverse("treatment:session", args=[session.pk]) + "#ledger-panel")
     total = sum(movement.quantity_ug for movement in booked)
