@@ -278,3 +278,33 @@ def test_anonymous_visitors_are_sent_to_log_in(client):
     response = client.get("/inventory/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_the_pharmacist_records_the_site_registration_and_a_bad_dea_number_is_refused(
+    world, browser_client
+):
+    client = browser_client(world.pharmacist)
+    refused = client.post(
+        "/inventory/setup/",
+        {
+            "form": "registration",
+            "registration-registrant_name": "North Headache Centre",
+            "registration-dea_number": "BN2345670",
+            "registration-address": "1 Harbour Lane",
+        },
+    )
+    assert refused.status_code == 200
+    assert "the last digit should be 2" in refused.content.decode()
+    recorded = client.post(
+        "/inventory/setup/",
+        {
+            "form": "registration",
+            "registration-registrant_name": "North Headache Centre",
+            "registration-dea_number": "bn 2345672",
+            "registration-address": "1 Harbour Lane",
+        },
+    )
+    assert recorded.status_code == 302
+    from ketaclinic.inventory.models import Registration
+
+    assert Registration.objects.get(site=world.north).dea_number == "BN2345672"

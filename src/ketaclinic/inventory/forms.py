@@ -114,6 +114,12 @@ class SupplierForm(forms.Form):
     is_compounding_pharmacy = forms.BooleanField(label="Compounding pharmacy", required=False)
 
 
+class RegistrationForm(forms.Form):
+    registrant_name = forms.CharField(label="Registrant name", max_length=160)
+    dea_number = forms.CharField(label="DEA registration number", max_length=12)
+    address = forms.CharField(max_length=240)
+
+
 class ProductForm_(forms.Form):
     name = forms.CharField(max_length=160, initial="Ketamine hydrochloride injection")
     form = forms.ChoiceField(choices=ProductForm.choices)

@@ -35,7 +35,7 @@ CLOCK_SKEW = timedelta(minutes=2)
 MAX_TEXT = 500
 
 WITNESS_IS_ACTOR = "a second person: you cannot witness your own {what}"
-WITNESS_NOT_RECOGNISED = "the witness's username and password"
+WITNESS_NOT_RECOGNISED = "the witness's own username and password (these were not recognised)"
 WITNESS_NOT_ALLOWED = "a nurse, clinician or pharmacist (a witness's role)"
 WITNESS_NOT_AT_SITE = "a witness who works at this site"
 WITNESS_LOCKED = "an account not locked out after failed passwords"

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import PermissionDenied
 
-from ketaclinic.clinical.errors import ClinicalInputError
+from ketaclinic.clinical.errors import ClinicalInputError, describe_value
 from ketaclinic.core.errors import Conflict, StaleVersion
 
 
@@ -18,11 +18,14 @@ def attempt(form: forms.Form, call: Callable[[], Any]) -> tuple[bool, Any]:
     try:
         return True, call()
     except ClinicalInputError as exc:
-        name = exc.field.removesuffix("_mg").removesuffix("_ml")
+        name = exc.field.split(".")[-1].removesuffix("_mg").removesuffix("_ml")
         target = name if name in form.fields else ("quantity" if "quantity" in exc.field else None)
-        if target is not None and target not in form.fields:
-            target = None
-        form.add_error(target, str(exc))
+        if target is not None and target in form.fields:
+            # Beside its field the field's name is redundant: say what is needed, then what
+            # was given.
+            form.add_error(target, f"Needs {exc.expected} (got {describe_value(exc.value)}).")
+        else:
+            form.add_error(None, str(exc))
     except (Conflict, StaleVersion) as exc:
         form.add_error(None, str(exc))
     except PermissionDenied:

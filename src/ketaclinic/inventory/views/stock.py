@@ -15,7 +15,13 @@ from ketaclinic.accounts.models import Site, User
 from ketaclinic.accounts.roles import Capability
 from ketaclinic.core.http import current_user
 from ketaclinic.inventory import actions
-from ketaclinic.inventory.forms import DisposalForm, ProductForm_, ReceiveForm, SupplierForm
+from ketaclinic.inventory.forms import (
+    DisposalForm,
+    ProductForm_,
+    ReceiveForm,
+    RegistrationForm,
+    SupplierForm,
+)
 from ketaclinic.inventory.models import Product, Supplier
 from ketaclinic.inventory.quantities import mg_text
 from ketaclinic.inventory.queries.stock import (
@@ -123,6 +129,17 @@ def setup(request: HttpRequest) -> HttpResponse:
     which = request.POST.get("form", "")
     supplier_form = SupplierForm(request.POST if which == "supplier" else None, prefix="supplier")
     product_form = ProductForm_(request.POST if which == "product" else None, prefix="product")
+    registration_form = RegistrationForm(
+        request.POST if which == "registration" else None, prefix="registration"
+    )
+    if which == "registration" and registration_form.is_valid():
+        ok, _ = attempt(
+            registration_form,
+            lambda: actions.register_site(actor=user, site=site, **registration_form.cleaned_data),
+        )
+        if ok:
+            messages.success(request, "DEA registration recorded.")
+            return redirect(f"/inventory/setup/?site={site.pk}")
     if which == "supplier" and supplier_form.is_valid():
         ok, _ = attempt(
             supplier_form, lambda: actions.add_supplier(actor=user, **supplier_form.cleaned_data)
@@ -146,6 +163,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         products=list(Product.objects.order_by("name", "strength_mg_per_ml")),
         supplier_form=supplier_form,
         product_form=product_form,
+        registration_form=registration_form,
     )
     return render(request, "inventory/setup.html", context)
 
