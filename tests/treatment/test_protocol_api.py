@@ -137,3 +137,13 @@ def test_disabling_needs_a_reason_and_blocks_new_plans(world, api):
         },
     )
     assert new_plan.status_code == HTTPStatus.CONFLICT
+
+
+def test_not_a_number_is_refused_not_stored(world, api):
+    response = api(world.admin).post(
+        "/api/treatment/protocols",
+        '{"code": "x", "name": "x", "route": "iv_infusion", '
+        '"concentration_mg_per_ml": 1, "starting_dose": 0.1, "rate_hard_max": NaN}',
+    )
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert not Protocol.objects.filter(code="x").exists()

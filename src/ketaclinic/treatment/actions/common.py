@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.utils import timezone
 
@@ -34,6 +35,11 @@ def moment(
     if not_before is not None and at < not_before:
         raise InputRefused(field, at.isoformat(), f"not before {not_before.isoformat()}")
     return at
+
+
+def finite(value: object) -> TypeGuard[float]:
+    """A real number (not a bool, not NaN or infinity: JSON from some clients may carry them)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def text(field: str, value: str, *, required: bool = False, max_length: int = MAX_TEXT) -> str:

@@ -14,7 +14,7 @@ from ketaclinic.clinical import limits as ranges
 from ketaclinic.clinical.guardrails import check_entry, tightened
 from ketaclinic.core.errors import Conflict, InputRefused, StaleVersion
 from ketaclinic.patients.models import Patient
-from ketaclinic.treatment.actions.common import for_patient, text
+from ketaclinic.treatment.actions.common import finite, for_patient, text
 from ketaclinic.treatment.models import (
     LIMIT_FIELD_NAMES,
     DosingWeightBasis,
@@ -60,7 +60,7 @@ def clean_plan(protocol: Protocol, fields: dict[str, Any]) -> dict[str, Any]:
             "one of " + ", ".join(DosingWeightBasis.values),
         )
     start = data["starting_dose"]
-    if isinstance(start, bool) or not isinstance(start, int | float) or start <= 0:
+    if not finite(start) or start <= 0:
         raise InputRefused("starting_dose", start, f"a dose above 0 {protocol.dose_unit}")
     data["starting_dose"] = float(start)
     data["sessions_planned"] = _whole(data, "sessions_planned", 1, 100)
@@ -76,7 +76,7 @@ def clean_plan(protocol: Protocol, fields: dict[str, Any]) -> dict[str, Any]:
     data["rationale"] = text("rationale", data["rationale"] or "", required=True)
     for name in LIMIT_FIELD_NAMES:
         value = data[name]
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+        if value is not None and not finite(value):
             raise InputRefused(name, value, "a number, or nothing to keep the protocol's")
     probe = TreatmentPlan(**{name: data[name] for name in LIMIT_FIELD_NAMES})
     effective = tightened(protocol.limit_set(), probe.limit_set())

@@ -15,7 +15,7 @@ from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical import limits as ranges
 from ketaclinic.clinical.guardrails import check_entry
 from ketaclinic.core.errors import Conflict, InputRefused, StaleVersion
-from ketaclinic.treatment.actions.common import text
+from ketaclinic.treatment.actions.common import finite, text
 from ketaclinic.treatment.models import LIMIT_FIELD_NAMES, Protocol, ProtocolStatus, Route
 
 SETTINGS = (
@@ -54,7 +54,7 @@ def clean_protocol(fields: dict[str, Any]) -> dict[str, Any]:
     for name in LIMIT_FIELD_NAMES:
         value = data[name]
         if value is not None:
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            if not finite(value) or value < 0:
                 raise InputRefused(name, value, "a number of at least 0, or nothing")
             data[name] = float(value)
     target = data["target_pain_nrs"] if data["target_pain_nrs"] is not None else 3
@@ -76,7 +76,7 @@ def clean_protocol(fields: dict[str, Any]) -> dict[str, Any]:
 
 def _number(data: dict[str, Any], name: str) -> float:
     value = data[name]
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if not finite(value):
         raise InputRefused(name, value, "a number")
     data[name] = float(value)
     return float(value)

@@ -22,7 +22,8 @@ def attempt(
     """Run ``call``; on refusal put the message on the form and return the status to answer.
 
     200: done. 409: stale version or a state conflict. 422: refused input (beside its field when
-    the form has it, else at the top), or a guardrail (always at the top, marked for override).
+    the form has it, else at the top), or a guardrail breach (kept on ``form.guardrail``, shown
+    with its breaches, and ``form.needs_override`` for a soft one).
     """
     try:
         call()
@@ -33,7 +34,7 @@ def attempt(
         form.add_error(None, str(exc))
         return HTTPStatus.CONFLICT
     except GuardrailError as exc:
-        form.add_error(None, str(exc))
+        # shown by treatment/_override_fields.html as a list of breaches, amber or red
         form.guardrail = exc  # type: ignore[attr-defined]
         form.needs_override = isinstance(exc, OverrideRequired)  # type: ignore[attr-defined]
         return HTTPStatus.UNPROCESSABLE_ENTITY

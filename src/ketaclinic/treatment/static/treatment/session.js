@@ -41,4 +41,11 @@
 
   tick();
   window.setInterval(tick, 1000);
+
+  // After a refused step the page comes back with the reason inside the form: bring it into
+  // view (on a phone it would otherwise sit below the monitor, out of sight).
+  var refusal = document.querySelector("form [role=alert]");
+  if (refusal && refusal.scrollIntoView) {
+    refusal.scrollIntoView({ block: "center" });
+  }
 })();
