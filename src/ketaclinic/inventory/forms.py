@@ -155,9 +155,11 @@ class CountForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.containers = containers
         self.fields["kind"].choices = kinds  # type: ignore[attr-defined]
+        if not any(value in ("initial", "biennial") for value, _ in kinds):
+            del self.fields["timing"]  # shift and daily counts have no opening/close timing
         for container in containers:
             self.fields[f"c{container.pk}"] = forms.DecimalField(
-                label=container_label(container, with_balance=False),
+                label=f"{container_label(container, with_balance=False)} (mL)",
                 min_value=Decimal(0),
                 max_digits=12,
                 decimal_places=3,

@@ -72,7 +72,7 @@ def count_new(request: HttpRequest) -> HttpResponse:
                     actor=user,
                     site=site,
                     kind=data["kind"],
-                    timing=data["timing"],
+                    timing=data.get("timing", ""),
                     note=data["note"],
                     counted=counted,
                     witness_username=data["witness_username"],
