@@ -60,6 +60,11 @@ INSTALLED_APPS = [
     "ketaclinic.instruments",
     "ketaclinic.treatment",
     "ketaclinic.inventory",
+    "ketaclinic.diary",
+    "ketaclinic.portal",
+    "ketaclinic.reminders",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +234,28 @@ EMAIL_BACKEND = env_str(
     "KETACLINIC_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env_str("KETACLINIC_FROM_EMAIL", "KetaClinic <no-reply@ketaclinic.example>")
+
+# --- Background tasks -------------------------------------------------------------------------
+# Django's task API (the django-tasks backport until Django 6) with the database backend: tasks
+# are rows in the same database, run by ``db_worker``, which ``ketaclinic serve`` starts and
+# stops alongside the web server, so no extra server is needed. A clinic that scales out points
+# this at another backend (for example a Redis-backed one) without touching the code.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("KETACLINIC_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+# How often the worker looks for reminders that are due (minutes).
+REMINDER_SCAN_MINUTES = env_int("KETACLINIC_REMINDER_SCAN_MINUTES", 10, minimum=1, maximum=1440)
+
+# --- Patient portal ---------------------------------------------------------------------------
+# Invitation links expire after this many days; a new invitation replaces older ones.
+PORTAL_INVITE_DAYS = env_int("KETACLINIC_PORTAL_INVITE_DAYS", 7, minimum=1, maximum=60)
+# Consultation requests accepted per client address per hour (spam resistance).
+PORTAL_REQUESTS_PER_HOUR = env_int("KETACLINIC_PORTAL_REQUESTS_PER_HOUR", 5, minimum=1)
+# Where links in e-mails point (invitation, password reset come from the request itself).
+PUBLIC_BASE_URL = env_str("KETACLINIC_PUBLIC_URL", "http://127.0.0.1:8000")
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 
 LOGGING = {
     "version": 1,

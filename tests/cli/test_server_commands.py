@@ -11,7 +11,16 @@ from pathlib import Path
 import pytest
 
 KETACLINIC = Path(sys.executable).parent / "ketaclinic"  # the installed console script
-SUBCOMMANDS = ["serve", "migrate", "demo", "createuser", "audit", "audit verify"]
+SUBCOMMANDS = [
+    "serve",
+    "migrate",
+    "demo",
+    "createuser",
+    "audit",
+    "audit verify",
+    "worker",
+    "reminders",
+]
 
 
 def ketaclinic(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:

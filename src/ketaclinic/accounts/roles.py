@@ -49,6 +49,16 @@ class Capability(StrEnum):
     DRAW_CONTROLLED = "draw_controlled"  # draw, administered, waste, return for a session
     WITNESS_CONTROLLED = "witness_controlled"  # the second person at a waste or adjustment
     COUNT_STOCK = "count_stock"  # shift and daily counts
+    # Read a patient's headache diary and its metrics (staff of the patient's site).
+    VIEW_DIARY = "view_diary"
+    # Keep one's own headache diary and answer one's own questionnaires in the portal.
+    KEEP_DIARY = "keep_diary"
+    # Work the referral queue: accept a consultation request (registering the patient) or decline.
+    TRIAGE_REFERRALS = "triage_referrals"
+    # Send a patient a portal invitation.
+    INVITE_PATIENTS = "invite_patients"
+    # Set a patient's questionnaire schedule and the course dates it follows.
+    PLAN_QUESTIONNAIRES = "plan_questionnaires"
 
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -62,6 +72,8 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_PROTOCOLS,
             Capability.MANAGE_PROTOCOLS,
             Capability.VIEW_GUARDRAIL_REPORT,
+            Capability.TRIAGE_REFERRALS,
+            Capability.INVITE_PATIENTS,
         }
     ),
     Role.CLINICIAN: frozenset(
@@ -82,6 +94,10 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             # Physicians chart sessions too, so they draw, waste and witness like nurses.
             Capability.DRAW_CONTROLLED,
             Capability.WITNESS_CONTROLLED,
+            Capability.VIEW_DIARY,
+            Capability.TRIAGE_REFERRALS,
+            Capability.INVITE_PATIENTS,
+            Capability.PLAN_QUESTIONNAIRES,
         }
     ),
     # Nurses take histories and run sessions; diagnosis, eligibility and plans are a physician's.
@@ -99,6 +115,10 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.DRAW_CONTROLLED,
             Capability.WITNESS_CONTROLLED,
             Capability.COUNT_STOCK,
+            Capability.VIEW_DIARY,
+            Capability.TRIAGE_REFERRALS,
+            Capability.INVITE_PATIENTS,
+            Capability.PLAN_QUESTIONNAIRES,
         }
     ),
     # The pharmacist needs the registry to reconcile dispensing to patients, never to edit it.
@@ -117,7 +137,7 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
     # Researchers see de-identified aggregates only: no capability touches a named record.
     Role.RESEARCHER: frozenset(),
     # A patient reaches their own record through the portal, never through the registry.
-    Role.PATIENT: frozenset(),
+    Role.PATIENT: frozenset({Capability.KEEP_DIARY}),
 }
 
 

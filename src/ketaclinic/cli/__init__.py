@@ -11,7 +11,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from ketaclinic.cli import backup_commands, clinical_commands, server_commands, synth_commands
+from ketaclinic.cli import (
+    backup_commands,
+    clinical_commands,
+    server_commands,
+    synth_commands,
+    worker_commands,
+)
 
 EXIT_BAD_INPUT = 2
 
@@ -24,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     server_commands.register(subparsers)
+    worker_commands.register(subparsers)
     clinical_commands.register(subparsers)
     backup_commands.register(subparsers)
     synth_commands.register(subparsers)

@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 from ketaclinic.cli.django_setup import setup_django
+from ketaclinic.cli.supervisor import run_together
 
 
 def register(subparsers: Any) -> None:
@@ -25,6 +26,11 @@ def register(subparsers: Any) -> None:
     serve.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     serve.add_argument(
         "--reload", action="store_true", help="Django's development server, reloading on change"
+    )
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not start the background task worker (run 'ketaclinic worker' elsewhere)",
     )
     serve.set_defaults(handler=_serve)
 
@@ -72,9 +78,10 @@ def _serve(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
+    worker = [sys.executable, "-m", "ketaclinic.cli", "worker"]
     if args.reload:
-        call_command("runserver", f"{args.host}:{args.port}")
-        return 0
+        runserver = [sys.executable, "-m", "django", "runserver", f"{args.host}:{args.port}"]
+        return run_together([runserver] if args.no_worker else [runserver, worker])
     if settings.PRODUCTION:
         call_command("collectstatic", interactive=False, verbosity=0)
     command = [
@@ -92,7 +99,10 @@ def _serve(args: argparse.Namespace) -> int:
         "10",
     ]
     print(f"KetaClinic serving on http://{args.host}:{args.port}/", flush=True)
-    os.execv(sys.executable, command)  # noqa: S606 - replaces this process with gunicorn
+    if args.no_worker:
+        os.execv(sys.executable, command)  # noqa: S606 - replaces this process with gunicorn
+    print("Background worker started (reminders, alert e-mails).", flush=True)
+    return run_together([command, worker])
 
 
 def _migrate(args: argparse.Namespace) -> int:

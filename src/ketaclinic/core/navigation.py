@@ -21,9 +21,18 @@ class NavItem:
         return self.capability is None or user.can(self.capability)
 
 
+PATIENT = frozenset({"patient"})
+STAFF = frozenset({"admin", "clinician", "nurse", "pharmacist", "researcher"})
+
 NAV_ITEMS: tuple[NavItem, ...] = (
-    NavItem("Home", "core:home"),
+    NavItem("Home", "core:home", roles=STAFF),
+    NavItem("Today", "core:home", roles=PATIENT),
+    NavItem("Diary", "diary:calendar", capability=Capability.KEEP_DIARY, roles=PATIENT),
+    NavItem("Questionnaires", "instruments:mine", capability=Capability.KEEP_DIARY, roles=PATIENT),
+    NavItem("Summary", "diary:summary", capability=Capability.KEEP_DIARY, roles=PATIENT),
+    NavItem("Settings", "portal:settings", capability=Capability.KEEP_DIARY, roles=PATIENT),
     NavItem("Patients", "patients:list", capability=Capability.VIEW_PATIENTS),
+    NavItem("Referrals", "portal:referrals", capability=Capability.TRIAGE_REFERRALS),
     NavItem("Sessions", "treatment:worklist", capability=Capability.CHART_SESSIONS),
     NavItem("Protocols", "treatment:protocols", capability=Capability.VIEW_PROTOCOLS),
     NavItem("Guardrails", "treatment:guardrails", capability=Capability.VIEW_GUARDRAIL_REPORT),

@@ -1,16 +1,31 @@
-"""The home page: what each role most often needs next."""
+"""The home page: the public landing page for visitors, each role's dashboard once logged in."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from ketaclinic.accounts.roles import Role
 from ketaclinic.core.http import current_user
 from ketaclinic.core.queries import get_home_summary
+from ketaclinic.instruments.queries import open_alerts_for_staff
+from ketaclinic.portal.account_views import patient_home
+from ketaclinic.portal.public_views import landing
+from ketaclinic.portal.queries import queue_counts
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return landing(request)
     user = current_user(request)
-    return render(request, "core/home.html", {"summary": get_home_summary(user)})
+    if user.role == Role.PATIENT:
+        return patient_home(request)
+    return render(
+        request,
+        "core/home.html",
+        {
+            "summary": get_home_summary(user),
+            "alerts": open_alerts_for_staff(user),
+            "referrals": queue_counts(user),
+        },
+    )

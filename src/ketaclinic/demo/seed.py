@@ -15,7 +15,9 @@ from django.db import transaction
 from ketaclinic.accounts.actions import create_site, create_user
 from ketaclinic.accounts.models import Site, User
 from ketaclinic.demo.inventory import register_session_hooks, seed_history, seed_stock
+from ketaclinic.demo.diary import seed_diaries
 from ketaclinic.demo.names import FAMILY_NAMES, GIVEN_NAMES, STREETS
+from ketaclinic.demo.portal import seed_portal
 from ketaclinic.demo.treatment import seed_treatment
 from ketaclinic.patients.actions import create_patient, link_patient_account
 from ketaclinic.patients.models import Patient
@@ -144,4 +146,10 @@ def seed_demo() -> DemoReport:
     register_session_hooks()
     seed_treatment(report, users)
     seed_history(report, sites, users)
+    days = seed_diaries(users["admin"])
+    if days:
+        report.count("diary days", sum(days.values()))
+    nurses = {"north": users["nurse"], "south": users["nurse_south"]}
+    for what, n in seed_portal(users["admin"], nurses).items():
+        report.count(what, n)
     return report

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,9 +17,13 @@ from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical.contracts import input_error_from
 from ketaclinic.clinical.ichd3 import RULES_VERSION
 from ketaclinic.clinical.instruments import INSTRUMENTS, SELF_HARM_RISK
+from ketaclinic.clinical.questionnaire_schedule import RULES_VERSION as SCHEDULE_RULES_VERSION
 from ketaclinic.core.errors import Conflict, InputRefused
 from ketaclinic.instruments.models import (
+    CourseSource,
     InstrumentName,
+    PlannedCourse,
+    QuestionnairePlan,
     QuestionnaireResponse,
     ResponseSource,
     SelfHarmAlert,
@@ -121,6 +125,12 @@ def _raise_self_harm_alert(*, actor: User, response: QuestionnaireResponse) -> S
         site_id=response.patient.site_id,
         detail={"item9": alert.item9_answer},
     )
+    # Tell the patient's clinicians at once, by e-mail from the worker, once this is committed;
+    # the open alert is on their home page and the chart whatever happens to the e-mail.
+    from ketaclinic.instruments.tasks import notify_self_harm_alert
+
+    alert_id = alert.pk
+    transaction.on_commit(lambda: notify_self_harm_alert.enqueue(alert_id))
     return alert
 
 
@@ -149,3 +159,126 @@ def acknowledge_self_harm_alert(
         site_id=current.patient.site_id,
     )
     return current
+
+
+def _check_planner(actor: User, patient: Patient) -> None:
+    require(actor, Capability.PLAN_QUESTIONNAIRES)
+    require_site(actor, patient.site_id)
+
+
+@transaction.atomic
+def start_questionnaire_plan(
+    *, actor: User, patient: Patient, start_date: date
+) -> QuestionnairePlan:
+    """Put the patient on the questionnaire schedule from ``start_date`` (or restart it)."""
+    _check_planner(actor, patient)
+    plan = QuestionnairePlan.objects.select_for_update().filter(patient=patient).first()
+    if plan is None:
+        plan = QuestionnairePlan.objects.create(
+            patient=patient,
+            start_date=start_date,
+            rules_version=SCHEDULE_RULES_VERSION,
+            created_by=actor,
+        )
+    else:
+        plan.start_date, plan.active = start_date, True
+        plan.rules_version = SCHEDULE_RULES_VERSION
+        plan.version += 1
+        plan.save(update_fields=["start_date", "active", "rules_version", "version"])
+    record_event(
+        actor=actor,
+        action="questionnaire.plan.start",
+        object_type="patient",
+        object_id=patient.pk,
+        site_id=patient.site_id,
+        detail={"start_date": start_date.isoformat(), "version": plan.version},
+    )
+    return plan
+
+
+@transaction.atomic
+def stop_questionnaire_plan(*, actor: User, patient: Patient) -> QuestionnairePlan:
+    """No more questionnaires fall due (answers already given stay)."""
+    _check_planner(actor, patient)
+    plan = QuestionnairePlan.objects.select_for_update().filter(patient=patient).first()
+    if plan is None or not plan.active:
+        raise Conflict("this patient has no active questionnaire plan")
+    plan.active = False
+    plan.version += 1
+    plan.save(update_fields=["active", "version"])
+    record_event(
+        actor=actor,
+        action="questionnaire.plan.stop",
+        object_type="patient",
+        object_id=patient.pk,
+        site_id=patient.site_id,
+    )
+    return plan
+
+
+@transaction.atomic
+def record_course_dates(
+    *,
+    actor: User,
+    patient: Patient,
+    start_date: date,
+    end_date: date | None = None,
+    label: str = "",
+    source: str = CourseSource.SCHEDULE,
+    source_ref: str = "",
+    course: PlannedCourse | None = None,
+) -> PlannedCourse:
+    """Set a course's dates for the schedule: a new course, or move ``course`` (or the course
+    of the same ``source_ref``). This is where the treatment app hooks in (see PlannedCourse)."""
+    _check_planner(actor, patient)
+    if source not in CourseSource.values:
+        raise InputRefused("source", source, "one of " + ", ".join(CourseSource.values))
+    if end_date is not None and end_date < start_date:
+        raise InputRefused("end_date", end_date.isoformat(), f"on or after {start_date}")
+    if len(label) > 80:
+        raise InputRefused("label", label[:20] + "...", "at most 80 characters")
+    if course is None and source_ref:
+        course = PlannedCourse.objects.filter(source=source, source_ref=source_ref).first()
+    if course is not None and (course.patient_id != patient.pk or course.cancelled_at):
+        raise InputRefused("course", course.pk, "a current course of this patient")
+    if course is None:
+        course = PlannedCourse(
+            patient=patient, source=source, source_ref=source_ref, created_by=actor
+        )
+    course.start_date, course.end_date, course.label = start_date, end_date, label.strip()
+    course.updated_at = timezone.now()
+    course.save()
+    record_event(
+        actor=actor,
+        action="questionnaire.course_dates",
+        object_type="planned_course",
+        object_id=course.pk,
+        site_id=patient.site_id,
+        detail={
+            "start_date": start_date.isoformat(),
+            "end_date": end_date.isoformat() if end_date else None,
+            "source": source,
+        },
+    )
+    return course
+
+
+@transaction.atomic
+def cancel_course(*, actor: User, course: PlannedCourse, reason: str) -> PlannedCourse:
+    """The course will not happen: its questionnaires no longer fall due."""
+    _check_planner(actor, course.patient)
+    if course.cancelled_at is not None:
+        raise Conflict("this course was already cancelled")
+    if not reason.strip():
+        raise InputRefused("reason", reason, "why the course was cancelled")
+    course.cancelled_at = timezone.now()
+    course.cancel_reason = reason.strip()[:240]
+    course.save(update_fields=["cancelled_at", "cancel_reason"])
+    record_event(
+        actor=actor,
+        action="questionnaire.course_cancel",
+        object_type="planned_course",
+        object_id=course.pk,
+        site_id=course.patient.site_id,
+    )
+    return course

@@ -105,3 +105,83 @@ class SelfHarmAlert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None
+
+
+class QuestionnairePlan(models.Model):
+    """A patient's questionnaire schedule: periodic MIDAS and HIT-6 from ``start_date``, and
+    PHQ-9, GAD-7 and PGIC around the courses below (``clinical.questionnaire_schedule``)."""
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.PROTECT, related_name="questionnaire_plan"
+    )
+    start_date = models.DateField()
+    active = models.BooleanField(default=True)
+    rules_version = models.CharField(max_length=40)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(version__gte=1), name="questionnaire_plan_version_gte_1"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"questionnaire plan of {self.patient_id} from {self.start_date}"
+
+
+class CourseSource(models.TextChoices):
+    SCHEDULE = "schedule", "Dates set on the questionnaire schedule"
+    TREATMENT = "treatment", "A treatment course"
+
+
+class PlannedCourse(models.Model):
+    """The dates of a course of treatment, as far as the questionnaire schedule needs them.
+
+    The seam with the treatment app: until it exists, staff set these dates on the schedule
+    (``source="schedule"``). When a course is planned, started or ended there, the treatment app
+    calls ``instruments.actions.record_course_dates(..., source="treatment",
+    source_ref=str(course.pk))``, which creates or moves this row; nothing else changes.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="planned_courses")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    label = models.CharField(max_length=80, blank=True)
+    source = models.CharField(
+        max_length=10, choices=CourseSource.choices, default=CourseSource.SCHEDULE
+    )
+    source_ref = models.CharField(max_length=40, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=240, blank=True)
+
+    class Meta:
+        ordering = ["start_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="planned_course_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cancelled_at__isnull=True) | ~models.Q(cancel_reason=""),
+                name="planned_course_cancel_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "source_ref"],
+                condition=~models.Q(source_ref=""),
+                name="planned_course_source_ref_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"course of {self.patient_id} from {self.start_date}"

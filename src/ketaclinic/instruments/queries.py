@@ -1,10 +1,28 @@
-"""Reads of questionnaires and safety alerts."""
+"""Reads of questionnaires, their schedule and safety alerts."""
 
 from __future__ import annotations
 
+import zoneinfo
+from dataclasses import dataclass
+from datetime import date
+
 from django.db.models import QuerySet
 
-from ketaclinic.instruments.models import QuestionnaireResponse, SelfHarmAlert
+from ketaclinic.accounts.models import User
+from ketaclinic.accounts.roles import Capability
+from ketaclinic.clinical.questionnaire_schedule import (
+    Answer,
+    Course,
+    Occurrence,
+    due_now,
+    schedule,
+)
+from ketaclinic.instruments.models import (
+    PlannedCourse,
+    QuestionnairePlan,
+    QuestionnaireResponse,
+    SelfHarmAlert,
+)
 from ketaclinic.patients.models import Patient
 
 
@@ -17,6 +35,19 @@ def open_self_harm_alerts(patient: Patient) -> list[SelfHarmAlert]:
     )
 
 
+def open_alerts_for_staff(user: User) -> list[SelfHarmAlert]:
+    """Open self-harm alerts of the patients at the user's sites, oldest first (one query)."""
+    if not user.can(Capability.VIEW_PATIENTS):
+        return []
+    return list(
+        SelfHarmAlert.objects.filter(
+            acknowledged_at__isnull=True, patient__site_id__in=user.site_ids()
+        )
+        .select_related("patient__site", "response")
+        .order_by("raised_at")
+    )
+
+
 def current_responses(patient: Patient) -> QuerySet[QuestionnaireResponse]:
     """Responses that have not been corrected by a later one, newest first."""
     return (
@@ -24,3 +55,103 @@ def current_responses(patient: Patient) -> QuerySet[QuestionnaireResponse]:
         .select_related("entered_by")
         .order_by("-completed_at", "-id")
     )
+
+
+def get_plan(patient: Patient) -> QuestionnairePlan | None:
+    return QuestionnairePlan.objects.filter(patient=patient).first()
+
+
+def planned_courses(patient: Patient) -> list[PlannedCourse]:
+    """Courses that will or did happen (not cancelled), in date order."""
+    return list(
+        PlannedCourse.objects.filter(patient=patient, cancelled_at__isnull=True).order_by(
+            "start_date", "id"
+        )
+    )
+
+
+def first_course_start(patient: Patient) -> date | None:
+    """The first day of the first course: the diary's baseline is the 28 days before it."""
+    course = (
+        PlannedCourse.objects.filter(patient=patient, cancelled_at__isnull=True)
+        .order_by("start_date")
+        .first()
+    )
+    return course.start_date if course is not None else None
+
+
+@dataclass(frozen=True)
+class PatientSchedule:
+    plan: QuestionnairePlan | None
+    courses: list[PlannedCourse]
+    occurrences: list[Occurrence]
+
+    @property
+    def due(self) -> list[Occurrence]:
+        return due_now(self.occurrences)
+
+
+def patient_schedule(patient: Patient, *, today: date, time_zone: str) -> PatientSchedule:
+    """Every questionnaire occurrence of the patient's plan and their state ``today``.
+
+    Answers count on the calendar day they were given in the patient's ``time_zone``. Three
+    queries whatever the history's length.
+    """
+    plan = get_plan(patient)
+    courses = planned_courses(patient)
+    if plan is None or not plan.active:
+        return PatientSchedule(plan, courses, [])
+    zone = zoneinfo.ZoneInfo(time_zone)
+    answers = [
+        Answer(instrument, completed_at.astimezone(zone).date())
+        for instrument, completed_at in current_responses(patient).values_list(
+            "instrument", "completed_at"
+        )
+    ]
+    occurrences = schedule(
+        plan_start=plan.start_date,
+        courses=[Course(course.start_date, course.end_date) for course in courses],
+        answers=answers,
+        today=today,
+    )
+    return PatientSchedule(plan, courses, occurrences)
+
+
+@dataclass(frozen=True)
+class Trend:
+    """One instrument's totals over time, oldest first, for a small chart."""
+
+    instrument: str
+    label: str
+    maximum: int
+    minimum: int
+    points: list[tuple[date, int, str]]
+
+    @property
+    def latest(self) -> tuple[date, int, str] | None:
+        return self.points[-1] if self.points else None
+
+
+TREND_SCALES = {
+    "midas": ("MIDAS", 0, 100),
+    "hit6": ("HIT-6", 36, 78),
+    "phq9": ("PHQ-9", 0, 27),
+    "gad7": ("GAD-7", 0, 21),
+    "pgic": ("PGIC", 1, 7),
+}
+
+
+def questionnaire_trends(patient: Patient) -> list[Trend]:
+    """Current (uncorrected) totals per instrument, oldest first; one query."""
+    rows = (
+        current_responses(patient)
+        .order_by("completed_at", "id")
+        .values_list("instrument", "completed_at", "total", "band")
+    )
+    points: dict[str, list[tuple[date, int, str]]] = {name: [] for name in TREND_SCALES}
+    for instrument, completed_at, total, band in rows:
+        points[instrument].append((completed_at.date(), total, band))
+    return [
+        Trend(name, label, maximum, minimum, points[name])
+        for name, (label, minimum, maximum) in TREND_SCALES.items()
+    ]

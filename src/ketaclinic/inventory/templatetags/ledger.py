@@ -8,7 +8,6 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 
-from ketaclinic.accounts.roles import Capability
 from ketaclinic.clinical.controlled_substances import micrograms_to_mg, micrograms_to_ml
 from ketaclinic.inventory.panel import panel_context
 from ketaclinic.treatment.models import TreatmentSession
@@ -60,12 +59,6 @@ def ml(micrograms: int | None, strength: Decimal) -> str:
 @register.filter
 def strength(value: Decimal) -> str:
     return f"{value.normalize():f} mg/mL"
-
-
-@register.filter
-def reads_ledger(user: Any) -> bool:
-    """Whether ``user`` may read the controlled-substance ledger (the chart's dispensing tab)."""
-    return bool(getattr(user, "is_authenticated", False)) and user.can(Capability.VIEW_LEDGER)
 
 
 @register.inclusion_tag("inventory/_session_panel.html", takes_context=True)

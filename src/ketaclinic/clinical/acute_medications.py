@@ -1,0 +1,104 @@
+"""The structured list of acute headache medications a patient picks from in the diary.
+
+Each drug names its class. The six classes of the ``diary-metrics`` contract (paracetamol, NSAID,
+triptan, ergot, opioid, combination analgesic) are the classes of ICHD-3 8.2 medication-overuse
+headache (Headache Classification Committee of the IHS, Cephalalgia 2018;38:1-211, 8.2.1-8.2.5),
+so acute-medication, triptan and overuse counts come straight from them. Gepants and ditans are
+acute migraine drugs too (lasmiditan, rimegepant, ubrogepant: AHS consensus statement, Ailani J
+et al., Headache 2021;61:1021-1039) but have no 8.2 class and no contract class yet: they are
+recorded with their own class and :func:`contract_class` returns ``None`` for them (see the
+issue report: the contract should grow a class for them). Combination analgesics are those of
+ICHD-3 8.2.5: simple analgesics combined with opioids, butalbital and/or caffeine.
+
+Usual single doses are the adult doses of the products' labels (British National Formulary and
+US prescribing information, to verify per product); they only prefill the diary form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ketaclinic.clinical.contracts import MedicationClass
+from ketaclinic.clinical.errors import ClinicalInputError
+
+CONTRACT_CLASSES: tuple[MedicationClass, ...] = (
+    "paracetamol",
+    "nsaid",
+    "triptan",
+    "ergot",
+    "opioid",
+    "combination_analgesic",
+)
+"""The acute-medication classes of the ``diary-metrics`` contract (CONTRACTS.md)."""
+_CONTRACT_BY_NAME: dict[str, MedicationClass] = {name: name for name in CONTRACT_CLASSES}
+
+CLASS_LABELS = {
+    "paracetamol": "Paracetamol (acetaminophen)",
+    "nsaid": "Anti-inflammatory (NSAID)",
+    "triptan": "Triptan",
+    "ergot": "Ergot",
+    "opioid": "Opioid",
+    "combination_analgesic": "Combination painkiller",
+    "gepant": "Gepant",
+    "ditan": "Ditan",
+    "other": "Other",
+}
+
+
+@dataclass(frozen=True)
+class AcuteDrug:
+    """One drug of the list: its code, the name a patient knows, its class and usual dose."""
+
+    code: str
+    name: str
+    drug_class: str
+    usual_dose_mg: float | None
+
+
+ACUTE_DRUGS: tuple[AcuteDrug, ...] = (
+    AcuteDrug("paracetamol", "Paracetamol / acetaminophen", "paracetamol", 1000),
+    AcuteDrug("ibuprofen", "Ibuprofen", "nsaid", 400),
+    AcuteDrug("naproxen", "Naproxen", "nsaid", 500),
+    AcuteDrug("aspirin", "Aspirin", "nsaid", 900),
+    AcuteDrug("diclofenac", "Diclofenac", "nsaid", 50),
+    AcuteDrug("sumatriptan", "Sumatriptan", "triptan", 50),
+    AcuteDrug("rizatriptan", "Rizatriptan", "triptan", 10),
+    AcuteDrug("zolmitriptan", "Zolmitriptan", "triptan", 2.5),
+    AcuteDrug("eletriptan", "Eletriptan", "triptan", 40),
+    AcuteDrug("naratriptan", "Naratriptan", "triptan", 2.5),
+    AcuteDrug("almotriptan", "Almotriptan", "triptan", 12.5),
+    AcuteDrug("frovatriptan", "Frovatriptan", "triptan", 2.5),
+    AcuteDrug("ergotamine", "Ergotamine", "ergot", 1),
+    AcuteDrug("dihydroergotamine", "Dihydroergotamine (DHE)", "ergot", 1),
+    AcuteDrug("codeine", "Codeine", "opioid", 30),
+    AcuteDrug("tramadol", "Tramadol", "opioid", 50),
+    AcuteDrug("oxycodone", "Oxycodone", "opioid", 5),
+    AcuteDrug(
+        "paracetamol_aspirin_caffeine",
+        "Paracetamol + aspirin + caffeine",
+        "combination_analgesic",
+        None,
+    ),
+    AcuteDrug("co_codamol", "Paracetamol + codeine", "combination_analgesic", None),
+    AcuteDrug("butalbital_combination", "Butalbital combination", "combination_analgesic", None),
+    AcuteDrug("rimegepant", "Rimegepant", "gepant", 75),
+    AcuteDrug("ubrogepant", "Ubrogepant", "gepant", 50),
+    AcuteDrug("lasmiditan", "Lasmiditan", "ditan", 100),
+    AcuteDrug("other", "Something else (say which in the note)", "other", None),
+)
+"""The list the diary offers, grouped by class in this order."""
+
+DRUGS_BY_CODE = {drug.code: drug for drug in ACUTE_DRUGS}
+
+
+def drug(code: str, field: str = "drug") -> AcuteDrug:
+    """The drug with this code; unknown codes are refused (the list is structured on purpose)."""
+    try:
+        return DRUGS_BY_CODE[code]
+    except KeyError:
+        raise ClinicalInputError(field, code, "a drug from the acute-medication list") from None
+
+
+def contract_class(drug_class: str) -> MedicationClass | None:
+    """The ``diary-metrics`` class of a drug class, or ``None`` when the contract has none."""
+    return _CONTRACT_BY_NAME.get(drug_class)

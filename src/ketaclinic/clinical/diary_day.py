@@ -1,0 +1,178 @@
+"""From a patient's diary day (attacks, medications) to one ``diary-metrics`` entry.
+
+The diary records attacks as the patient lived them; the endpoints of :mod:`.diary` count
+calendar days (CLINICAL.md section 4; Tassorelli C, et al. Cephalalgia 2018;38:815 and Diener HC,
+et al. Cephalalgia 2020;40:1026: a day is 00:00-23:59 in the patient's time zone). This module is
+the one place that turns the first into the second:
+
+- ``headache``: at least one attack with pain above 0. An attack with pain 0 is an aura without
+  headache (ICHD-3 1.2.1.2); it makes an aura day, not a headache day.
+- ``duration_hours``: the attacks' intervals clipped to the calendar day. When an attack has
+  migraine features, the longest such attack's hours, so that the 4-hour (or 30-minute) rule of a
+  migraine-day definition is met by one attack, never by adding a short featured attack to an
+  unrelated headache; otherwise the hours of the union of the attacks (overlaps counted once).
+  An attack that runs past midnight counts on its first day only up to midnight; the next day is
+  the patient's to record.
+- ``migraine_features``: an attack meets ICHD-3 1.1 criteria C and D (Headache Classification
+  Committee of the IHS, Cephalalgia 2018;38:1-211): C at least two of unilateral, pulsating,
+  moderate or severe pain, aggravated by routine activity; D nausea (or vomiting), or both
+  photophobia and phonophobia.
+- ``pain``: the day's highest NRS; ``aura``: any attack with aura; ``acute_medication``: the
+  contract classes of the drugs taken (:mod:`.acute_medications`).
+
+Pain intensity from the 0-10 NRS: 1-3 mild, 4-6 moderate, 7-10 severe, a common clinical
+convention (cf. Serlin RC, et al. Pain 1995;61:277-284, who put the mild/moderate cut at 5 for
+cancer pain; to verify for migraine diaries). The cut-offs are module constants a clinic may
+change; the rule version below names them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ketaclinic.clinical.acute_medications import contract_class
+from ketaclinic.clinical.contracts import DiaryEntry
+from ketaclinic.clinical.errors import ClinicalInputError
+from ketaclinic.clinical.limits import NRS
+
+RULES_VERSION = "diary-day-1"
+MODERATE_FROM_NRS = 4
+SEVERE_FROM_NRS = 7
+_HOUR = dt.timedelta(hours=1)
+_MAX_DAY_HOURS = 24.0
+
+
+@dataclass(frozen=True)
+class AttackFacts:
+    """One attack as the diary stores it (times are aware datetimes in any zone)."""
+
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    pain: int
+    unilateral: bool = False
+    pulsating: bool = False
+    worse_with_activity: bool = False
+    aura: bool = False
+    nausea: bool = False
+    photophobia: bool = False
+    phonophobia: bool = False
+    medication_classes: tuple[str, ...] = ()
+
+
+def intensity(pain: int) -> str:
+    """``none``, ``mild``, ``moderate`` or ``severe`` for an NRS score (module docstring)."""
+    NRS.check("pain", pain)
+    if pain == 0:
+        return "none"
+    if pain < MODERATE_FROM_NRS:
+        return "mild"
+    return "moderate" if pain < SEVERE_FROM_NRS else "severe"
+
+
+def has_migraine_features(attack: AttackFacts) -> bool:
+    """ICHD-3 1.1 criteria C (two of four characteristics) and D (associated symptoms)."""
+    characteristics = sum(
+        (
+            attack.unilateral,
+            attack.pulsating,
+            attack.pain >= MODERATE_FROM_NRS,
+            attack.worse_with_activity,
+        )
+    )
+    associated = attack.nausea or (attack.photophobia and attack.phonophobia)
+    return characteristics >= 2 and associated
+
+
+def check_attack(attack: AttackFacts, field: str = "attack") -> None:
+    """Refuse an attack that cannot be right: bad NRS, end before start, nothing to record."""
+    NRS.check(f"{field}.pain", attack.pain)
+    if attack.ended_at is not None and _utc(attack.ended_at) <= _utc(attack.started_at):
+        raise ClinicalInputError(
+            f"{field}.ended_at",
+            attack.ended_at.isoformat(),
+            f"after the start ({attack.started_at.isoformat()})",
+        )
+    if attack.pain == 0 and not attack.aura:
+        raise ClinicalInputError(
+            f"{field}.pain", 0, "a pain score from 1, or an aura (an aura without headache)"
+        )
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """In UTC: Python compares and subtracts two times of the *same* zone by their wall clocks,
+    which is wrong across a daylight-saving change (01:00 to 04:00 can be 2 hours)."""
+    return moment.astimezone(dt.UTC)
+
+
+def _clipped(
+    attack: AttackFacts, day_start: dt.datetime, day_end: dt.datetime, now: dt.datetime
+) -> tuple[dt.datetime, dt.datetime]:
+    """The attack's interval within the calendar day (an ongoing attack runs until now), UTC."""
+    start, day_start, day_end, now = (_utc(t) for t in (attack.started_at, day_start, day_end, now))
+    end = _utc(attack.ended_at) if attack.ended_at is not None else min(now, day_end)
+    return max(start, day_start), min(end, day_end)
+
+
+def _hours(intervals: Sequence[tuple[dt.datetime, dt.datetime]]) -> float:
+    """Hours covered by the union of ``intervals`` (overlaps counted once)."""
+    total = dt.timedelta()
+    covered_until: dt.datetime | None = None
+    for start, end in sorted(intervals):
+        if covered_until is not None:
+            start = max(start, covered_until)
+        if end > start:
+            total += end - start
+            covered_until = end
+    return min(total / _HOUR, _MAX_DAY_HOURS)
+
+
+def summarise_day(
+    *,
+    date: dt.date,
+    day_start: dt.datetime,
+    day_end: dt.datetime,
+    headache_free: bool,
+    attacks: Sequence[AttackFacts],
+    now: dt.datetime,
+) -> DiaryEntry | None:
+    """The contract entry of one calendar day, or ``None`` when nothing is recorded (missing).
+
+    ``day_start`` and ``day_end`` are the day's midnights in the patient's time zone (a day with
+    a daylight-saving change has 23 or 25 hours). A headache-free day has no attacks.
+    """
+    if headache_free:
+        if attacks:
+            raise ClinicalInputError("headache_free", True, "no attacks on a headache-free day")
+        return DiaryEntry(date=date, headache=False)
+    if not attacks:
+        return None
+    for index, attack in enumerate(attacks):
+        check_attack(attack, f"attacks[{index}]")
+    pain_attacks = [attack for attack in attacks if attack.pain > 0]
+    classes = sorted(
+        {
+            name
+            for attack in attacks
+            for drug_class in attack.medication_classes
+            if (name := contract_class(drug_class)) is not None
+        }
+    )
+    aura = any(attack.aura for attack in attacks)
+    if not pain_attacks:
+        return DiaryEntry(date=date, headache=False, aura=aura, acute_medication=tuple(classes))
+    featured = [attack for attack in pain_attacks if has_migraine_features(attack)]
+    if featured:
+        duration = max(_hours([_clipped(a, day_start, day_end, now)]) for a in featured)
+    else:
+        duration = _hours([_clipped(a, day_start, day_end, now) for a in pain_attacks])
+    return DiaryEntry(
+        date=date,
+        headache=True,
+        duration_hours=round(duration, 3),
+        pain=max(attack.pain for attack in pain_attacks),
+        migraine_features=bool(featured),
+        aura=aura,
+        acute_medication=tuple(classes),
+    )

@@ -1,0 +1,328 @@
+"""Every write to the diary: a save is a new version of the whole day, never an overwrite.
+
+The patient keeps their own diary (``Capability.KEEP_DIARY`` and their own record); staff do not
+write in it, except the bulk import of an existing diary (``import_diary_days``), which needs
+``EDIT_PATIENTS`` at the patient's site and is audited once per import.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ketaclinic.accounts.models import User
+from ketaclinic.accounts.permissions import require, require_site
+from ketaclinic.accounts.roles import Capability, Role
+from ketaclinic.audit.actions import record_event
+from ketaclinic.clinical.acute_medications import drug as find_drug
+from ketaclinic.core.errors import InputRefused, StaleVersion
+from ketaclinic.diary.entries import AttackEntry, DayEntry, DayFactors
+from ketaclinic.diary.models import (
+    Attack,
+    AttackMedication,
+    DiaryDay,
+    DiaryDayVersion,
+    DiaryProfile,
+)
+from ketaclinic.diary.queries import current_entry, local_today, patient_time_zone
+from ketaclinic.diary.validation import clean_factors, summary_fields
+from ketaclinic.patients.models import Patient
+
+MAX_DAYS_BACK = 366
+DIARY_DAY = "This diary day"
+
+
+def _check_keeper(actor: User, patient: Patient) -> None:
+    """Only the patient writes in their diary."""
+    require(actor, Capability.KEEP_DIARY)
+    if patient.account_id != actor.pk:
+        raise PermissionDenied("a patient may only keep their own diary")
+
+
+@transaction.atomic
+def set_time_zone(*, actor: User, patient: Patient, time_zone: str) -> DiaryProfile:
+    """The zone whose midnights divide the patient's diary days (the patient or site staff)."""
+    if actor.role == Role.PATIENT:
+        _check_keeper(actor, patient)
+    else:
+        require(actor, Capability.EDIT_PATIENTS)
+        require_site(actor, patient.site_id)
+    if time_zone not in zoneinfo.available_timezones():
+        raise InputRefused("time_zone", time_zone, "an IANA time zone such as Europe/Stockholm")
+    profile, _ = DiaryProfile.objects.update_or_create(
+        patient=patient, defaults={"time_zone": time_zone, "updated_at": timezone.now()}
+    )
+    record_event(
+        actor=actor,
+        action="diary.time_zone",
+        object_type="patient",
+        object_id=patient.pk,
+        site_id=patient.site_id,
+        detail={"time_zone": time_zone},
+    )
+    return profile
+
+
+def _version_row(
+    day: DiaryDay,
+    version: int,
+    entry: DayEntry,
+    actor: User,
+    time_zone: str,
+    reason: str,
+    source: str,
+) -> DiaryDayVersion:
+    return DiaryDayVersion(
+        day=day,
+        version=version,
+        headache_free=entry.headache_free,
+        sleep_quality=entry.factors.sleep_quality,
+        stress=entry.factors.stress,
+        menstruation=entry.factors.menstruation,
+        triggers=list(entry.factors.triggers),
+        note=entry.factors.note,
+        time_zone=time_zone,
+        recorded_by=actor,
+        source=source,
+        reason=reason,
+    )
+
+
+def _attack_rows(
+    versions: list[tuple[DiaryDayVersion, DayEntry]],
+) -> None:
+    """Write the attacks and medications of saved versions, in two bulk inserts."""
+    attacks: list[Attack] = []
+    pending: list[tuple[Attack, AttackEntry]] = []
+    for version, entry in versions:
+        for position, item in enumerate(entry.attacks, start=1):
+            row = Attack(
+                version=version,
+                position=position,
+                started_at=item.started_at,
+                ended_at=item.ended_at,
+                pain=item.pain,
+                location=item.location,
+                pulsating=item.pulsating,
+                worse_with_activity=item.worse_with_activity,
+                aura=item.aura,
+                nausea=item.nausea,
+                photophobia=item.photophobia,
+                phonophobia=item.phonophobia,
+            )
+            attacks.append(row)
+            pending.append((row, item))
+    Attack.objects.bulk_create(attacks)
+    AttackMedication.objects.bulk_create(
+        AttackMedication(
+            attack=row,
+            drug=med.drug,
+            drug_class=find_drug(med.drug).drug_class,
+            dose_mg=med.dose_mg,
+            taken_at=med.taken_at,
+            relief_2h=med.relief_2h,
+        )
+        for row, item in pending
+        for med in item.medications
+    )
+
+
+@transaction.atomic
+def save_day(
+    *,
+    actor: User,
+    patient: Patient,
+    day: date,
+    expected_version: int,
+    entry: DayEntry,
+    reason: str = "",
+) -> DiaryDay:
+    """Save the whole day as a new version if nobody saved it since ``expected_version``.
+
+    ``expected_version`` is 0 for a day not yet recorded. A stale version is refused
+    (``StaleVersion``, 409) rather than overwriting what the patient saved elsewhere.
+    """
+    _check_keeper(actor, patient)
+    time_zone = patient_time_zone(patient)
+    today = local_today(time_zone)
+    if day > today:
+        raise InputRefused("date", day.isoformat(), f"today ({today}) or earlier")
+    if day < today - timedelta(days=MAX_DAYS_BACK):
+        raise InputRefused("date", day.isoformat(), "a day within the last year")
+    if len(reason) > 240:
+        raise InputRefused("reason", reason[:20] + "...", "at most 240 characters")
+    entry = replace(entry, factors=clean_factors(entry.factors))
+    fields = summary_fields(day, entry, time_zone)
+    current = DiaryDay.objects.select_for_update().filter(patient=patient, date=day).first()
+    found = current.version if current is not None else 0
+    if found != expected_version:
+        raise StaleVersion(DIARY_DAY, expected_version, found)
+    now = timezone.now()
+    if current is None:
+        try:
+            with transaction.atomic():
+                current = DiaryDay.objects.create(
+                    patient=patient,
+                    date=day,
+                    version=1,
+                    first_recorded_at=now,
+                    updated_at=now,
+                    **fields,
+                )
+        except IntegrityError:  # saved at the same moment elsewhere
+            raise StaleVersion(DIARY_DAY, expected_version, 1) from None
+    else:
+        for name, value in fields.items():
+            setattr(current, name, value)
+        current.version += 1
+        current.updated_at = now
+        current.save()
+    version = _version_row(current, current.version, entry, actor, time_zone, reason, "portal")
+    version.save()
+    _attack_rows([(version, entry)])
+    record_event(
+        actor=actor,
+        action="diary.day.save",
+        object_type="diary_day",
+        object_id=current.pk,
+        site_id=patient.site_id,
+        detail={"date": day.isoformat(), "version": current.version},
+    )
+    return current
+
+
+@transaction.atomic
+def import_diary_days(
+    *, actor: User, patient: Patient, days: Mapping[date, DayEntry], source: str = "import"
+) -> int:
+    """Bulk-load days of an existing diary (paper, another system, the demo): version 1 each.
+
+    Days already recorded are left alone (the import never overwrites). One audit event for the
+    whole import. Returns the number of days created.
+    """
+    require(actor, Capability.EDIT_PATIENTS)
+    require_site(actor, patient.site_id)
+    time_zone = patient_time_zone(patient)
+    today = local_today(time_zone)
+    existing = set(DiaryDay.objects.filter(patient=patient).values_list("date", flat=True))
+    now = timezone.now()
+    new_days: list[DiaryDay] = []
+    entries: list[DayEntry] = []
+    for day in sorted(days):
+        if day in existing:
+            continue
+        if day > today:
+            raise InputRefused("date", day.isoformat(), f"today ({today}) or earlier")
+        entry = replace(days[day], factors=clean_factors(days[day].factors))
+        fields = summary_fields(day, entry, time_zone)
+        new_days.append(
+            DiaryDay(
+                patient=patient,
+                date=day,
+                version=1,
+                first_recorded_at=now,
+                updated_at=now,
+                **fields,
+            )
+        )
+        entries.append(entry)
+    DiaryDay.objects.bulk_create(new_days)
+    versions = [
+        _version_row(row, 1, entry, actor, time_zone, "imported", source)
+        for row, entry in zip(new_days, entries, strict=True)
+    ]
+    DiaryDayVersion.objects.bulk_create(versions)
+    _attack_rows(list(zip(versions, entries, strict=True)))
+    record_event(
+        actor=actor,
+        action="diary.import",
+        object_type="patient",
+        object_id=patient.pk,
+        site_id=patient.site_id,
+        detail={"days": len(new_days), "source": source},
+    )
+    return len(new_days)
+
+
+def _position(entry: DayEntry, position: int) -> None:
+    if not 1 <= position <= len(entry.attacks):
+        raise InputRefused("position", position, f"an attack from 1 to {len(entry.attacks)}")
+
+
+def save_attack(
+    *,
+    actor: User,
+    patient: Patient,
+    day: date,
+    expected_version: int,
+    attack: AttackEntry,
+    position: int | None = None,
+) -> DiaryDay:
+    """Add an attack to the day (``position`` None) or change attack ``position``: a new version."""
+    current = current_entry(patient, day)
+    if position is not None:
+        _position(current, position)
+    return save_day(
+        actor=actor,
+        patient=patient,
+        day=day,
+        expected_version=expected_version,
+        entry=current.with_attack(position, attack),
+    )
+
+
+def remove_attack(
+    *, actor: User, patient: Patient, day: date, expected_version: int, position: int
+) -> DiaryDay:
+    """Take attack ``position`` out of the day (it stays in the earlier versions)."""
+    current = current_entry(patient, day)
+    _position(current, position)
+    if len(current.attacks) == 1:
+        raise InputRefused(
+            "position", position, "another attack left on the day, or mark the day headache-free"
+        )
+    return save_day(
+        actor=actor,
+        patient=patient,
+        day=day,
+        expected_version=expected_version,
+        entry=current.without_attack(position),
+        reason=f"attack {position} removed",
+    )
+
+
+def record_headache_free_day(
+    *, actor: User, patient: Patient, day: date, expected_version: int
+) -> DiaryDay:
+    """No headache that day (any attacks recorded before stay in the day's history)."""
+    current = current_entry(patient, day)
+    entry = replace(current, headache_free=True, attacks=())
+    reason = "marked headache-free" if current.attacks else ""
+    return save_day(
+        actor=actor,
+        patient=patient,
+        day=day,
+        expected_version=expected_version,
+        entry=entry,
+        reason=reason,
+    )
+
+
+def save_day_factors(
+    *, actor: User, patient: Patient, day: date, expected_version: int, factors: DayFactors
+) -> DiaryDay:
+    """Sleep, stress, period, triggers and note of a day already recorded."""
+    current = current_entry(patient, day)
+    return save_day(
+        actor=actor,
+        patient=patient,
+        day=day,
+        expected_version=expected_version,
+        entry=replace(current, factors=factors),
+    )

@@ -1,0 +1,204 @@
+"""Reads of the diary: whose diary a user may open, a day with its versions, ranges of days."""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from ketaclinic.accounts.models import User
+from ketaclinic.accounts.roles import Capability, Role
+from ketaclinic.clinical.contracts import DiaryEntry
+from ketaclinic.diary.entries import DayEntry, day_entry
+from ketaclinic.diary.models import (
+    Attack,
+    AttackMedication,
+    DiaryDay,
+    DiaryDayVersion,
+    DiaryProfile,
+)
+from ketaclinic.patients.models import Patient
+from ketaclinic.patients.queries import get_patient, visible_patients
+
+CONTRACT_MEDICATION = (
+    "paracetamol",
+    "nsaid",
+    "triptan",
+    "ergot",
+    "opioid",
+    "combination_analgesic",
+)
+
+
+def own_patient(user: User) -> Patient:
+    """The registry record of a patient's own account; 404 for anyone else."""
+    if user.role != Role.PATIENT or not user.can(Capability.KEEP_DIARY):
+        raise Http404("no diary for this account")
+    patient = visible_patients(user).select_related("site").first()
+    if patient is None:
+        raise Http404("no diary for this account")
+    return patient
+
+
+def patient_for_staff(user: User, patient_id: int) -> Patient:
+    """A patient whose diary a staff member may read (their site's, ``VIEW_DIARY``); audited."""
+    if not user.can(Capability.VIEW_DIARY):
+        raise PermissionDenied("your role may not read diaries")
+    return get_patient(user, patient_id, purpose="diary")
+
+
+def diary_patient(user: User, patient_id: int) -> Patient:
+    """The patient ``patient_id`` if ``user`` may read their diary: themselves, or site staff.
+
+    Anyone else gets 404 (a patient cannot learn that another record exists).
+    """
+    if user.role == Role.PATIENT:
+        patient = own_patient(user)
+        if patient.pk != patient_id:
+            raise Http404("no such diary")
+        return patient
+    return patient_for_staff(user, patient_id)
+
+
+def patient_time_zone(patient: Patient) -> str:
+    """The patient's own zone if set, else their site's."""
+    profile = DiaryProfile.objects.filter(patient=patient).only("time_zone").first()
+    return profile.time_zone if profile is not None else patient.site.time_zone
+
+
+def local_now(time_zone: str) -> datetime:
+    return timezone.now().astimezone(zoneinfo.ZoneInfo(time_zone))
+
+
+def local_today(time_zone: str) -> date:
+    return local_now(time_zone).date()
+
+
+def day_bounds(day: date, time_zone: str) -> tuple[datetime, datetime]:
+    """The day's two midnights in ``time_zone``, as UTC times (23 or 25 hours apart on a clock
+    change: UTC, because Python subtracts two times of one zone by their wall clocks)."""
+    zone = zoneinfo.ZoneInfo(time_zone)
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def get_day(patient: Patient, day: date) -> DiaryDay | None:
+    return DiaryDay.objects.filter(patient=patient, date=day).first()
+
+
+def _versions_with_attacks() -> Prefetch[str]:
+    return Prefetch(
+        "attacks",
+        queryset=Attack.objects.order_by("position").prefetch_related(
+            Prefetch("medications", queryset=AttackMedication.objects.order_by("id"))
+        ),
+    )
+
+
+def current_version(row: DiaryDay) -> DiaryDayVersion:
+    """The version a day's summary row shows, with its attacks and medications."""
+    return (
+        DiaryDayVersion.objects.filter(day=row, version=row.version)
+        .prefetch_related(_versions_with_attacks())
+        .get()
+    )
+
+
+def current_entry(patient: Patient, day: date) -> DayEntry:
+    """The day as it stands, to copy into a new version; empty when not recorded."""
+    row = get_day(patient, day)
+    return day_entry(current_version(row) if row is not None else None)
+
+
+def day_history(row: DiaryDay) -> list[DiaryDayVersion]:
+    """Every version of a day, newest first, each with its attacks (three queries)."""
+    return list(
+        row.versions.select_related("recorded_by")
+        .prefetch_related(_versions_with_attacks())
+        .order_by("-version")
+    )
+
+
+@dataclass(frozen=True)
+class DayView:
+    """A day as the diary page shows it: the summary row (or None) and its current version."""
+
+    date: date
+    row: DiaryDay | None
+    version: DiaryDayVersion | None
+
+    @property
+    def expected_version(self) -> int:
+        return self.row.version if self.row is not None else 0
+
+    @property
+    def attacks(self) -> list[Attack]:
+        return list(self.version.attacks.all()) if self.version is not None else []
+
+
+def day_view(patient: Patient, day: date) -> DayView:
+    row = get_day(patient, day)
+    return DayView(day, row, current_version(row) if row is not None else None)
+
+
+def list_days(patient: Patient, start: date, end: date) -> list[DiaryDay]:
+    """Summary rows from ``start`` to ``end`` inclusive (one indexed range scan)."""
+    return list(
+        DiaryDay.objects.filter(patient=patient, date__gte=start, date__lte=end).order_by("date")
+    )
+
+
+def contract_entry(row: DiaryDay) -> DiaryEntry:
+    """A summary row as the ``diary-metrics`` contract's entry."""
+    if not row.headache:
+        return DiaryEntry.model_validate(
+            {
+                "date": row.date,
+                "headache": False,
+                "aura": row.aura,
+                "acute_medication": [c for c in CONTRACT_MEDICATION if getattr(row, f"med_{c}")],
+            }
+        )
+    return DiaryEntry.model_validate(
+        {
+            "date": row.date,
+            "headache": True,
+            "duration_hours": row.duration_hours,
+            "pain": row.pain,
+            "migraine_features": row.migraine_features,
+            "aura": row.aura,
+            "acute_medication": [c for c in CONTRACT_MEDICATION if getattr(row, f"med_{c}")],
+        }
+    )
+
+
+# The diary_days frame of ``ketaclinic.outcomes.schema.DIARY_DAYS``, in its column order, as
+# this table names the columns. ``headache_hours`` is ``duration_hours``: the hours that the
+# migraine-day rule needs (the longest attack with migraine features, otherwise all headache
+# hours; see clinical.diary_day), so the vectorised count equals the clinical core's.
+ANALYTICS_COLUMNS: dict[str, str] = {
+    "patient_id": "patient_id",
+    "day": "date",
+    "headache": "headache",
+    "headache_hours": "duration_hours",
+    "max_pain": "pain",
+    "migraine_features": "migraine_features",
+    "aura": "aura",
+    **{f"med_{name}": f"med_{name}" for name in CONTRACT_MEDICATION},
+}
+
+
+def diary_day_rows(patients: QuerySet[Patient]) -> list[tuple[object, ...]]:
+    """One tuple per recorded patient-day of ``patients`` (already scoped to what the user may
+    see), in the columns of :data:`ANALYTICS_COLUMNS`: one indexed query, no joins."""
+    return list(
+        DiaryDay.objects.filter(patient__in=patients)
+        .order_by("patient_id", "date")
+        .values_list(*ANALYTICS_COLUMNS.values())
+    )

@@ -1,0 +1,71 @@
+"""Questionnaire forms for the portal, built from the question sets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from ketaclinic.clinical.limits import MIDAS_DAYS
+from ketaclinic.instruments.items import QuestionSet
+
+
+class QuestionnaireForm(forms.Form):
+    """One field per item: radio buttons, or a number of days for MIDAS."""
+
+    def __init__(self, *args: Any, questions: QuestionSet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for index, text in enumerate(questions.items, start=1):
+            if questions.choices is None:
+                field: forms.Field = forms.IntegerField(
+                    label=text,
+                    min_value=int(MIDAS_DAYS.minimum),
+                    max_value=int(MIDAS_DAYS.maximum),
+                    widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                )
+            else:
+                field = forms.ChoiceField(
+                    label=text,
+                    choices=[(str(value), label) for value, label in questions.choices],
+                    widget=forms.RadioSelect,
+                )
+            self.fields[f"item{index}"] = field
+
+    def answers(self) -> list[Any]:
+        values = [self.cleaned_data[f"item{i}"] for i in range(1, len(self.questions.items) + 1)]
+        if self.questions.choices is None or self.questions.instrument == "hit6":
+            return values
+        return [int(value) for value in values]
+
+
+class AcknowledgeForm(forms.Form):
+    action_taken = forms.CharField(
+        label="What was done",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: phoned the patient, safety plan agreed, referred to crisis team.",
+        max_length=2000,
+    )
+
+
+class PlanForm(forms.Form):
+    start_date = forms.DateField(
+        label="Schedule starts", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class CourseForm(forms.Form):
+    start_date = forms.DateField(
+        label="Course starts", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(
+        label="Course ends",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty while unknown.",
+    )
+    label = forms.CharField(label="Label", max_length=80, required=False)
+
+
+class CancelCourseForm(forms.Form):
+    reason = forms.CharField(label="Why it was cancelled", max_length=240)

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    """Patient-facing pages: education, self-screen, consultation requests, invitations."""
+
+    name = "ketaclinic.portal"
+    label = "portal"

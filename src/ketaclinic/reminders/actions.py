@@ -1,0 +1,175 @@
+"""Reminder preferences, and the scan that decides which reminders are due.
+
+The scan looks at every patient with a portal account whose chosen hour has come in their time
+zone and, for each kind of reminder not yet decided today, records a ``Reminder``: ``queued``
+(and a task to send it) or ``not_needed``. The unique (patient, kind, local day) row makes the
+scan idempotent: run it every few minutes from the worker, or from cron with
+``ketaclinic reminders``, and nobody gets the same reminder twice in a day.
+"""
+
+from __future__ import annotations
+
+import logging
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ketaclinic.accounts.models import User
+from ketaclinic.accounts.permissions import require
+from ketaclinic.accounts.roles import Capability
+from ketaclinic.audit.actions import record_event
+from ketaclinic.core.errors import InputRefused
+from ketaclinic.diary.models import DiaryDay
+from ketaclinic.instruments.queries import patient_schedule
+from ketaclinic.patients.models import Patient, PatientStatus
+from ketaclinic.reminders.models import (
+    DEFAULT_HOUR,
+    Reminder,
+    ReminderKind,
+    ReminderPreference,
+    ReminderStatus,
+)
+from ketaclinic.reminders.sources import sessions_on
+
+logger = logging.getLogger(__name__)
+ORPHAN_AFTER = timedelta(minutes=30)
+
+
+@transaction.atomic
+def set_reminder_preferences(
+    *, actor: User, patient: Patient, enabled: bool, hour: int
+) -> ReminderPreference:
+    """The patient turns reminders on or off and picks the hour they come."""
+    require(actor, Capability.KEEP_DIARY)
+    if patient.account_id != actor.pk:
+        raise PermissionDenied("a patient may only set their own reminders")
+    if not 0 <= hour <= 23:
+        raise InputRefused("hour", hour, "an hour from 0 to 23")
+    preference, _ = ReminderPreference.objects.update_or_create(
+        patient=patient,
+        defaults={"enabled": enabled, "hour": hour, "updated_at": timezone.now()},
+    )
+    record_event(
+        actor=actor,
+        action="reminders.preferences",
+        object_type="patient",
+        object_id=patient.pk,
+        site_id=patient.site_id,
+        detail={"enabled": enabled, "hour": hour},
+    )
+    return preference
+
+
+@dataclass
+class ScanReport:
+    queued: dict[str, int] = field(default_factory=dict)
+    not_needed: int = 0
+    requeued: int = 0
+
+    def count(self, kind: str) -> None:
+        self.queued[kind] = self.queued.get(kind, 0) + 1
+
+    def summary(self) -> str:
+        queued = ", ".join(f"{n} {kind}" for kind, n in sorted(self.queued.items())) or "none"
+        return (
+            f"reminders queued: {queued}; not needed: {self.not_needed}; re-queued: {self.requeued}"
+        )
+
+
+def _candidates(now: datetime) -> list[tuple[Patient, str, datetime]]:
+    """Patients with an active portal account whose reminder hour has come, with zone and time."""
+    patients = (
+        Patient.objects.filter(account__isnull=False, account__is_active=True)
+        .exclude(status__in=[PatientStatus.DISCHARGED, PatientStatus.DECEASED])
+        .select_related("site", "diary_profile", "reminder_preference")
+    )
+    found = []
+    for patient in patients:
+        preference = getattr(patient, "reminder_preference", None)
+        enabled = preference.enabled if preference is not None else True
+        hour = preference.hour if preference is not None else DEFAULT_HOUR
+        profile = getattr(patient, "diary_profile", None)
+        zone = profile.time_zone if profile is not None else patient.site.time_zone
+        local = now.astimezone(zoneinfo.ZoneInfo(zone))
+        if enabled and local.hour >= hour:
+            found.append((patient, zone, local))
+    return found
+
+
+def _decide(patient: Patient, kind: str, zone: str, local: datetime) -> tuple[bool, str]:
+    """Whether a reminder of ``kind`` is needed today, and a short detail for the record."""
+    day = local.date()
+    if kind == ReminderKind.DIARY:
+        return not DiaryDay.objects.filter(patient=patient, date=day).exists(), ""
+    if kind == ReminderKind.QUESTIONNAIRE:
+        due = patient_schedule(patient, today=day, time_zone=zone).due
+        return bool(due), ", ".join(o.instrument for o in due)
+    sessions = sessions_on(patient, day + timedelta(days=1))
+    return bool(sessions), "; ".join(sessions)
+
+
+def _record(patient: Patient, kind: str, zone: str, local: datetime, report: ScanReport) -> None:
+    needed, detail = _decide(patient, kind, zone, local)
+    try:
+        with transaction.atomic():
+            reminder = Reminder.objects.create(
+                patient=patient,
+                kind=kind,
+                local_date=local.date(),
+                status=ReminderStatus.QUEUED if needed else ReminderStatus.NOT_NEEDED,
+                detail=detail[:200],
+            )
+            if needed:
+                _enqueue_on_commit(reminder.pk)
+    except IntegrityError:  # decided by a scan running at the same moment
+        return
+    if needed:
+        report.count(kind)
+    else:
+        report.not_needed += 1
+
+
+def _enqueue_on_commit(reminder_id: int) -> None:
+    from ketaclinic.reminders.tasks import send_reminder
+
+    def enqueue() -> None:
+        result = send_reminder.enqueue(reminder_id)
+        Reminder.objects.filter(pk=reminder_id).update(task_id=str(result.id)[:64])
+
+    transaction.on_commit(enqueue)
+
+
+def scan_due_reminders(*, now: datetime | None = None) -> ScanReport:
+    """Decide today's reminders for everyone whose hour has come; queue those needed."""
+    moment = now or timezone.now()
+    report = ScanReport()
+    candidates = _candidates(moment)
+    decided = set(
+        Reminder.objects.filter(
+            patient__in=[patient for patient, _, _ in candidates],
+            local_date__in={local.date() for _, _, local in candidates},
+        ).values_list("patient_id", "kind", "local_date")
+    )
+    for patient, zone, local in candidates:
+        for kind in ReminderKind.values:
+            if (patient.pk, kind, local.date()) not in decided:
+                _record(patient, kind, zone, local, report)
+    report.requeued = _requeue_orphans(timezone.now())  # real time, whatever ``now`` was
+    return report
+
+
+def _requeue_orphans(now: datetime) -> int:
+    """Queued reminders whose task never got enqueued (a crash between commit and enqueue)."""
+    orphans = list(
+        Reminder.objects.filter(
+            status=ReminderStatus.QUEUED, task_id="", created_at__lt=now - ORPHAN_AFTER
+        ).values_list("pk", flat=True)[:500]
+    )
+    for reminder_id in orphans:
+        with transaction.atomic():
+            _enqueue_on_commit(reminder_id)
+    return len(orphans)

@@ -1,0 +1,114 @@
+"""Reminder tasks, run by the worker: send one reminder; scan for due ones every few minutes."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import TaskResultStatus, task, task_backends
+from django_tasks_db import DatabaseBackend
+
+from ketaclinic.audit.actions import record_event
+from ketaclinic.diary.models import DiaryDay
+from ketaclinic.reminders.actions import scan_due_reminders
+from ketaclinic.reminders.models import Reminder, ReminderKind, ReminderStatus
+
+logger = logging.getLogger(__name__)
+
+# What a reminder says. No health details: e-mail is not a private channel.
+MESSAGES = {
+    ReminderKind.DIARY: (
+        "Your headache diary for today",
+        "You have not filled in your headache diary today. It takes a few taps:\n{url}",
+        "diary:calendar",
+    ),
+    ReminderKind.QUESTIONNAIRE: (
+        "A questionnaire is waiting for you",
+        "Your clinic has asked you to fill in a short questionnaire:\n{url}",
+        "instruments:mine",
+    ),
+    ReminderKind.SESSION: (
+        "Reminder: your session is tomorrow",
+        "You have a treatment session at your clinic tomorrow. Please arrange for an adult to "
+        "take you home afterwards: no driving until the next day after sleep.\n{url}",
+        "core:home",
+    ),
+}
+FOOTER = "\n\nTo change the hour of these reminders or turn them off: {settings_url}"
+
+
+@task()
+def send_reminder(reminder_id: int) -> str:
+    """Send one queued reminder, unless it stopped being needed since it was queued."""
+    reminder = Reminder.objects.select_related(
+        "patient__account", "patient__reminder_preference"
+    ).get(pk=reminder_id)
+    if reminder.status != ReminderStatus.QUEUED:
+        return reminder.status
+    patient = reminder.patient
+    preference = getattr(patient, "reminder_preference", None)
+    outcome, detail = ReminderStatus.SENT, reminder.detail
+    address = (patient.account.email if patient.account else "") or patient.email
+    if preference is not None and not preference.enabled:
+        outcome, detail = ReminderStatus.NOT_NEEDED, "reminders turned off"
+    elif (
+        reminder.kind == ReminderKind.DIARY
+        and DiaryDay.objects.filter(patient=patient, date=reminder.local_date).exists()
+    ):
+        outcome, detail = ReminderStatus.NOT_NEEDED, "diary filled in before sending"
+    elif not address:
+        outcome, detail = ReminderStatus.FAILED, "no e-mail address"
+    else:
+        subject, body, url_name = MESSAGES[ReminderKind(reminder.kind)]
+        base = settings.PUBLIC_BASE_URL.rstrip("/")
+        text = body.format(url=base + reverse(url_name)) + FOOTER.format(
+            settings_url=base + reverse("portal:settings")
+        )
+        send_mail(f"KetaClinic: {subject}", text, None, [address])
+    Reminder.objects.filter(pk=reminder.pk).update(
+        status=outcome,
+        detail=detail[:200],
+        sent_at=timezone.now() if outcome == ReminderStatus.SENT else None,
+    )
+    record_event(
+        actor=None,
+        action=f"reminder.{outcome}",
+        object_type="reminder",
+        object_id=reminder.pk,
+        site_id=patient.site_id,
+        detail={"kind": reminder.kind, "date": reminder.local_date.isoformat()},
+    )
+    return outcome
+
+
+SCAN_TASK = "ketaclinic.reminders.tasks.scan_reminders"
+
+
+def _pending_scan_exists() -> bool:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path=SCAN_TASK, status=TaskResultStatus.READY).exists()
+
+
+def ensure_scan_scheduled(delay: timedelta = timedelta()) -> bool:
+    """With the database backend, keep exactly one future scan queued; True if one was added.
+
+    Other backends have no queue to look into: run ``ketaclinic reminders`` from cron instead.
+    """
+    if not isinstance(task_backends["default"], DatabaseBackend) or _pending_scan_exists():
+        return False
+    scan_reminders.using(run_after=timezone.now() + delay).enqueue()
+    return True
+
+
+@task()
+def scan_reminders() -> str:
+    """The periodic scan: decide today's reminders, then queue the next scan."""
+    report = scan_due_reminders()
+    ensure_scan_scheduled(timedelta(minutes=settings.REMINDER_SCAN_MINUTES))
+    logger.info(report.summary())
+    return report.summary()
