@@ -16,8 +16,8 @@ from ketaclinic.accounts.api import router as auth_router
 from ketaclinic.accounts.api_auth import API_AUTH
 from ketaclinic.clinical.errors import ClinicalInputError
 from ketaclinic.core.errors import Conflict, StaleVersion
-from ketaclinic.inventory.api import router as inventory_router
 from ketaclinic.diary.api import router as diary_router
+from ketaclinic.inventory.api import router as inventory_router
 from ketaclinic.patients.api import router as patients_router
 from ketaclinic.treatment.api import router as treatment_router
 from ketaclinic.treatment.guardrail_errors import GuardrailError

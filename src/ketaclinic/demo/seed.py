@@ -14,8 +14,8 @@ from django.db import transaction
 
 from ketaclinic.accounts.actions import create_site, create_user
 from ketaclinic.accounts.models import Site, User
-from ketaclinic.demo.inventory import register_session_hooks, seed_history, seed_stock
 from ketaclinic.demo.diary import seed_diaries
+from ketaclinic.demo.inventory import register_session_hooks, seed_history, seed_stock
 from ketaclinic.demo.names import FAMILY_NAMES, GIVEN_NAMES, STREETS
 from ketaclinic.demo.portal import seed_portal
 from ketaclinic.demo.treatment import seed_treatment
