@@ -275,7 +275,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='movement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['adjustment', 'waste', 'destruction']), _negated=True), ('witness__isnull', False), _connector='OR'), name='movement_witnessed_kinds_have_witness'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['adjustment', 'destruction', 'waste']), _negated=True), ('witness__isnull', False), _connector='OR'), name='movement_witnessed_kinds_have_witness'),
         ),
         migrations.AddConstraint(
             model_name='movement',
