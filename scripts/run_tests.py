@@ -1,8 +1,9 @@
-"""Run the test suite on SQLite, then on PostgreSQL (CONTRACTS.md: `make test`).
+"""Run the test suite on SQLite and on PostgreSQL (CONTRACTS.md: `make test`).
 
-PostgreSQL comes from KETACLINIC_TEST_POSTGRES_URL, or a local server at 127.0.0.1:5432 when one
-answers. CI always has one (.ci/run starts it); on a laptop without it the PostgreSQL pass is
-skipped with a notice, never silently. Coverage of the clinical core must be 100 % of branches.
+The two passes run at the same time (one per core), each writing its own log, printed when it
+ends. PostgreSQL comes from KETACLINIC_TEST_POSTGRES_URL, or a local server at 127.0.0.1:5432 when
+one answers (CI always has one; .ci/run starts it); without one the PostgreSQL pass is skipped
+with a notice, never silently. Coverage of the clinical core must be 100 % of branches.
 """
 
 from __future__ import annotations
@@ -11,9 +12,22 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass
+from pathlib import Path
 
 LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/test"
+
+
+@dataclass
+class Pass:
+    label: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    started: float
+    status: int | None = None
+    seconds: float = 0.0
 
 
 def postgres_url() -> str | None:
@@ -27,24 +41,39 @@ def postgres_url() -> str | None:
     return LOCAL_POSTGRES
 
 
-def run(label: str, env: dict[str, str], extra: list[str]) -> tuple[int, float]:
-    print(f"\n==== test suite on {label} ====", flush=True)
-    started = time.monotonic()
-    status = subprocess.call([sys.executable, "-m", "pytest", *extra, *sys.argv[1:]], env=env)
-    return status, time.monotonic() - started
+def start(label: str, env: dict[str, str], extra: list[str], logs: Path) -> Pass:
+    log = logs / f"{label}.log"
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *extra, *sys.argv[1:]]
+    with log.open("wb") as handle:
+        process = subprocess.Popen(command, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    return Pass(label, process, log, time.monotonic())
 
 
 def main() -> int:
     base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     base["KETACLINIC_ENV"] = "test"
-    results = []
-    sqlite_status, sqlite_s = run(
-        "SQLite",
-        base,
-        ["--cov=ketaclinic", "--cov-branch", "--cov-report="],
-    )
-    results.append(("SQLite", sqlite_status, sqlite_s))
-    if sqlite_status == 0:
+    logs = Path(tempfile.mkdtemp(prefix="ketaclinic-tests-"))
+    passes = [
+        start(
+            "SQLite",
+            {**base, "COVERAGE_FILE": str(Path.cwd() / ".coverage")},
+            ["--cov=ketaclinic", "--cov-branch", "--cov-report="],
+            logs,
+        )
+    ]
+    url = postgres_url()
+    if url is None:
+        print("PostgreSQL not reachable: the PostgreSQL pass is SKIPPED (CI always runs it).")
+    else:
+        passes.append(start("PostgreSQL", {**base, "DATABASE_URL": url}, [], logs))
+    print(f"running {len(passes)} passes in parallel; logs in {logs}", flush=True)
+    for run in passes:
+        run.status = run.process.wait()
+        run.seconds = time.monotonic() - run.started
+        print(f"\n==== test suite on {run.label} ====", flush=True)
+        sys.stdout.write(run.log.read_text(errors="replace"))
+    results = [(run.label, run.status, run.seconds) for run in passes]
+    if passes[0].status == 0:
         clinical = subprocess.call(
             [
                 sys.executable,
@@ -58,12 +87,6 @@ def main() -> int:
             ]
         )
         results.append(("clinical-core branch coverage 100 %", clinical, 0.0))
-    url = postgres_url()
-    if url is None:
-        print("\nPostgreSQL not reachable: the PostgreSQL pass was SKIPPED (CI always runs it).")
-    else:
-        status, seconds = run("PostgreSQL", {**base, "DATABASE_URL": url}, [])
-        results.append(("PostgreSQL", status, seconds))
     print("\n==== summary ====")
     for label, status, seconds in results:
         outcome = "passed" if status == 0 else "FAILED"
