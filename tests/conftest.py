@@ -191,3 +191,14 @@ def count_queries(client: Client, url: str) -> int:
         response = client.get(url)
     assert response.status_code == 200, response.status_code
     return len(queries)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory):
+    """The demo database, built once per run through the real command; clone it per test."""
+    from tests.demo_template import build_template
+
+    template = build_template(tmp_path_factory.mktemp("demo-template"))
+    yield template
+    if template.database:
+        template.drop(template.database)
