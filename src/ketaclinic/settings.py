@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "ketaclinic.patients",
     "ketaclinic.instruments",
     "ketaclinic.treatment",
+    "ketaclinic.inventory",
     "ketaclinic.diary",
     "ketaclinic.portal",
     "ketaclinic.reminders",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("ketaclinic.accounts.urls")),
     path("patients/", include("ketaclinic.patients.urls")),
     path("audit/", include("ketaclinic.audit.urls")),
+    path("inventory/", include("ketaclinic.inventory.urls")),
     path("treatment/", include("ketaclinic.treatment.urls")),
     path("exports/", include("ketaclinic.interop.urls")),
     # Portal, diary and questionnaires: public pages, the patient's pages and chart tabs.

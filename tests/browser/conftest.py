@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-from tests.postgres import create_database, drop_database
+from tests.demo_template import DemoTemplate
 
 KETACLINIC = Path(sys.executable).parent / "ketaclinic"
 CHROMIUM = "/usr/bin/chromium"
@@ -53,17 +53,12 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
+def live_app(
+    tmp_path_factory: pytest.TempPathFactory, demo_template: DemoTemplate
+) -> Iterator[LiveApp]:
     data_dir = tmp_path_factory.mktemp("live")
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(KETACLINIC_ENV="development", KETACLINIC_DATA_DIR=str(data_dir))
-    admin_url = os.environ.get("DATABASE_URL")
     database = f"ketaclinic_e2e_{os.getpid()}"
-    if admin_url:
-        env["DATABASE_URL"] = create_database(admin_url, database)
-    app = LiveApp(url="", env=env)
-    app.run("migrate")
-    app.run("demo")
+    env = demo_template.clone(data_dir, database)  # what `make run` seeds, copied
     port = _free_port()
     log = (data_dir / "server.log").open("w")
     server = subprocess.Popen(
@@ -90,8 +85,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
         server.terminate()
         server.wait(timeout=15)
         log.close()
-        if admin_url:
-            drop_database(admin_url, database)
+        demo_template.drop(database)
 
 
 @pytest.fixture(scope="session")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.demo_template import run, run_sql
+
+from ketaclinic.core.append_only import drop_sql
 
 KETACLINIC = Path(sys.executable).parent / "ketaclinic"  # the installed console script
 SUBCOMMANDS = [
@@ -48,90 +51,77 @@ def test_every_server_subcommand_has_help(command, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    data_dir = tmp_path_factory.mktemp("demo")
-    assert ketaclinic("migrate", data_dir=data_dir).returncode == 0
-    first = ketaclinic("demo", data_dir=data_dir)
-    assert first.returncode == 0, first.stderr
-    assert "40 patients" in first.stdout
-    return data_dir
+def demo_env(demo_template, tmp_path_factory) -> Iterator[dict[str, str]]:
+    """A copy of the demo database (``make run``'s), on the engine the suite runs on."""
+    name = f"kc_server_cmds_{os.getpid()}"
+    yield demo_template.clone(tmp_path_factory.mktemp("demo"), name)
+    demo_template.drop(name)
 
 
-def _count(data_dir: Path, table: str) -> int:
-    with sqlite3.connect(data_dir / "ketaclinic.sqlite3") as db:
-        return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+def _count(env: dict[str, str], table: str) -> int:
+    return int(run_sql(env, f"SELECT count(*) FROM {table}")[0][0])
 
 
-def test_demo_is_idempotent(demo_db):
-    patients, users = _count(demo_db, "patients_patient"), _count(demo_db, "accounts_user")
-    again = ketaclinic("demo", data_dir=demo_db)
-    assert again.returncode == 0
+def test_the_first_demo_run_creates_sites_staff_and_patients(demo_template):
+    assert "2 sites" in demo_template.first_output
+    assert "40 patients" in demo_template.first_output
+    assert "demo-pass-2026" in demo_template.first_output
+
+
+def test_demo_is_idempotent(demo_env):
+    tables = ("patients_patient", "accounts_user", "treatment_treatmentsession", "diary_diaryday")
+    before = {table: _count(demo_env, table) for table in tables}
+    again = run(demo_env, "demo")
+    assert again.returncode == 0, again.stderr
     assert "nothing created" in again.stdout
     assert "nurse" in again.stdout
-    assert "demo-pass-2026" in again.stdout
-    assert (_count(demo_db, "patients_patient"), _count(demo_db, "accounts_user")) == (
-        patients,
-        users,
+    assert {table: _count(demo_env, table) for table in tables} == before
+    assert _count(demo_env, "accounts_site") == 2
+
+
+def test_the_sqlite_database_runs_in_wal_mode(demo_env, demo_template):
+    if demo_template.engine != "sqlite":
+        pytest.skip("WAL is SQLite's journal mode; this pass runs on PostgreSQL")
+    assert run_sql(demo_env, "PRAGMA journal_mode") == [("wal",)]
+
+
+def _createuser(env: dict[str, str], username: str, site: str, password: str):
+    return subprocess.run(
+        [str(KETACLINIC), "createuser", username, "--role", "nurse", "--site", site],
+        env={**env, "KETACLINIC_PASSWORD": password},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
     )
-    assert _count(demo_db, "accounts_site") == 2
 
 
-def test_the_sqlite_database_runs_in_wal_mode(demo_db):
-    with sqlite3.connect(demo_db / "ketaclinic.sqlite3") as db:
-        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-
-
-def test_createuser_makes_a_user_with_a_role_and_site(demo_db):
-    result = ketaclinic(
-        "createuser",
-        "newnurse",
-        "--role",
-        "nurse",
-        "--site",
-        "north",
-        data_dir=demo_db,
-        KETACLINIC_PASSWORD="a-long-enough-password-42",
-    )
+def test_createuser_makes_a_user_with_a_role_and_site(demo_env):
+    result = _createuser(demo_env, "newnurse", "north", "a-long-enough-password-42")
     assert result.returncode == 0, result.stderr
-    with sqlite3.connect(demo_db / "ketaclinic.sqlite3") as db:
-        role = db.execute("SELECT role FROM accounts_user WHERE username='newnurse'").fetchone()
-    assert role == ("nurse",)
+    rows = run_sql(demo_env, "SELECT role FROM accounts_user WHERE username='newnurse'")
+    assert rows == [("nurse",)]
 
 
-def test_createuser_refuses_an_unknown_site_and_a_weak_password(demo_db):
-    unknown = ketaclinic(
-        "createuser",
-        "x1",
-        "--role",
-        "nurse",
-        "--site",
-        "mars",
-        data_dir=demo_db,
-        KETACLINIC_PASSWORD="a-long-enough-password-42",
-    )
+def test_createuser_refuses_an_unknown_site_and_a_weak_password(demo_env):
+    unknown = _createuser(demo_env, "x1", "mars", "a-long-enough-password-42")
     assert unknown.returncode == 2
     assert "mars" in unknown.stderr
-    weak = ketaclinic(
-        "createuser",
-        "x2",
-        "--role",
-        "nurse",
-        "--site",
-        "north",
-        data_dir=demo_db,
-        KETACLINIC_PASSWORD="12345",
-    )
+    weak = _createuser(demo_env, "x2", "north", "12345")
     assert weak.returncode == 2
     assert "password" in weak.stderr
+    assert run_sql(demo_env, "SELECT count(*) FROM accounts_user WHERE username LIKE 'x_'") == [
+        (0,)
+    ]
 
 
-def test_audit_verify_passes_then_catches_a_tampered_event(demo_db):
-    ok = ketaclinic("audit", "verify", data_dir=demo_db)
+def test_audit_verify_passes_then_catches_a_tampered_event(demo_env, demo_template):
+    ok = run(demo_env, "audit", "verify")
     assert ok.returncode == 0
     assert "audit chain OK" in ok.stdout
-    with sqlite3.connect(demo_db / "ketaclinic.sqlite3") as db:
-        db.execute("DROP TRIGGER kc_guard_audit_auditevent_update")
-        db.execute("UPDATE audit_auditevent SET actor_username='mallory' WHERE seq=3")
-    broken = ketaclinic("audit", "verify", data_dir=demo_db)
+    for statement in drop_sql(demo_template.engine, "audit_auditevent", "UPDATE"):
+        run_sql(demo_env, statement)
+    run_sql(demo_env, "UPDATE audit_auditevent SET actor_username='mallory' WHERE seq=3")
+    broken = run(demo_env, "audit", "verify")
     assert broken.returncode == 1
     assert "event #3: contents changed" in broken.stderr

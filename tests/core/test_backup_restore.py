@@ -46,23 +46,21 @@ def _counts(env: dict[str, str]) -> dict[str, int]:
 
 
 @pytest.fixture
-def databases(tmp_path: Path) -> Iterator[tuple[dict[str, str], dict[str, str]]]:
-    """A source database with the demo in it and an empty target, on the suite's engine."""
+def databases(tmp_path: Path, demo_template) -> Iterator[tuple[dict[str, str], dict[str, str]]]:
+    """A copy of the demo database and an empty target, on the suite's engine."""
+    source_name, target_name = f"kc_backup_src_{os.getpid()}", f"kc_backup_dst_{os.getpid()}"
+    source = demo_template.clone(tmp_path / "source", source_name)
     admin_url = os.environ.get("DATABASE_URL")
     if not admin_url:
-        yield _env(tmp_path / "source", None), _env(tmp_path / "target", None)
-        return
-    names = [f"kc_backup_src_{os.getpid()}", f"kc_backup_dst_{os.getpid()}"]
-    urls = [create_database(admin_url, name) for name in names]
-    yield _env(tmp_path, urls[0]), _env(tmp_path, urls[1])
-    for name in names:
-        drop_database(admin_url, name)
+        yield source, _env(tmp_path / "target", None)
+    else:
+        yield source, _env(tmp_path, create_database(admin_url, target_name))
+        drop_database(admin_url, target_name)
+    demo_template.drop(source_name)
 
 
 def test_a_restore_holds_the_same_records_and_a_verifying_chain(databases, tmp_path):
     source, target = databases
-    assert _run(source, "migrate").returncode == 0
-    assert _run(source, "demo").returncode == 0
     backup_file = tmp_path / "ketaclinic.backup"
     made = _run(source, "backup", "--out", str(backup_file))
     assert made.returncode == 0, made.stderr
@@ -77,7 +75,6 @@ def test_a_restore_holds_the_same_records_and_a_verifying_chain(databases, tmp_p
 
 def test_restore_refuses_a_database_that_is_not_empty(databases, tmp_path):
     source, _ = databases
-    assert _run(source, "migrate").returncode == 0
     backup_file = tmp_path / "b.backup"
     assert _run(source, "backup", "--out", str(backup_file)).returncode == 0
     refused = _run(source, "restore", str(backup_file))

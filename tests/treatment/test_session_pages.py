@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 # audit (head lock, insert, head update, 2 savepoints); checklist, segments, doses, observations,
 # adverse events, limit events, discharge (one query each); the session's last-seen stamp
 # (update, 2 savepoints). The first request after log-in also reads the 2FA devices (skipped).
-SESSION_PAGE_QUERIES = 19
+# The ledger panel (issue 6) adds its session totals by kind and the drawable containers.
+SESSION_PAGE_QUERIES = 19 + 2
 
 
 def page(session) -> str:

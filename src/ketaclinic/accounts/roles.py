@@ -49,6 +49,12 @@ class Capability(StrEnum):
     # after an intranasal or nebulized dose (CLINICAL.md section 6).
     AUTHORISE_DOSING = "authorise_dosing"
     VIEW_GUARDRAIL_REPORT = "view_guardrail_report"
+    # Controlled-substance ledger (issue 6; CLINICAL.md section 7).
+    VIEW_LEDGER = "view_ledger"  # stock, ledger, counts, incidents, reports
+    MANAGE_STOCK = "manage_stock"  # receive, transfer, destroy, adjust, report a loss, resolve
+    DRAW_CONTROLLED = "draw_controlled"  # draw, administered, waste, return for a session
+    WITNESS_CONTROLLED = "witness_controlled"  # the second person at a waste or adjustment
+    COUNT_STOCK = "count_stock"  # shift and daily counts
     # Read a patient's headache diary and its metrics (staff of the patient's site).
     VIEW_DIARY = "view_diary"
     # Keep one's own headache diary and answer one's own questionnaires in the portal.
@@ -97,6 +103,9 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.CHART_SESSIONS,
             Capability.AUTHORISE_DOSING,
             Capability.VIEW_GUARDRAIL_REPORT,
+            # Physicians chart sessions too, so they draw, waste and witness like nurses.
+            Capability.DRAW_CONTROLLED,
+            Capability.WITNESS_CONTROLLED,
             Capability.VIEW_DIARY,
             Capability.TRIAGE_REFERRALS,
             Capability.INVITE_PATIENTS,
@@ -113,6 +122,11 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.RECORD_INTAKE,
             Capability.RECORD_TESTS,
             Capability.CHART_SESSIONS,
+            # Nurses draw and waste for the sessions they run, witness a colleague's waste and
+            # take the shift count (blind: they never see the expected balance first).
+            Capability.DRAW_CONTROLLED,
+            Capability.WITNESS_CONTROLLED,
+            Capability.COUNT_STOCK,
             Capability.VIEW_DIARY,
             Capability.TRIAGE_REFERRALS,
             Capability.INVITE_PATIENTS,
@@ -120,8 +134,18 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
         }
     ),
     # The pharmacist needs the registry to reconcile dispensing to patients, never to edit it.
-    # Pharmacy reads the drug library (concentrations, limits) it dispenses against.
-    Role.PHARMACIST: frozenset({Capability.VIEW_PATIENTS, Capability.VIEW_PROTOCOLS}),
+    # Pharmacy reads the drug library (concentrations, limits) it dispenses against, and keeps
+    # the controlled-substance ledger: stock, counts, incidents, reports.
+    Role.PHARMACIST: frozenset(
+        {
+            Capability.VIEW_PATIENTS,
+            Capability.VIEW_PROTOCOLS,
+            Capability.VIEW_LEDGER,
+            Capability.MANAGE_STOCK,
+            Capability.WITNESS_CONTROLLED,
+            Capability.COUNT_STOCK,
+        }
+    ),
     # Researchers see de-identified data only: no capability touches a named record.
     Role.RESEARCHER: frozenset({Capability.EXPORT_DEIDENTIFIED}),
     # A patient reaches their own record through the portal, never through the registry.

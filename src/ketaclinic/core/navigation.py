@@ -36,6 +36,14 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Sessions", "treatment:worklist", capability=Capability.CHART_SESSIONS),
     NavItem("Protocols", "treatment:protocols", capability=Capability.VIEW_PROTOCOLS),
     NavItem("Guardrails", "treatment:guardrails", capability=Capability.VIEW_GUARDRAIL_REPORT),
+    NavItem("Controlled substances", "inventory:stock", capability=Capability.VIEW_LEDGER),
+    # Nurses take the shift count (blind) without reading the ledger itself.
+    NavItem(
+        "Stock count",
+        "inventory:count_new",
+        capability=Capability.COUNT_STOCK,
+        roles=frozenset({"nurse"}),
+    ),
     NavItem("Audit log", "audit:search", capability=Capability.VIEW_AUDIT),
     NavItem("Exports", "interop:exports", capability=Capability.EXPORT_DEIDENTIFIED),
 )

@@ -15,6 +15,7 @@ from django.db import transaction
 from ketaclinic.accounts.actions import create_site, create_user
 from ketaclinic.accounts.models import Site, User
 from ketaclinic.demo.diary import seed_diaries
+from ketaclinic.demo.inventory import register_session_hooks, seed_history, seed_stock
 from ketaclinic.demo.names import FAMILY_NAMES, GIVEN_NAMES, STREETS
 from ketaclinic.demo.portal import seed_portal
 from ketaclinic.demo.treatment import seed_treatment
@@ -36,6 +37,7 @@ STAFF = (
     ("researcher", "researcher", ("north", "south"), "Tomas", "Berg"),
     ("clinician_south", "clinician", ("south",), "Dr Ivo", "Petrov"),
     ("nurse_south", "nurse", ("south",), "Lea", "Fontaine"),
+    ("pharmacist_south", "pharmacist", ("south",), "Omar", "Haddad"),
 )
 PATIENTS_PER_SITE = 20
 
@@ -140,7 +142,10 @@ def seed_demo() -> DemoReport:
     users = _staff(report, sites)
     _patients(report, sites, users["admin"])
     _patient_login(report, sites, users["admin"])
+    seed_stock(report, sites, users)
+    register_session_hooks()
     seed_treatment(report, users)
+    seed_history(report, sites, users)
     days = seed_diaries(users["admin"])
     if days:
         report.count("diary days", sum(days.values()))

@@ -9,6 +9,7 @@ discharges. Idempotent: a patient with an intake is left alone. Synthetic data o
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -50,9 +51,15 @@ COURSES = (
     ("N-1009", "demo-iv-bolus", 3, 3, 5),
     ("N-1010", "demo-iv-bolus", 2, 4, 5),
     ("N-1005", "lit-outpatient-iv", 0, 3, 7),  # ready: approved plan, no session yet
+    ("N-1011", "lit-outpatient-iv", 0, 3, 7),  # ready too: the ledger's browser test (issue 6)
     ("S-1002", "lit-outpatient-iv", 2, 3, 7),
 )
 READY_MRN = "N-1005"
+# Other apps' demo steps around each session, registered by seed_demo: the ledger draws before
+# the start, then books what was given and wastes the rest before discharge (issue 6).
+SessionHook = Callable[[TreatmentSession, User, datetime], None]
+BEFORE_START: list[SessionHook] = []
+BEFORE_DISCHARGE: list[SessionHook] = []
 
 
 class Report(TypingProtocol):
@@ -221,6 +228,8 @@ def _session(
         at=_at(day, -10),
         **{key: value for key, value in _vitals(rng, pain).items() if key != "consciousness"},
     )
+    for hook in BEFORE_START:
+        hook(session, nurse, _at(day, -5))
     session.refresh_from_db()
     actions.start_session(
         actor=nurse, session=session, expected_version=session.version, at=_at(day, 0)
@@ -267,6 +276,8 @@ def _session(
     actions.record_observation(
         actor=nurse, session=session, at=_at(day, end - 5), **_vitals(rng, max(0, pain - 1))
     )
+    for hook in BEFORE_DISCHARGE:
+        hook(session, nurse, _at(day, length + 5))
     session.refresh_from_db()
     actions.discharge_session(
         actor=clinician if route in ("intranasal", "nebulized") else nurse,

@@ -1,0 +1,9 @@
+"""``/api/inventory``: the controlled-substance ledger as JSON, one router per topic."""
+
+from ninja import Router
+
+from ketaclinic.inventory.api import counts, custody, reports, stock
+
+router = Router()
+for module in (stock, custody, counts, reports):
+    router.add_router("", module.router)
