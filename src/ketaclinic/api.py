@@ -17,6 +17,7 @@ from ketaclinic.accounts.api_auth import API_AUTH
 from ketaclinic.clinical.errors import ClinicalInputError
 from ketaclinic.core.errors import Conflict, StaleVersion
 from ketaclinic.diary.api import router as diary_router
+from ketaclinic.interop.api import router as interop_router
 from ketaclinic.inventory.api import router as inventory_router
 from ketaclinic.patients.api import router as patients_router
 from ketaclinic.treatment.api import router as treatment_router
@@ -92,6 +93,7 @@ def health(request: HttpRequest) -> dict[str, str]:
 
 api.add_router("/auth", auth_router)
 api.add_router("/patients", patients_router)
+api.add_router("", interop_router)
 api.add_router("/diary", diary_router)
 api.add_router("/treatment", treatment_router)
 api.add_router("/inventory", inventory_router)

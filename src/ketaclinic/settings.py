@@ -33,6 +33,24 @@ if _secret is None:
     _secret = "django-insecure-ketaclinic-development-key-never-use-in-production"  # noqa: S105
 SECRET_KEY = _secret
 
+# De-identified exports (ketaclinic.interop.deid): the key of the per-patient pseudonyms and date
+# shifts. Whoever holds it can re-link a de-identified export to the clinic's records, so it is a
+# secret like SECRET_KEY (and not SECRET_KEY itself: rotating the session key must not change the
+# pseudonyms a research consortium already holds). Production refuses to start without its own.
+_deid_secret = env_optional("KETACLINIC_DEID_SECRET")
+if _deid_secret is None:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "KETACLINIC_DEID_SECRET: required when KETACLINIC_ENV=production"
+        )
+    _deid_secret = "insecure-ketaclinic-development-deid-key-never-use-in-production"  # noqa: S105
+elif len(_deid_secret) < 32:
+    raise ImproperlyConfigured("KETACLINIC_DEID_SECRET: expected at least 32 characters")
+DEID_SECRET = _deid_secret
+# Identifier systems and code systems of this installation's FHIR resources (one base per
+# installation, so two clinics' record numbers never share a system).
+FHIR_BASE = env_str("KETACLINIC_FHIR_BASE", "https://ketaclinic.example/fhir").rstrip("/")
+
 ALLOWED_HOSTS = env_list(
     "KETACLINIC_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
@@ -65,6 +83,7 @@ INSTALLED_APPS = [
     "ketaclinic.reminders",
     "django_tasks",
     "django_tasks_db",
+    "ketaclinic.interop",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("audit/", include("ketaclinic.audit.urls")),
     path("inventory/", include("ketaclinic.inventory.urls")),
     path("treatment/", include("ketaclinic.treatment.urls")),
+    path("exports/", include("ketaclinic.interop.urls")),
     # Portal, diary and questionnaires: public pages, the patient's pages and chart tabs.
     path("", include("ketaclinic.portal.urls")),
     path("", include("ketaclinic.diary.urls")),

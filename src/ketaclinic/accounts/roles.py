@@ -30,6 +30,12 @@ class Capability(StrEnum):
     RECORD_QUESTIONNAIRES = "record_questionnaires"
     # Acknowledge a PHQ-9 self-harm alert: a physician's judgement, so clinicians only.
     ACKNOWLEDGE_SAFETY_ALERTS = "acknowledge_safety_alerts"
+    # Exports (ketaclinic.interop): named records (FHIR, REDCap, Parquet) for transfer of care or
+    # the clinic's own registry; de-identified ones (Safe Harbor) for research.
+    EXPORT_IDENTIFIED = "export_identified"
+    EXPORT_DEIDENTIFIED = "export_deidentified"
+    # Import FHIR Bundles into a site's registry (creates patients and their records).
+    IMPORT_RECORDS = "import_records"
     # Treatment programme (issue 4).
     VIEW_PROTOCOLS = "view_protocols"
     MANAGE_PROTOCOLS = "manage_protocols"
@@ -68,6 +74,9 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EDIT_PATIENTS,
             Capability.VIEW_AUDIT,
             Capability.MANAGE_USERS,
+            Capability.EXPORT_IDENTIFIED,
+            Capability.EXPORT_DEIDENTIFIED,
+            Capability.IMPORT_RECORDS,
             # The clinic admin keeps the drug library (DESIGN.md: who uses it).
             Capability.VIEW_PROTOCOLS,
             Capability.MANAGE_PROTOCOLS,
@@ -82,6 +91,9 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EDIT_PATIENTS,
             Capability.RECORD_QUESTIONNAIRES,
             Capability.ACKNOWLEDGE_SAFETY_ALERTS,
+            Capability.EXPORT_IDENTIFIED,
+            Capability.EXPORT_DEIDENTIFIED,
+            Capability.IMPORT_RECORDS,
             Capability.VIEW_PROTOCOLS,
             Capability.RECORD_INTAKE,
             Capability.CONFIRM_DIAGNOSIS,
@@ -134,8 +146,8 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.COUNT_STOCK,
         }
     ),
-    # Researchers see de-identified aggregates only: no capability touches a named record.
-    Role.RESEARCHER: frozenset(),
+    # Researchers see de-identified data only: no capability touches a named record.
+    Role.RESEARCHER: frozenset({Capability.EXPORT_DEIDENTIFIED}),
     # A patient reaches their own record through the portal, never through the registry.
     Role.PATIENT: frozenset({Capability.KEEP_DIARY}),
 }

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from ketaclinic.cli import (
     backup_commands,
     clinical_commands,
+    export_commands,
     server_commands,
     synth_commands,
     worker_commands,
@@ -34,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     clinical_commands.register(subparsers)
     backup_commands.register(subparsers)
     synth_commands.register(subparsers)
+    export_commands.register(subparsers)
     return parser
 
 

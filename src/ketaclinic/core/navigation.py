@@ -45,6 +45,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         roles=frozenset({"nurse"}),
     ),
     NavItem("Audit log", "audit:search", capability=Capability.VIEW_AUDIT),
+    NavItem("Exports", "interop:exports", capability=Capability.EXPORT_DEIDENTIFIED),
 )
 
 

@@ -55,12 +55,16 @@ def submit_questionnaire(
     completed_at: datetime | None = None,
     supersedes: QuestionnaireResponse | None = None,
     correction_reason: str = "",
+    imported: bool = False,
 ) -> QuestionnaireResponse:
     """Score ``answers`` with the clinical core and store them; a PHQ-9 item 9 > 0 raises an alert.
 
     Scoring: ``ketaclinic.clinical.instruments`` (MIDAS, HIT-6, PHQ-9, GAD-7, PGIC; CLINICAL.md §3).
+    ``imported``: staff bring the response from another system (a FHIR import), not from paper.
     """
     source = _check_author(actor, patient)
+    if imported and source == ResponseSource.CLINIC:
+        source = ResponseSource.IMPORT
     if instrument not in InstrumentName.values:
         raise InputRefused("instrument", instrument, "one of " + ", ".join(InstrumentName.values))
     spec = INSTRUMENTS[instrument]

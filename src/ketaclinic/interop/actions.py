@@ -1,0 +1,282 @@
+"""Writes of the interop app: importing a FHIR Bundle into a site.
+
+The import is one transaction: every entry is created, skipped or held, or nothing is stored.
+Records are written through the owning apps' actions (``create_patient``,
+``submit_questionnaire``), so an imported record passes the same checks, and leaves the same
+revisions and audit events, as one typed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from fhir.resources.R4B.patient import Patient as FhirPatient
+from fhir.resources.R4B.reference import Reference
+
+from ketaclinic.accounts.models import Site, User
+from ketaclinic.accounts.permissions import require, require_site
+from ketaclinic.accounts.roles import Capability
+from ketaclinic.audit.actions import record_event
+from ketaclinic.clinical.errors import ClinicalInputError
+from ketaclinic.core.errors import InputRefused
+from ketaclinic.instruments.actions import submit_questionnaire
+from ketaclinic.interop.fhir import score_observation
+from ketaclinic.interop.fhir.context import code_system, mrn_system
+from ketaclinic.interop.fhir.reading import (
+    Entry,
+    References,
+    all_identifiers,
+    identifier_key,
+    parse_bundle,
+    patient_fields,
+    questionnaire_answers,
+)
+from ketaclinic.interop.models import FhirImport, ImportedRecord, ImportOutcome
+from ketaclinic.patients.actions import create_patient
+from ketaclinic.patients.models import Patient
+
+HELD_TYPES = frozenset({"Condition", "MedicationStatement", "Observation"})
+"""Imported and kept with their patient until KetaClinic has a record type for them."""
+PATIENT_TYPES = frozenset({"Patient"})
+
+
+@dataclass
+class ImportReport:
+    """What one Bundle import did, entry by entry."""
+
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    fhir_import_id: int | None = None
+
+    def add(self, entry: Entry, outcome: str, **detail: Any) -> None:
+        self.entries.append(
+            {"entry": entry.index, "resourceType": entry.resource_type, "outcome": outcome} | detail
+        )
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for item in self.entries if item["outcome"] == outcome)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "import_id": self.fhir_import_id,
+            "created": self.count("created"),
+            "skipped": self.count("skipped"),
+            "held": self.count("held"),
+            "entries": self.entries,
+        }
+
+
+class _Importer:
+    def __init__(self, actor: User, site: Site, entries: list[Entry]) -> None:
+        self.actor, self.site, self.entries = actor, site, entries
+        self.references = References(entries)
+        self.patients: dict[int, Patient] = {}
+        self.seen: dict[tuple[str, str], int] = {}
+        self.pending: list[ImportedRecord] = []
+        self.report = ImportReport()
+
+    def run(self) -> ImportReport:
+        # Patients first: everything else points at one.
+        for entry in self.entries:
+            if entry.resource_type in PATIENT_TYPES:
+                self._patient(entry)
+        for entry in self.entries:
+            if entry.resource_type == "QuestionnaireResponse":
+                self._questionnaire(entry)
+            elif entry.resource_type in HELD_TYPES:
+                self._held(entry)
+            elif entry.resource_type not in PATIENT_TYPES:
+                self.report.add(entry, "skipped", reason=f"{entry.resource_type} is not imported")
+        return self.report
+
+    def _known(self, entry: Entry, keys: list[tuple[str, str]]) -> ImportedRecord | int | None:
+        """An earlier import of the same identifier, or an earlier entry of this Bundle."""
+        for key in keys:
+            if key in self.seen:
+                return self.seen[key]
+        return (
+            ImportedRecord.objects.filter(site=self.site)
+            .filter(_any_identifier(keys))
+            .select_related("patient")
+            .first()
+            if keys
+            else None
+        )
+
+    def _remember(self, entry: Entry, key: tuple[str, str], outcome: str, **fields: Any) -> None:
+        self.seen[key] = entry.index
+        self.pending.append(
+            ImportedRecord(
+                site=self.site,
+                entry_index=entry.index,
+                resource_type=entry.resource_type,
+                system=key[0],
+                value=key[1],
+                outcome=outcome,
+                resource=entry.resource.model_dump(mode="json"),
+                **fields,
+            )
+        )
+
+    def _patient(self, entry: Entry) -> None:
+        resource = entry.resource
+        assert isinstance(resource, FhirPatient)
+        keys = all_identifiers(resource.identifier)
+        known = self._known(entry, keys)
+        if isinstance(known, int):
+            self.patients[entry.index] = self.patients[known]
+            self.report.add(entry, "skipped", reason=f"the same patient as entry[{known}]")
+            return
+        if known is not None and known.patient is not None:
+            self.patients[entry.index] = known.patient
+            self.report.add(entry, "skipped", reason="imported before", patient=known.patient.pk)
+            return
+        fields = patient_fields(entry)
+        own = (mrn_system(self.site.code), fields["mrn"])
+        existing = Patient.objects.filter(site=self.site, mrn=fields["mrn"].upper()).first()
+        if own in keys and existing is not None:
+            self.patients[entry.index] = existing
+            self.report.add(entry, "skipped", reason="already registered here", patient=existing.pk)
+            return
+        try:
+            patient = create_patient(actor=self.actor, site=self.site, **fields)
+        except ClinicalInputError as exc:
+            raise InputRefused(f"{entry.path} ({exc.field})", exc.value, exc.expected) from None
+        self.patients[entry.index] = patient
+        key = identifier_key(resource, resource.identifier)
+        self._remember(
+            entry,
+            key,
+            ImportOutcome.CREATED,
+            patient=patient,
+            object_type="patient",
+            object_id=patient.pk,
+        )
+        self.report.add(entry, "created", patient=patient.pk)
+
+    def _subject(self, entry: Entry, reference: Reference | None) -> Patient:
+        index = self.references.resolve(reference)
+        if index is None or index not in self.patients:
+            shown = reference.reference if reference is not None else None
+            raise InputRefused(f"{entry.path}.subject", shown, "a Patient entry of this Bundle")
+        return self.patients[index]
+
+    def _already(self, entry: Entry, key: tuple[str, str]) -> bool:
+        known = self._known(entry, [key])
+        if known is None:
+            return False
+        where = f"entry[{known}]" if isinstance(known, int) else "imported before"
+        self.report.add(entry, "skipped", reason=f"same identifier as {where}")
+        return True
+
+    def _questionnaire(self, entry: Entry) -> None:
+        resource: Any = entry.resource
+        patient = self._subject(entry, resource.subject)
+        key = identifier_key(resource, [resource.identifier] if resource.identifier else None)
+        if self._already(entry, key):
+            return
+        answers = questionnaire_answers(entry)
+        if answers is None:
+            self._remember(entry, key, ImportOutcome.HELD, patient=patient)
+            self.report.add(entry, "held", reason="not a KetaClinic instrument")
+            return
+        try:
+            response = submit_questionnaire(
+                actor=self.actor,
+                patient=patient,
+                instrument=answers.instrument,
+                answers=answers.answers,
+                completed_at=answers.completed_at,
+                imported=True,
+            )
+        except ClinicalInputError as exc:
+            raise InputRefused(f"{entry.path} ({exc.field})", exc.value, exc.expected) from None
+        self._remember(
+            entry,
+            key,
+            ImportOutcome.CREATED,
+            patient=patient,
+            object_type="questionnaire",
+            object_id=response.pk,
+        )
+        self.report.add(entry, "created", questionnaire=response.pk)
+
+    def _held(self, entry: Entry) -> None:
+        resource: Any = entry.resource
+        patient = self._subject(entry, resource.subject)
+        if entry.resource_type == "Observation" and self._derived_score(resource):
+            self.report.add(
+                entry, "skipped", reason="a questionnaire score: recomputed from the answers"
+            )
+            return
+        key = identifier_key(resource, resource.identifier)
+        if self._already(entry, key):
+            return
+        self._remember(entry, key, ImportOutcome.HELD, patient=patient)
+        self.report.add(entry, "held", reason="kept with the patient until a record type exists")
+
+    def _derived_score(self, observation: Any) -> bool:
+        codings = observation.code.coding or []
+        scored = any(c.system == code_system(score_observation.SCORE_SYSTEM) for c in codings)
+        sources = [self.references.resolve(ref) for ref in observation.derivedFrom or []]
+        return scored and any(
+            index is not None and self.entries[index].resource_type == "QuestionnaireResponse"
+            for index in sources
+        )
+
+
+def _any_identifier(keys: list[tuple[str, str]]) -> Q:
+    condition = Q()
+    for system, value in keys:
+        condition |= Q(system=system, value=value)
+    return condition
+
+
+@transaction.atomic
+def import_fhir_bundle(
+    *, actor: User, site: Site, bundle: bytes | str | dict[str, Any]
+) -> ImportReport:
+    """Import a FHIR Bundle into ``site``: all or nothing, idempotent by identifier.
+
+    Patients become registry records (``create_patient``), QuestionnaireResponses to our
+    instruments scored responses (``submit_questionnaire``, source "import"); questionnaire score
+    Observations derived from them are skipped (recomputed); Conditions, MedicationStatements
+    and other Observations are held in the import ledger with their patient. Any entry refused
+    refuses the whole Bundle (InputRefused naming ``entry[i].resource...``).
+    """
+    require(actor, Capability.IMPORT_RECORDS)
+    require_site(actor, site.pk)
+    parsed = parse_bundle(bundle)
+    entries = parsed.entries
+    importer = _Importer(actor, site, entries)
+    report = importer.run()
+    fhir_import = FhirImport.objects.create(
+        site=site,
+        imported_by=actor,
+        bundle_type=parsed.type[:20],
+        entries=len(entries),
+        created=report.count("created"),
+        skipped=report.count("skipped"),
+        held=report.count("held"),
+        report=report.entries,
+    )
+    for record in importer.pending:
+        record.fhir_import = fhir_import
+    ImportedRecord.objects.bulk_create(importer.pending)
+    report.fhir_import_id = fhir_import.pk
+    record_event(
+        actor=actor,
+        action="import.fhir",
+        object_type="fhir_import",
+        object_id=fhir_import.pk,
+        site_id=site.pk,
+        detail={
+            "entries": len(entries),
+            "created": fhir_import.created,
+            "skipped": fhir_import.skipped,
+            "held": fhir_import.held,
+        },
+    )
+    return report

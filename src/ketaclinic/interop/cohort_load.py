@@ -1,0 +1,164 @@
+"""Bulk-load a synthetic cohort (``ketaclinic synth``) into the database, for demos and benchmarks.
+
+Creating 10,000 patients one ``create_patient`` at a time (each with its own audit event) takes
+minutes; this action validates each row with the registry's own rules
+(``clean_patient_fields``) and scores each questionnaire with the clinical core, then writes in
+chunks with ``bulk_create``, in one transaction, audited once ("cohort.load"). It is refused in
+production: synthetic patients must never mix with real ones.
+
+What it loads from the cohort's ``patients.parquet``: one registry record per patient (an
+invented name from the demo lists, MRN ``SYN-<id>``, a birth date in the cohort's birth year,
+sex, site) and a questionnaire history: MIDAS, HIT-6, PHQ-9 and GAD-7 at the start of the diary
+and every 90 days after (not in the future). PHQ-9 item 9 is always 0 here, so no self-harm alert
+is due. Diary days, courses and sessions wait for the diary and treatment apps.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from ketaclinic.accounts.models import Site, User
+from ketaclinic.accounts.permissions import require, require_site
+from ketaclinic.accounts.roles import Capability
+from ketaclinic.audit.actions import record_event
+from ketaclinic.clinical.instruments import INSTRUMENTS
+from ketaclinic.core.errors import Conflict, InputRefused
+from ketaclinic.demo.names import FAMILY_NAMES, GIVEN_NAMES
+from ketaclinic.instruments.actions import INSTRUMENT_RULES_VERSION
+from ketaclinic.instruments.models import QuestionnaireResponse, ResponseSource
+from ketaclinic.patients.models import Patient, PatientRevision
+from ketaclinic.patients.validation import EDITABLE_FIELDS, clean_patient_fields
+
+CHUNK = 2000
+QUESTIONNAIRE_EVERY_DAYS = 90
+HIT6_WORDS = ("never", "rarely", "sometimes", "very often", "always")
+MRN_PREFIX = "SYN-"
+
+
+def _answers(rng: random.Random, instrument: str) -> list[Any]:
+    if instrument == "midas":
+        return [rng.randint(0, 12) for _ in range(5)]
+    if instrument == "hit6":
+        return [rng.choice(HIT6_WORDS) for _ in range(6)]
+    if instrument == "phq9":
+        return [rng.randint(0, 3) for _ in range(8)] + [0]
+    return [rng.randint(0, 3) for _ in range(7)]
+
+
+def _patient(row: dict[str, Any], site: Site, today: date) -> Patient:
+    number = int(row["patient_id"])
+    rng = random.Random(number)
+    born = date(int(row["birth_year"]), rng.randint(1, 12), rng.randint(1, 28))
+    fields = clean_patient_fields(
+        {
+            "mrn": f"{MRN_PREFIX}{number}",
+            "given_name": rng.choice(GIVEN_NAMES),
+            "family_name": rng.choice(FAMILY_NAMES),
+            "date_of_birth": born,
+            "sex": row["sex"],
+            "phone": f"555-{number % 10_000:04d}",
+            "email": f"synthetic{number}@example.org",
+            "status": "active",
+        },
+        today=today,
+    )
+    return Patient(site=site, **fields)
+
+
+def _responses(
+    patient: Patient, start: date, end: date, actor: User, now: datetime
+) -> Iterator[QuestionnaireResponse]:
+    rng = random.Random(f"questionnaires-{patient.mrn}")
+    day = start
+    while day <= end:
+        moment = datetime.combine(day, time(10, 0), tzinfo=UTC)
+        if moment > now:
+            return
+        for offset, instrument in enumerate(("midas", "hit6", "phq9", "gad7")):
+            spec = INSTRUMENTS[instrument]
+            parsed = spec.model.model_validate({"answers": _answers(rng, instrument)})
+            score = spec.score(parsed)
+            yield QuestionnaireResponse(
+                patient=patient,
+                instrument=instrument,
+                answers=list(parsed.model_dump()["answers"]),
+                total=score.total,
+                band=score.band,
+                label=score.label,
+                flags=list(score.flags),
+                rule_version=INSTRUMENT_RULES_VERSION,
+                completed_at=moment + timedelta(minutes=offset),
+                entered_by=actor,
+                source=ResponseSource.IMPORT,
+            )
+        day += timedelta(days=QUESTIONNAIRE_EVERY_DAYS)
+
+
+def _sites(actor: User, codes: list[str]) -> dict[str, Site]:
+    sites = {site.code: site for site in Site.objects.filter(code__in=codes)}
+    for code in codes:
+        if code not in sites:
+            raise InputRefused("site", code, "the code of an existing site")
+        require_site(actor, sites[code].pk)
+    return sites
+
+
+@transaction.atomic
+def load_synthetic_cohort(
+    *, actor: User, directory: Path, limit: int | None = None
+) -> dict[str, int]:
+    """Load ``directory``'s synthetic patients and their questionnaires; counts by kind."""
+    if settings.PRODUCTION:
+        raise PermissionDenied("synthetic cohorts are never loaded into a production database")
+    require(actor, Capability.IMPORT_RECORDS)
+    path = directory / "patients.parquet"
+    if not path.exists():
+        raise InputRefused("directory", str(directory), "a cohort written by `ketaclinic synth`")
+    frame = pl.read_parquet(path)
+    if limit is not None:
+        frame = frame.head(limit)
+    sites = _sites(actor, sorted(frame["site"].unique().to_list()))
+    if Patient.objects.filter(mrn__startswith=MRN_PREFIX, site__in=sites.values()).exists():
+        raise Conflict("a synthetic cohort is already loaded at these sites")
+    today, now = timezone.localdate(), timezone.now()
+    counts = {"patients": 0, "questionnaires": 0}
+    for chunk in frame.iter_slices(CHUNK):
+        rows = chunk.to_dicts()
+        patients = Patient.objects.bulk_create(
+            [_patient(row, sites[row["site"]], today) for row in rows]
+        )
+        PatientRevision.objects.bulk_create(
+            PatientRevision(
+                patient=patient,
+                version=1,
+                changed_by=actor,
+                reason="synthetic cohort",
+                changes={n: [None, str(getattr(patient, n))] for n in EDITABLE_FIELDS},
+            )
+            for patient in patients
+        )
+        responses = [
+            response
+            for row, patient in zip(rows, patients, strict=True)
+            for response in _responses(patient, row["diary_start"], row["diary_end"], actor, now)
+        ]
+        QuestionnaireResponse.objects.bulk_create(responses, batch_size=CHUNK)
+        counts["patients"] += len(patients)
+        counts["questionnaires"] += len(responses)
+    record_event(
+        actor=actor,
+        action="cohort.load",
+        object_type="cohort",
+        detail={"directory": str(directory), "sites": sorted(sites), **counts},
+    )
+    return counts

@@ -1,0 +1,84 @@
+"""A recorded headache-diary day as an ``Observation`` (the diary app's ``DiaryDay``).
+
+One Observation per recorded day (a day without one is missing, never headache-free: CLINICAL.md
+section 4): the value says whether there was a headache; components give the hours, the worst
+pain (NRS, LOINC 72514-3), migraine features, aura and each acute-medication class taken, in the
+local ``diary`` code system (the same columns as the outcome engine's diary_days table).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Protocol
+
+from fhir.resources.R4B.observation import Observation, ObservationComponent
+from fhir.resources.R4B.quantity import Quantity
+
+from ketaclinic.interop.fhir.context import (
+    LOINC,
+    UCUM,
+    ExportContext,
+    category,
+    code_system,
+    concept,
+)
+from ketaclinic.interop.fhir.vitals import PAIN_LOINC
+
+KIND = "diary-day"
+MEDICATIONS = (
+    "paracetamol",
+    "nsaid",
+    "triptan",
+    "ergot",
+    "opioid",
+    "combination_analgesic",
+    "other",
+)
+
+
+class DiaryDay(Protocol):
+    pk: int
+    patient_id: int
+    date: date
+    headache: bool
+    duration_hours: float | None
+    pain: int | None
+    migraine_features: bool
+    aura: bool
+
+
+def build_diary_day(day: DiaryDay, context: ExportContext) -> Observation:
+    system = code_system("diary")
+    components = [
+        ObservationComponent(
+            code=concept(system, "migraine-features"), valueBoolean=day.migraine_features
+        ),
+        ObservationComponent(code=concept(system, "aura"), valueBoolean=day.aura),
+    ]
+    if day.duration_hours is not None:
+        hours = Quantity(value=Decimal(str(day.duration_hours)), unit="h", system=UCUM, code="h")
+        components.append(
+            ObservationComponent(code=concept(system, "headache-hours"), valueQuantity=hours)
+        )
+    if day.pain is not None:
+        components.append(
+            ObservationComponent(code=concept(LOINC, *PAIN_LOINC), valueInteger=day.pain)
+        )
+    for name in MEDICATIONS:
+        taken = getattr(day, f"med_{name}", None)
+        if taken is not None:
+            components.append(
+                ObservationComponent(code=concept(system, f"med-{name}"), valueBoolean=bool(taken))
+            )
+    return Observation(
+        id=context.resource_id(KIND, day.pk),
+        status="final",
+        category=[category("survey", "Survey")],
+        code=concept(system, "diary-day", "Headache diary day"),
+        subject=context.patient_reference(day.patient_id),
+        # A diary day is a calendar day: FHIR dateTime takes a date alone.
+        effectiveDateTime=context.date(day.date, day.patient_id),  # type: ignore[arg-type]
+        valueBoolean=day.headache,
+        component=components,
+    )

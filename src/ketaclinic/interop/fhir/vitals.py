@@ -1,0 +1,113 @@
+"""Vital signs and pain charted during a session, as ``Observation``s (CLINICAL.md section 8).
+
+One charted row (the treatment app's ``Observation``: systolic, diastolic, heart rate, SpO2,
+respiratory rate, pain NRS at one moment) becomes one Observation per measurement: the blood
+pressure panel 85354-9 with systolic 8480-6 and diastolic 8462-4 components, heart rate 8867-4,
+respiratory rate 9279-1, oxygen saturation 59408-5, each with the FHIR vital-signs profile
+(http://hl7.org/fhir/StructureDefinition/vitalsigns) and UCUM units; pain NRS 72514-3 (0-10,
+a survey answer, not a vital sign in the profile's value set).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Protocol
+
+from fhir.resources.R4B.meta import Meta
+from fhir.resources.R4B.observation import Observation, ObservationComponent
+from fhir.resources.R4B.quantity import Quantity
+
+from ketaclinic.interop.fhir.context import (
+    LOINC,
+    UCUM,
+    VITAL_SIGNS_PROFILE,
+    ExportContext,
+    category,
+    concept,
+)
+
+KIND = "vital"
+PAIN_LOINC = ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported")
+SINGLE = (
+    # (attribute, LOINC, display, UCUM unit)
+    ("heart_rate", "8867-4", "Heart rate", "/min"),
+    ("respiratory_rate", "9279-1", "Respiratory rate", "/min"),
+    ("spo2", "59408-5", "Oxygen saturation in Arterial blood by Pulse oximetry", "%"),
+)
+
+
+class ChartedVitals(Protocol):
+    pk: int
+    session_id: int
+    taken_at: datetime
+    systolic: int | None
+    diastolic: int | None
+    heart_rate: int | None
+    spo2: int | None
+    respiratory_rate: int | None
+    pain_nrs: int | None
+
+
+def _quantity(value: float, unit: str) -> Quantity:
+    return Quantity(value=Decimal(str(value)), unit=unit, system=UCUM, code=unit)
+
+
+def build_vitals(
+    row: ChartedVitals, context: ExportContext, *, patient_id: int
+) -> list[Observation]:
+    """``patient_id``: the session's patient (the row holds only its session)."""
+    common: dict[str, Any] = {
+        "status": "final",
+        "subject": context.patient_reference(patient_id),
+        "effectiveDateTime": context.instant(row.taken_at, patient_id),
+        "encounter": context.reference("Encounter", "session", row.session_id),
+    }
+    vital: dict[str, Any] = {
+        "meta": Meta(profile=[VITAL_SIGNS_PROFILE]),
+        "category": [category("vital-signs", "Vital Signs")],
+    }
+    observations = []
+    if row.systolic is not None or row.diastolic is not None:
+        components = [
+            ObservationComponent(
+                code=concept(LOINC, code, display), valueQuantity=_quantity(value, "mm[Hg]")
+            )
+            for code, display, value in (
+                ("8480-6", "Systolic blood pressure", row.systolic),
+                ("8462-4", "Diastolic blood pressure", row.diastolic),
+            )
+            if value is not None
+        ]
+        observations.append(
+            Observation(
+                id=context.resource_id(KIND, f"{row.pk}-bp"),
+                code=concept(LOINC, "85354-9", "Blood pressure panel with all children optional"),
+                component=components,
+                **vital,
+                **common,
+            )
+        )
+    for attribute, code, display, unit in SINGLE:
+        value = getattr(row, attribute)
+        if value is not None:
+            observations.append(
+                Observation(
+                    id=context.resource_id(KIND, f"{row.pk}-{attribute.replace('_', '-')}"),
+                    code=concept(LOINC, code, display),
+                    valueQuantity=_quantity(value, unit),
+                    **vital,
+                    **common,
+                )
+            )
+    if row.pain_nrs is not None:
+        observations.append(
+            Observation(
+                id=context.resource_id(KIND, f"{row.pk}-pain"),
+                category=[category("survey", "Survey")],
+                code=concept(LOINC, *PAIN_LOINC),
+                valueInteger=row.pain_nrs,
+                **common,
+            )
+        )
+    return observations

@@ -1,0 +1,77 @@
+"""Reads of the interop app: one patient's record as a FHIR Bundle (audited as an export)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from django.utils import timezone
+from fhir.resources.R4B import get_fhir_model_class
+from fhir.resources.R4B.bundle import Bundle, BundleEntry
+from fhir.resources.R4B.resource import Resource
+
+from ketaclinic.accounts.models import User
+from ketaclinic.accounts.permissions import require
+from ketaclinic.accounts.roles import Capability
+from ketaclinic.audit.actions import record_event
+from ketaclinic.interop.fhir.bundle import build_patient_bundle
+from ketaclinic.interop.fhir.context import ExportContext
+from ketaclinic.interop.models import ImportedRecord, ImportOutcome
+from ketaclinic.interop.scope import deidentifier
+from ketaclinic.patients.queries import visible_patients
+
+
+def get_patient_bundle(user: User, patient_id: int, *, deidentify: bool = False) -> Bundle:
+    """The patient's record for staff of their site; 404 when not visible (no existence leak).
+
+    A named record is asked for by id, so this needs ``EXPORT_IDENTIFIED`` even when the Bundle
+    is to be de-identified: a researcher never reaches a record by its number.
+    """
+    require(user, Capability.EXPORT_IDENTIFIED)
+    patient = visible_patients(user).filter(pk=patient_id).only("pk", "site_id").first()
+    if patient is None:
+        raise Http404("no such patient")
+    record_event(
+        actor=user,
+        action="export.fhir.patient",
+        object_type="patient",
+        object_id=patient.pk,
+        site_id=patient.site_id,
+        detail={"deidentified": deidentify, "format": "fhir-bundle"},
+    )
+    context = ExportContext(deidentifier() if deidentify else None)
+    return build_patient_bundle(
+        site_ids=[patient.site_id],
+        patient_id=patient.pk,
+        context=context,
+        now=timezone.now(),
+        today=timezone.localdate(),
+    )
+
+
+def get_held_imports(user: User, patient_id: int) -> Bundle:
+    """Resources imported for the patient that KetaClinic keeps as received (Conditions,
+    MedicationStatements, Observations such as diary-day summaries), for a clinician to review
+    at intake: a ``collection`` Bundle of them as they came. Staff of the patient's site."""
+    require(user, Capability.IMPORT_RECORDS)
+    patient = visible_patients(user).filter(pk=patient_id).only("pk", "site_id").first()
+    if patient is None:
+        raise Http404("no such patient")
+    record_event(
+        actor=user,
+        action="patient.read.held_imports",
+        object_type="patient",
+        object_id=patient.pk,
+        site_id=patient.site_id,
+    )
+    held = ImportedRecord.objects.filter(patient=patient, outcome=ImportOutcome.HELD).order_by(
+        "fhir_import_id", "entry_index"
+    )
+    entries = [BundleEntry(resource=_resource(row.resource_type, row.resource)) for row in held]
+    return Bundle(type="collection", timestamp=timezone.now(), entry=entries or None)
+
+
+def _resource(resource_type: str, data: dict[str, Any]) -> Resource:
+    resource = get_fhir_model_class(resource_type).model_validate(data)
+    assert isinstance(resource, Resource)
+    return resource

@@ -1,0 +1,89 @@
+"""The command line: export, import and load-cohort, acting as a named user."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ketaclinic.audit.models import AuditEvent
+from ketaclinic.cli import main
+from ketaclinic.instruments.models import QuestionnaireResponse
+from ketaclinic.outcomes import synth
+from ketaclinic.patients.models import Patient
+from tests.interop.helpers import read_ndjson
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+def test_export_fhir_writes_ndjson_and_says_what(charted, tmp_path, capsys):
+    status = main(["export", "fhir", "--out", str(tmp_path), "--site", "north", "--as", "clin1"])
+    assert status == 0
+    assert "identified fhir export of north: 2 Patient" in capsys.readouterr().out
+    assert len(read_ndjson(tmp_path)) == 2 + 3 * 15 + 3
+    assert AuditEvent.objects.get(action="export.fhir").actor_username == "clin1"
+
+
+@pytest.mark.parametrize("fmt", ["fhir", "redcap", "parquet"])
+def test_a_researcher_must_ask_for_deidentified_data(charted, tmp_path, capsys, fmt):
+    status = main(["export", fmt, "--out", str(tmp_path / "x"), "--as", "research1"])
+    captured = capsys.readouterr()
+    assert status == 2
+    assert captured.out == ""
+    assert len(captured.err.strip().splitlines()) == 1
+    assert "--deidentify" in captured.err
+    assert not (tmp_path / "x").exists()
+    assert (
+        main(["export", fmt, "--out", str(tmp_path / "y"), "--as", "research1", "--deidentify"])
+        == 0
+    )
+
+
+def test_an_unknown_actor_is_refused(charted, tmp_path, capsys):
+    assert main(["export", "parquet", "--out", str(tmp_path), "--as", "nobody"]) == 2
+    assert "--as" in capsys.readouterr().err
+
+
+def test_import_fhir_prints_the_report(charted, tmp_path, capsys):
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {
+                "resource": {
+                    "resourceType": "Patient",
+                    "identifier": [
+                        {"system": "https://ketaclinic.example/fhir/sid/mrn/x", "value": "X-9"}
+                    ],
+                    "name": [{"family": "Moreau", "given": ["Lise"]}],
+                    "birthDate": "1979-09-03",
+                    "gender": "female",
+                }
+            }
+        ],
+    }
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(bundle))
+    assert main(["import", "fhir", str(path), "--site", "north", "--as", "clin1"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["created"] == 1
+    assert Patient.objects.get(mrn="X-9").site == charted.north
+    path.write_text("{")
+    assert main(["import", "fhir", str(path), "--site", "north", "--as", "clin1"]) == 2
+    assert capsys.readouterr().err.startswith("body:")
+    assert main(["import", "fhir", str(path), "--site", "south", "--as", "clin1"]) == 2
+
+
+def test_load_cohort_loads_patients_and_questionnaires_once(charted, tmp_path, capsys):
+    cohort = synth.generate(12, 120, seed=3)
+    synth.write(cohort, tmp_path)
+    assert main(["load-cohort", str(tmp_path), "--as", "admin1"]) == 0
+    assert "12 patients" in capsys.readouterr().out
+    loaded = Patient.objects.filter(mrn__startswith="SYN-")
+    assert loaded.count() == 12
+    assert all(p.revisions.count() == 1 for p in loaded)
+    assert QuestionnaireResponse.objects.filter(patient__in=loaded).count() == 12 * 2 * 4
+    assert AuditEvent.objects.filter(action="cohort.load").count() == 1
+    assert main(["load-cohort", str(tmp_path), "--as", "admin1"]) == 2
+    assert "already loaded" in capsys.readouterr().err
+    assert main(["load-cohort", str(tmp_path), "--as", "clin1"]) == 2  # not at South
