@@ -8,8 +8,9 @@ import pytest
 
 from ketaclinic.audit.models import AuditEvent
 from ketaclinic.cli import main
+from ketaclinic.diary.models import DiaryDay, DiaryDayVersion
 from ketaclinic.instruments.models import QuestionnaireResponse
-from ketaclinic.outcomes import synth
+from ketaclinic.outcomes import schema, synth
 from ketaclinic.patients.models import Patient
 from tests.interop.helpers import read_ndjson
 
@@ -74,16 +75,52 @@ def test_import_fhir_prints_the_report(charted, tmp_path, capsys):
     assert main(["import", "fhir", str(path), "--site", "south", "--as", "clin1"]) == 2
 
 
-def test_load_cohort_loads_patients_and_questionnaires_once(charted, tmp_path, capsys):
+def test_load_cohort_loads_patients_questionnaires_and_diaries_once(charted, tmp_path, capsys):
     cohort = synth.generate(12, 120, seed=3)
     synth.write(cohort, tmp_path)
     assert main(["load-cohort", str(tmp_path), "--as", "admin1"]) == 0
-    assert "12 patients" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert f"12 patients, 96 questionnaires, {cohort.diary_days.height} diary days" in captured.out
+    assert "12 of 12 patients written" in captured.err
     loaded = Patient.objects.filter(mrn__startswith="SYN-")
     assert loaded.count() == 12
     assert all(p.revisions.count() == 1 for p in loaded)
     assert QuestionnaireResponse.objects.filter(patient__in=loaded).count() == 12 * 2 * 4
+    assert DiaryDay.objects.filter(patient__in=loaded).count() == cohort.diary_days.height
     assert AuditEvent.objects.filter(action="cohort.load").count() == 1
     assert main(["load-cohort", str(tmp_path), "--as", "admin1"]) == 2
     assert "already loaded" in capsys.readouterr().err
     assert main(["load-cohort", str(tmp_path), "--as", "clin1"]) == 2  # not at South
+
+
+def test_a_loaded_diary_summarises_back_to_the_cohort_file(charted, tmp_path):
+    """Each diary row becomes typed attacks whose summary (the clinical core's) is the row."""
+    cohort = synth.generate(8, 200, seed=5)
+    synth.write(cohort, tmp_path)
+    assert main(["load-cohort", str(tmp_path), "--as", "admin1"]) == 0
+    columns = ["headache", "aura", "migraine_features", *schema.MEDICATION_COLUMNS]
+    stored = {
+        (int(day.patient.mrn.removeprefix("SYN-")), day.date): day
+        for day in DiaryDay.objects.filter(patient__mrn__startswith="SYN-").select_related(
+            "patient"
+        )
+    }
+    assert len(stored) == cohort.diary_days.height
+    for row in cohort.diary_days.iter_rows(named=True):
+        day = stored[row["patient_id"], row["day"]]
+        assert day.headache_free == (not row["headache"] and not row["aura"])
+        assert day.pain == row["max_pain"]
+        for column in columns:
+            assert getattr(day, column) == bool(row[column]), column
+        if row["headache"] and row["headache_hours"] is not None:
+            assert day.duration_hours == pytest.approx(row["headache_hours"], abs=0.01)
+    assert DiaryDayVersion.objects.filter(
+        day__patient__mrn__startswith="SYN-", source="synthetic", version=1
+    ).count() == len(stored)
+
+
+def test_load_cohort_without_diaries(charted, tmp_path, capsys):
+    synth.write(synth.generate(5, 120, seed=4), tmp_path)
+    assert main(["load-cohort", str(tmp_path), "--as", "admin1", "--without-diaries"]) == 0
+    assert "5 patients, 40 questionnaires, 0 diary days loaded" in capsys.readouterr().out
+    assert not DiaryDay.objects.filter(patient__mrn__startswith="SYN-").exists()

@@ -21,6 +21,7 @@ from ketaclinic.cli.django_setup import setup_django
 EXIT_OK = 0
 EXIT_REFUSED = 2
 FORMATS = ("fhir", "redcap", "parquet")
+FHIR_PROGRESS_EVERY = 100  # entries between two progress lines of `import fhir`
 
 
 def register(subparsers: Any) -> None:
@@ -60,7 +61,9 @@ def register(subparsers: Any) -> None:
         description=(
             "Import a FHIR R4 Bundle: Patients become registry records, QuestionnaireResponses "
             "scored responses; Conditions, MedicationStatements and Observations are held with "
-            "their patient. Prints the report (JSON): what was created, skipped or held."
+            "their patient. Prints the report (JSON): what was created, skipped or held. One "
+            "transaction: an interrupted import leaves nothing behind and can be run again. "
+            "Progress goes to standard error."
         ),
     )
     fhir.add_argument("file", type=Path, metavar="FILE", help="the Bundle, or - for stdin")
@@ -72,13 +75,21 @@ def register(subparsers: Any) -> None:
         "load-cohort",
         help="load a synthetic cohort (ketaclinic synth) into the database, in bulk",
         description=(
-            "Load the patients of a synthetic cohort written by `ketaclinic synth` (and a "
-            "synthetic questionnaire history for each) into the database in bulk, for demos "
-            "and benchmarks. Refused in production. Audited once."
+            "Load the patients of a synthetic cohort written by `ketaclinic synth`, with their "
+            "diary days and a synthetic questionnaire history, into the database in bulk, for "
+            "demos and benchmarks. All or nothing: one transaction, so an interrupted load "
+            "leaves nothing behind and can be run again. Progress goes to standard error. "
+            "Refused in production. Audited once."
         ),
     )
     load.add_argument("directory", type=Path, metavar="DIR")
     load.add_argument("--limit", type=int, default=None, metavar="N", help="first N patients")
+    load.add_argument(
+        "--without-diaries",
+        dest="diaries",
+        action="store_false",
+        help="patients and questionnaires only (a quicker load)",
+    )
     _add_actor(load)
     load.set_defaults(handler=_load_cohort)
 
@@ -153,6 +164,14 @@ def _import_fhir(args: argparse.Namespace) -> int:
     from ketaclinic.core.errors import InputRefused
     from ketaclinic.interop.actions import import_fhir_bundle
 
+    def progress(done: int, total: int) -> None:
+        if done % FHIR_PROGRESS_EVERY == 0 or done == total:
+            print(
+                f"import fhir: {done} of {total} entries written (committed when all are)",
+                file=sys.stderr,
+                flush=True,
+            )
+
     def work() -> int:
         actor = _actor(args.actor)
         site = Site.objects.filter(code=args.site).first()
@@ -164,7 +183,7 @@ def _import_fhir(args: argparse.Namespace) -> int:
             raise InputRefused(
                 "FILE", str(args.file), f"a readable file ({exc.strerror})"
             ) from None
-        report = import_fhir_bundle(actor=actor, site=site, bundle=raw)
+        report = import_fhir_bundle(actor=actor, site=site, bundle=raw, progress=progress)
         print(json.dumps(report.as_dict(), indent=2))
         return EXIT_OK
 
@@ -175,10 +194,26 @@ def _load_cohort(args: argparse.Namespace) -> int:
     setup_django()
     from ketaclinic.interop.cohort_load import load_synthetic_cohort
 
+    def progress(written: int, total: int) -> None:
+        print(
+            f"load-cohort: {written} of {total} patients written (committed when all are)",
+            file=sys.stderr,
+            flush=True,
+        )
+
     def work() -> int:
         actor = _actor(args.actor)
-        counts = load_synthetic_cohort(actor=actor, directory=args.directory, limit=args.limit)
-        print(", ".join(f"{count} {kind}" for kind, count in counts.items()) + " loaded")
+        counts = load_synthetic_cohort(
+            actor=actor,
+            directory=args.directory,
+            limit=args.limit,
+            diaries=args.diaries,
+            progress=progress,
+        )
+        print(
+            ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in counts.items())
+            + " loaded"
+        )
         return EXIT_OK
 
     return _guarded(work)

@@ -8,8 +8,8 @@ write in it, except the bulk import of an existing diary (``import_diary_days``)
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Mapping
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
@@ -197,6 +197,52 @@ def save_day(
     return current
 
 
+@dataclass(frozen=True)
+class ImportedDay:
+    """One day of an existing diary to store as version 1 (see ``store_imported_days``)."""
+
+    patient: Patient
+    day: date
+    entry: DayEntry
+    time_zone: str
+
+
+@transaction.atomic
+def store_imported_days(*, actor: User, days: Sequence[ImportedDay], source: str) -> int:
+    """Write ``days`` as version 1 each, of any number of patients, in a few bulk inserts.
+
+    The building block of the bulk imports (``import_diary_days``, the synthetic cohort loader):
+    each day is checked and summarised by the clinical core exactly as a saved day is; the
+    caller checks the actor's permissions, leaves out days already recorded and audits the
+    import. A day already recorded breaks the (patient, date) constraint: nothing is stored.
+    """
+    now = timezone.now()
+    rows: list[DiaryDay] = []
+    entries: list[DayEntry] = []
+    for item in days:
+        entry = replace(item.entry, factors=clean_factors(item.entry.factors))
+        fields = summary_fields(item.day, entry, item.time_zone)
+        rows.append(
+            DiaryDay(
+                patient=item.patient,
+                date=item.day,
+                version=1,
+                first_recorded_at=now,
+                updated_at=now,
+                **fields,
+            )
+        )
+        entries.append(entry)
+    DiaryDay.objects.bulk_create(rows)
+    versions = [
+        _version_row(row, 1, entry, actor, item.time_zone, "imported", source)
+        for row, entry, item in zip(rows, entries, days, strict=True)
+    ]
+    DiaryDayVersion.objects.bulk_create(versions)
+    _attack_rows(list(zip(versions, entries, strict=True)))
+    return len(rows)
+
+
 @transaction.atomic
 def import_diary_days(
     *, actor: User, patient: Patient, days: Mapping[date, DayEntry], source: str = "import"
@@ -211,43 +257,23 @@ def import_diary_days(
     time_zone = patient_time_zone(patient)
     today = local_today(time_zone)
     existing = set(DiaryDay.objects.filter(patient=patient).values_list("date", flat=True))
-    now = timezone.now()
-    new_days: list[DiaryDay] = []
-    entries: list[DayEntry] = []
+    new_days: list[ImportedDay] = []
     for day in sorted(days):
         if day in existing:
             continue
         if day > today:
             raise InputRefused("date", day.isoformat(), f"today ({today}) or earlier")
-        entry = replace(days[day], factors=clean_factors(days[day].factors))
-        fields = summary_fields(day, entry, time_zone)
-        new_days.append(
-            DiaryDay(
-                patient=patient,
-                date=day,
-                version=1,
-                first_recorded_at=now,
-                updated_at=now,
-                **fields,
-            )
-        )
-        entries.append(entry)
-    DiaryDay.objects.bulk_create(new_days)
-    versions = [
-        _version_row(row, 1, entry, actor, time_zone, "imported", source)
-        for row, entry in zip(new_days, entries, strict=True)
-    ]
-    DiaryDayVersion.objects.bulk_create(versions)
-    _attack_rows(list(zip(versions, entries, strict=True)))
+        new_days.append(ImportedDay(patient, day, days[day], time_zone))
+    created = store_imported_days(actor=actor, days=new_days, source=source)
     record_event(
         actor=actor,
         action="diary.import",
         object_type="patient",
         object_id=patient.pk,
         site_id=patient.site_id,
-        detail={"days": len(new_days), "source": source},
+        detail={"days": created, "source": source},
     )
-    return len(new_days)
+    return created
 
 
 def _position(entry: DayEntry, position: int) -> None:

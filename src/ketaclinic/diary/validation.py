@@ -29,6 +29,14 @@ MAX_NOTE_CHARS = 2000
 MAX_ATTACK_HOURS = 7 * 24
 FUTURE_SKEW = timedelta(minutes=10)  # a phone's clock may run a little ahead
 NEEDS_SOMETHING = "a headache-free day, or at least one attack"
+# The choices as lists, once: Django's ``.values`` builds a new list on every call, and a bulk
+# import checks every factor of every day.
+SLEEP_CHOICES = ["", *SleepQuality.values]
+STRESS_CHOICES = ["", *Stress.values]
+MENSTRUATION_CHOICES = ["", *Menstruation.values]
+TRIGGER_CHOICES = list(Trigger.values)
+LOCATION_CHOICES = ["", *Location.values]
+RELIEF_CHOICES = list(Relief.values)
 
 
 def _check_choice(field: str, value: str, choices: list[str]) -> None:
@@ -37,11 +45,11 @@ def _check_choice(field: str, value: str, choices: list[str]) -> None:
 
 
 def clean_factors(factors: DayFactors) -> DayFactors:
-    _check_choice("sleep_quality", factors.sleep_quality, ["", *SleepQuality.values])
-    _check_choice("stress", factors.stress, ["", *Stress.values])
-    _check_choice("menstruation", factors.menstruation, ["", *Menstruation.values])
+    _check_choice("sleep_quality", factors.sleep_quality, SLEEP_CHOICES)
+    _check_choice("stress", factors.stress, STRESS_CHOICES)
+    _check_choice("menstruation", factors.menstruation, MENSTRUATION_CHOICES)
     for trigger in factors.triggers:
-        _check_choice("triggers", trigger, Trigger.values)
+        _check_choice("triggers", trigger, TRIGGER_CHOICES)
     note = factors.note.strip()
     if len(note) > MAX_NOTE_CHARS:
         raise InputRefused("note", note[:20] + "...", f"at most {MAX_NOTE_CHARS} characters")
@@ -64,7 +72,7 @@ def _check_attack(index: int, attack: AttackEntry, start: datetime, end: datetim
         raise InputRefused(
             f"{field}.ended_at", attack.ended_at.isoformat(), "at most 7 days after the start"
         )
-    _check_choice(f"{field}.location", attack.location, ["", *Location.values])
+    _check_choice(f"{field}.location", attack.location, LOCATION_CHOICES)
     if len(attack.medications) > MAX_MEDICATIONS_PER_ATTACK:
         raise InputRefused(
             f"{field}.medications", len(attack.medications), f"at most {MAX_MEDICATIONS_PER_ATTACK}"
@@ -74,7 +82,7 @@ def _check_attack(index: int, attack: AttackEntry, start: datetime, end: datetim
         find_drug(med.drug, f"{where}.drug")
         if med.dose_mg is not None and not (0 < med.dose_mg <= Decimal(DOSE_MG.maximum)):
             raise InputRefused(f"{where}.dose_mg", str(med.dose_mg), DOSE_MG.expected + " (> 0)")
-        _check_choice(f"{where}.relief_2h", med.relief_2h, Relief.values)
+        _check_choice(f"{where}.relief_2h", med.relief_2h, RELIEF_CHOICES)
 
 
 def drug_classes(attack: AttackEntry) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ revisions and audit events, as one typed in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,8 +70,16 @@ class ImportReport:
 
 
 class _Importer:
-    def __init__(self, actor: User, site: Site, entries: list[Entry]) -> None:
+    def __init__(
+        self,
+        actor: User,
+        site: Site,
+        entries: list[Entry],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
         self.actor, self.site, self.entries = actor, site, entries
+        self.progress = progress
+        self.done = 0
         self.references = References(entries)
         self.patients: dict[int, Patient] = {}
         self.seen: dict[tuple[str, str], int] = {}
@@ -82,6 +91,7 @@ class _Importer:
         for entry in self.entries:
             if entry.resource_type in PATIENT_TYPES:
                 self._patient(entry)
+                self._step()
         for entry in self.entries:
             if entry.resource_type == "QuestionnaireResponse":
                 self._questionnaire(entry)
@@ -89,7 +99,14 @@ class _Importer:
                 self._held(entry)
             elif entry.resource_type not in PATIENT_TYPES:
                 self.report.add(entry, "skipped", reason=f"{entry.resource_type} is not imported")
+            if entry.resource_type not in PATIENT_TYPES:
+                self._step()
         return self.report
+
+    def _step(self) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, len(self.entries))
 
     def _known(self, entry: Entry, keys: list[tuple[str, str]]) -> ImportedRecord | int | None:
         """An earlier import of the same identifier, or an earlier entry of this Bundle."""
@@ -236,7 +253,11 @@ def _any_identifier(keys: list[tuple[str, str]]) -> Q:
 
 @transaction.atomic
 def import_fhir_bundle(
-    *, actor: User, site: Site, bundle: bytes | str | dict[str, Any]
+    *,
+    actor: User,
+    site: Site,
+    bundle: bytes | str | dict[str, Any],
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import a FHIR Bundle into ``site``: all or nothing, idempotent by identifier.
 
@@ -244,13 +265,15 @@ def import_fhir_bundle(
     instruments scored responses (``submit_questionnaire``, source "import"); questionnaire score
     Observations derived from them are skipped (recomputed); Conditions, MedicationStatements
     and other Observations are held in the import ledger with their patient. Any entry refused
-    refuses the whole Bundle (InputRefused naming ``entry[i].resource...``).
+    refuses the whole Bundle (InputRefused naming ``entry[i].resource...``); an import killed
+    half-way leaves nothing either (one transaction), so it can be run again.
+    ``progress(done, total)`` after each entry (written, not yet committed).
     """
     require(actor, Capability.IMPORT_RECORDS)
     require_site(actor, site.pk)
     parsed = parse_bundle(bundle)
     entries = parsed.entries
-    importer = _Importer(actor, site, entries)
+    importer = _Importer(actor, site, entries, progress)
     report = importer.run()
     fhir_import = FhirImport.objects.create(
         site=site,

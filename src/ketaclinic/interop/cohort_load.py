@@ -2,24 +2,34 @@
 
 Creating 10,000 patients one ``create_patient`` at a time (each with its own audit event) takes
 minutes; this action validates each row with the registry's own rules
-(``clean_patient_fields``) and scores each questionnaire with the clinical core, then writes in
-chunks with ``bulk_create``, in one transaction, audited once ("cohort.load"). It is refused in
-production: synthetic patients must never mix with real ones.
+(``clean_patient_fields``), scores each questionnaire and summarises each diary day with the
+clinical core, then writes in chunks of :data:`CHUNK` patients with ``bulk_create``. It is refused
+in production: synthetic patients must never mix with real ones.
+
+All or nothing: the whole cohort is one transaction, audited once ("cohort.load") at its end.
+A load that fails, is interrupted or killed (even ``kill -9``) leaves no row behind, and can
+simply be run again; one that committed refuses a second run (``Conflict``). ``progress`` is
+called after each chunk is written (not yet committed), so a long load can show how far it is.
 
 What it loads from the cohort's ``patients.parquet``: one registry record per patient (an
 invented name from the demo lists, MRN ``SYN-<id>``, a birth date in the cohort's birth year,
 sex, site) and a questionnaire history: MIDAS, HIT-6, PHQ-9 and GAD-7 at the start of the diary
 and every 90 days after (not in the future). PHQ-9 item 9 is always 0 here, so no self-harm alert
-is due. Diary days, courses and sessions wait for the diary and treatment apps.
+is due. From ``diary_days.parquet``, every recorded day before today in the site's time zone, as
+version 1 of a diary day (:mod:`.cohort_diary`). Courses and sessions are not loaded: in the
+database a course is an approved plan (eligibility, consent, protocol) whose sessions are charted
+step by step (doses within limits, vitals, ledger draws and witnessed waste), which a row of
+``courses.parquet`` cannot honestly fill in; the outcome analytics read those files directly.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import polars as pl
 from django.conf import settings
@@ -34,12 +44,14 @@ from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical.instruments import INSTRUMENTS
 from ketaclinic.core.errors import Conflict, InputRefused
 from ketaclinic.demo.names import FAMILY_NAMES, GIVEN_NAMES
+from ketaclinic.diary.actions import ImportedDay, store_imported_days
 from ketaclinic.instruments.actions import INSTRUMENT_RULES_VERSION
 from ketaclinic.instruments.models import QuestionnaireResponse, ResponseSource
+from ketaclinic.interop.cohort_diary import day_entry
 from ketaclinic.patients.models import Patient, PatientRevision
 from ketaclinic.patients.validation import EDITABLE_FIELDS, clean_patient_fields
 
-CHUNK = 2000
+CHUNK = 100  # patients per write: a chunk of 730-day diaries is ~70,000 days in memory
 QUESTIONNAIRE_EVERY_DAYS = 90
 HIT6_WORDS = ("never", "rarely", "sometimes", "very often", "always")
 MRN_PREFIX = "SYN-"
@@ -113,25 +125,49 @@ def _sites(actor: User, codes: list[str]) -> dict[str, Site]:
     return sites
 
 
+def _diary_days(chunk: pl.DataFrame, patients: dict[int, Patient]) -> Iterator[ImportedDay]:
+    """The chunk's recorded days before today in each patient's zone (today is theirs to fill)."""
+    zones: dict[str, ZoneInfo] = {}
+    today: dict[str, date] = {}
+    for row in chunk.iter_rows(named=True):
+        patient = patients[row["patient_id"]]
+        name = patient.site.time_zone
+        if name not in zones:
+            zones[name] = ZoneInfo(name)
+            today[name] = timezone.now().astimezone(zones[name]).date()
+        if row["day"] < today[name]:
+            yield ImportedDay(patient, row["day"], day_entry(row, zones[name]), name)
+
+
 @transaction.atomic
 def load_synthetic_cohort(
-    *, actor: User, directory: Path, limit: int | None = None
+    *,
+    actor: User,
+    directory: Path,
+    limit: int | None = None,
+    diaries: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, int]:
-    """Load ``directory``'s synthetic patients and their questionnaires; counts by kind."""
+    """Load ``directory``'s synthetic patients, questionnaires and diaries; counts by kind.
+
+    ``diaries=False`` leaves the diary days out (a quicker load when only the registry and the
+    questionnaires matter); ``progress(written, total)`` after each chunk of patients.
+    """
     if settings.PRODUCTION:
         raise PermissionDenied("synthetic cohorts are never loaded into a production database")
     require(actor, Capability.IMPORT_RECORDS)
-    path = directory / "patients.parquet"
-    if not path.exists():
+    path, diary_path = directory / "patients.parquet", directory / "diary_days.parquet"
+    if not path.exists() or (diaries and not diary_path.exists()):
         raise InputRefused("directory", str(directory), "a cohort written by `ketaclinic synth`")
     frame = pl.read_parquet(path)
     if limit is not None:
         frame = frame.head(limit)
+    diary = pl.read_parquet(diary_path) if diaries else None
     sites = _sites(actor, sorted(frame["site"].unique().to_list()))
     if Patient.objects.filter(mrn__startswith=MRN_PREFIX, site__in=sites.values()).exists():
         raise Conflict("a synthetic cohort is already loaded at these sites")
     today, now = timezone.localdate(), timezone.now()
-    counts = {"patients": 0, "questionnaires": 0}
+    counts = {"patients": 0, "questionnaires": 0, "diary_days": 0}
     for chunk in frame.iter_slices(CHUNK):
         rows = chunk.to_dicts()
         patients = Patient.objects.bulk_create(
@@ -152,9 +188,17 @@ def load_synthetic_cohort(
             for row, patient in zip(rows, patients, strict=True)
             for response in _responses(patient, row["diary_start"], row["diary_end"], actor, now)
         ]
-        QuestionnaireResponse.objects.bulk_create(responses, batch_size=CHUNK)
+        QuestionnaireResponse.objects.bulk_create(responses, batch_size=2000)
+        if diary is not None:
+            by_id = {row["patient_id"]: p for row, p in zip(rows, patients, strict=True)}
+            days = diary.filter(pl.col("patient_id").is_in(list(by_id)))
+            counts["diary_days"] += store_imported_days(
+                actor=actor, days=list(_diary_days(days, by_id)), source="synthetic"
+            )
         counts["patients"] += len(patients)
         counts["questionnaires"] += len(responses)
+        if progress is not None:
+            progress(counts["patients"], frame.height)
     record_event(
         actor=actor,
         action="cohort.load",

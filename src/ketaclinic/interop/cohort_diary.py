@@ -1,0 +1,72 @@
+"""A synthetic cohort's diary rows (``diary_days.parquet``) as days a patient could have typed.
+
+Each row of :data:`ketaclinic.outcomes.schema.DIARY_DAYS` becomes a :class:`DayEntry` that the
+diary's own rules (:mod:`ketaclinic.clinical.diary_day`) summarise back to the same row, so the
+database holds versions and attacks like any other diary, and its day summaries match the file:
+
+- no headache and no aura: a headache-free day;
+- aura without headache: one attack with pain 0 and aura (ICHD-3 1.2.1.2), half an hour long;
+- a headache: one attack of ``max_pain`` lasting ``headache_hours``, placed so that it ends by
+  midnight; with all the migraine features (unilateral, pulsating, aggravated by activity, nausea,
+  photophobia and phonophobia: ICHD-3 1.1 C and D) when ``migraine_features``, none otherwise (its
+  pain alone meets one criterion of 1.1 C, not two); with aura when ``aura``; and one drug per
+  acute-medication class taken, half an hour after the start.
+
+What a typed diary cannot hold: unknown hours (null) load as an attack without an end, which the
+diary counts until midnight, as it does for a patient who did not record the end; unknown
+migraine features (null) load as none.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ketaclinic.diary.entries import AttackEntry, DayEntry, MedicationEntry
+
+DRUG_OF_CLASS = {
+    "med_paracetamol": "paracetamol",
+    "med_nsaid": "ibuprofen",
+    "med_triptan": "sumatriptan",
+    "med_ergot": "ergotamine",
+    "med_opioid": "codeine",
+    "med_combination_analgesic": "co_codamol",
+}
+USUAL_START_HOUR = 6
+AURA_ONLY = timedelta(minutes=30)
+MEDICATION_AFTER = timedelta(minutes=30)
+HEADACHE_FREE = DayEntry(headache_free=True)
+
+
+def day_entry(row: dict[str, Any], zone: ZoneInfo) -> DayEntry:
+    """The diary day of one ``diary_days`` row, in the patient's time zone ``zone``."""
+    day: date = row["day"]
+    if not row["headache"] and not row["aura"]:
+        return HEADACHE_FREE
+    hours = row["headache_hours"] if row["headache"] else AURA_ONLY / timedelta(hours=1)
+    start_hour = USUAL_START_HOUR if hours is None else min(USUAL_START_HOUR, 24 - hours)
+    # Local midnight plus the start, then UTC: the length is real time across a clock change.
+    midnight = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+    started_at = midnight + timedelta(seconds=round(start_hour * 3600))
+    ended_at = None if hours is None else started_at + timedelta(seconds=round(hours * 3600))
+    featured = bool(row["headache"] and row["migraine_features"])
+    medications = tuple(
+        MedicationEntry(drug=drug, taken_at=started_at + MEDICATION_AFTER)
+        for column, drug in DRUG_OF_CLASS.items()
+        if row[column]
+    )
+    attack = AttackEntry(
+        started_at=started_at.astimezone(zone),
+        ended_at=None if ended_at is None else ended_at.astimezone(zone),
+        pain=int(row["max_pain"]) if row["headache"] else 0,
+        location="left" if featured else ("both" if row["headache"] else ""),
+        pulsating=featured,
+        worse_with_activity=featured,
+        aura=bool(row["aura"]),
+        nausea=featured,
+        photophobia=featured,
+        phonophobia=featured,
+        medications=medications,
+    )
+    return DayEntry(attacks=(attack,))
