@@ -5,15 +5,16 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
+AUDIT_SERVICE ?= pypi
 
-.PHONY: run test lint bench demo migrate clean help
+.PHONY: run test lint audit bench demo migrate clean help
 
 help:              ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade pip 'setuptools>=78.1.1'
 
 $(RUN_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
@@ -42,6 +43,16 @@ lint: $(TEST_STAMP)  ## ruff (lint and format) and mypy
 
 test: $(TEST_STAMP) lint  ## lint, then the whole suite on SQLite and on PostgreSQL
 	$(BIN)/python scripts/run_tests.py
+
+# The installed packages against PyPI's vulnerability data (AUDIT_SERVICE=osv for OSV's). Needs
+# the network, so `make test` leaves it out. --strict: a package the service cannot look up
+# fails the audit instead of being skipped, so an audit that could not run never reads "clean".
+audit: $(TEST_STAMP)  ## pip-audit the installed packages; fails loudly if it cannot audit them all
+	@$(BIN)/pip-audit --strict --local --skip-editable --progress-spinner off \
+		--vulnerability-service $(AUDIT_SERVICE) || { \
+		echo "make audit: FAILED: a known vulnerability above, or pip-audit could not audit every" \
+		"package ($(AUDIT_SERVICE) unreachable, or it does not know these versions): not clean." >&2; \
+		exit 1; }
 
 bench: $(TEST_STAMP)  ## run every benchmark in benchmarks/ (prints project vs baseline figures)
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
