@@ -104,11 +104,11 @@ class Page:
 # a page audited as a read (a search, a chart), the audit chain's append (the head, the insert,
 # the head's update, in a savepoint: 5).
 PAGES = [
-    Page("home (clinician)", "clinician", lambda i: "/", 9),
-    Page("home (nurse)", "nurse", lambda i: "/", 9),
-    Page("home (pharmacist)", "pharmacist", lambda i: "/", 8),
+    Page("home (clinician)", "clinician", lambda i: "/", 12),
+    Page("home (nurse)", "nurse", lambda i: "/", 11),
+    Page("home (pharmacist)", "pharmacist", lambda i: "/", 10),
     Page("home (admin)", "admin", lambda i: "/", 9),
-    Page("home (researcher)", "researcher", lambda i: "/", 5, fixed="no patient data"),
+    Page("home (researcher)", "researcher", lambda i: "/", 6, fixed="no patient data"),
     Page("registry", "clinician", lambda i: "/patients/", 7),
     Page("registry search", "clinician", lambda i: "/patients/?q=m", 12),
     Page("treatment tab", "clinician", lambda i: f"/treatment/patients/{i.treated}/", 20),
