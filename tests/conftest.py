@@ -103,6 +103,12 @@ def make_patient(actor: User, site: Site, mrn: str, **overrides: Any) -> Patient
 
 @pytest.fixture
 def world(db: None) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """The shared personas and patients, through the real actions (the ``world`` fixture; the
+    authorisation matrix builds it once per module)."""
     north = create_site(actor=None, code="north", name="North Headache Centre")
     south = create_site(actor=None, code="south", name="South Infusion Centre")
     admin = make_user("admin1", "admin", [north, south])

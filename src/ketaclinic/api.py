@@ -6,11 +6,15 @@ Every error answers ``{"detail": ...}`` with 400/401/403/404/409/422; bad input 
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
+from ninja.openapi.schema import OpenAPISchema
 
 from ketaclinic.accounts.api import router as auth_router
 from ketaclinic.accounts.api_auth import API_AUTH
@@ -23,7 +27,30 @@ from ketaclinic.patients.api import router as patients_router
 from ketaclinic.treatment.api import router as treatment_router
 from ketaclinic.treatment.guardrail_errors import GuardrailError
 
-api = NinjaAPI(
+
+class KetaClinicAPI(NinjaAPI):
+    """The OpenAPI document is built once per path prefix, then copied.
+
+    It cannot change while the process runs, and building it costs a fifth of a second or more
+    of CPU: too much to spend on every anonymous request for a public URL (/api/openapi.json).
+    Each caller gets its own copy, so nothing can alter the document the next one is served.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._documents: dict[str, OpenAPISchema] = {}
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        if path_prefix not in self._documents:
+            self._documents[path_prefix] = super().get_openapi_schema(path_prefix=path_prefix)
+        return copy.deepcopy(self._documents[path_prefix])
+
+
+api = KetaClinicAPI(
     title="KetaClinic API",
     version="1",
     description=(

@@ -146,6 +146,15 @@ def test_new_recovery_codes_replace_the_old_ones(world, client):
     assert not set(old) & {code.decode() for code in new}
 
 
+def test_asking_for_recovery_codes_without_an_authenticator_is_refused_not_an_error(
+    world, browser_client
+):
+    response = browser_client(world.nurse).post(reverse("accounts:2fa_recovery_codes"))
+    assert response.status_code == HTTPStatus.CONFLICT
+    assert b"Enrol an authenticator app first" in response.content
+    assert b"<li><code>" not in response.content
+
+
 def test_a_wrong_first_code_does_not_confirm_the_device(world):
     from ketaclinic.core.errors import InputRefused
 

@@ -26,6 +26,17 @@ def test_the_openapi_document_lists_the_endpoints(client):
     } <= set(document["paths"])
 
 
+def test_the_openapi_document_is_built_once_and_each_caller_gets_its_own_copy(client):
+    from ketaclinic.api import api
+
+    first = api.get_openapi_schema()
+    first["paths"].clear()
+    assert api.get_openapi_schema(path_prefix="/api/") is not first
+    served = client.get("/api/openapi.json").json()
+    assert "/api/health" in served["paths"]
+    assert served == client.get("/api/openapi.json").json()
+
+
 def test_the_interactive_docs_are_served(client):
     response = client.get("/api/docs")
     assert response.status_code == HTTPStatus.OK

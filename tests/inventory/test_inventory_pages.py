@@ -267,6 +267,32 @@ def test_outsiders_get_no_ledger_page(world, browser_client, who):
     assert Movement.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    "url", ["/inventory/ledger/", "/inventory/reports/", "/inventory/reports/ledger.csv"]
+)
+def test_another_sites_pharmacist_asking_for_this_sites_ledger_is_refused(
+    world, browser_client, url
+):
+    """Not answered with their own site's ledger instead, as if it were the one asked for."""
+    vial(world)
+    south = make_user("pharm_south", "pharmacist", [world.south])
+    response = browser_client(south).get(f"{url}?site={world.north.pk}")
+    assert response.status_code == 404
+    assert b"NORTH-0001" not in response.content
+
+
+def test_a_role_that_may_not_draw_is_refused_before_the_draw_form(world, browser_client):
+    """The admin's container choices are empty; the answer is still a refusal, not a form error."""
+    container = vial(world)
+    session = running_session(world)
+    response = browser_client(world.admin).post(
+        f"/inventory/sessions/{session.pk}/draw/",
+        {"container": container.pk, "quantity": "1", "unit": "mg"},
+    )
+    assert response.status_code == 403
+    assert Movement.objects.count() == 1
+
+
 def test_the_nurse_may_not_open_the_pharmacist_pages(world, browser_client):
     vial(world)
     client = browser_client(world.nurse)

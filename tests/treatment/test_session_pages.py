@@ -199,3 +199,32 @@ def test_the_worklist_shows_approved_plans_waiting_for_a_session(world, browser_
         browser_client(world.nurse_south).get(reverse("treatment:worklist")).context["ready_plans"]
         == []
     )
+
+
+def test_a_session_acknowledges_only_its_own_patients_alert(world, browser_client):
+    """The alert's id comes from the form: another patient's is refused (422), not a 500, and
+    stays open; the session's own patient's is acknowledged."""
+    from ketaclinic.instruments.actions import submit_questionnaire
+    from ketaclinic.instruments.queries import open_self_harm_alerts
+
+    session = scheduled_session(world)
+    for patient, account in (
+        (world.patient, world.patient_user),
+        (world.other_patient, world.other_patient_user),
+    ):
+        submit_questionnaire(
+            actor=account, patient=patient, instrument="phq9", answers=[1] * 8 + [2]
+        )
+    [other] = open_self_harm_alerts(world.other_patient)
+    [own] = open_self_harm_alerts(world.patient)
+    client = browser_client(world.clinician)
+    refused = client.post(
+        step(session, "acknowledge"), {"alert": other.pk, "action_taken": "Phoned, plan agreed."}
+    )
+    assert refused.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert open_self_harm_alerts(world.other_patient) == [other]
+    done = client.post(
+        step(session, "acknowledge"), {"alert": own.pk, "action_taken": "Phoned, plan agreed."}
+    )
+    assert done.status_code == HTTPStatus.FOUND
+    assert open_self_harm_alerts(world.patient) == []

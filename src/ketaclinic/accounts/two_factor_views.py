@@ -87,16 +87,23 @@ def setup(request: HttpRequest) -> HttpResponse:
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """New recovery codes, shown once; regenerating replaces the old set."""
     user = current_user(request)
+    error = ""
     if request.method == "POST":
-        request.session[RECOVERY_CODES_SESSION_KEY] = two_factor.regenerate_recovery_codes(
-            user=user
-        )
-        return redirect("accounts:2fa_recovery_codes")
+        try:
+            codes = two_factor.regenerate_recovery_codes(user=user)
+        except InputRefused:
+            # Recovery codes stand in for an authenticator: without one there is nothing to
+            # recover (409, not a server error).
+            error = "Enrol an authenticator app first: recovery codes come with it."
+        else:
+            request.session[RECOVERY_CODES_SESSION_KEY] = codes
+            return redirect("accounts:2fa_recovery_codes")
     codes = request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
     return render(
         request,
         "accounts/2fa_recovery.html",
-        {"codes": codes, "has_authenticator": two_factor.has_authenticator(user)},
+        {"codes": codes, "has_authenticator": two_factor.has_authenticator(user), "error": error},
+        status=409 if error else 200,
     )
 
 

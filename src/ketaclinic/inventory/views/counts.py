@@ -23,13 +23,13 @@ from ketaclinic.inventory.queries.stock import (
     visible_containers,
 )
 from ketaclinic.inventory.views.common import attempt
-from ketaclinic.inventory.views.stock import _site_id, ledger_context
+from ketaclinic.inventory.views.stock import ledger_context, requested_site_id
 
 
 @login_required
 def count_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    site = site_for(user, _site_id(request), Capability.VIEW_LEDGER)
+    site = site_for(user, requested_site_id(request), Capability.VIEW_LEDGER)
     context = ledger_context(user, site, "counts", counts=list_counts(user, site))
     return render(request, "inventory/counts.html", context)
 
@@ -50,7 +50,7 @@ def _count_kinds(user: Any) -> list[tuple[str, str]]:
 @login_required
 def count_new(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    site = site_for(user, _site_id(request), Capability.COUNT_STOCK)
+    site = site_for(user, requested_site_id(request), Capability.COUNT_STOCK)
     containers = list(
         visible_containers(user)
         .filter(site=site, on_hand_ug__gt=0)
@@ -111,7 +111,7 @@ def count_detail(request: HttpRequest, count_id: int) -> HttpResponse:
 @login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    site = site_for(user, _site_id(request), Capability.VIEW_LEDGER)
+    site = site_for(user, requested_site_id(request), Capability.VIEW_LEDGER)
     context = ledger_context(user, site, "incidents", incidents=list_incidents(user, site))
     return render(request, "inventory/incidents.html", context)
 

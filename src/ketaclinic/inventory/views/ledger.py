@@ -12,7 +12,7 @@ from ketaclinic.inventory.forms import ReportForm
 from ketaclinic.inventory.models import MovementKind
 from ketaclinic.inventory.queries.reports import default_range
 from ketaclinic.inventory.queries.stock import movements_between, site_for, user_sites
-from ketaclinic.inventory.views.stock import ledger_context
+from ketaclinic.inventory.views.stock import ledger_context, requested_site_id
 
 PAGE = 500
 
@@ -22,7 +22,8 @@ def ledger(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     form = ReportForm(request.GET or None, sites=user_sites(user))
     start, end = default_range()
-    site_id = None
+    # Another site's ledger is refused (404 from site_for), never answered with one's own.
+    site_id = requested_site_id(request)
     if form.is_valid():
         site_id = int(form.cleaned_data["site"])
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]

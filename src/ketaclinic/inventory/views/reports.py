@@ -23,7 +23,7 @@ from ketaclinic.inventory.queries.stock import (
     site_registration,
     user_sites,
 )
-from ketaclinic.inventory.views.stock import ledger_context
+from ketaclinic.inventory.views.stock import ledger_context, requested_site_id
 from ketaclinic.patients.queries import get_patient
 
 
@@ -35,10 +35,12 @@ def _download(content: bytes | str, content_type: str, filename: str) -> HttpRes
 
 
 def _range(request: HttpRequest, form: ReportForm) -> tuple[int | None, date, date]:
+    """The site and period asked for. A site the form refuses (one the user does not work at)
+    is still passed on, so that ``site_for`` answers 404 rather than the user's own site."""
     start, end = default_range()
     if form.is_valid():
         return int(form.cleaned_data["site"]), form.cleaned_data["start"], form.cleaned_data["end"]
-    return None, start, end
+    return requested_site_id(request), start, end
 
 
 @login_required

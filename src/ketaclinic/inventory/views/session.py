@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ketaclinic.accounts.models import User
+from ketaclinic.accounts.permissions import require
+from ketaclinic.accounts.roles import Capability
 from ketaclinic.core.errors import Conflict
 from ketaclinic.core.http import current_user
 from ketaclinic.inventory import actions
@@ -65,6 +67,9 @@ def _step(
 ) -> HttpResponse:
     user = current_user(request)
     session = get_session(user, session_id, purpose="ledger")
+    # Refuse before the form: its container choices are filtered by role, so a role that may
+    # not draw would otherwise be answered with a form error instead of a refusal.
+    require(user, Capability.DRAW_CONTROLLED)
     form = make_form(user, session)
     if form.is_valid():
         ok, result = attempt(form, lambda: call(user, session, form))

@@ -38,7 +38,8 @@ from ketaclinic.inventory.queries.stock import (
 from ketaclinic.inventory.views.common import attempt
 
 
-def _site_id(request: HttpRequest) -> int | None:
+def requested_site_id(request: HttpRequest) -> int | None:
+    """The ``site`` asked for in the query or form, if any (``site_for`` checks it)."""
     raw = request.GET.get("site") or request.POST.get("site") or ""
     return int(raw) if raw.isdigit() else None
 
@@ -57,7 +58,7 @@ def ledger_context(user: User, site: Site, tab: str, **extra: Any) -> dict[str, 
 @login_required
 def stock(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    site = site_for(user, _site_id(request), Capability.VIEW_LEDGER)
+    site = site_for(user, requested_site_id(request), Capability.VIEW_LEDGER)
     filters = StockFilter(
         include_empty=request.GET.get("empty") == "1", text=request.GET.get("q", "")[:40]
     )
@@ -78,7 +79,7 @@ def stock(request: HttpRequest) -> HttpResponse:
 @login_required
 def receive(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    site = site_for(user, _site_id(request), Capability.MANAGE_STOCK)
+    site = site_for(user, requested_site_id(request), Capability.MANAGE_STOCK)
     form = ReceiveForm(
         request.POST or None,
         suppliers=list_suppliers(),
@@ -125,7 +126,7 @@ def receive(request: HttpRequest) -> HttpResponse:
 def setup(request: HttpRequest) -> HttpResponse:
     """The site's DEA registration, suppliers and products."""
     user = current_user(request)
-    site = site_for(user, _site_id(request), Capability.MANAGE_STOCK)
+    site = site_for(user, requested_site_id(request), Capability.MANAGE_STOCK)
     which = request.POST.get("form", "")
     supplier_form = SupplierForm(request.POST if which == "supplier" else None, prefix="supplier")
     product_form = ProductForm_(request.POST if which == "product" else None, prefix="product")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from ketaclinic.accounts.models import User
 from ketaclinic.accounts.roles import Capability
+from ketaclinic.core.errors import InputRefused
 from ketaclinic.core.http import current_user
 from ketaclinic.instruments.actions import acknowledge_self_harm_alert
 from ketaclinic.instruments.models import SelfHarmAlert
@@ -294,9 +295,14 @@ def session_acknowledge(request: HttpRequest, session_id: int) -> HttpResponse:
     """A clinician acknowledges a PHQ-9 self-harm alert from the checklist (instruments app)."""
 
     def call(user: User, session: TreatmentSession, data: dict[str, Any]) -> Any:
-        alert = SelfHarmAlert.objects.select_related("patient").get(
-            pk=data["alert"], patient_id=session.patient_id
+        alert = (
+            SelfHarmAlert.objects.select_related("patient")
+            .filter(pk=data["alert"], patient_id=session.patient_id)
+            .first()
         )
+        if alert is None:
+            # Another patient's alert (or none): refused as input, never acknowledged here.
+            raise InputRefused("alert", data["alert"], "an alert of this session's patient")
         return acknowledge_self_harm_alert(
             actor=user, alert=alert, action_taken=data["action_taken"]
         )
