@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
+BENCH_STAMP := $(VENV)/.installed-bench
 
 .PHONY: run test lint bench demo migrate clean help
 
@@ -43,7 +44,11 @@ lint: $(TEST_STAMP)  ## ruff (lint and format) and mypy
 test: $(TEST_STAMP) lint  ## lint, then the whole suite on SQLite and on PostgreSQL
 	$(BIN)/python scripts/run_tests.py
 
-bench: $(TEST_STAMP)  ## run every benchmark in benchmarks/ (prints project vs baseline figures)
+$(BENCH_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@ $(TEST_STAMP) $(RUN_STAMP)
+
+bench: $(BENCH_STAMP)  ## run every benchmark in benchmarks/ (prints project vs baseline figures)
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:  ## remove the virtualenv, caches and local data
