@@ -20,9 +20,9 @@ from tests.diary.helpers import day_with, free_day, migraine_attack, today, trip
 
 pytestmark = pytest.mark.django_db
 
-CHART_DIARY_QUERIES = 17
-NEW_DAY_SAVE_QUERIES = 21
-EDIT_SAVE_QUERIES = 16
+CHART_DIARY_QUERIES = 15
+NEW_DAY_SAVE_QUERIES = 18
+EDIT_SAVE_QUERIES = 13
 
 
 def grow_diary(world, days: int) -> None:

@@ -12,8 +12,8 @@ from tests.conftest import count_queries, make_patient
 
 pytestmark = pytest.mark.django_db
 # session, user, sites, patient, revisions; audit: head lock, insert, head update; the session's
-# last-seen stamp; and the savepoints of the two atomic blocks (4).
-CHART_PAGE_QUERIES = 13
+# last-seen stamp and its savepoint (2).
+CHART_PAGE_QUERIES = 11
 
 FORM = {
     "mrn": "N-300",

@@ -106,6 +106,7 @@ def current_version(row: DiaryDay) -> DiaryDayVersion:
     """The version a day's summary row shows, with its attacks and medications."""
     return (
         DiaryDayVersion.objects.filter(day=row, version=row.version)
+        .select_related("recorded_by")
         .prefetch_related(_versions_with_attacks())
         .get()
     )
