@@ -125,12 +125,16 @@ def _questionnaire_rows(site_ids: list[int], context: ExportContext) -> Iterator
         )
 
 
-def _diary_rows(site_ids: list[int], context: ExportContext) -> Iterator[Row]:
+def diary_rows(
+    site_ids: list[int], context: ExportContext, *, patient_ids: list[int] | None = None
+) -> Iterator[Row]:
     """The outcome engine's diary_days columns (schema.DIARY_DAYS), in the diary's own order."""
     deid = context.deidentifier
+    days = DiaryDay.objects.filter(patient__site_id__in=site_ids)
+    if patient_ids is not None:
+        days = days.filter(patient_id__in=patient_ids)
     rows = (
-        DiaryDay.objects.filter(patient__site_id__in=site_ids)
-        .order_by("patient_id", "date")
+        days.order_by("patient_id", "date")
         .values_list(*ANALYTICS_COLUMNS.values())
         .iterator(chunk_size=CHUNK_ROWS)
     )
@@ -169,7 +173,7 @@ def tables(
     return [
         ("patients", patients_schema, lambda: _patient_rows(site_ids, context, today)),
         ("questionnaires", QUESTIONNAIRES, lambda: _questionnaire_rows(site_ids, context)),
-        ("diary_days", schema.DIARY_DAYS, lambda: _diary_rows(site_ids, context)),
+        ("diary_days", schema.DIARY_DAYS, lambda: diary_rows(site_ids, context)),
         *treatment_tables(site_ids, context),
     ]
 

@@ -77,7 +77,10 @@ class _Ids:
         return None if value is None else self.context.instant(value, patient_pk)
 
 
-def _sessions(site_ids: list[int], context: ExportContext) -> Iterator[Row]:
+def session_rows(
+    site_ids: list[int], context: ExportContext, *, patient_ids: list[int] | None = None
+) -> Iterator[Row]:
+    """``schema.SESSIONS`` rows of the sites (or of ``patient_ids`` within them), by session."""
     ids = _Ids(context)
     first_nrs3 = Min(
         "observations__taken_at",
@@ -87,9 +90,13 @@ def _sessions(site_ids: list[int], context: ExportContext) -> Iterator[Row]:
         f"ae{grade}": Count("adverse_events", filter=Q(adverse_events__grade=grade), distinct=True)
         for grade in schema.AE_GRADES
     }
+    sessions = TreatmentSession.objects.filter(
+        patient__site_id__in=site_ids, started_at__isnull=False
+    )
+    if patient_ids is not None:
+        sessions = sessions.filter(patient_id__in=patient_ids)
     rows = (
-        TreatmentSession.objects.filter(patient__site_id__in=site_ids, started_at__isnull=False)
-        .annotate(first_nrs3=first_nrs3, **grades)
+        sessions.annotate(first_nrs3=first_nrs3, **grades)
         .order_by("pk")
         .values_list(
             "pk",
@@ -117,14 +124,19 @@ def _sessions(site_ids: list[int], context: ExportContext) -> Iterator[Row]:
         )
 
 
-def _courses(site_ids: list[int], context: ExportContext) -> Iterator[Row]:
+def course_rows(
+    site_ids: list[int], context: ExportContext, *, patient_ids: list[int] | None = None
+) -> Iterator[Row]:
+    """``schema.COURSES`` rows: a course is a plan with at least one started session."""
     ids = _Ids(context)
     latest = DiagnosisConfirmation.objects.filter(patient_id=OuterRef("patient_id")).order_by(
         "-confirmed_at", "-pk"
     )
+    plans = TreatmentPlan.objects.filter(patient__site_id__in=site_ids)
+    if patient_ids is not None:
+        plans = plans.filter(patient_id__in=patient_ids)
     rows = (
-        TreatmentPlan.objects.filter(patient__site_id__in=site_ids)
-        .annotate(
+        plans.annotate(
             first=Min("sessions__started_at"),
             last=Max("sessions__started_at"),
             codes=Subquery(latest.values("codes")[:1]),
@@ -210,8 +222,8 @@ def _adverse_events(site_ids: list[int], context: ExportContext) -> Iterator[Row
 
 def treatment_tables(site_ids: list[int], context: ExportContext) -> list[Any]:
     return [
-        ("sessions", schema.SESSIONS, lambda: _sessions(site_ids, context)),
-        ("courses", schema.COURSES, lambda: _courses(site_ids, context)),
+        ("sessions", schema.SESSIONS, lambda: session_rows(site_ids, context)),
+        ("courses", schema.COURSES, lambda: course_rows(site_ids, context)),
         ("vitals", VITALS, lambda: _vitals(site_ids, context)),
         ("adverse_events", ADVERSE_EVENTS, lambda: _adverse_events(site_ids, context)),
     ]
