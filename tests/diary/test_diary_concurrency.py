@@ -29,6 +29,10 @@ THREADS = 6
 ROUNDS = 8  # per thread: a new day, then an edit of an existing day, alternately
 
 pytestmark = [
+    # Real transactions (threads see each other's commits), which flush the database when they
+    # end: a later test that needs the rows the migrations seed asks for them back
+    # (serialized_rollback), as these do.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.postgres_only,
     pytest.mark.skipif(
         connection.vendor != "postgresql",
@@ -47,7 +51,7 @@ def _save(world, day, version, entry=None):
     )
 
 
-def test_a_diary_save_does_not_lock_the_patients_registry_row(transactional_db, world):
+def test_a_diary_save_does_not_lock_the_patients_registry_row(world):
     day = today() - timedelta(days=3)
     _save(world, day, 0)
     params = connection.get_connection_params()
@@ -66,9 +70,7 @@ def test_a_diary_save_does_not_lock_the_patients_registry_row(transactional_db, 
     assert (row.version, row.headache) == (2, True)
 
 
-def test_concurrent_saves_of_new_and_recorded_days_neither_deadlock_nor_lose_a_version(
-    transactional_db, world
-):
+def test_concurrent_saves_of_new_and_recorded_days_neither_deadlock_nor_lose_a_version(world):
     # Thread n keeps days n, n + THREADS, ...: even rounds write a new day, odd rounds edit
     # the day recorded in the round before.
     barrier = threading.Barrier(THREADS)
