@@ -20,7 +20,9 @@ Load comes from another process: ``locust --headless`` (``web_load/locustfile.py
 - ``chart``: a nurse opening the diary tab of the three-year patient's chart;
 - ``chart_paced``: the same page, each of the 50 clients opening it once every
   ``--chart-pace`` seconds (5: fifty staff each opening a chart every 5 s, 10 pages a second,
-  a very busy clinic) instead of back to back.
+  a very busy clinic) instead of back to back;
+- ``chart_1_client``: the same page, one client back to back: the page's own time with no
+  queue of ours (for reference; the targets are read from the 50-client scenarios).
 
 The first three are closed loops (each client sends its next request as soon as the last one
 is answered): they measure throughput, and their latency is mostly the queue (50 clients over
@@ -62,11 +64,12 @@ SEED = HERE / "web_load" / "seed.py"
 STAFF_USER = "nurse"
 TARGET_SHARE = 0.5
 TARGET_CHART_P95_MS = 50.0
-SCENARIOS = (  # (name, locust user class, pace in seconds: 0 = back to back)
-    ("ceiling", "Ceiling", None),
-    ("diary_put", "DiaryWrite", None),
-    ("chart", "Chart", None),
-    ("chart_paced", "Chart", "pace"),
+SCENARIOS = (  # (name, locust user class, paced or back to back, one client or --users)
+    ("ceiling", "Ceiling", False, False),
+    ("diary_put", "DiaryWrite", False, False),
+    ("chart", "Chart", False, False),
+    ("chart_paced", "Chart", True, False),
+    ("chart_1_client", "Chart", False, True),
 )
 
 
@@ -298,16 +301,16 @@ def main() -> int:
             f"gunicorn: {args.workers} workers on {base}; {args.users} clients per scenario, "
             f"{args.seconds:.0f} s each; load average before: {load_before[0]:.2f}"
         )
-        for name, user_class, pace in SCENARIOS:
+        for name, user_class, paced, alone in SCENARIOS:
             results[name] = run_scenario(
                 server,
                 args.database,
                 base,
                 user_class,
                 env,
-                args.users,
+                1 if alone else args.users,
                 args.seconds,
-                args.chart_pace if pace else 0.0,
+                args.chart_pace if paced else 0.0,
                 args.work / f"{name}.json",
             )
         server_peak = peak_rss_mb(server)
@@ -316,12 +319,12 @@ def main() -> int:
         server.wait(timeout=30)
 
     print(
-        f"\n{'scenario':<12} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
+        f"\n{'scenario':<15} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
         f"{'p99 ms':>8} {'errors':>7} {'app CPU':>7} {'db CPU':>6} {'load':>6} {'client CPU':>11}"
     )
     for name, row in results.items():
         print(
-            f"{name:<12} {row['requests']:>9} {row['rps']:>8.1f} {row['p50_ms']:>8.1f} "
+            f"{name:<15} {row['requests']:>9} {row['rps']:>8.1f} {row['p50_ms']:>8.1f} "
             f"{row['p95_ms']:>8.1f} {row['p99_ms']:>8.1f} {row['errors']:>7} "
             f"{row['app_cpu_ms']:>7.1f} {row['db_cpu_ms']:>6.1f} {row['load_1min']:>6.2f} "
             f"{row['client_cpu_s']:>9.1f} s"
