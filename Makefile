@@ -6,6 +6,7 @@ PORT ?= 8000
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 AUDIT_SERVICE ?= pypi
+BENCH_STAMP := $(VENV)/.installed-bench
 
 .PHONY: run test lint audit bench demo migrate clean help
 
@@ -54,8 +55,14 @@ audit: $(TEST_STAMP)  ## pip-audit the installed packages; fails loudly if it ca
 		"package ($(AUDIT_SERVICE) unreachable, or it does not know these versions): not clean." >&2; \
 		exit 1; }
 
-bench: $(TEST_STAMP)  ## run every benchmark in benchmarks/ (prints project vs baseline figures)
-	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+$(BENCH_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@ $(TEST_STAMP) $(RUN_STAMP)
+
+bench: $(BENCH_STAMP)  ## run every benchmark in benchmarks/ (prints project vs baseline figures)
+	@status=0; for script in benchmarks/*.py; do echo "== $$script"; \
+		$(BIN)/python $$script || { echo "== $$script: a target was missed or it failed"; status=1; }; \
+	done; exit $$status
 
 clean:  ## remove the virtualenv, caches and local data
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

@@ -6,6 +6,8 @@ import time
 from http import HTTPStatus
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ketaclinic.accounts.middleware import LAST_SEEN_KEY
@@ -60,6 +62,22 @@ def test_staff_are_logged_out_after_the_idle_limit(world, browser_client, settin
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"].startswith(reverse("accounts:login"))
     assert AuditEvent.objects.filter(action="auth.logout", detail__reason="idle timeout").exists()
+
+
+def test_activity_is_noted_once_a_minute_not_on_every_page(world, browser_client):
+    client = browser_client(world.nurse)
+    client.get(reverse("patients:list"))
+    noted = client.session[LAST_SEEN_KEY]
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("patients:list")).status_code == HTTPStatus.OK
+    assert client.session[LAST_SEEN_KEY] == noted
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert not [statement for statement in sql if statement.startswith('UPDATE "django_session"')]
+    session = client.session
+    session[LAST_SEEN_KEY] = time.time() - 61
+    session.save()
+    client.get(reverse("patients:list"))
+    assert client.session[LAST_SEEN_KEY] > time.time() - 5
 
 
 def test_activity_within_the_limit_keeps_the_session(world, browser_client):

@@ -62,8 +62,11 @@ def test_a_day_with_two_attacks_summarises_for_the_metrics_contract(world):
         6.0,
     )
     assert row.medication_classes == ["triptan"]
-    contract = queries.contract_entry(row)
+    (summary,) = queries.list_day_summaries(world.patient, day, day)
+    assert summary.medication_classes == ("triptan",)
+    contract = queries.contract_entry(summary)
     assert contract.acute_medication == ("triptan",)
+    assert (contract.headache, contract.migraine_features, contract.pain) == (True, True, 7)
     version = queries.current_version(row)
     assert [a.position for a in version.attacks.all()] == [1, 2]
     assert version.sleep_quality == "poor"

@@ -9,7 +9,7 @@ import pytest
 from ketaclinic.diary import actions
 from ketaclinic.diary.charts import period_chart
 from ketaclinic.diary.metrics import diary_summary, heat_map
-from ketaclinic.diary.queries import list_days
+from ketaclinic.diary.queries import list_day_summaries
 from tests.diary.helpers import day_with, free_day, migraine_attack, today, triptan
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +81,7 @@ def test_the_heat_map_marks_migraine_headache_free_missing_and_future_days(world
         },
     )
     first = (today() - timedelta(days=40)).replace(day=1)
-    months = heat_map(list_days(world.patient, first, today()), first, today())
+    months = heat_map(list_day_summaries(world.patient, first, today()), first, today())
     cells = {c.day: c for m in months for week in m.weeks for c in week if c is not None}
     assert cells[today() - timedelta(days=1)].state == "free"
     assert cells[today() - timedelta(days=2)].state == "migraine"

@@ -38,7 +38,11 @@ pytestmark = [
 ]
 
 
-def test_100_concurrent_draws_never_overdraw_and_never_lose_a_movement(transactional_db, world):
+def test_100_concurrent_draws_never_overdraw_and_never_lose_a_movement(
+    transactional_db, django_db_serialized_rollback, world
+):
+    # serialized_rollback: the protocol library the migrations seed is put back first, in case
+    # an earlier transactional test (they flush the database when they end) ran before this one.
     container = vial(world, strength="10", volume_ml="10")  # 100 mg
     session = planned_session(world)
     start_ug = Container.objects.get(pk=container.pk).on_hand_ug

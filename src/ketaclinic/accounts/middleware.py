@@ -17,6 +17,10 @@ from django.urls import reverse
 from ketaclinic.accounts.actions import record_logout
 
 LAST_SEEN_KEY = "ketaclinic_last_seen"
+# Activity is noted at most once a minute: noting every request rewrote the session row on each
+# page view. The idle limit then counts from up to a minute before the last request, so a
+# session ends at most a minute early, never late.
+LAST_SEEN_RESOLUTION_SECONDS = 60
 IDLE_MESSAGE = "You were logged out after {minutes} minutes without activity."
 
 
@@ -39,7 +43,8 @@ class StaffIdleTimeoutMiddleware:
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
                 return redirect_to_login(request.get_full_path())
-            request.session[LAST_SEEN_KEY] = now
+            if last_seen is None or now - float(last_seen) >= LAST_SEEN_RESOLUTION_SECONDS:
+                request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
 
 

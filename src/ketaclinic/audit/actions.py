@@ -22,7 +22,7 @@ def _plain(detail: dict[str, Any] | None) -> dict[str, Any]:
     return result
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def record_event(
     *,
     actor: User | None,
@@ -37,6 +37,9 @@ def record_event(
     Called inside the caller's transaction, so an action and its audit event are stored together
     or not at all. The head row is locked first: on PostgreSQL ``SELECT ... FOR UPDATE`` queues
     concurrent writers; on SQLite the IMMEDIATE transaction already holds the write lock.
+    No savepoint of its own: an event is never kept without its action, so a failure here
+    undoes the caller's whole transaction anyway (and every audited write saves two round
+    trips to the database).
     """
     head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
     context = current_context()

@@ -159,7 +159,11 @@ def save_day(
         raise InputRefused("reason", reason[:20] + "...", "at most 240 characters")
     entry = replace(entry, factors=clean_factors(entry.factors))
     fields = summary_fields(day, entry, time_zone)
-    current = DiaryDay.objects.select_for_update().filter(patient=patient, date=day).first()
+    # Locks the day's row only (``of``): the patient's row stays free for the foreign-key
+    # checks other transactions make at commit while they hold the audit chain's head.
+    current = (
+        DiaryDay.objects.select_for_update(of=("self",)).filter(patient=patient, date=day).first()
+    )
     found = current.version if current is not None else 0
     if found != expected_version:
         raise StaleVersion(DIARY_DAY, expected_version, found)

@@ -8,6 +8,7 @@ days in calendar months. Days without an entry are shown and counted as missing.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -22,8 +23,7 @@ from ketaclinic.clinical.diary import (
     diary_metrics,
     is_migraine_day,
 )
-from ketaclinic.diary.models import DiaryDay
-from ketaclinic.diary.queries import contract_entry, list_days
+from ketaclinic.diary.queries import DaySummary, contract_entry, list_day_summaries
 from ketaclinic.patients.models import Patient
 
 DEFINITION: Literal["4h", "30min"] = "4h"
@@ -88,7 +88,7 @@ def _state(entry: DiaryEntry | None, day: date, today: date) -> str:
     return "headache" if entry.headache else "free"
 
 
-def heat_map(rows: list[DiaryDay], first: date, today: date) -> list[Month]:
+def heat_map(rows: Sequence[DaySummary], first: date, today: date) -> list[Month]:
     """Calendar months from ``first``'s month to ``today``'s, newest first, Monday-first weeks."""
     by_date = {row.date: row for row in rows}
     months: list[Month] = []
@@ -159,9 +159,23 @@ def _periods(first: date, today: date, anchor: date | None) -> list[tuple[date, 
     return list(reversed(periods))
 
 
+def summary_start(today: date) -> date:
+    """The first day the periods can reach back to (MAX_PERIODS x 28 days)."""
+    return today - timedelta(days=MONTH_DAYS * MAX_PERIODS)
+
+
 def diary_summary(patient: Patient, *, today: date, first_course: date | None) -> DiarySummary:
     """Periods of 28 days with the core's counts, the baseline marked, and overuse warnings."""
-    rows = list_days(patient, today - timedelta(days=MONTH_DAYS * MAX_PERIODS), today)
+    rows = list_day_summaries(patient, summary_start(today), today)
+    return summarise_days(rows, today=today, first_course=first_course)
+
+
+def summarise_days(
+    rows: Sequence[DaySummary], *, today: date, first_course: date | None
+) -> DiarySummary:
+    """:func:`diary_summary` of days already read (oldest first; earlier ones are ignored)."""
+    start = summary_start(today)
+    rows = [row for row in rows if row.date >= start]
     first = rows[0].date if rows else today
     if first_course is not None:
         first = min(first, first_course - timedelta(days=MONTH_DAYS))

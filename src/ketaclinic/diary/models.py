@@ -61,7 +61,10 @@ class DiaryDay(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["patient", "date"]
+        # By the column, not the relation: ordering by ``patient`` would join the patient
+        # table (to sort by name) into every query, ``SELECT ... FOR UPDATE`` included, which
+        # then locked the patient's registry row on each save (a deadlock under load).
+        ordering = ["patient_id", "date"]
         constraints = [
             models.UniqueConstraint(fields=["patient", "date"], name="diary_day_unique"),
             models.CheckConstraint(condition=Q(version__gte=1), name="diary_day_version_gte_1"),
@@ -152,7 +155,7 @@ class DiaryDayVersion(models.Model):
     reason = models.CharField(max_length=240, blank=True)
 
     class Meta:
-        ordering = ["day", "-version"]
+        ordering = ["day_id", "-version"]  # columns: no join (see DiaryDay)
         constraints = [
             models.UniqueConstraint(fields=["day", "version"], name="diary_version_unique"),
             models.CheckConstraint(
@@ -201,7 +204,7 @@ class Attack(models.Model):
     phonophobia = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["version", "position"]
+        ordering = ["version_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["version", "position"], name="attack_position_unique"),
             models.CheckConstraint(condition=Q(pain__lte=10), name="attack_pain_0_10"),
@@ -240,7 +243,7 @@ class AttackMedication(models.Model):
     relief_2h = models.CharField(max_length=10, choices=Relief.choices, blank=True)
 
     class Meta:
-        ordering = ["attack", "id"]
+        ordering = ["attack_id", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(drug_class__in=list(CLASS_LABELS)), name="attack_med_class_known"

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from ketaclinic.core.http import current_user
 from ketaclinic.diary import queries
 from ketaclinic.diary.charts import period_chart, trend_line
-from ketaclinic.diary.metrics import diary_summary, heat_map
+from ketaclinic.diary.metrics import heat_map, summarise_days, summary_start
 from ketaclinic.instruments.queries import (
     first_course_start,
     open_self_harm_alerts,
@@ -25,15 +25,16 @@ def summary_context(patient: Patient, *, months: int) -> dict[str, Any]:
     """Heat-map of the last ``months`` months, 28-day periods, overuse, questionnaire trends."""
     time_zone = queries.patient_time_zone(patient)
     today = queries.local_today(time_zone)
-    summary = diary_summary(patient, today=today, first_course=first_course_start(patient))
     first = _months_back(today, months)
-    rows = queries.list_days(patient, first, today)
+    # One read for both: the periods' two years and the heat-map's months.
+    rows = queries.list_day_summaries(patient, min(first, summary_start(today)), today)
+    summary = summarise_days(rows, today=today, first_course=first_course_start(patient))
     return {
         "patient": patient,
         "today": today,
         "summary": summary,
         "chart": period_chart(summary.periods),
-        "months": heat_map(rows, first, today),
+        "months": heat_map([row for row in rows if row.date >= first], first, today),
         "trends": [trend_line(trend) for trend in questionnaire_trends(patient) if trend.points],
         "time_zone": time_zone,
     }

@@ -22,7 +22,6 @@ from ketaclinic.core.http import current_user
 from ketaclinic.diary import actions, queries
 from ketaclinic.diary.forms import AttackForm, FactorsForm, HeadacheFreeForm
 from ketaclinic.diary.metrics import heat_map
-from ketaclinic.diary.models import DiaryDay
 from ketaclinic.patients.models import Patient
 
 CALENDAR_DAYS = 90
@@ -47,7 +46,7 @@ def _keeper(request: HttpRequest) -> Keeper:
 def calendar(request: HttpRequest) -> HttpResponse:
     keeper = _keeper(request)
     first = keeper.today - timedelta(days=CALENDAR_DAYS)
-    rows = queries.list_days(keeper.patient, first.replace(day=1), keeper.today)
+    rows = queries.list_day_summaries(keeper.patient, first.replace(day=1), keeper.today)
     return render(
         request,
         "diary/calendar.html",
@@ -59,7 +58,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _unrecorded(rows: list[DiaryDay], today: date, days: int = 7) -> list[date]:
+def _unrecorded(rows: list[queries.DaySummary], today: date, days: int = 7) -> list[date]:
     """Days of the last week without an entry, newest first (to catch up quickly)."""
     recorded = {row.date for row in rows}
     return [
