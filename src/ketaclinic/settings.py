@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ketaclinic.interop",
+    "ketaclinic.outcomes",
 ]
 
 MIDDLEWARE = [
