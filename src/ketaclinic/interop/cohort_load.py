@@ -7,16 +7,18 @@ chunks with ``bulk_create``, in one transaction, audited once ("cohort.load"). I
 production: synthetic patients must never mix with real ones.
 
 What it loads from the cohort's ``patients.parquet``: one registry record per patient (an
-invented name from the demo lists, MRN ``SYN-<id>``, a birth date in the cohort's birth year,
-sex, site) and a questionnaire history: MIDAS, HIT-6, PHQ-9 and GAD-7 at the start of the diary
-and every 90 days after (not in the future). PHQ-9 item 9 is always 0 here, so no self-harm alert
-is due. Diary days, courses and sessions wait for the diary and treatment apps.
+invented name, its family name never a demo patient's; MRN ``SYN-<id>``, a birth date in the
+cohort's birth year, sex, site) and a questionnaire history: MIDAS, HIT-6, PHQ-9 and GAD-7 at
+the start of the diary and every 90 days after (not in the future). PHQ-9 item 9 is always 0
+here, so no self-harm alert is due. ``load_synthetic_records`` (the demo) loads an in-memory
+cohort whole: the same, then its diaries and courses (:mod:`.cohort_diaries`,
+:mod:`.cohort_treatment`).
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,11 +35,15 @@ from ketaclinic.accounts.roles import Capability
 from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical.instruments import INSTRUMENTS
 from ketaclinic.core.errors import Conflict, InputRefused
-from ketaclinic.demo.names import FAMILY_NAMES, GIVEN_NAMES
+from ketaclinic.demo.names import COHORT_FAMILY_NAMES, GIVEN_NAMES
 from ketaclinic.instruments.actions import INSTRUMENT_RULES_VERSION
 from ketaclinic.instruments.models import QuestionnaireResponse, ResponseSource
+from ketaclinic.interop.cohort_diaries import load_diaries
+from ketaclinic.interop.cohort_treatment import load_treatment
+from ketaclinic.outcomes.synth import SyntheticCohort
 from ketaclinic.patients.models import Patient, PatientRevision
 from ketaclinic.patients.validation import EDITABLE_FIELDS, clean_patient_fields
+from ketaclinic.treatment.models import Protocol
 
 CHUNK = 2000
 QUESTIONNAIRE_EVERY_DAYS = 90
@@ -63,7 +69,7 @@ def _patient(row: dict[str, Any], site: Site, today: date) -> Patient:
         {
             "mrn": f"{MRN_PREFIX}{number}",
             "given_name": rng.choice(GIVEN_NAMES),
-            "family_name": rng.choice(FAMILY_NAMES),
+            "family_name": rng.choice(COHORT_FAMILY_NAMES),
             "date_of_birth": born,
             "sex": row["sex"],
             "phone": f"555-{number % 10_000:04d}",
@@ -113,25 +119,72 @@ def _sites(actor: User, codes: list[str]) -> dict[str, Site]:
     return sites
 
 
+def _refuse_in_production(actor: User) -> None:
+    if settings.PRODUCTION:
+        raise PermissionDenied("synthetic cohorts are never loaded into a production database")
+    require(actor, Capability.IMPORT_RECORDS)
+
+
 @transaction.atomic
 def load_synthetic_cohort(
     *, actor: User, directory: Path, limit: int | None = None
 ) -> dict[str, int]:
     """Load ``directory``'s synthetic patients and their questionnaires; counts by kind."""
-    if settings.PRODUCTION:
-        raise PermissionDenied("synthetic cohorts are never loaded into a production database")
-    require(actor, Capability.IMPORT_RECORDS)
+    _refuse_in_production(actor)
     path = directory / "patients.parquet"
     if not path.exists():
         raise InputRefused("directory", str(directory), "a cohort written by `ketaclinic synth`")
     frame = pl.read_parquet(path)
     if limit is not None:
         frame = frame.head(limit)
+    counts, _ = _load_patients(actor, frame, source=str(directory))
+    return counts
+
+
+@transaction.atomic
+def load_synthetic_records(
+    *, actor: User, cohort: SyntheticCohort, protocols: Mapping[str, Protocol]
+) -> dict[str, int]:
+    """Load an in-memory cohort whole (the demo): patients and questionnaires as above, and
+    their diaries (:mod:`.cohort_diaries`) and courses (:mod:`.cohort_treatment`) up to now;
+    what lies in the future is left out. ``protocols``: synthetic protocol name to the library
+    protocol it was given by."""
+    _refuse_in_production(actor)
+    now = timezone.now()
+    today = timezone.localdate()
+    sessions = cohort.sessions.filter(pl.col("start") < now.replace(tzinfo=None))
+    diary = cohort.diary_days.filter(pl.col("day") < today)
+    counts, patients = _load_patients(actor, cohort.patients, source="synthetic cohort")
+    counts["diary days"] = load_diaries(actor=actor, patients=patients, diary=diary)
+    counts.update(
+        load_treatment(
+            actor=actor,
+            patients=patients,
+            courses=cohort.courses,
+            sessions=sessions,
+            protocols=protocols,
+        )
+    )
+    record_event(
+        actor=actor,
+        action="cohort.load_records",
+        object_type="cohort",
+        detail={"seed": cohort.seed, "days": cohort.days, **counts},
+    )
+    return counts
+
+
+def _load_patients(
+    actor: User, frame: pl.DataFrame, *, source: str
+) -> tuple[dict[str, int], dict[int, Patient]]:
+    """Registry records and questionnaires of ``frame`` (``patients.parquet``), audited once;
+    the counts and the patients by synthetic id."""
     sites = _sites(actor, sorted(frame["site"].unique().to_list()))
     if Patient.objects.filter(mrn__startswith=MRN_PREFIX, site__in=sites.values()).exists():
         raise Conflict("a synthetic cohort is already loaded at these sites")
     today, now = timezone.localdate(), timezone.now()
     counts = {"patients": 0, "questionnaires": 0}
+    loaded: dict[int, Patient] = {}
     for chunk in frame.iter_slices(CHUNK):
         rows = chunk.to_dicts()
         patients = Patient.objects.bulk_create(
@@ -155,10 +208,13 @@ def load_synthetic_cohort(
         QuestionnaireResponse.objects.bulk_create(responses, batch_size=CHUNK)
         counts["patients"] += len(patients)
         counts["questionnaires"] += len(responses)
+        loaded.update(
+            (int(row["patient_id"]), patient) for row, patient in zip(rows, patients, strict=True)
+        )
     record_event(
         actor=actor,
         action="cohort.load",
         object_type="cohort",
-        detail={"directory": str(directory), "sites": sorted(sites), **counts},
+        detail={"directory": source, "sites": sorted(sites), **counts},
     )
-    return counts
+    return counts, loaded

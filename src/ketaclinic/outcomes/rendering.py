@@ -4,7 +4,8 @@ A page shows a figure as inline SVG (its text stays text: searchable, read by sc
 no second request that could see other data than the page); the PDF of the same template shows
 the PNG of the same figure (WeasyPrint lays out raster images reliably). Templates extend
 ``base_template``: ``base.html`` on screen, ``outcomes/print_base.html`` on paper, with the site
-stylesheet and ``outcomes/print.css`` inlined so WeasyPrint fetches nothing over the network.
+stylesheet, ``outcomes/outcomes.css`` (the pages' own) and ``outcomes/print.css`` inlined, so
+WeasyPrint fetches nothing over the network.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 Medium = Literal["screen", "paper"]
 PRINT_BASE = "outcomes/print_base.html"
-_STYLESHEETS = ("ketaclinic/ketaclinic.css", "outcomes/print.css")
+_STYLESHEETS = ("ketaclinic/ketaclinic.css", "outcomes/outcomes.css", "outcomes/print.css")
 
 
 def inline_svg(svg: bytes) -> str:
