@@ -350,7 +350,9 @@ def _readings(
     minutes = detail["minutes_to_nrs3"]
     if minutes is not None and detail["pain_after"] <= 3:
         # Within the session: synthetic times longer than the session fold back into it.
-        within = 10 + float(minutes) % (detail["length"] - 10)
+        within = float(minutes)
+        if within >= detail["length"]:
+            within = 10 + within % (detail["length"] - 10)
         readings.append(
             (started + dt.timedelta(minutes=within), Phase.DURING, detail["pain_after"])
         )

@@ -33,9 +33,10 @@ ERRORS: dict[int, type[Schema]] = {403: ErrorOut, 422: ErrorOut}
 
 
 class CohortIn(Schema):
-    """The cohort page's filters; a list parameter is repeated (``route=a&route=b``)."""
+    """The cohort page's filters; a list parameter is repeated (``route=a&route=b``). Plain
+    strings here: the page's filter form checks them all, so every refusal reads the same."""
 
-    site: str | None = Field(None, max_length=20, description="Site code; default all yours")
+    site: str | None = Field(None, description="Site code; default all yours")
     diagnosis: list[str] = Field(
         default_factory=list, description="ICHD-3 codes (1, 1.1, 1.2, 1.3, 1.5), with subtypes"
     )
@@ -46,12 +47,8 @@ class CohortIn(Schema):
         default_factory=list, description="iv_infusion, iv_bolus, intranasal, nebulized"
     )
     protocol: list[str] = Field(default_factory=list, description="Protocol names of the library")
-    started_from: str | None = Field(
-        None, max_length=20, description="First treatment on or after (YYYY-MM-DD)"
-    )
-    started_to: str | None = Field(
-        None, max_length=20, description="First treatment on or before (YYYY-MM-DD)"
-    )
+    started_from: str | None = Field(None, description="First treatment on or after (YYYY-MM-DD)")
+    started_to: str | None = Field(None, description="First treatment on or before (YYYY-MM-DD)")
 
 
 class CountOut(Schema):

@@ -337,7 +337,6 @@ class _Tables:
                 band = ("resp", month, threshold, "band")  # between this threshold and the last
                 self.implied[band] = previous_count - count
                 self.relations.append(Relation(previous, (key, band)))
-                self.dependents.setdefault(n_key, []).append(key)
                 previous, previous_count = key, count
 
     def _survival(self, courses: pl.DataFrame, by: str) -> SurvivalCurves:
@@ -404,7 +403,6 @@ class _Tables:
             sessions_key = ("ae", group, "sessions")
             self.values[sessions_key] = int(row["sessions"])
             self.values[("ae", group, grade, "events")] = int(row["events"])
-            self.dependents.setdefault(sessions_key, []).append(("ae", group, grade, "events"))
             if grade == 0:
                 with_event = ("ae", group, "with_event")
                 self.values[with_event] = int(row["sessions_with_event"])
@@ -414,7 +412,6 @@ class _Tables:
                 self.relations.append(
                     Relation(sessions_key, (with_event, ("ae", group, "without_event")))
                 )
-                self.dependents[sessions_key].append(with_event)
         routes = groups[:-1]
         if ("ae", ALL, "sessions") not in self.values:
             self.values[("ae", ALL, "sessions")] = 0
@@ -449,13 +446,11 @@ class _Tables:
             group = str(row["group"])
             n_key = ("acute", group, "n")
             self.values[n_key] = int(row["n"])
-            self.dependents[n_key] = []
             for name in ("responders", "reached_target"):
                 key = ("acute", group, name)
                 self.values[key] = int(row[name])
                 self.implied[("acute", group, name, "not")] = int(row["n"]) - int(row[name])
                 self.relations.append(Relation(n_key, (key, ("acute", group, name, "not"))))
-                self.dependents[n_key].append(key)
         if ("acute", ALL, "n") not in self.values:
             return
         routes = groups[:-1]

@@ -97,18 +97,21 @@ def protect(
     sensitive = {key for key, value in everything.items() if is_small(value, min_cell)}
     follow = dependents or {}
     _hide_dependents(values, hidden, follow, min_cell)
-    added: list[Hashable] = []
+    added: list[tuple[Hashable, dict[Hashable, Hidden]]] = []  # a complement, what it hid
     while exposed := _exposed(relations, hidden, unshown, sensitive):
         complement = _complement(values, relations, set(hidden) | set(unshown), exposed)
         if complement is None:  # a fixed count has a shown neighbour in some relation
             raise AssertionError(f"no complement for {exposed!r}")
+        before = set(hidden)
         hidden[complement] = Hidden.COMPLEMENTARY
-        added.append(complement)
+        _hide_dependents(values, hidden, follow, min_cell)
+        added.append((complement, {key: hidden[key] for key in set(hidden) - before}))
     # Greedy choices can overshoot: show again, largest first, each complement not needed.
-    for key in sorted(added, key=lambda key: -values[key]):
-        del hidden[key]
+    for _, bundle in sorted(added, key=lambda item: -values[item[0]]):
+        for key in bundle:
+            del hidden[key]
         if _exposed(relations, hidden, unshown, sensitive):
-            hidden[key] = Hidden.COMPLEMENTARY
+            hidden.update(bundle)
     return Disclosure(hidden=hidden, min_cell=min_cell)
 
 
@@ -165,8 +168,9 @@ def _complement(
     unknowns: set[Hashable],
     exposed: Sequence[Hashable],
 ) -> Hashable | None:
-    """The shown cell to hide next: non-zero before zero (a hidden zero protects little), then
-    one in relations with the most exposed counts, a part before a total, the smallest."""
+    """The shown cell to hide next: non-zero before zero (a hidden zero protects little), a
+    part before a total (readers want totals), then one in relations with the most exposed
+    counts, the smallest."""
     reach: dict[Hashable, set[Hashable]] = {}
     totals: set[Hashable] = set()
     for relation in relations:
@@ -183,5 +187,5 @@ def _complement(
         return None
     return min(
         reach,
-        key=lambda key: (values[key] == 0, -len(reach[key]), key in totals, values[key], repr(key)),
+        key=lambda key: (values[key] == 0, key in totals, -len(reach[key]), values[key], repr(key)),
     )
