@@ -19,14 +19,11 @@ from ketaclinic.core.http import current_user
 from ketaclinic.core.schemas import ErrorOut
 from ketaclinic.outcomes.cohort_filters import CohortFilterForm
 from ketaclinic.outcomes.cohort_queries import (
-    Cell,
-    CohortReport,
-    Proportion,
-    SurvivalRow,
     cohort_scope,
     get_cohort_report,
     list_protocol_names,
 )
+from ketaclinic.outcomes.cohort_report import Cell, CohortReport, Proportion, SurvivalRow
 
 router = Router(tags=["outcomes"])
 ERRORS: dict[int, type[Schema]] = {403: ErrorOut, 422: ErrorOut}

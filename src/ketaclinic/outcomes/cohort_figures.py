@@ -9,7 +9,7 @@ import polars as pl
 from django.utils.safestring import SafeString
 
 from ketaclinic.outcomes import figures
-from ketaclinic.outcomes.cohort_queries import CohortReport, SurvivalTable
+from ketaclinic.outcomes.cohort_report import CohortReport, SurvivalTable
 from ketaclinic.outcomes.rendering import Medium, figure_html
 
 PRIMARY_THRESHOLD = 50
