@@ -289,3 +289,16 @@ def test_a_researchers_pdf_is_suppressed_like_the_page(world, cohort, browser_cl
     assert "<3" in text
     assert "withheld" in text
     assert "Lindqvist" not in text
+
+
+@pytest.mark.parametrize(
+    ("persona", "linked"),
+    [("clinician", True), ("nurse", True), ("researcher", True), ("pharmacist", False)],
+)
+def test_home_and_navigation_link_the_cohort_page_for_those_who_may_see_it(
+    world, browser_client, persona, linked
+):
+    response = browser_client(getattr(world, persona)).get(reverse("core:home"))
+    labels = [item.label for item in response.context["nav_items"]]
+    assert ("Outcomes" in labels) is linked
+    assert (f'href="{URL}"' in response.content.decode()) is linked
