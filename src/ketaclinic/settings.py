@@ -50,6 +50,10 @@ DEID_SECRET = _deid_secret
 # Identifier systems and code systems of this installation's FHIR resources (one base per
 # installation, so two clinics' record numbers never share a system).
 FHIR_BASE = env_str("KETACLINIC_FHIR_BASE", "https://ketaclinic.example/fhir").rstrip("/")
+# Researchers' cohort outcomes (ketaclinic.outcomes.disclosure): counts of 1 to this minus one
+# are suppressed. 11 follows the CMS cell-size suppression policy ("1 to 10"); a data use
+# agreement may ask for more, never less than 2 (1 would suppress nothing).
+OUTCOMES_MIN_CELL = env_int("KETACLINIC_OUTCOMES_MIN_CELL", 11, minimum=2, maximum=1000)
 
 ALLOWED_HOSTS = env_list(
     "KETACLINIC_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
@@ -84,6 +88,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ketaclinic.interop",
+    "ketaclinic.outcomes",
 ]
 
 MIDDLEWARE = [

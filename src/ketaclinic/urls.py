@@ -12,6 +12,7 @@ urlpatterns = [
     path("inventory/", include("ketaclinic.inventory.urls")),
     path("treatment/", include("ketaclinic.treatment.urls")),
     path("exports/", include("ketaclinic.interop.urls")),
+    path("outcomes/", include("ketaclinic.outcomes.urls")),
     # Portal, diary and questionnaires: public pages, the patient's pages and chart tabs.
     path("", include("ketaclinic.portal.urls")),
     path("", include("ketaclinic.diary.urls")),

@@ -23,7 +23,15 @@ def test_a_nurse_logs_in_and_sees_the_patients_link(world, client):
     )
     assert response.status_code == HTTPStatus.OK
     labels = [item.label for item in response.context["nav_items"]]
-    assert labels == ["Home", "Patients", "Referrals", "Sessions", "Protocols", "Stock count"]
+    assert labels == [
+        "Home",
+        "Patients",
+        "Referrals",
+        "Sessions",
+        "Protocols",
+        "Stock count",
+        "Outcomes",
+    ]
     assert AuditEvent.objects.filter(action="auth.login", actor_username="nurse1").exists()
 
 

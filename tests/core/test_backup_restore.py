@@ -11,10 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from ketaclinic.demo import cohort as demo_cohort
+from ketaclinic.demo.seed import PATIENTS_PER_SITE, SITES
 from tests.postgres import create_database, drop_database
 
 KETACLINIC = Path(sys.executable).parent / "ketaclinic"
 TABLES = ("patients_patient", "patients_patientrevision", "accounts_user", "audit_auditevent")
+DEMO_PATIENTS = len(SITES) * PATIENTS_PER_SITE + demo_cohort.PATIENTS  # 40 named, 120 synthetic
 
 
 def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -69,7 +72,7 @@ def test_a_restore_holds_the_same_records_and_a_verifying_chain(databases, tmp_p
     assert "audit chain OK" in restored.stdout
     before, after = _counts(source), _counts(target)
     assert after == before
-    assert after["patients_patient"] == 40
+    assert after["patients_patient"] == DEMO_PATIENTS
     assert _run(target, "audit", "verify").returncode == 0
 
 

@@ -65,6 +65,11 @@ class Capability(StrEnum):
     INVITE_PATIENTS = "invite_patients"
     # Set a patient's questionnaire schedule and the course dates it follows.
     PLAN_QUESTIONNAIRES = "plan_questionnaires"
+    # Outcomes (issue 7): the cohort analytics of one's own sites as they are (no suppression),
+    # for the clinic's care team and its admin (the clinic outcomes report).
+    VIEW_COHORT_OUTCOMES = "view_cohort_outcomes"
+    # The same analytics de-identified and aggregated, small cells suppressed: research.
+    VIEW_DEIDENTIFIED_AGGREGATES = "view_deidentified_aggregates"
 
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -83,6 +88,7 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_GUARDRAIL_REPORT,
             Capability.TRIAGE_REFERRALS,
             Capability.INVITE_PATIENTS,
+            Capability.VIEW_COHORT_OUTCOMES,
         }
     ),
     Role.CLINICIAN: frozenset(
@@ -110,6 +116,7 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.TRIAGE_REFERRALS,
             Capability.INVITE_PATIENTS,
             Capability.PLAN_QUESTIONNAIRES,
+            Capability.VIEW_COHORT_OUTCOMES,
         }
     ),
     # Nurses take histories and run sessions; diagnosis, eligibility and plans are a physician's.
@@ -131,6 +138,7 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.TRIAGE_REFERRALS,
             Capability.INVITE_PATIENTS,
             Capability.PLAN_QUESTIONNAIRES,
+            Capability.VIEW_COHORT_OUTCOMES,
         }
     ),
     # The pharmacist needs the registry to reconcile dispensing to patients, never to edit it.
@@ -147,7 +155,9 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
         }
     ),
     # Researchers see de-identified data only: no capability touches a named record.
-    Role.RESEARCHER: frozenset({Capability.EXPORT_DEIDENTIFIED}),
+    Role.RESEARCHER: frozenset(
+        {Capability.EXPORT_DEIDENTIFIED, Capability.VIEW_DEIDENTIFIED_AGGREGATES}
+    ),
     # A patient reaches their own record through the portal, never through the registry.
     Role.PATIENT: frozenset({Capability.KEEP_DIARY}),
 }

@@ -14,10 +14,13 @@ class NavItem:
     url_name: str
     capability: Capability | None = None
     roles: frozenset[str] | None = None
+    or_capability: Capability | None = None  # a second capability that also opens it
 
     def visible_to(self, user: User) -> bool:
         if self.roles is not None and user.role not in self.roles:
             return False
+        if self.or_capability is not None and user.can(self.or_capability):
+            return True
         return self.capability is None or user.can(self.capability)
 
 
@@ -43,6 +46,13 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "inventory:count_new",
         capability=Capability.COUNT_STOCK,
         roles=frozenset({"nurse"}),
+    ),
+    # The clinic's own outcomes for its staff; de-identified aggregates for researchers.
+    NavItem(
+        "Outcomes",
+        "outcomes:cohort",
+        capability=Capability.VIEW_COHORT_OUTCOMES,
+        or_capability=Capability.VIEW_DEIDENTIFIED_AGGREGATES,
     ),
     NavItem("Audit log", "audit:search", capability=Capability.VIEW_AUDIT),
     NavItem("Exports", "interop:exports", capability=Capability.EXPORT_DEIDENTIFIED),

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from ketaclinic.accounts.actions import create_site, create_user
 from ketaclinic.accounts.models import Site, User
+from ketaclinic.demo.cohort import seed_cohort
 from ketaclinic.demo.diary import seed_diaries
 from ketaclinic.demo.inventory import register_session_hooks, seed_history, seed_stock
 from ketaclinic.demo.names import FAMILY_NAMES, GIVEN_NAMES, STREETS
@@ -152,4 +153,5 @@ def seed_demo() -> DemoReport:
     nurses = {"north": users["nurse"], "south": users["nurse_south"]}
     for what, n in seed_portal(users["admin"], nurses).items():
         report.count(what, n)
+    seed_cohort(report, users["admin"])
     return report

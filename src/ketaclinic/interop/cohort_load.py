@@ -12,20 +12,23 @@ simply be run again; one that committed refuses a second run (``Conflict``). ``p
 called after each chunk is written (not yet committed), so a long load can show how far it is.
 
 What it loads from the cohort's ``patients.parquet``: one registry record per patient (an
-invented name from the demo lists, MRN ``SYN-<id>``, a birth date in the cohort's birth year,
-sex, site) and a questionnaire history: MIDAS, HIT-6, PHQ-9 and GAD-7 at the start of the diary
-and every 90 days after (not in the future). PHQ-9 item 9 is always 0 here, so no self-harm alert
-is due. From ``diary_days.parquet``, every recorded day before today in the site's time zone, as
-version 1 of a diary day (:mod:`.cohort_diary`). Courses and sessions are not loaded: in the
-database a course is an approved plan (eligibility, consent, protocol) whose sessions are charted
-step by step (doses within limits, vitals, ledger draws and witnessed waste), which a row of
-``courses.parquet`` cannot honestly fill in; the outcome analytics read those files directly.
+invented name, its family name never a demo patient's; MRN ``SYN-<id>``, a birth date in the
+cohort's birth year, sex, site) and a questionnaire history: MIDAS, HIT-6, PHQ-9 and GAD-7 at
+the start of the diary and every 90 days after (not in the future). PHQ-9 item 9 is always 0
+here, so no self-harm alert is due. ``load_synthetic_records`` (the demo) loads an in-memory
+cohort whole: the same, then its diaries and courses (:mod:`.cohort_diaries`,
+:mod:`.cohort_treatment`).
+From ``diary_days.parquet`` (``load-cohort``), every recorded day before today in the site's
+time zone, as version 1 of a diary day (:mod:`.cohort_diary`). ``load-cohort`` loads no courses
+or sessions: in the database a course is an approved plan whose sessions are charted step by step,
+which a row of ``courses.parquet`` cannot honestly fill in; the demo's in-memory cohort loads
+analytics-only courses (:mod:`.cohort_treatment`, its docstring says what they lack).
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -43,13 +46,17 @@ from ketaclinic.accounts.roles import Capability
 from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical.instruments import INSTRUMENTS
 from ketaclinic.core.errors import Conflict, InputRefused
-from ketaclinic.demo.names import FAMILY_NAMES, GIVEN_NAMES
+from ketaclinic.demo.names import COHORT_FAMILY_NAMES, GIVEN_NAMES
 from ketaclinic.diary.actions import ImportedDay, store_imported_days
 from ketaclinic.instruments.actions import INSTRUMENT_RULES_VERSION
 from ketaclinic.instruments.models import QuestionnaireResponse, ResponseSource
+from ketaclinic.interop.cohort_diaries import load_diaries
 from ketaclinic.interop.cohort_diary import day_entry
+from ketaclinic.interop.cohort_treatment import load_treatment
+from ketaclinic.outcomes.synth import SyntheticCohort
 from ketaclinic.patients.models import Patient, PatientRevision
 from ketaclinic.patients.validation import EDITABLE_FIELDS, clean_patient_fields
+from ketaclinic.treatment.models import Protocol
 
 CHUNK = 100  # patients per write: a chunk of 730-day diaries is ~70,000 days in memory
 QUESTIONNAIRE_EVERY_DAYS = 90
@@ -75,7 +82,7 @@ def _patient(row: dict[str, Any], site: Site, today: date) -> Patient:
         {
             "mrn": f"{MRN_PREFIX}{number}",
             "given_name": rng.choice(GIVEN_NAMES),
-            "family_name": rng.choice(FAMILY_NAMES),
+            "family_name": rng.choice(COHORT_FAMILY_NAMES),
             "date_of_birth": born,
             "sex": row["sex"],
             "phone": f"555-{number % 10_000:04d}",
@@ -139,6 +146,12 @@ def _diary_days(chunk: pl.DataFrame, patients: dict[int, Patient]) -> Iterator[I
             yield ImportedDay(patient, row["day"], day_entry(row, zones[name]), name)
 
 
+def _refuse_in_production(actor: User) -> None:
+    if settings.PRODUCTION:
+        raise PermissionDenied("synthetic cohorts are never loaded into a production database")
+    require(actor, Capability.IMPORT_RECORDS)
+
+
 @transaction.atomic
 def load_synthetic_cohort(
     *,
@@ -153,9 +166,7 @@ def load_synthetic_cohort(
     ``diaries=False`` leaves the diary days out (a quicker load when only the registry and the
     questionnaires matter); ``progress(written, total)`` after each chunk of patients.
     """
-    if settings.PRODUCTION:
-        raise PermissionDenied("synthetic cohorts are never loaded into a production database")
-    require(actor, Capability.IMPORT_RECORDS)
+    _refuse_in_production(actor)
     path, diary_path = directory / "patients.parquet", directory / "diary_days.parquet"
     if not path.exists() or (diaries and not diary_path.exists()):
         raise InputRefused("directory", str(directory), "a cohort written by `ketaclinic synth`")
@@ -163,11 +174,61 @@ def load_synthetic_cohort(
     if limit is not None:
         frame = frame.head(limit)
     diary = pl.read_parquet(diary_path) if diaries else None
+    counts, _ = _load_patients(actor, frame, source=str(directory), diary=diary, progress=progress)
+    return counts
+
+
+@transaction.atomic
+def load_synthetic_records(
+    *, actor: User, cohort: SyntheticCohort, protocols: Mapping[str, Protocol]
+) -> dict[str, int]:
+    """Load an in-memory cohort whole (the demo): patients and questionnaires as above, and
+    their diaries (:mod:`.cohort_diaries`) and courses (:mod:`.cohort_treatment`) up to now;
+    what lies in the future is left out. ``protocols``: synthetic protocol name to the library
+    protocol it was given by."""
+    _refuse_in_production(actor)
+    now = timezone.now()
+    today = timezone.localdate()
+    sessions = cohort.sessions.filter(pl.col("start") < now.replace(tzinfo=None))
+    diary = cohort.diary_days.filter(pl.col("day") < today)
+    counts, patients = _load_patients(actor, cohort.patients, source="synthetic cohort")
+    counts["diary days"] = load_diaries(actor=actor, patients=patients, diary=diary)
+    counts.update(
+        load_treatment(
+            actor=actor,
+            patients=patients,
+            courses=cohort.courses,
+            sessions=sessions,
+            protocols=protocols,
+        )
+    )
+    record_event(
+        actor=actor,
+        action="cohort.load_records",
+        object_type="cohort",
+        detail={"seed": cohort.seed, "days": cohort.days, **counts},
+    )
+    return counts
+
+
+def _load_patients(
+    actor: User,
+    frame: pl.DataFrame,
+    *,
+    source: str,
+    diary: pl.DataFrame | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[dict[str, int], dict[int, Patient]]:
+    """Registry records and questionnaires of ``frame`` (``patients.parquet``), audited once;
+    the counts and the patients by synthetic id."""
     sites = _sites(actor, sorted(frame["site"].unique().to_list()))
     if Patient.objects.filter(mrn__startswith=MRN_PREFIX, site__in=sites.values()).exists():
         raise Conflict("a synthetic cohort is already loaded at these sites")
     today, now = timezone.localdate(), timezone.now()
-    counts = {"patients": 0, "questionnaires": 0, "diary_days": 0}
+    counts = {"patients": 0, "questionnaires": 0}
+    if diary is not None:
+        counts["diary_days"] = 0
+    loaded: dict[int, Patient] = {}
     for chunk in frame.iter_slices(CHUNK):
         rows = chunk.to_dicts()
         patients = Patient.objects.bulk_create(
@@ -197,12 +258,15 @@ def load_synthetic_cohort(
             )
         counts["patients"] += len(patients)
         counts["questionnaires"] += len(responses)
+        loaded.update(
+            (int(row["patient_id"]), patient) for row, patient in zip(rows, patients, strict=True)
+        )
         if progress is not None:
             progress(counts["patients"], frame.height)
     record_event(
         actor=actor,
         action="cohort.load",
         object_type="cohort",
-        detail={"directory": str(directory), "sites": sorted(sites), **counts},
+        detail={"directory": source, "sites": sorted(sites), **counts},
     )
-    return counts
+    return counts, loaded

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -141,8 +141,13 @@ def diary_rows(
     if deid is None:
         yield from rows
         return
+    # Rows come patient by patient: two HMACs per patient, not per day (the cohort page).
+    current, number, shift = None, 0, timedelta()
     for patient_pk, day, *rest in rows:
-        yield (deid.patient_number(patient_pk), deid.shift_date(day, patient_pk), *rest)
+        if patient_pk != current:
+            current, number = patient_pk, deid.patient_number(patient_pk)
+            shift = timedelta(days=deid.date_offset_days(patient_pk))
+        yield (number, day + shift, *rest)
 
 
 def write_table(out: Path, name: str, schema: dict[str, pl.DataType], rows: Iterable[Row]) -> int:

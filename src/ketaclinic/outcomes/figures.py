@@ -8,6 +8,7 @@ readers) and carries no creation date, so the same frames give the same bytes.
 from __future__ import annotations
 
 import io
+import textwrap
 from typing import Any, Literal
 
 import matplotlib as mpl
@@ -120,12 +121,17 @@ def survival_curves(curves: SurvivalCurves, *, fmt: Format = "svg", title: str =
                 " / ".join(str(row[column]) for column in curves.by)
                 for row in suppressed.iter_rows(named=True)
             )
-            axes.annotate(f"suppressed (small numbers): {names}", (0, -0.25),
-                          xycoords="axes fraction", fontsize=8)  # fmt: skip
+            # Wrapped: one long line would widen the figure and shrink the plot on the page.
+            note = textwrap.fill(f"suppressed (small numbers): {names}", width=100)
+            axes.annotate(note, (0, -0.2), xycoords="axes fraction", fontsize=8, va="top")
         axes.set_ylim(0, 1.02)
         axes.set_xlabel("Months (28 days) after the course")
         axes.set_ylabel("Relapse-free")
         axes.set_title(title or "Time to relapse (Kaplan-Meier, 95 % CI)")
         if frame.height:
-            axes.legend(loc="lower left", frameon=False)
+            groups_drawn = frame.select(curves.by).unique().height if curves.by else 1
+            if groups_drawn > 3:  # many curves: the legend beside the plot, never over it
+                axes.legend(loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False, fontsize=7)
+            else:
+                axes.legend(loc="lower left", frameon=False)
         return _render(figure, fmt)
