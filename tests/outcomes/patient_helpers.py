@@ -18,7 +18,7 @@ from ketaclinic.treatment import actions
 from ketaclinic.treatment.models import TreatmentPlan, TreatmentSession
 from tests.conftest import World
 from tests.diary.helpers import day_with, free_day, migraine_attack, mild_attack, today, triptan
-from tests.treatment.builders import CHECKLIST, approved_plan, fresh
+from tests.treatment.builders import CHECKLIST, PLAN, approved_plan, enabled_protocol, fresh
 
 
 def entry(code: str, day: date) -> DayEntry:
@@ -53,7 +53,7 @@ def session_at(
     minutes_to_after: int = 40,
 ) -> TreatmentSession:
     """A session on ``day``: checklist (pain ``pain_before``), start at 10:00 UTC, pain
-    ``pain_after`` charted ``minutes_to_after`` minutes in, stop an hour in."""
+    ``pain_after`` charted ``minutes_to_after`` minutes in, stop an hour in, discharge."""
     start = datetime.combine(day, time(10), tzinfo=UTC)
     session = actions.schedule_session(actor=world.nurse, plan=plan, scheduled_for=day)
     actions.complete_checklist(
@@ -83,12 +83,40 @@ def session_at(
         expected_version=fresh(session).version,
         at=start + timedelta(minutes=60),
     )
+    actions.discharge_session(
+        actor=world.clinician,
+        session=session,
+        expected_version=fresh(session).version,
+        activity=2,
+        respiration=2,
+        circulation=2,
+        consciousness=2,
+        oxygen_saturation=2,
+        escort_name="Partner",
+        escort_present=True,
+        instructions_given=True,
+        at=start + timedelta(minutes=190),
+    )
     return fresh(session)
 
 
 def course_on(world: World, patient: Patient, *days: date, **plan: object) -> TreatmentPlan:
-    """An approved plan for ``patient`` and one session on each of ``days``."""
-    chosen = approved_plan(world, patient=patient, sessions_planned=max(len(days), 1), **plan)
+    """An approved plan for ``patient`` (eligible once, on the first course) and one session on
+    each of ``days``."""
+    planned = {**plan, "sessions_planned": max(len(days), 1)}
+    if not TreatmentPlan.objects.filter(patient=patient).exists():
+        chosen = approved_plan(world, patient=patient, **planned)
+    else:
+        protocol = enabled_protocol(world)
+        draft = actions.create_plan(
+            actor=world.clinician,
+            patient=patient,
+            protocol=protocol,
+            **{**PLAN, "starting_dose": protocol.starting_dose, **planned},
+        )
+        chosen = actions.approve_plan(
+            actor=world.clinician, plan=draft, expected_version=draft.version
+        )
     for day in days:
         session_at(world, chosen, day)
     return chosen

@@ -120,6 +120,13 @@ class Change:
         first, last = self.months[0], self.months[-1]
         return str(first) if first == last else f"{first}\N{EN DASH}{last}"
 
+    @property
+    def period_label(self) -> str:
+        """ "Month 1" or "Months 1-3"."""
+        return (
+            f"Month {self.months_label}" if len(self.months) == 1 else f"Months {self.months_label}"
+        )
+
 
 @dataclass(frozen=True)
 class SessionResponse:
