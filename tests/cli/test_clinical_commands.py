@@ -391,11 +391,13 @@ def test_a_soft_limit_is_reported_not_refused(
 def test_a_file_that_is_not_utf8_is_bad_input(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "latin1.json"
+    # A relative name: a long temporary path would be shortened in the message.
+    monkeypatch.chdir(tmp_path)
+    path = Path("latin1.json")
     path.write_bytes(b'{"entries": "\xe9"}')
     status, out, err = call(["diary-metrics", str(path)], "", capsys, monkeypatch)
     assert (status, out) == (2, "")
-    assert err.startswith(f'FILE: got "{path}", expected a readable UTF-8 JSON file')
+    assert err.startswith('FILE: got "latin1.json", expected a readable UTF-8 JSON file')
     assert err.endswith("(not UTF-8 text)\n")
 
 

@@ -233,8 +233,78 @@ def record_course_dates(
     course: PlannedCourse | None = None,
 ) -> PlannedCourse:
     """Set a course's dates for the schedule: a new course, or move ``course`` (or the course
-    of the same ``source_ref``). This is where the treatment app hooks in (see PlannedCourse)."""
+    of the same ``source_ref``). Staff set them here; the treatment app through
+    :func:`follow_treatment_course`."""
     _check_planner(actor, patient)
+    return _save_course_dates(
+        actor=actor,
+        patient=patient,
+        start_date=start_date,
+        end_date=end_date,
+        label=label,
+        source=source,
+        source_ref=source_ref,
+        course=course,
+    )
+
+
+@transaction.atomic
+def follow_treatment_course(
+    *,
+    actor: User,
+    patient: Patient,
+    course_ref: str,
+    start_date: date | None,
+    end_date: date | None,
+    label: str,
+) -> PlannedCourse | None:
+    """The treatment app's course moved (a session scheduled, a course completed): move the
+    schedule's dates with it (PHQ-9/GAD-7 every 2 weeks during a course, PGIC after it: the
+    rules of ``clinical.questionnaire_schedule``). The actor was authorised by the treatment
+    action that called this (scheduling, cancelling or discharging a session of this patient),
+    so only the site is checked here. No start date: every session was cancelled, so the
+    course is withdrawn from the schedule (kept, marked cancelled)."""
+    require_site(actor, patient.site_id)
+    if start_date is None:
+        course = PlannedCourse.objects.filter(
+            source=CourseSource.TREATMENT, source_ref=course_ref, cancelled_at__isnull=True
+        ).first()
+        if course is not None:
+            course.cancelled_at = timezone.now()
+            course.cancel_reason = "no session of this treatment course is scheduled any more"
+            course.save(update_fields=["cancelled_at", "cancel_reason"])
+            record_event(
+                actor=actor,
+                action="questionnaire.course_cancelled",
+                object_type="planned_course",
+                object_id=course.pk,
+                site_id=patient.site_id,
+                detail={"reason": course.cancel_reason, "source": CourseSource.TREATMENT},
+            )
+        return course
+    return _save_course_dates(
+        actor=actor,
+        patient=patient,
+        start_date=start_date,
+        end_date=end_date,
+        label=label,
+        source=CourseSource.TREATMENT,
+        source_ref=course_ref,
+        course=None,
+    )
+
+
+def _save_course_dates(
+    *,
+    actor: User,
+    patient: Patient,
+    start_date: date,
+    end_date: date | None,
+    label: str,
+    source: str,
+    source_ref: str,
+    course: PlannedCourse | None,
+) -> PlannedCourse:
     if source not in CourseSource.values:
         raise InputRefused("source", source, "one of " + ", ".join(CourseSource.values))
     if end_date is not None and end_date < start_date:

@@ -142,10 +142,11 @@ class CourseSource(models.TextChoices):
 class PlannedCourse(models.Model):
     """The dates of a course of treatment, as far as the questionnaire schedule needs them.
 
-    The seam with the treatment app: until it exists, staff set these dates on the schedule
-    (``source="schedule"``). When a course is planned, started or ended there, the treatment app
-    calls ``instruments.actions.record_course_dates(..., source="treatment",
-    source_ref=str(course.pk))``, which creates or moves this row; nothing else changes.
+    The seam with the treatment app: staff may set dates on the schedule (``source="schedule"``);
+    when a session of a treatment course is scheduled, cancelled or discharged, the treatment app
+    (``treatment.course_calendar``) calls ``instruments.actions.follow_treatment_course``, which
+    creates, moves or withdraws the row of ``source="treatment"`` and ``source_ref`` = the
+    course's first plan version; nothing else changes.
     """
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="planned_courses")

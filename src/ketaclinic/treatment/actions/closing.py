@@ -22,6 +22,7 @@ from ketaclinic.treatment.actions.common import (
     text,
 )
 from ketaclinic.treatment.closing_checks import close_problems
+from ketaclinic.treatment.course_calendar import sync_course_dates
 from ketaclinic.treatment.models import (
     ALDRETE_ITEMS,
     Discharge,
@@ -177,4 +178,5 @@ def discharge_session(
     )
     bump(current, status=SessionStatus.DISCHARGED, **_response(current))
     audit_session(actor, "discharge", current, {"aldrete": score.total})
+    sync_course_dates(actor, current.plan)
     return discharge

@@ -23,6 +23,7 @@ from ketaclinic.treatment.actions.common import (
     text,
 )
 from ketaclinic.treatment.actions.observations import store_observation
+from ketaclinic.treatment.course_calendar import course_sessions, sync_course_dates
 from ketaclinic.treatment.dosing import session_dosing_weight
 from ketaclinic.treatment.facts import patient_age
 from ketaclinic.treatment.models import (
@@ -40,20 +41,6 @@ SELF_HARM_OPEN = (
     "an open PHQ-9 self-harm alert must be acknowledged by a clinician before the session "
     "(CLINICAL.md section 3)"
 )
-
-
-def course_sessions(plan: TreatmentPlan) -> list[TreatmentSession]:
-    """Sessions of every version of this plan (its course), oldest first, cancelled left out."""
-    ids = [plan.pk]
-    older = plan
-    while older.supersedes_id is not None:
-        older = older.supersedes  # type: ignore[assignment]
-        ids.append(older.pk)
-    return list(
-        TreatmentSession.objects.filter(plan_id__in=ids)
-        .exclude(status=SessionStatus.CANCELLED)
-        .order_by("scheduled_for", "id")
-    )
 
 
 @transaction.atomic
@@ -93,6 +80,7 @@ def schedule_session(
         created_by=actor,
     )
     audit_session(actor, "schedule", session, {"number": session.number})
+    sync_course_dates(actor, current)
     return session
 
 
@@ -225,4 +213,5 @@ def cancel_session(
     why = text("reason", reason, required=True, max_length=240)
     bump(current, status=SessionStatus.CANCELLED, cancel_reason=why)
     audit_session(actor, "cancel", current, {"reason": why})
+    sync_course_dates(actor, current.plan)
     return current
