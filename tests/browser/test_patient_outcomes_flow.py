@@ -44,9 +44,7 @@ def test_a_clinician_reads_a_demo_patients_outcomes(live_app: LiveApp, page: Pag
         expect(overview).to_contain_text("no baseline")
     expect(page.get_by_role("img", name="Pain before and after each session")).to_be_visible()
     first = outcomes["sessions"][0]
-    expect(page.locator("#sessions tbody tr").first).to_contain_text(
-        f"{first['pain_before']}"
-    )
+    expect(page.locator("#sessions tbody tr").first).to_contain_text(f"{first['pain_before']}")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "outcomes-tab.png"), full_page=True)
 

@@ -3,10 +3,11 @@ through the treatment's, against values computed by hand (CLINICAL.md section 4)
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+from ketaclinic.instruments.actions import submit_questionnaire
 from ketaclinic.outcomes.patient_queries import patient_outcomes
 from tests.outcomes.patient_helpers import (
     SESSION_DAYS_AGO,
@@ -155,3 +156,39 @@ def test_a_patient_without_a_course_has_only_the_last_28_days(world):
     endpoints = patient_outcomes(world.patient).endpoints
     assert endpoints.courses == []
     assert (endpoints.recent.days_recorded, endpoints.recent.migraine_days) == (27, 9)
+
+
+def test_questionnaires_are_compared_before_and_in_months_1_to_3_after(world):
+    hana_story(world)
+
+    def midas(days_ago: int, answers: list[int]) -> None:
+        submit_questionnaire(
+            actor=world.clinician,
+            patient=world.patient,
+            instrument="midas",
+            answers=answers,
+            completed_at=datetime.combine(ago(days_ago), time(9), tzinfo=UTC),
+        )
+
+    midas(200, [9, 9, 9, 9, 9])  # more than 90 days before the course: not "before"
+    midas(125, [3, 2, 4, 1, 5])  # 15, five days before the session
+    midas(100, [1, 1, 1, 1, 1])  # 5, in month 1
+    midas(10, [0, 0, 0, 0, 0])  # after month 3: not "after"
+    submit_questionnaire(
+        actor=world.clinician,
+        patient=world.patient,
+        instrument="pgic",
+        answers=[2],
+        completed_at=datetime.combine(ago(90), time(9), tzinfo=UTC),
+    )
+    data = patient_outcomes(world.patient)
+    rows = {
+        row.instrument: row
+        for row in data.questionnaire_changes[data.endpoints.courses[0].course_id]
+    }
+    assert rows["midas"].before[:2] == (ago(125), 15)
+    assert rows["midas"].after[:2] == (ago(100), 5)
+    assert rows["midas"].change == -10
+    assert rows["pgic"].before is None  # the PGIC asks about change itself
+    assert rows["pgic"].after[1] == 2
+    assert "phq9" not in rows

@@ -18,6 +18,7 @@ import matplotlib as mpl
 import matplotlib.dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from ketaclinic.clinical.response import TARGET_NRS
 from ketaclinic.instruments.queries import Trend
@@ -212,5 +213,6 @@ def progress_figure(course: CourseOutcome, fmt: Format = "svg") -> bytes:
         axes.set_xticks(range(len(blocks)), labels, rotation=45 if len(blocks) > 5 else 0)
         highest = max(block.migraine_days_28 or 0.0 for block in blocks)
         axes.set_ylim(0, min(28.0, max(8.0, highest * 1.3)) + 0.5)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_ylabel("Migraine days per 4 weeks")
         return _render(figure, fmt)

@@ -32,7 +32,7 @@ DIAGNOSES = {
 
 class LetterForm(forms.Form):
     note = forms.CharField(
-        label="Follow-up plan for the letter (optional)",
+        label="Follow-up plan for the letter",
         max_length=NOTE_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -20,6 +20,7 @@ from ketaclinic.instruments.queries import Trend
 from ketaclinic.outcomes.patient_endpoints import CHANGE_MONTHS, CourseOutcome
 
 BEFORE_DAYS = 90
+NO_BEFORE = frozenset({"pgic"})  # asks about change since treatment began: nothing "before"
 AFTER_DAYS = MONTH_DAYS * len(CHANGE_MONTHS)
 Score = tuple[date, int, str]
 
@@ -51,8 +52,12 @@ def questionnaire_changes(
     for course in courses:
         rows = []
         for trend in trends:
-            before = _latest(
-                trend.points, course.first_day - timedelta(days=BEFORE_DAYS), course.first_day
+            before = (
+                None
+                if trend.instrument in NO_BEFORE
+                else _latest(
+                    trend.points, course.first_day - timedelta(days=BEFORE_DAYS), course.first_day
+                )
             )
             after = _latest(
                 trend.points,
