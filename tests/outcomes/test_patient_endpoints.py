@@ -192,3 +192,19 @@ def test_questionnaires_are_compared_before_and_in_months_1_to_3_after(world):
     assert rows["pgic"].before is None  # the PGIC asks about change itself
     assert rows["pgic"].after[1] == 2
     assert "phq9" not in rows
+
+
+def test_a_clinic_set_relapse_threshold_replaces_the_baseline(world, settings):
+    settings.OUTCOMES_RELAPSE_MIN_MMD = 7
+    hana_story(world)
+    course = patient_outcomes(world.patient).endpoints.courses[0]
+    assert course.relapse.threshold_mmd == 7.0
+    assert (course.relapse.status, course.relapse.month) == ("relapsed", 1)  # 7 MMD in month 1
+
+
+def test_a_relapse_at_half_the_baseline_comes_in_month_1(world, settings):
+    settings.OUTCOMES_RELAPSE_PERCENT_OF_BASELINE = 50
+    hana_story(world)
+    course = patient_outcomes(world.patient).endpoints.courses[0]
+    assert course.relapse.threshold_mmd == 7.0
+    assert course.relapse.month == 1
