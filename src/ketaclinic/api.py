@@ -24,6 +24,7 @@ from ketaclinic.diary.api import router as diary_router
 from ketaclinic.interop.api import router as interop_router
 from ketaclinic.inventory.api import router as inventory_router
 from ketaclinic.outcomes.api import router as outcomes_router
+from ketaclinic.outcomes.patient_api import router as patient_outcomes_router
 from ketaclinic.patients.api import router as patients_router
 from ketaclinic.treatment.api import router as treatment_router
 from ketaclinic.treatment.guardrail_errors import GuardrailError
@@ -126,3 +127,4 @@ api.add_router("/diary", diary_router)
 api.add_router("/treatment", treatment_router)
 api.add_router("/inventory", inventory_router)
 api.add_router("/outcomes", outcomes_router)
+api.add_router("", patient_outcomes_router)

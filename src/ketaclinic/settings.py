@@ -272,6 +272,15 @@ TASKS = {
 # How often the worker looks for reminders that are due (minutes).
 REMINDER_SCAN_MINUTES = env_int("KETACLINIC_REMINDER_SCAN_MINUTES", 10, minimum=1, maximum=1440)
 
+# --- Outcomes -------------------------------------------------------------------------------
+# Time to relapse (ketaclinic.outcomes.relapse): a course relapses in the first month whose
+# monthly migraine days reach this share of its baseline (100 %: back at the baseline), or, when
+# the clinic sets one, this absolute number of migraine days per 28 days (0: not set).
+OUTCOMES_RELAPSE_PERCENT_OF_BASELINE = env_int(
+    "KETACLINIC_RELAPSE_PERCENT_OF_BASELINE", 100, minimum=1, maximum=200
+)
+OUTCOMES_RELAPSE_MIN_MMD = env_int("KETACLINIC_RELAPSE_MIN_MMD", 0, minimum=0, maximum=28)
+
 # --- Patient portal ---------------------------------------------------------------------------
 # Invitation links expire after this many days; a new invitation replaces older ones.
 PORTAL_INVITE_DAYS = env_int("KETACLINIC_PORTAL_INVITE_DAYS", 7, minimum=1, maximum=60)

@@ -17,5 +17,7 @@ urlpatterns = [
     path("", include("ketaclinic.portal.urls")),
     path("", include("ketaclinic.diary.urls")),
     path("", include("ketaclinic.instruments.urls")),
+    # One patient's outcomes: the chart's Outcomes tab and PDFs, the patient's Progress page.
+    path("", include("ketaclinic.outcomes.patient_urls")),
     path("api/", api.urls),
 ]

@@ -33,6 +33,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Diary", "diary:calendar", capability=Capability.KEEP_DIARY, roles=PATIENT),
     NavItem("Questionnaires", "instruments:mine", capability=Capability.KEEP_DIARY, roles=PATIENT),
     NavItem("Summary", "diary:summary", capability=Capability.KEEP_DIARY, roles=PATIENT),
+    NavItem(
+        "Progress", "patient_outcomes:progress", capability=Capability.KEEP_DIARY, roles=PATIENT
+    ),
     NavItem("Settings", "portal:settings", capability=Capability.KEEP_DIARY, roles=PATIENT),
     NavItem("Patients", "patients:list", capability=Capability.VIEW_PATIENTS),
     NavItem("Referrals", "portal:referrals", capability=Capability.TRIAGE_REFERRALS),

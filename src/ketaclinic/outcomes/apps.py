@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class OutcomesConfig(AppConfig):
-    """Outcome pages, PDFs and API over the columnar engine (the rest of this package)."""
+    """Outcome analytics: per-patient endpoints, cohort analytics, figures and reports."""
 
     name = "ketaclinic.outcomes"
     label = "outcomes"
