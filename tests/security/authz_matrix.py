@@ -321,7 +321,26 @@ def _ledger_quantity(**fields: Any) -> Body:
     return lambda ids: {"quantity_mg": 1, **fields}
 
 
+# Cohort outcomes: the clinic's staff on their own sites' patients; researchers de-identified
+# aggregates (pharmacists and patients have no cohort view).
+COHORT_OUTCOMES = only(
+    "admin", "clinician", "nurse", "researcher", "clinician_south", "nurse_south"
+)
+PAGES.update(
+    {
+        "outcomes:cohort": {"GET": Call(COHORT_OUTCOMES)},
+        "outcomes:cohort_pdf": {"GET": Call(COHORT_OUTCOMES)},
+        "patient_outcomes:chart": {"GET": Call(CHARTING)},
+        "patient_outcomes:summary_pdf": {"GET": Call(CHARTING)},
+        "patient_outcomes:letter_pdf": {"GET": Call(CHARTING)},
+        "patient_outcomes:progress": {"GET": Call(PATIENTS)},
+        "patient_outcomes:my_summary_pdf": {"GET": Call(PATIENTS)},
+    }
+)
+
 API: dict[str, tuple[Call, ...]] = {
+    "GET /api/outcomes/cohort": (Call(COHORT_OUTCOMES),),
+    "GET /api/patients/{patient_id}/outcomes": (Call(OWNER | CHARTING),),
     "GET /api/health": (Call(EVERYONE),),
     "POST /api/auth/token": (
         Call(EVERYONE, body=lambda ids: {"username": ids["username"], "password": ids["password"]}),

@@ -115,7 +115,11 @@ def _query(call: Call, ids: dict[str, Any]) -> str:
 def test_page(matrix_world: MatrixWorld, name: str) -> None:
     route = harness.page_routes()[name]
     ids = matrix_world.ids
-    overrides = {"token": ids["reset_token"]} if name == "portal:password_reset_confirm" else {}
+    overrides = {
+        "portal:password_reset_confirm": {"token": ids["reset_token"]},
+        # An outcome course is the treatment plan (outcomes.schema), not the schedule's course.
+        "patient_outcomes:letter_pdf": {"course_id": ids["plan_id"]},
+    }.get(name, {})
     url = harness.page_url(route, ids, overrides)
     problems: list[str] = []
     for method, call in PAGES[name].items():
