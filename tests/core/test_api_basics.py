@@ -86,3 +86,22 @@ def test_a_nul_character_is_refused_with_400_not_a_database_error(client):
 def test_multipart_without_a_boundary_is_a_400(client):
     response = client.generic("POST", "/api/auth/token", b"x", content_type="multipart/form-data")
     assert response.status_code in (HTTPStatus.BAD_REQUEST, HTTPStatus.UNPROCESSABLE_ENTITY)
+
+
+def test_every_api_schema_has_its_own_name():
+    """The OpenAPI document names components by class name: two schemas of one name would
+    silently share one definition, and one endpoint's answers would break their schema."""
+    from ninja import Schema
+
+    import ketaclinic.api  # noqa: F401 - imports every router and its schemas
+
+    def ours(cls):
+        for sub in cls.__subclasses__():
+            if sub.__module__.startswith("ketaclinic."):
+                yield sub
+            yield from ours(sub)
+
+    names = {}
+    for schema in set(ours(Schema)):
+        names.setdefault(schema.__name__, []).append(schema.__module__)
+    assert {name: mods for name, mods in names.items() if len(mods) > 1} == {}

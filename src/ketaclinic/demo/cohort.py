@@ -4,7 +4,7 @@ The forty demo patients are too few for cohort figures, and a researcher (who se
 11 or more only) would find nearly every cell suppressed. So the demo draws a cohort with
 ``ketaclinic synth`` (a fixed seed: the same cohort every time, ending yesterday) and loads it
 through the bulk-load action (``interop.cohort_load.load_synthetic_records``): registry records
-(MRN ``SYN-...``), questionnaires, diaries and courses on the library's literature protocols,
+(MRN ``DSYN-...``), questionnaires, diaries and courses on the library's literature protocols,
 which the demo clinic's admin enables for it. Idempotent: skipped once synthetic patients exist.
 """
 
@@ -16,7 +16,7 @@ from typing import Protocol as TypingProtocol
 from django.utils import timezone
 
 from ketaclinic.accounts.models import User
-from ketaclinic.interop.cohort_load import MRN_PREFIX, load_synthetic_records
+from ketaclinic.interop.cohort_load import DEMO_MRN_PREFIX, load_synthetic_records
 from ketaclinic.interop.cohort_treatment import LIBRARY_CODES
 from ketaclinic.outcomes import synth
 from ketaclinic.patients.models import Patient
@@ -51,7 +51,7 @@ def _protocols(admin: User) -> dict[str, Protocol]:
 
 
 def seed_cohort(report: Report, admin: User) -> None:
-    if Patient.objects.filter(mrn__startswith=MRN_PREFIX).exists():
+    if Patient.objects.filter(mrn__startswith=DEMO_MRN_PREFIX).exists():
         return
     protocols = _protocols(admin)
     start = timezone.localdate() - timedelta(days=DAYS)

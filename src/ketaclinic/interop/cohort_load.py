@@ -61,7 +61,8 @@ from ketaclinic.treatment.models import Protocol
 CHUNK = 100  # patients per write: a chunk of 730-day diaries is ~70,000 days in memory
 QUESTIONNAIRE_EVERY_DAYS = 90
 HIT6_WORDS = ("never", "rarely", "sometimes", "very often", "always")
-MRN_PREFIX = "SYN-"
+MRN_PREFIX = "SYN-"  # `ketaclinic load-cohort`
+DEMO_MRN_PREFIX = "DSYN-"  # the demo's own synthetic cohort, so a loaded cohort never clashes
 
 
 def _answers(rng: random.Random, instrument: str) -> list[Any]:
@@ -74,13 +75,13 @@ def _answers(rng: random.Random, instrument: str) -> list[Any]:
     return [rng.randint(0, 3) for _ in range(7)]
 
 
-def _patient(row: dict[str, Any], site: Site, today: date) -> Patient:
+def _patient(row: dict[str, Any], site: Site, today: date, prefix: str) -> Patient:
     number = int(row["patient_id"])
     rng = random.Random(number)
     born = date(int(row["birth_year"]), rng.randint(1, 12), rng.randint(1, 28))
     fields = clean_patient_fields(
         {
-            "mrn": f"{MRN_PREFIX}{number}",
+            "mrn": f"{prefix}{number}",
             "given_name": rng.choice(GIVEN_NAMES),
             "family_name": rng.choice(COHORT_FAMILY_NAMES),
             "date_of_birth": born,
@@ -175,6 +176,7 @@ def load_synthetic_cohort(
         frame = frame.head(limit)
     diary = pl.read_parquet(diary_path) if diaries else None
     counts, _ = _load_patients(actor, frame, source=str(directory), diary=diary, progress=progress)
+    counts.setdefault("diary_days", 0)  # said even when left out (--without-diaries)
     return counts
 
 
@@ -191,7 +193,9 @@ def load_synthetic_records(
     today = timezone.localdate()
     sessions = cohort.sessions.filter(pl.col("start") < now.replace(tzinfo=None))
     diary = cohort.diary_days.filter(pl.col("day") < today)
-    counts, patients = _load_patients(actor, cohort.patients, source="synthetic cohort")
+    counts, patients = _load_patients(
+        actor, cohort.patients, source="synthetic cohort", prefix=DEMO_MRN_PREFIX
+    )
     counts["diary days"] = load_diaries(actor=actor, patients=patients, diary=diary)
     counts.update(
         load_treatment(
@@ -216,13 +220,14 @@ def _load_patients(
     frame: pl.DataFrame,
     *,
     source: str,
+    prefix: str = MRN_PREFIX,
     diary: pl.DataFrame | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[dict[str, int], dict[int, Patient]]:
     """Registry records and questionnaires of ``frame`` (``patients.parquet``), audited once;
     the counts and the patients by synthetic id."""
     sites = _sites(actor, sorted(frame["site"].unique().to_list()))
-    if Patient.objects.filter(mrn__startswith=MRN_PREFIX, site__in=sites.values()).exists():
+    if Patient.objects.filter(mrn__startswith=prefix, site__in=sites.values()).exists():
         raise Conflict("a synthetic cohort is already loaded at these sites")
     today, now = timezone.localdate(), timezone.now()
     counts = {"patients": 0, "questionnaires": 0}
@@ -232,7 +237,7 @@ def _load_patients(
     for chunk in frame.iter_slices(CHUNK):
         rows = chunk.to_dicts()
         patients = Patient.objects.bulk_create(
-            [_patient(row, sites[row["site"]], today) for row in rows]
+            [_patient(row, sites[row["site"]], today, prefix) for row in rows]
         )
         PatientRevision.objects.bulk_create(
             PatientRevision(

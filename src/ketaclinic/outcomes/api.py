@@ -48,7 +48,7 @@ class CohortIn(Schema):
     started_to: str | None = Field(None, description="First treatment on or before (YYYY-MM-DD)")
 
 
-class CountOut(Schema):
+class CohortCountOut(Schema):
     value: int | None = Field(description="Null when suppressed")
     suppressed: Literal["small", "complementary"] | None = Field(
         description="small: 1 to min_cell - 1 (or its complement is); complementary: withheld "
@@ -57,8 +57,8 @@ class CountOut(Schema):
 
 
 class ProportionOut(Schema):
-    n: CountOut
-    count: CountOut
+    n: CohortCountOut
+    count: CohortCountOut
     rate: float | None
     ci_lower: float | None = Field(description="Wilson 95 % interval")
     ci_upper: float | None
@@ -72,14 +72,14 @@ class ResponderOut(Schema):
 
 class AtRiskOut(Schema):
     month: int
-    courses: CountOut
+    courses: CohortCountOut
 
 
 class SurvivalGroupOut(Schema):
     group: str
     label: str
-    courses: CountOut
-    relapses: CountOut
+    courses: CohortCountOut
+    relapses: CohortCountOut
     median_months: float | None = Field(description="Null when not reached or suppressed")
     median_suppressed: bool
     at_risk: list[AtRiskOut]
@@ -93,13 +93,13 @@ class SurvivalOut(Schema):
 
 class AdverseGradeOut(Schema):
     grade: int = Field(description="CTCAE v5 grade; 0 for any grade")
-    events: CountOut
+    events: CohortCountOut
     per_100_sessions: float | None
 
 
 class AdverseGroupOut(Schema):
     label: str
-    sessions: CountOut
+    sessions: CohortCountOut
     sessions_with_event: ProportionOut
     grades: list[AdverseGradeOut]
 
@@ -114,7 +114,7 @@ class AcuteOut(Schema):
     mean_nrs_after: float | None
 
 
-class DefinitionsOut(Schema):
+class CohortDefinitionsOut(Schema):
     migraine_day: str
     version: str
     relapse: str
@@ -127,19 +127,19 @@ class CohortOut(Schema):
     selection: list[str]
     data_cut_off: dt.date
     computed_at: dt.datetime
-    definitions: DefinitionsOut
-    patients: CountOut
-    courses: CountOut
-    sessions: CountOut
+    definitions: CohortDefinitionsOut
+    patients: CohortCountOut
+    courses: CohortCountOut
+    sessions: CohortCountOut
     responders: list[ResponderOut]
     time_to_relapse: list[SurvivalOut]
     adverse_events: list[AdverseGroupOut]
     acute_response: list[AcuteOut]
 
 
-def _count(cell: Cell) -> CountOut:
+def _count(cell: Cell) -> CohortCountOut:
     hidden = None if cell.hidden is None else cell.hidden.value
-    return CountOut(value=cell.value, suppressed=hidden)  # type: ignore[arg-type]
+    return CohortCountOut(value=cell.value, suppressed=hidden)  # type: ignore[arg-type]
 
 
 def _proportion(share: Proportion) -> ProportionOut:
@@ -175,7 +175,7 @@ def cohort_out(report: CohortReport) -> CohortOut:
         selection=report.filters.describe(),
         data_cut_off=report.as_of,
         computed_at=report.computed_at,
-        definitions=DefinitionsOut(
+        definitions=CohortDefinitionsOut(
             migraine_day=report.definition,
             version=report.definition_version,
             relapse=report.relapse_rule,

@@ -87,7 +87,7 @@ class QuestionnaireChangeOut(Schema):
     change: int | None
 
 
-class SessionOut(Schema):
+class SessionResponseOut(Schema):
     session_id: int
     course_id: int
     number: int
@@ -141,7 +141,7 @@ class TrendOut(Schema):
     points: list[ScoreOut]
 
 
-class DefinitionsOut(Schema):
+class PatientDefinitionsOut(Schema):
     migraine_day_definition: str
     definition_version: str
     relapse_fraction_of_baseline: float
@@ -151,10 +151,10 @@ class DefinitionsOut(Schema):
 class PatientOutcomesOut(Schema):
     patient_id: int
     as_of: date
-    definitions: DefinitionsOut
+    definitions: PatientDefinitionsOut
     diary: DiaryOut
     courses: list[CourseOut]
-    sessions: list[SessionOut]
+    sessions: list[SessionResponseOut]
     questionnaires: list[TrendOut]
 
 

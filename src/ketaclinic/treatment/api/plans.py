@@ -54,7 +54,7 @@ class PlanReviseIn(LimitsIn):
     rationale: str | None = Field(None, min_length=1, max_length=2000)
 
 
-class VersionIn(StrictIn):
+class PlanVersionIn(StrictIn):
     version: int = Field(..., ge=1)
 
 
@@ -155,7 +155,7 @@ def revise(request: HttpRequest, plan_id: int, payload: PlanReviseIn) -> Status[
 
 
 @router.post("/plans/{plan_id}/approve", response=PlanOut)
-def approve(request: HttpRequest, plan_id: int, payload: VersionIn) -> TreatmentPlan:
+def approve(request: HttpRequest, plan_id: int, payload: PlanVersionIn) -> TreatmentPlan:
     user = current_user(request)
     return actions.approve_plan(
         actor=user, plan=get_plan(user, plan_id), expected_version=payload.version

@@ -31,11 +31,11 @@ from ketaclinic.treatment.queries.sessions import get_session, session_state
 router = Router(tags=["treatment: sessions"])
 
 
-class VersionIn(StrictIn):
+class SessionVersionIn(StrictIn):
     version: int = Field(..., ge=1, description="The session version you read; stale: 409")
 
 
-class OverrideIn(VersionIn):
+class OverrideIn(SessionVersionIn):
     override_reason: str = Field("", max_length=2000)
     cosigner_username: str = Field("", max_length=150)
     cosigner_password: str = Field("", max_length=200)
@@ -44,7 +44,7 @@ class OverrideIn(VersionIn):
         return Override(self.override_reason, self.cosigner_username, self.cosigner_password)
 
 
-class ChecklistIn(VersionIn):
+class ChecklistIn(SessionVersionIn):
     weight_kg: float
     escort_name: str = Field(..., max_length=120)
     escort_confirmed: bool
@@ -58,7 +58,7 @@ class ChecklistIn(VersionIn):
     respiratory_rate: float | None = None
 
 
-class ConfirmIn(VersionIn):
+class SessionConfirmIn(SessionVersionIn):
     note: str = Field(..., min_length=1, max_length=240)
 
 
@@ -107,12 +107,12 @@ class AdverseEventIn(StrictIn):
     at: datetime | None = None
 
 
-class StopIn(VersionIn):
+class StopIn(SessionVersionIn):
     reason: str = Field("", max_length=240)
     at: datetime | None = None
 
 
-class DischargeIn(VersionIn):
+class DischargeIn(SessionVersionIn):
     activity: int
     respiration: int
     circulation: int
@@ -124,7 +124,7 @@ class DischargeIn(VersionIn):
     note: str = Field("", max_length=2000)
 
 
-class CancelIn(VersionIn):
+class CancelIn(SessionVersionIn):
     reason: str = Field(..., min_length=1, max_length=240)
 
 
@@ -184,7 +184,7 @@ def checklist(
 
 
 @router.post("/sessions/{session_id}/predose-confirmation", response=SessionOut)
-def confirm_bp(request: HttpRequest, session_id: int, payload: ConfirmIn) -> dict[str, Any]:
+def confirm_bp(request: HttpRequest, session_id: int, payload: SessionConfirmIn) -> dict[str, Any]:
     """A clinician confirms dosing despite a pre-dose BP above 140/90."""
     actions.confirm_predose_bp(
         actor=current_user(request),
