@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ketaclinic.clinical.contracts import DiaryEntry, DiaryMetricsInput
+from ketaclinic.clinical.contracts import DiaryEntry, DiaryMetricsInput, DiaryPeriod
 from ketaclinic.clinical.diary import (
     DEFINITIONS,
     diary_metrics,
     is_migraine_day,
     mmd_change_percent,
+    recorded_metrics,
 )
 from ketaclinic.clinical.errors import ClinicalInputError
 
@@ -253,3 +256,83 @@ def test_it_refuses_contradictory_diaries(request_changes: dict[str, Any], messa
 def test_a_headache_free_day_may_record_zero_pain_and_duration() -> None:
     result = metrics([day("2026-03-01", pain=0, duration_hours=0, migraine_features=False)])
     assert result["follow_up"][0]["headache_days"] == 0
+
+
+class TableDay(NamedTuple):
+    """A day as the diary app reads it from its table: plain fields, no contract model."""
+
+    date: dt.date
+    headache: bool
+    duration_hours: float | None
+    pain: int | None
+    migraine_features: bool
+    aura: bool
+    acute_medication: tuple[str, ...]
+
+
+CLASSES = ("paracetamol", "nsaid", "triptan", "ergot", "opioid", "combination_analgesic")
+MARCH = dt.date(2026, 3, 1)
+
+
+@st.composite
+def table_days(draw: st.DrawFn) -> list[TableDay]:
+    days = []
+    for offset in sorted(draw(st.sets(st.integers(0, 90), max_size=80))):
+        headache = draw(st.booleans())
+        days.append(
+            TableDay(
+                MARCH + dt.timedelta(days=offset),
+                headache,
+                draw(st.sampled_from([None, 0.5, 3.99, 4.0, 9.0])) if headache else None,
+                draw(st.integers(0, 10)) if headache else None,
+                draw(st.booleans()),  # the table may keep features on a headache-free day
+                draw(st.booleans()),
+                tuple(sorted(draw(st.sets(st.sampled_from(CLASSES), max_size=3)))),
+            )
+        )
+    return days
+
+
+periods = st.tuples(st.integers(-5, 95), st.integers(0, 40)).map(
+    lambda span: DiaryPeriod(
+        start=MARCH + dt.timedelta(days=span[0]),
+        end=MARCH + dt.timedelta(days=span[0] + span[1]),
+    )
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    table_days(),
+    periods,
+    st.lists(periods, max_size=5),
+    st.sampled_from(["4h", "30min"]),
+)
+def test_days_read_from_the_table_count_as_the_contracts_entries(
+    days: list[TableDay], baseline: DiaryPeriod, follow_up: list[DiaryPeriod], definition: str
+) -> None:
+    entries = [
+        DiaryEntry.model_validate(
+            {
+                "date": day.date,
+                "headache": day.headache,
+                "aura": day.aura,
+                "acute_medication": day.acute_medication,
+                **(
+                    {
+                        "duration_hours": day.duration_hours,
+                        "pain": day.pain,
+                        "migraine_features": day.migraine_features,
+                    }
+                    if day.headache
+                    else {}
+                ),
+            }
+        )
+        for day in days
+    ]
+    request = DiaryMetricsInput(
+        entries=tuple(entries), baseline=baseline, follow_up=tuple(follow_up), definition=definition
+    )
+    counted = recorded_metrics(days, baseline=baseline, follow_up=follow_up, definition=definition)
+    assert counted == diary_metrics(request)

@@ -3,12 +3,28 @@ lookups, issue 9): the same markup the pages had, escaped, with the right links.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from ketaclinic.clinical.diary import PeriodMetrics
-from ketaclinic.diary.charts import period_chart
-from ketaclinic.diary.metrics import Cell, PeriodRow
-from ketaclinic.diary.templatetags.diary_extras import day_link_pattern, heat_cell, period_column
+from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import floatformat
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ketaclinic.clinical.diary import FollowUpMetrics, PeriodMetrics
+from ketaclinic.diary.charts import period_chart, trend_line
+from ketaclinic.diary.metrics import Cell, Month, PeriodRow
+from ketaclinic.diary.templatetags.diary_extras import (
+    _day_month,
+    _whole,
+    day_link_pattern,
+    heat_cell,
+    heat_weeks,
+    period_column,
+    period_columns,
+    period_rows,
+    trend_dots,
+)
+from ketaclinic.instruments.queries import Trend
 
 
 def test_a_past_day_links_to_its_page_with_its_label_as_title():
@@ -38,10 +54,17 @@ def test_day_links_are_reversed_for_the_chart_or_the_patients_own_diary(world):
     assert day_link_pattern() == "/diary/0001-01-01/"
 
 
-def _period(days_recorded: int, migraine_days: int, *, baseline: bool = False) -> PeriodRow:
+def _period(
+    days_recorded: int,
+    migraine_days: int,
+    *,
+    baseline: bool = False,
+    start: date = date(2026, 1, 1),
+    change: float | None = None,
+) -> PeriodRow:
     metrics = PeriodMetrics(
-        start=date(2026, 1, 1),
-        end=date(2026, 1, 28),
+        start=start,
+        end=start + timedelta(days=27),
         days=28,
         days_recorded=days_recorded,
         headache_days=migraine_days,
@@ -50,7 +73,8 @@ def _period(days_recorded: int, migraine_days: int, *, baseline: bool = False) -
         triptan_days=0,
         medication_overuse=(),
     )
-    return PeriodRow("01 Jan to 28 Jan 2026", baseline, False, metrics, None)
+    follow_up = FollowUpMetrics(metrics, change) if change is not None else None
+    return PeriodRow("01 Jan to 28 Jan 2026", baseline, follow_up is not None, metrics, follow_up)
 
 
 def test_a_period_column_draws_its_band_bars_and_label_rounding_half_up():
@@ -65,3 +89,67 @@ def test_a_period_column_draws_its_band_bars_and_label_rounding_half_up():
     )
     assert "nothing recorded" in period_column(empty)
     assert "baseline-band" not in period_column(empty)
+
+
+def test_a_month_of_the_heat_map_is_a_row_a_week_with_the_link_escaped():
+    days = [date(2026, 6, 1) + timedelta(days=n) for n in range(30)]  # June 2026 opens on a Monday
+    cells: list[Cell | None] = [Cell(day, "free", None, False) for day in days]
+    weeks = [cells[n : n + 7] for n in range(0, 28, 7)] + [[*cells[28:], *[None] * 5]]
+    html = heat_weeks(Month("June 2026", weeks, 30, 30), "/x&y/0001-01-01/")
+    assert html.count("<tr>") == html.count("</tr>") == 5
+    assert html.count("<td>") == 35
+    assert html.count("<td></td>") == 5
+    assert 'href="/x&amp;y/2026-06-30/"' in html
+    assert "<tr><td>" + heat_cell(cells[0], "/x&y/0001-01-01/") + "</td><td>" in html
+
+
+def test_the_period_table_is_newest_first_with_badges_and_the_change_for_the_clinic_only():
+    baseline = _period(28, 10, baseline=True)
+    after = _period(20, 4, start=date(2026, 1, 29), change=-55.5)
+    html = period_rows([baseline, after])
+    newest, oldest = html.split("</tr>")[:2]
+    assert newest.startswith(
+        '<tr><th scope="row" title="01 Jan to 28 Jan 2026">29 Jan\N{EN DASH}25 Feb 26'
+    )
+    assert ' <span class="badge warn" title="fewer than 80 % of days recorded">few days' in newest
+    assert '<td class="num">20/28</td><td class="num">5.6</td>' in newest
+    assert '<td class="num">-56 % <span class="badge ok">≥50 %</span></td>' in newest
+    assert oldest.startswith('<tr class="is-baseline"><th scope="row"')
+    assert '1 Jan\N{EN DASH}28 Jan 26 <span class="badge info">baseline</span></th>' in oldest
+    assert oldest.endswith('<td class="num">—</td>')
+    patient_view = period_rows([baseline, after], True)
+    assert "MMD" not in patient_view
+    assert "%</td>" not in patient_view
+    assert patient_view.count("<td") == 10
+
+
+def test_the_period_table_escapes_its_labels():
+    row = _period(28, 1)
+    html = period_rows([PeriodRow("<b>", False, False, row.metrics, None)])
+    assert 'title="&lt;b&gt;"' in html
+
+
+def test_dates_are_written_as_the_date_filter_wrote_them():
+    for month in range(1, 13):
+        day = date(2026, month, 9)
+        assert _day_month(day) == date_filter(day, "j M")
+
+
+# Below 1e-100 floatformat gives up and writes the float as it is: no change comes near.
+@given(st.floats(-1000, 100_000).filter(lambda value: value == 0 or abs(value) > 1e-100))
+def test_changes_are_rounded_as_floatformat_0_rounded_them(value: float):
+    assert _whole(value) == floatformat(value, 0)
+
+
+def test_the_whole_chart_is_its_columns_in_order():
+    chart = period_chart([_period(16, 3, baseline=True), _period(0, 0)])
+    assert period_columns(chart) == "".join(period_column(c) for c in chart.columns)
+
+
+def test_trend_dots_carry_their_escaped_labels():
+    trend = Trend("phq9", "PHQ-9", 27, 0, [(date(2026, 3, 1), 12, "<moderate>")])
+    html = trend_dots(trend_line(trend))
+    assert html == (
+        '<circle class="trend-dot" cx="6.0" cy="32.7" r="3">'
+        "<title>01 Mar 2026: 12 (&lt;moderate&gt;)</title></circle>"
+    )

@@ -20,9 +20,10 @@ count x 28 / days recorded, and a period with fewer than 80 % of its days record
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from ketaclinic.clinical.contracts import DiaryEntry, DiaryMetricsInput, DiaryPeriod
 from ketaclinic.clinical.display import rounded
@@ -61,13 +62,32 @@ _OVERUSE_THRESHOLDS = (
 _NON_OPIOID = frozenset({"paracetamol", "nsaid"})
 
 
-def is_migraine_day(entry: DiaryEntry, definition: MigraineDayDefinition) -> bool:
+class DayRecord(Protocol):
+    """What the counting rules read of a recorded day: a contract :class:`DiaryEntry`, or a day
+    the diary app read from its table (whose constraints hold what :func:`check_entries` checks).
+    """
+
+    @property
+    def date(self) -> dt.date: ...
+    @property
+    def headache(self) -> bool: ...
+    @property
+    def duration_hours(self) -> float | None: ...
+    @property
+    def migraine_features(self) -> bool | None: ...
+    @property
+    def aura(self) -> bool: ...
+    @property
+    def acute_medication(self) -> Sequence[str]: ...
+
+
+def is_migraine_day(entry: DayRecord, definition: MigraineDayDefinition) -> bool:
     """Whether ``entry``'s day is a migraine day under ``definition`` (module docstring)."""
     if entry.aura:
         return True
     if not entry.headache:
         return False
-    if {"triptan", "ergot"} & set(entry.acute_medication):
+    if "triptan" in entry.acute_medication or "ergot" in entry.acute_medication:
         return True
     return bool(entry.migraine_features) and (
         (entry.duration_hours or 0) + _TOLERANCE >= definition.min_hours_with_features
@@ -184,17 +204,56 @@ class DiaryMetrics:
 def diary_metrics(request: DiaryMetricsInput) -> DiaryMetrics:
     """Baseline and follow-up diary endpoints (Tassorelli 2018; Diener 2020; module docstring)."""
     check_entries(request.entries)
-    definition = DEFINITIONS[request.definition]
-    by_date = {entry.date: entry for entry in request.entries}
-    baseline = period_metrics(request.baseline, by_date, definition, "baseline")
-    follow_up = tuple(
-        FollowUpMetrics(
-            metrics := period_metrics(period, by_date, definition, f"follow_up[{index}]"),
-            mmd_change_percent(baseline.migraine_days_28, metrics.migraine_days_28),
-        )
-        for index, period in enumerate(request.follow_up)
+    return recorded_metrics(
+        request.entries,
+        baseline=request.baseline,
+        follow_up=request.follow_up,
+        definition=request.definition,
     )
-    return DiaryMetrics(definition, baseline, follow_up)
+
+
+def recorded_metrics(
+    entries: Iterable[DayRecord],
+    *,
+    baseline: DiaryPeriod,
+    follow_up: Sequence[DiaryPeriod],
+    definition: str,
+) -> DiaryMetrics:
+    """:func:`diary_metrics` of days already known to be one per date with no headache details
+    on a headache-free day (what :func:`check_entries` refuses): the diary's own table, whose
+    constraints hold both, counted without building a contract entry for each day.
+
+    Each day is judged once (migraine day or not, its medication classes), then each period
+    sums the days it covers: the chart counts two years of days in some thirty periods.
+    """
+    rule = DEFINITIONS[definition]
+    days = {entry.date.toordinal(): _judge(entry, rule) for entry in entries}
+    baseline_metrics = period_metrics(baseline, days, "baseline")
+    return DiaryMetrics(
+        rule,
+        baseline_metrics,
+        tuple(
+            FollowUpMetrics(
+                metrics := period_metrics(period, days, f"follow_up[{index}]"),
+                mmd_change_percent(baseline_metrics.migraine_days_28, metrics.migraine_days_28),
+            )
+            for index, period in enumerate(follow_up)
+        ),
+    )
+
+
+class JudgedDay(NamedTuple):
+    """A recorded day as the counts read it: judged once, summed in every period covering it."""
+
+    headache: bool
+    migraine: bool
+    medication: frozenset[str]  # acute-medication classes taken that day
+
+
+def _judge(entry: DayRecord, definition: MigraineDayDefinition) -> JudgedDay:
+    return JudgedDay(
+        entry.headache, is_migraine_day(entry, definition), frozenset(entry.acute_medication)
+    )
 
 
 def mmd_change_percent(baseline_mmd: float | None, follow_up_mmd: float | None) -> float | None:
@@ -205,68 +264,60 @@ def mmd_change_percent(baseline_mmd: float | None, follow_up_mmd: float | None) 
     return (follow_up_mmd - baseline_mmd) / baseline_mmd * 100
 
 
-def period_metrics(
-    period: DiaryPeriod,
-    by_date: dict[dt.date, DiaryEntry],
-    definition: MigraineDayDefinition,
-    name: str,
-) -> PeriodMetrics:
-    """Counts of one period; days without an entry are missing, not headache-free."""
+def period_metrics(period: DiaryPeriod, days: dict[int, JudgedDay], name: str) -> PeriodMetrics:
+    """Counts of one period (``days`` by date ordinal); days without an entry are missing, not
+    headache-free."""
     if period.end < period.start:
         raise ClinicalInputError(
             f"{name}.end", period.end.isoformat(), f"on or after start ({period.start})"
         )
-    days = (period.end - period.start).days + 1
-    if days > MAX_PERIOD_DAYS:
+    first, last = period.start.toordinal(), period.end.toordinal()
+    if last - first + 1 > MAX_PERIOD_DAYS:
         raise ClinicalInputError(
             f"{name}.end", period.end.isoformat(), f"at most {MAX_PERIOD_DAYS} days after start"
         )
-    recorded = [
-        by_date[day]
-        for day in (period.start + dt.timedelta(days=offset) for offset in range(days))
-        if day in by_date
-    ]
-    partial = PeriodMetrics(
+    recorded = [day for ordinal in range(first, last + 1) if (day := days.get(ordinal))]
+    classes: Counter[str] = Counter()
+    for day in recorded:
+        classes.update(day.medication)
+    metrics = PeriodMetrics(
         start=period.start,
         end=period.end,
-        days=days,
+        days=last - first + 1,
         days_recorded=len(recorded),
-        headache_days=sum(entry.headache for entry in recorded),
-        migraine_days=sum(is_migraine_day(entry, definition) for entry in recorded),
-        acute_medication_days=sum(bool(entry.acute_medication) for entry in recorded),
-        triptan_days=sum("triptan" in entry.acute_medication for entry in recorded),
+        headache_days=sum(day.headache for day in recorded),
+        migraine_days=sum(day.migraine for day in recorded),
+        acute_medication_days=sum(bool(day.medication) for day in recorded),
+        triptan_days=classes["triptan"],
         medication_overuse=(),
     )
-    return replace(partial, medication_overuse=_overuse(partial, recorded))
+    if not classes:
+        return metrics
+    non_opioid = sum(bool(_NON_OPIOID & day.medication) for day in recorded)
+    return replace(metrics, medication_overuse=_overuse(metrics, classes, non_opioid))
 
 
-def _overuse(metrics: PeriodMetrics, recorded: Sequence[DiaryEntry]) -> tuple[OveruseWarning, ...]:
-    """Medication-overuse warnings from the diary itself, by the ICHD-3 8.2 thresholds.
+def _overuse(
+    metrics: PeriodMetrics, classes: Counter[str], non_opioid_days: int
+) -> tuple[OveruseWarning, ...]:
+    """Medication-overuse warnings from the diary itself, by the ICHD-3 8.2 thresholds, from the
+    days each class was taken (``classes``) and the days of paracetamol or an NSAID.
 
     A warning, not a diagnosis: 8.2 also needs headache on >= 15 days a month and overuse for
     more than 3 months, which a clinician confirms. In a period with too few recorded days the
     count is not extrapolated (one day of triptan is not 28): missing days count as days without
     medication, a lower bound.
     """
-
-    def days_with(classes: frozenset[str]) -> float:
-        count = sum(bool(classes & set(entry.acute_medication)) for entry in recorded)
-        return _days_28(metrics, count)
-
     warnings = [
         OveruseWarning(code, medication, days_28, threshold)
         for code, medication, threshold in _OVERUSE_THRESHOLDS
-        if (days_28 := days_with(frozenset({medication}))) + _TOLERANCE >= threshold
+        if (days_28 := _days_28(metrics, classes[medication])) + _TOLERANCE >= threshold
     ]
     singles = {warning.medication for warning in warnings}
-    non_opioid = days_with(_NON_OPIOID)
+    non_opioid = _days_28(metrics, non_opioid_days)
     if not singles & _NON_OPIOID and non_opioid + _TOLERANCE >= 15:
         warnings.append(OveruseWarning("8.2.3", "non_opioid_analgesic", non_opioid, 15))
-    groups = {
-        "non_opioid" if name in _NON_OPIOID else name
-        for entry in recorded
-        for name in entry.acute_medication
-    }
+    groups = {"non_opioid" if name in _NON_OPIOID else name for name in classes}
     any_days = _days_28(metrics, metrics.acute_medication_days)
     if not warnings and len(groups) >= 2 and any_days + _TOLERANCE >= 10:
         warnings.append(OveruseWarning("8.2.6", "multiple_classes", any_days, 10))

@@ -13,17 +13,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from ketaclinic.clinical.contracts import DiaryEntry, DiaryMetricsInput, DiaryPeriod
+from ketaclinic.clinical.contracts import DiaryPeriod
 from ketaclinic.clinical.diary import (
     DEFINITIONS,
     MONTH_DAYS,
     FollowUpMetrics,
     OveruseWarning,
     PeriodMetrics,
-    diary_metrics,
     is_migraine_day,
+    recorded_metrics,
 )
-from ketaclinic.diary.queries import DaySummary, contract_entry, list_day_summaries
+from ketaclinic.diary.queries import DaySummary, list_day_summaries
 from ketaclinic.patients.models import Patient
 
 DEFINITION: Literal["4h", "30min"] = "4h"
@@ -78,14 +78,14 @@ class Month:
     days: int
 
 
-def _state(entry: DiaryEntry | None, day: date, today: date) -> str:
+def _state(row: DaySummary | None, day: date, today: date) -> str:
     if day > today:
         return "future"
-    if entry is None:
+    if row is None:
         return "missing"
-    if is_migraine_day(entry, DEFINITIONS[DEFINITION]):
-        return "migraine" if entry.headache else "aura"
-    return "headache" if entry.headache else "free"
+    if is_migraine_day(row, DEFINITIONS[DEFINITION]):
+        return "migraine" if row.headache else "aura"
+    return "headache" if row.headache else "free"
 
 
 def heat_map(rows: Sequence[DaySummary], first: date, today: date) -> list[Month]:
@@ -103,11 +103,10 @@ def heat_map(rows: Sequence[DaySummary], first: date, today: date) -> list[Month
                     cells.append(None)
                     continue
                 row = by_date.get(day)
-                entry = contract_entry(row) if row is not None else None
                 cells.append(
                     Cell(
                         day=day,
-                        state=_state(entry, day, today),
+                        state=_state(row, day, today),
                         pain=row.pain if row is not None else None,
                         medication=bool(row and row.medication_classes),
                     )
@@ -182,13 +181,14 @@ def summarise_days(
     spans = _periods(first, today, first_course)
     baseline_index = next((i for i, span in enumerate(spans) if span[2]), 0)
     last_28 = DiaryPeriod(start=today - timedelta(days=MONTH_DAYS - 1), end=today)
-    request = DiaryMetricsInput(
-        entries=tuple(contract_entry(row) for row in rows),
+    # The days as read from the table, not as contract entries: the table's constraints hold
+    # what the contract checks, and validating two years of days was a third of the count.
+    result = recorded_metrics(
+        rows,
         baseline=DiaryPeriod(start=spans[baseline_index][0], end=spans[baseline_index][1]),
         follow_up=(*(DiaryPeriod(start=s, end=e) for s, e, _ in spans), last_28),
         definition=DEFINITION,
     )
-    result = diary_metrics(request)
     rolling = result.follow_up[-1].period
     has_baseline = first_course is not None and any(span[2] for span in spans)
     periods = []

@@ -173,6 +173,7 @@ class DaySummary(NamedTuple):
     migraine_features: bool
     aura: bool
     medication_classes: tuple[str, ...]  # MEDICATION_COLUMNS taken that day, in that order
+    acute_medication: tuple[str, ...]  # those of them the contract names (CONTRACT_MEDICATION)
 
 
 SUMMARY_COLUMNS = (
@@ -187,9 +188,11 @@ SUMMARY_COLUMNS = (
 
 
 @cache
-def _classes(flags: tuple[bool, ...]) -> tuple[str, ...]:
-    """The medication classes of a day's ``med_*`` flags (few combinations occur: cached)."""
-    return tuple(name for name, taken in zip(MEDICATION_COLUMNS, flags, strict=True) if taken)
+def _classes(flags: tuple[bool, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The medication classes of a day's ``med_*`` flags, all of them and the contract's (few
+    combinations occur: cached)."""
+    taken = tuple(name for name, flag in zip(MEDICATION_COLUMNS, flags, strict=True) if flag)
+    return taken, tuple(name for name in taken if name in CONTRACT_MEDICATION)
 
 
 def list_day_summaries(patient: Patient, start: date, end: date) -> list[DaySummary]:
@@ -201,14 +204,14 @@ def list_day_summaries(patient: Patient, start: date, end: date) -> list[DaySumm
         .values_list(*SUMMARY_COLUMNS)
     )
     return [
-        DaySummary(day, headache, hours, pain, features, aura, _classes(tuple(flags)))
+        DaySummary(day, headache, hours, pain, features, aura, *_classes(tuple(flags)))
         for day, headache, hours, pain, features, aura, *flags in rows
     ]
 
 
 def contract_entry(row: DaySummary) -> DiaryEntry:
     """A day's summary as the ``diary-metrics`` contract's entry."""
-    medication = [name for name in row.medication_classes if name in CONTRACT_MEDICATION]
+    medication = row.acute_medication
     if not row.headache:
         return DiaryEntry.model_validate(
             {"date": row.date, "headache": False, "aura": row.aura, "acute_medication": medication}

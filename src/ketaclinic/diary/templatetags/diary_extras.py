@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from html import escape
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString
 
 from ketaclinic.clinical.diary import FollowUpMetrics, PeriodMetrics
-from ketaclinic.diary.charts import PeriodColumn
-from ketaclinic.diary.metrics import OVERUSE_NAMES, Cell
+from ketaclinic.diary.charts import BarChart, PeriodColumn, TrendLine
+from ketaclinic.diary.metrics import OVERUSE_NAMES, Cell, Month, PeriodRow
 from ketaclinic.patients.models import Patient
 
 register = template.Library()
 _PLACEHOLDER = date(1, 1, 1)  # stands for each cell's date in a day link reversed once
+_PLACEHOLDER_TEXT = _PLACEHOLDER.isoformat()
 
 
 @register.simple_tag
@@ -31,34 +33,44 @@ def day_link_pattern(patient: Patient | None = None) -> str:
 @register.simple_tag
 def heat_cell(cell: Cell | None, link: str = "") -> SafeString:
     """One day of the heat map: a link to the day (``link`` from :func:`day_link_pattern`) or,
-    for a future day or without ``link``, a plain mark.
+    for a future day or without ``link``, a plain mark."""
+    return SafeString(_heat_cell(cell, escape(link)))
+
+
+@register.simple_tag
+def heat_weeks(month: Month, link: str = "") -> SafeString:
+    """A month's rows of the heat map, a week a row (``link`` as for :func:`heat_cell`).
 
     Markup built here rather than in the template: six months are ~180 cells, and the template
-    engine's dozen lookups and filters per cell were a third of the chart page's time.
+    engine's loops, lookups and filters per cell were a third of the chart page's time. Only
+    the link and the label are escaped: the rest is dates, numbers and the fixed words of
+    :class:`Cell`.
     """
+    link = escape(link)
+    return SafeString(
+        "".join(
+            "<tr>" + "".join(f"<td>{_heat_cell(cell, link)}</td>" for cell in week) + "</tr>"
+            for week in month.weeks
+        )
+    )
+
+
+def _heat_cell(cell: Cell | None, link: str) -> str:
+    """:func:`heat_cell` with ``link`` already escaped."""
     if cell is None:
-        return SafeString("")
+        return ""
     css = f"hm hm-{cell.state} {cell.pain_band}" + (" med" if cell.medication else "")
     day = cell.day.isoformat()
+    label = escape(cell.label)
     if cell.state == "future" or not link:
-        return format_html(
-            '<span class="{}" data-state="{}" data-date="{}" title="{}">{}</span>',
-            css,
-            cell.state,
-            day,
-            cell.label,
-            cell.day.day,
+        return (
+            f'<span class="{css}" data-state="{cell.state}" data-date="{day}" '
+            f'title="{label}">{cell.day.day}</span>'
         )
-    label = cell.label
-    return format_html(
-        '<a class="{}" data-state="{}" data-date="{}" title="{}" aria-label="{}" href="{}">{}</a>',
-        css,
-        cell.state,
-        day,
-        label,
-        label,
-        link.replace(_PLACEHOLDER.isoformat(), day),
-        cell.day.day,
+    href = link.replace(_PLACEHOLDER_TEXT, day)
+    return (
+        f'<a class="{css}" data-state="{cell.state}" data-date="{day}" title="{label}" '
+        f'aria-label="{label}" href="{href}">{cell.day.day}</a>'
     )
 
 
@@ -89,47 +101,102 @@ def _one_decimal(value: float) -> str:
 
 
 @register.simple_tag
-def period_column(column: PeriodColumn) -> SafeString:
-    """One 28-day period of the bar chart: its band if baseline, its two bars, its label.
+def period_columns(chart: BarChart) -> SafeString:
+    """Every 28-day period of the bar chart (:func:`period_column`), oldest first."""
+    return SafeString("".join(_period_column(column) for column in chart.columns))
 
-    Built here for the reason of :func:`heat_cell`: two years are 26 columns of a dozen
-    numbers each, which the template engine formatted one lookup and filter at a time.
-    Numbers are written as Python writes them (never localised: a decimal comma breaks SVG).
+
+@register.simple_tag
+def period_column(column: PeriodColumn) -> SafeString:
+    """One 28-day period of the bar chart: its band if baseline, its two bars, its label."""
+    return SafeString(_period_column(column))
+
+
+def _period_column(column: PeriodColumn) -> str:
+    """:func:`period_column`, built here for the reason of :func:`heat_weeks`: two years are 26
+    columns of a dozen numbers each, which the template engine formatted one lookup and filter
+    at a time. Numbers are written as Python writes them (never localised: a decimal comma
+    breaks SVG); the labels are escaped.
     """
     parts = []
     if column.is_baseline:
-        parts.append(
-            format_html(
-                '<rect class="baseline-band" x="{}" y="6" width="34" height="128"/>', column.x
-            )
-        )
+        parts.append(f'<rect class="baseline-band" x="{column.x}" y="6" width="34" height="128"/>')
     thin = " thin" if column.insufficient else ""
+    label = escape(column.label)
     for bar in column.bars:
         what = (
             "nothing recorded"
             if bar.value is None
-            else f"{_one_decimal(bar.value)} {bar.kind} days per 28"
+            else f"{_one_decimal(bar.value)} {escape(bar.kind)} days per 28"
         )
         parts.append(
-            format_html(
-                '<rect class="bar bar-{}{}" x="{}" y="{}" width="{}" height="{}">'
-                "<title>{}: {}</title></rect>",
-                bar.kind,
-                thin,
-                str(bar.x),
-                str(bar.y),
-                str(bar.width),
-                str(bar.height),
-                column.label,
-                what,
-            )
+            f'<rect class="bar bar-{escape(bar.kind)}{thin}" x="{bar.x}" y="{bar.y}" '
+            f'width="{bar.width}" height="{bar.height}"><title>{label}: {what}</title></rect>'
         )
+    strong = " strong" if column.is_baseline else ""
     parts.append(
-        format_html(
-            '<text class="axis{}" x="{}" y="148" text-anchor="middle">{}</text>',
-            " strong" if column.is_baseline else "",
-            str(column.x + 17),
-            column.short_label,
+        f'<text class="axis{strong}" x="{column.x + 17}" y="148" text-anchor="middle">'
+        f"{escape(column.short_label)}</text>"
+    )
+    return "".join(parts)
+
+
+@register.simple_tag
+def period_rows(periods: list[PeriodRow], patient_view: bool = False) -> SafeString:
+    """The rows of the table of 28-day periods, newest first; the change in monthly migraine
+    days (and the 50 % responder badge) for the clinic only, not in the patient's own view.
+
+    Built here for the reason of :func:`heat_weeks` (two years are 26 rows of a dozen lookups
+    and filters). Dates and numbers are written as the ``date`` and ``floatformat`` filters
+    wrote them; the label is escaped.
+    """
+    rows = []
+    for row in reversed(periods):
+        metrics, change = row.metrics, row.change
+        badges = (' <span class="badge info">baseline</span>' if row.is_baseline else "") + (
+            ' <span class="badge warn" title="fewer than 80 % of days recorded">few days</span>'
+            if metrics.insufficient_data
+            else ""
+        )
+        cells = [
+            f'<th scope="row" title="{escape(row.label)}">{_day_month(metrics.start)}\N{EN DASH}'
+            f"{_day_month(metrics.end)} {metrics.end.year % 100:02d}{badges}</th>",
+            f'<td class="num">{metrics.days_recorded}/{metrics.days}</td>',
+            f'<td class="num">{per28(metrics, "headache_days")}</td>',
+            f'<td class="num">{per28(metrics, "migraine_days")}</td>',
+            f'<td class="num">{per28(metrics, "acute_medication_days")}</td>',
+            f'<td class="num hide-sm">{per28(metrics, "triptan_days")}</td>',
+        ]
+        if not patient_view:
+            if change is None or change.mmd_change_percent is None:
+                cells.append('<td class="num">—</td>')
+            else:
+                badge = ' <span class="badge ok">≥50 %</span>' if responder(change, 50) else ""
+                cells.append(f'<td class="num">{_whole(change.mmd_change_percent)} %{badge}</td>')
+        baseline = ' class="is-baseline"' if row.is_baseline else ""
+        rows.append(f"<tr{baseline}>{''.join(cells)}</tr>")
+    return SafeString("".join(rows))
+
+
+def _day_month(day: date) -> str:
+    """``day`` as the ``date:"j M"`` filter writes it (its ``M``: ``MONTHS_3[...].title()``)."""
+    return f"{day.day} {MONTHS_3[day.month].title()}"
+
+
+def _whole(value: float) -> str:
+    """``value`` rounded half up to a whole number, as Django's ``floatformat:0`` writes it
+    (never ``-0``)."""
+    return str(int(Decimal(repr(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+
+
+@register.simple_tag
+def trend_dots(line: TrendLine) -> SafeString:
+    """The dots of a questionnaire's trend line, each titled with its date, total and band
+    (built here for the reason of :func:`heat_weeks`; the title escaped)."""
+    return SafeString(
+        "".join(
+            f'<circle class="trend-dot" cx="{x}" cy="{y}" r="3"><title>{escape(label)}</title>'
+            "</circle>"
+            for x, y, label in line.dots
         )
     )
-    return SafeString("".join(parts))
