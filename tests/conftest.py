@@ -47,6 +47,15 @@ def _ledger_close_check_in_ledger_tests_only(request: pytest.FixtureRequest) -> 
         register_close_check(CLOSE_CHECK, ledger_close_problems)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: a rolled-back test leaves a cached diary summary
+    whose key (patient id, counts of days and responses) the next test's data can repeat."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @dataclass
 class World:
     north: Site

@@ -8,6 +8,7 @@ from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from ketaclinic.diary import actions
@@ -188,11 +189,17 @@ def test_the_diary_pages_query_counts_do_not_grow_with_the_diary(world, browser_
     record(world, today(), free_day())
     for who, url in pages:  # the first request of a session also sets up the session
         who.get(url)
-    small = [count_queries(who, url) for who, url in pages]
+    small = [cold_queries(who, url) for who, url in pages]
     actions.import_diary_days(
         actor=world.nurse,
         patient=world.patient,
         days={today() - timedelta(days=n): free_day() for n in range(1, 400)},
     )
-    assert [count_queries(who, url) for who, url in pages] == small
+    assert [cold_queries(who, url) for who, url in pages] == small
     assert max(small) <= 25
+
+
+def cold_queries(client, url: str) -> int:
+    """The queries of ``url`` with no summary cached: the reads that could grow with the diary."""
+    cache.clear()
+    return count_queries(client, url)

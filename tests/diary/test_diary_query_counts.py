@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -20,7 +21,8 @@ from tests.diary.helpers import day_with, free_day, migraine_attack, today, trip
 
 pytestmark = pytest.mark.django_db
 
-CHART_DIARY_QUERIES = 12
+CHART_DIARY_QUERIES = 11
+CHART_DIARY_CACHED_QUERIES = 9  # the same with the summary cached: no days, no questionnaires
 NEW_DAY_SAVE_QUERIES = 18
 EDIT_SAVE_QUERIES = 13
 
@@ -62,10 +64,14 @@ def test_the_chart_diary_tab_runs_the_same_queries_at_30_and_1000_days(world, br
     url = reverse("diary:chart", args=[world.patient.pk])
     grow_diary(world, 30)
     client.get(url)  # the first request of a session also sets the session up
-    short = count_queries(client, url)
+    cache.clear()
+    short = count_queries(client, url)  # the summary drawn
+    short_cached = count_queries(client, url)  # the summary from the cache
     grow_diary(world, 1000)
     assert "Headache calendar" in client.get(url).content.decode()
+    cache.clear()
     assert count_queries(client, url) == short == CHART_DIARY_QUERIES
+    assert count_queries(client, url) == short_cached == CHART_DIARY_CACHED_QUERIES
 
 
 def test_a_diary_save_runs_the_same_queries_at_30_and_1000_days(world, api):

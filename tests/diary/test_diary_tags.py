@@ -16,13 +16,14 @@ from ketaclinic.diary.metrics import Cell, Month, PeriodRow
 from ketaclinic.diary.templatetags.diary_extras import (
     _day_month,
     _whole,
+    chart_gridlines,
     day_link_pattern,
     heat_cell,
-    heat_weeks,
+    heat_months,
     period_column,
     period_columns,
     period_rows,
-    trend_dots,
+    trend_figure,
 )
 from ketaclinic.instruments.queries import Trend
 
@@ -91,16 +92,22 @@ def test_a_period_column_draws_its_band_bars_and_label_rounding_half_up():
     assert "baseline-band" not in period_column(empty)
 
 
-def test_a_month_of_the_heat_map_is_a_row_a_week_with_the_link_escaped():
+def test_a_month_of_the_heat_map_is_a_table_a_row_a_week_with_the_link_escaped():
     days = [date(2026, 6, 1) + timedelta(days=n) for n in range(30)]  # June 2026 opens on a Monday
     cells: list[Cell | None] = [Cell(day, "free", None, False) for day in days]
     weeks = [cells[n : n + 7] for n in range(0, 28, 7)] + [[*cells[28:], *[None] * 5]]
-    html = heat_weeks(Month("June 2026", weeks, 30, 30), "/x&y/0001-01-01/")
-    assert html.count("<tr>") == html.count("</tr>") == 5
+    html = heat_months([Month("June <2026>", weeks, 29, 30)], "/x&y/0001-01-01/")
+    assert html.startswith(
+        '<section class="heatmap" aria-label="June &lt;2026&gt;"><h3>June &lt;2026&gt; '
+        '<small class="muted">29 of 30 days recorded</small></h3><table class="hm-grid"><thead>'
+        '<tr><th abbr="Monday">M</th><th abbr="Tuesday">T</th><th abbr="Wednesday">W</th>'
+    )
+    assert html.count("<tr>") == html.count("</tr>") == 6  # the weekdays and five weeks
     assert html.count("<td>") == 35
     assert html.count("<td></td>") == 5
     assert 'href="/x&amp;y/2026-06-30/"' in html
-    assert "<tr><td>" + heat_cell(cells[0], "/x&y/0001-01-01/") + "</td><td>" in html
+    assert "<tbody><tr><td>" + heat_cell(cells[0], "/x&y/0001-01-01/") + "</td><td>" in html
+    assert html.endswith("</tbody></table></section>")
 
 
 def test_the_period_table_is_newest_first_with_badges_and_the_change_for_the_clinic_only():
@@ -146,10 +153,28 @@ def test_the_whole_chart_is_its_columns_in_order():
     assert period_columns(chart) == "".join(period_column(c) for c in chart.columns)
 
 
-def test_trend_dots_carry_their_escaped_labels():
-    trend = Trend("phq9", "PHQ-9", 27, 0, [(date(2026, 3, 1), 12, "<moderate>")])
-    html = trend_dots(trend_line(trend))
-    assert html == (
-        '<circle class="trend-dot" cx="6.0" cy="32.7" r="3">'
+def test_a_trend_says_its_latest_answer_and_escapes_its_words():
+    points = [(date(2026, 3, 1), 12, "<moderate>"), (date(2026, 4, 2), 6, "mild")]
+    line = trend_line(Trend("phq9", "PHQ<9>", 27, 0, points))
+    html = trend_figure(line)
+    assert html.startswith(
+        '<figure class="trend"><figcaption><strong>PHQ&lt;9&gt;</strong> · latest 6 '
+        '<span class="muted">(mild, 2 Apr 2026)</span></figcaption>'
+        '<svg viewBox="0 0 220 60" width="220" height="60" role="img" '
+        'aria-label="PHQ&lt;9&gt; totals over time"><polyline class="trend-line" '
+        'points="6.0,32.7 214.0,43.3"/><circle class="trend-dot" cx="6.0" cy="32.7" r="3">'
         "<title>01 Mar 2026: 12 (&lt;moderate&gt;)</title></circle>"
     )
+    assert html.endswith("</circle></svg></figure>")
+    assert html.count("<circle") == 2
+
+
+def test_the_chart_draws_five_gridlines_and_the_baseline_level():
+    chart = period_chart([_period(16, 3, baseline=True), _period(0, 0)])
+    html = chart_gridlines(chart)
+    assert html.count('<line class="grid"') == 5
+    assert '<line class="grid" x1="26" x2="110" y1="130.0" y2="130.0"/>' in html
+    assert '<text class="axis" x="22" y="133" text-anchor="end">0</text>' in html
+    assert html.endswith(f'y1="{chart.baseline_y}" y2="{chart.baseline_y}"/>')
+    no_baseline = period_chart([_period(16, 3), _period(0, 0)])
+    assert "baseline-line" not in chart_gridlines(no_baseline)

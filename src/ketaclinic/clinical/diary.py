@@ -23,7 +23,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
 from ketaclinic.clinical.contracts import DiaryEntry, DiaryMetricsInput, DiaryPeriod
 from ketaclinic.clinical.display import rounded
@@ -227,7 +227,14 @@ def recorded_metrics(
     sums the days it covers: the chart counts two years of days in some thirty periods.
     """
     rule = DEFINITIONS[definition]
-    days = {entry.date.toordinal(): _judge(entry, rule) for entry in entries}
+    days: dict[int, JudgedDay] = {}
+    classes: dict[tuple[str, ...], frozenset[str]] = {}  # few combinations occur: made once
+    for entry in entries:
+        taken = tuple(entry.acute_medication)
+        medication = classes.get(taken)
+        if medication is None:
+            medication = classes[taken] = frozenset(taken)
+        days[entry.date.toordinal()] = (entry.headache, is_migraine_day(entry, rule), medication)
     baseline_metrics = period_metrics(baseline, days, "baseline")
     return DiaryMetrics(
         rule,
@@ -242,18 +249,10 @@ def recorded_metrics(
     )
 
 
-class JudgedDay(NamedTuple):
-    """A recorded day as the counts read it: judged once, summed in every period covering it."""
-
-    headache: bool
-    migraine: bool
-    medication: frozenset[str]  # acute-medication classes taken that day
-
-
-def _judge(entry: DayRecord, definition: MigraineDayDefinition) -> JudgedDay:
-    return JudgedDay(
-        entry.headache, is_migraine_day(entry, definition), frozenset(entry.acute_medication)
-    )
+# A recorded day as the counts read it, judged once and summed in every period covering it:
+# headache day, migraine day, the acute-medication classes taken. A plain tuple: the cheapest
+# record to build, two years of days at a time.
+JudgedDay = tuple[bool, bool, frozenset[str]]
 
 
 def mmd_change_percent(baseline_mmd: float | None, follow_up_mmd: float | None) -> float | None:
@@ -277,24 +276,28 @@ def period_metrics(period: DiaryPeriod, days: dict[int, JudgedDay], name: str) -
             f"{name}.end", period.end.isoformat(), f"at most {MAX_PERIOD_DAYS} days after start"
         )
     recorded = [day for ordinal in range(first, last + 1) if (day := days.get(ordinal))]
+    # Days by their combination of classes (few occur), then days by class.
+    combinations = Counter(medication for _, _, medication in recorded)
     classes: Counter[str] = Counter()
-    for day in recorded:
-        classes.update(day.medication)
+    for medication, count in combinations.items():
+        for name in medication:
+            classes[name] += count
     metrics = PeriodMetrics(
         start=period.start,
         end=period.end,
         days=last - first + 1,
         days_recorded=len(recorded),
-        headache_days=sum(day.headache for day in recorded),
-        migraine_days=sum(day.migraine for day in recorded),
-        acute_medication_days=sum(bool(day.medication) for day in recorded),
+        headache_days=sum(headache for headache, _, _ in recorded),
+        migraine_days=sum(migraine for _, migraine, _ in recorded),
+        acute_medication_days=sum(count for taken, count in combinations.items() if taken),
         triptan_days=classes["triptan"],
         medication_overuse=(),
     )
     if not classes:
         return metrics
-    non_opioid = sum(bool(_NON_OPIOID & day.medication) for day in recorded)
-    return replace(metrics, medication_overuse=_overuse(metrics, classes, non_opioid))
+    non_opioid = sum(count for taken, count in combinations.items() if taken & _NON_OPIOID)
+    warnings = _overuse(metrics, classes, non_opioid)
+    return replace(metrics, medication_overuse=warnings) if warnings else metrics
 
 
 def _overuse(

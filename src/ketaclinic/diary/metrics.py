@@ -40,6 +40,16 @@ OVERUSE_NAMES = {
 }
 
 
+_CELL_WORDS = {
+    "missing": "not recorded",
+    "free": "no headache",
+    "headache": "headache",
+    "migraine": "migraine day",
+    "aura": "aura without headache",
+    "future": "",
+}
+
+
 @dataclass(frozen=True)
 class Cell:
     day: date
@@ -49,14 +59,7 @@ class Cell:
 
     @property
     def label(self) -> str:
-        words = {
-            "missing": "not recorded",
-            "free": "no headache",
-            "headache": "headache",
-            "migraine": "migraine day",
-            "aura": "aura without headache",
-            "future": "",
-        }[self.state]
+        words = _CELL_WORDS[self.state]
         if self.pain is not None:
             words += f", pain {self.pain}/10"
         if self.medication:

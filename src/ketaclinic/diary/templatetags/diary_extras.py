@@ -30,28 +30,42 @@ def day_link_pattern(patient: Patient | None = None) -> str:
     return reverse("diary:day", args=[_PLACEHOLDER])
 
 
-@register.simple_tag
 def heat_cell(cell: Cell | None, link: str = "") -> SafeString:
     """One day of the heat map: a link to the day (``link`` from :func:`day_link_pattern`) or,
     for a future day or without ``link``, a plain mark."""
     return SafeString(_heat_cell(cell, escape(link)))
 
 
+_WEEKDAYS = "".join(
+    f'<th abbr="{day}">{day[0]}</th>'
+    for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+)
+
+
 @register.simple_tag
-def heat_weeks(month: Month, link: str = "") -> SafeString:
-    """A month's rows of the heat map, a week a row (``link`` as for :func:`heat_cell`).
+def heat_months(months: list[Month], link: str = "") -> SafeString:
+    """The heat map's months, each a table of weeks (``link`` as for :func:`heat_cell`).
 
     Markup built here rather than in the template: six months are ~180 cells, and the template
     engine's loops, lookups and filters per cell were a third of the chart page's time. Only
-    the link and the label are escaped: the rest is dates, numbers and the fixed words of
-    :class:`Cell`.
+    the link, the titles and the labels are escaped: the rest is dates, numbers and the fixed
+    words of :class:`Cell`.
     """
     link = escape(link)
-    return SafeString(
-        "".join(
-            "<tr>" + "".join(f"<td>{_heat_cell(cell, link)}</td>" for cell in week) + "</tr>"
-            for week in month.weeks
-        )
+    return SafeString("".join(_heat_month(month, link) for month in months))
+
+
+def _heat_month(month: Month, link: str) -> str:
+    title = escape(month.title)
+    weeks = "".join(
+        "<tr>" + "".join(f"<td>{_heat_cell(cell, link)}</td>" for cell in week) + "</tr>"
+        for week in month.weeks
+    )
+    return (
+        f'<section class="heatmap" aria-label="{title}"><h3>{title} <small class="muted">'
+        f"{month.recorded} of {month.days} days recorded</small></h3>"
+        f'<table class="hm-grid"><thead><tr>{_WEEKDAYS}</tr></thead><tbody>{weeks}</tbody>'
+        "</table></section>"
     )
 
 
@@ -101,19 +115,35 @@ def _one_decimal(value: float) -> str:
 
 
 @register.simple_tag
+def chart_gridlines(chart: BarChart) -> SafeString:
+    """The bar chart's lines at 0, 7, 14, 21 and 28 days, each with its number, and the
+    baseline's level across the chart when there is one."""
+    lines = [
+        f'<line class="grid" x1="26" x2="{chart.width}" y1="{y}" y2="{y}"/>'
+        f'<text class="axis" x="22" y="{int(y) + 3}" text-anchor="end">{days}</text>'
+        for y, days in chart.gridlines
+    ]
+    if chart.baseline_y:
+        lines.append(
+            f'<line class="baseline-line" x1="26" x2="{chart.width}" y1="{chart.baseline_y}" '
+            f'y2="{chart.baseline_y}"/>'
+        )
+    return SafeString("".join(lines))
+
+
+@register.simple_tag
 def period_columns(chart: BarChart) -> SafeString:
     """Every 28-day period of the bar chart (:func:`period_column`), oldest first."""
     return SafeString("".join(_period_column(column) for column in chart.columns))
 
 
-@register.simple_tag
 def period_column(column: PeriodColumn) -> SafeString:
     """One 28-day period of the bar chart: its band if baseline, its two bars, its label."""
     return SafeString(_period_column(column))
 
 
 def _period_column(column: PeriodColumn) -> str:
-    """:func:`period_column`, built here for the reason of :func:`heat_weeks`: two years are 26
+    """:func:`period_column`, built here for the reason of :func:`heat_months`: two years are 26
     columns of a dozen numbers each, which the template engine formatted one lookup and filter
     at a time. Numbers are written as Python writes them (never localised: a decimal comma
     breaks SVG); the labels are escaped.
@@ -146,7 +176,7 @@ def period_rows(periods: list[PeriodRow], patient_view: bool = False) -> SafeStr
     """The rows of the table of 28-day periods, newest first; the change in monthly migraine
     days (and the 50 % responder badge) for the clinic only, not in the patient's own view.
 
-    Built here for the reason of :func:`heat_weeks` (two years are 26 rows of a dozen lookups
+    Built here for the reason of :func:`heat_months` (two years are 26 rows of a dozen lookups
     and filters). Dates and numbers are written as the ``date`` and ``floatformat`` filters
     wrote them; the label is escaped.
     """
@@ -190,9 +220,27 @@ def _whole(value: float) -> str:
 
 
 @register.simple_tag
+def trend_figure(line: TrendLine) -> SafeString:
+    """A questionnaire's small chart (of one answer or more): the latest total in words, the
+    line, a dot per answer (built here for the reason of :func:`heat_months`; words escaped)."""
+    trend = line.trend
+    label = escape(trend.label)
+    day, total, band = trend.points[-1]
+    caption = (
+        f"<strong>{label}</strong> · latest {total} "
+        f'<span class="muted">({escape(band)}, {_day_month(day)} {day.year})</span>'
+    )
+    return SafeString(
+        f'<figure class="trend"><figcaption>{caption}</figcaption><svg viewBox="0 0 '
+        f'{line.width} {line.height}" width="{line.width}" height="{line.height}" role="img" '
+        f'aria-label="{label} totals over time"><polyline class="trend-line" '
+        f'points="{escape(line.points)}"/>{trend_dots(line)}</svg></figure>'
+    )
+
+
 def trend_dots(line: TrendLine) -> SafeString:
     """The dots of a questionnaire's trend line, each titled with its date, total and band
-    (built here for the reason of :func:`heat_weeks`; the title escaped)."""
+    (built here for the reason of :func:`heat_months`; the title escaped)."""
     return SafeString(
         "".join(
             f'<circle class="trend-dot" cx="{x}" cy="{y}" r="3"><title>{escape(label)}</title>'
