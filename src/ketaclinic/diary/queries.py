@@ -99,10 +99,13 @@ _SUMMARY_BASIS_SQL = """
 SELECT COALESCE(
     (SELECT time_zone FROM {profile} WHERE patient_id = patient.id), site.time_zone),
   (SELECT MIN(start_date) FROM {course} WHERE patient_id = patient.id AND cancelled_at IS NULL),
-  (SELECT COUNT(*) FROM {day} WHERE patient_id = patient.id),
-  (SELECT COALESCE(SUM(version), 0) FROM {day} WHERE patient_id = patient.id),
+  days.days, days.versions,
   (SELECT COUNT(*) FROM {response} WHERE patient_id = patient.id)
-FROM {patient} patient JOIN {site} site ON site.id = patient.site_id
+FROM {patient} patient
+JOIN {site} site ON site.id = patient.site_id
+CROSS JOIN (
+  SELECT COUNT(*) AS days, COALESCE(SUM(version), 0) AS versions FROM {day} WHERE patient_id = %s
+) days
 WHERE patient.id = %s
 """
 
@@ -121,7 +124,7 @@ def summary_basis(patient: Patient) -> SummaryBasis:
         site=Site._meta.db_table,
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [patient.pk])
+        cursor.execute(sql, [patient.pk, patient.pk])
         time_zone, first_course, days, versions, responses = cursor.fetchone()
     return SummaryBasis(
         time_zone=time_zone,
