@@ -231,6 +231,17 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Cache ------------------------------------------------------------------------------------
+# Each process's own memory (Django's default, said here). What is cached is the drawn diary
+# summary (diary.summary_views), under a key made of everything it shows, so no entry is ever
+# stale and the workers need not share a cache. Up to ~70 kB an entry; 300 entries at most.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    }
+}
+
 # --- Locale -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("KETACLINIC_TIME_ZONE", "UTC")
