@@ -280,8 +280,8 @@ def period_metrics(period: DiaryPeriod, days: dict[int, JudgedDay], name: str) -
     combinations = Counter(medication for _, _, medication in recorded)
     classes: Counter[str] = Counter()
     for medication, count in combinations.items():
-        for name in medication:
-            classes[name] += count
+        for drug_class in medication:
+            classes[drug_class] += count
     metrics = PeriodMetrics(
         start=period.start,
         end=period.end,

@@ -118,6 +118,7 @@ def _one_decimal(value: float) -> str:
 def chart_gridlines(chart: BarChart) -> SafeString:
     """The bar chart's lines at 0, 7, 14, 21 and 28 days, each with its number, and the
     baseline's level across the chart when there is one."""
+    # The number 3 below its line, in whole units as the template's ``add`` filter wrote it.
     lines = [
         f'<line class="grid" x1="26" x2="{chart.width}" y1="{y}" y2="{y}"/>'
         f'<text class="axis" x="22" y="{int(y) + 3}" text-anchor="end">{days}</text>'
