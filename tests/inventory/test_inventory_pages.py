@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from pypdf import PdfReader
 
 from ketaclinic.inventory import actions
 from ketaclinic.inventory.models import Container, Movement, MovementKind
@@ -213,7 +214,47 @@ def test_the_pdf_report_is_rendered_from_the_page_template(world, browser_client
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="ketamine-ledger-north-{stamp}-{stamp}.pdf"'
+    )
+    assert_ledger_paper(response)
+
+
+A4_LANDSCAPE = (842, 595)  # points
+
+
+def assert_ledger_paper(response) -> None:
+    """Not cached, laid out on A4 landscape with numbered pages (``inventory/print.css``
+    inlined) under the controlled-substance heading (``inventory/print_base.html``)."""
+    assert response["Cache-Control"] == "no-store"
+    reader = PdfReader(io.BytesIO(response.content))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == A4_LANDSCAPE
+    first = reader.pages[0].extract_text()
+    assert first.startswith("KetaClinic · controlled-substance record")
+    assert f"page 1 of {len(reader.pages)}" in first  # print.css's page footer
+
+
+def test_a_count_prints_as_the_inventory_record(world, browser_client):
+    containers = vials(world, count=2)
+    count = actions.record_count(
+        actor=world.nurse,
+        site=world.north,
+        kind="shift",
+        counted=[actions.CountedContainer(c.pk, quantity_ml="10") for c in containers],
+    )
+    response = browser_client(world.pharmacist).get(f"/inventory/counts/{count.pk}/inventory.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    stamp = timezone.localtime(count.taken_at).strftime("%Y%m%d")
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="ketamine-shift-north-{stamp}.pdf"'
+    )
+    assert_ledger_paper(response)
+    assert "Every container matches the ledger." in " ".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages
+    )
 
 
 def test_the_stock_and_ledger_pages_run_a_fixed_number_of_queries(world, browser_client):

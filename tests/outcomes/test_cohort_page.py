@@ -280,6 +280,31 @@ def test_the_clinic_outcomes_report_is_a_pdf_of_the_same_numbers(world, cohort, 
     assert len(images) == 3  # responder bars, two Kaplan-Meier figures (PNG)
 
 
+@pytest.mark.parametrize(
+    ("persona", "kind"), [("clinician", "clinic"), ("researcher", "deidentified")]
+)
+def test_the_report_opens_inline_on_a4_portrait_and_is_never_cached(
+    world, cohort, browser_client, persona, kind
+):
+    """Name, disposition and caching of the report, and its paper layout (``outcomes/print.css``
+    inlined: A4 portrait, numbered pages; ``outcomes/print_base.html``: the paper heading)."""
+    response = browser_client(getattr(world, persona)).get(URL + "report.pdf")
+    assert re.fullmatch(
+        rf'inline; filename="ketaclinic-outcomes-{kind}-\d{{4}}-\d{{2}}-\d{{2}}\.pdf"',
+        response["Content-Disposition"],
+    )
+    assert response["Cache-Control"] == "private, no-store"
+    reader = PdfReader(io.BytesIO(response.content))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == A4_PORTRAIT
+    first = reader.pages[0].extract_text()
+    assert first.startswith("KetaClinic · ")
+    assert f"page 1 of {len(reader.pages)}" in first  # print.css's page footer
+
+
+A4_PORTRAIT = (595, 842)  # points
+
+
 @override_settings(OUTCOMES_MIN_CELL=3)
 def test_a_researchers_pdf_is_suppressed_like_the_page(world, cohort, browser_client):
     response = browser_client(world.researcher).get(URL + "report.pdf")

@@ -115,3 +115,38 @@ def test_the_patient_downloads_their_own_summary(world, hana, browser_client):
     text = pdf_text(browser_client(world.patient_user).get("/progress/summary.pdf"))
     assert "Lindqvist, Hana" in text
     assert "Courses at a glance" in text
+
+
+A4_PORTRAIT = (595, 842)  # points
+
+
+def paper(response) -> PdfReader:
+    """The PDF, after checking that no cache keeps it, that it is laid out on A4 portrait with
+    numbered pages (``outcomes/patient_print.css`` inlined) and that it opens under the
+    confidential heading (``outcomes/patient_print_base.html``)."""
+    assert response["Cache-Control"] == "no-store"
+    reader = PdfReader(io.BytesIO(response.content))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == A4_PORTRAIT
+    first = " ".join(reader.pages[0].extract_text().split())
+    assert first.startswith(
+        "KetaClinic · North Headache Centre · confidential patient information · printed"
+    )
+    assert f"page 1 of {len(reader.pages)}" in first  # patient_print.css's page footer
+    return reader
+
+
+def test_the_pdfs_download_by_name_on_a4_portrait(world, hana, browser_client):
+    client = browser_client(world.clinician)
+    summary = client.get(f"/patients/{world.patient.pk}/outcomes/summary.pdf")
+    paper(summary)
+    today = ago(0).strftime("%Y%m%d")
+    assert summary["Content-Disposition"] == (
+        f'attachment; filename="outcomes-summary-N-1-{today}.pdf"'
+    )
+    letter = client.get(f"/patients/{world.patient.pk}/outcomes/courses/{hana.pk}/letter.pdf")
+    paper(letter)
+    assert letter["Content-Disposition"] == 'attachment; filename="letter-N-1-course-1.pdf"'
+    own = browser_client(world.patient_user).get("/progress/summary.pdf")
+    paper(own)
+    assert own["Content-Disposition"] == summary["Content-Disposition"]
