@@ -17,6 +17,7 @@ from ketaclinic.inventory.queries.session import session_ledger
 from tests.conftest import PASSWORD, count_queries, make_user
 from tests.inventory.builders import (
     ketamine,
+    matching_count,
     planned_session,
     registered,
     running_session,
@@ -24,6 +25,7 @@ from tests.inventory.builders import (
     vial,
     vials,
 )
+from tests.paper import A4_LANDSCAPE, read_paper
 
 pytestmark = pytest.mark.django_db
 
@@ -221,29 +223,14 @@ def test_the_pdf_report_is_rendered_from_the_page_template(world, browser_client
     assert_ledger_paper(response)
 
 
-A4_LANDSCAPE = (842, 595)  # points
-
-
 def assert_ledger_paper(response) -> None:
-    """Not cached, laid out on A4 landscape with numbered pages (``inventory/print.css``
-    inlined) under the controlled-substance heading (``inventory/print_base.html``)."""
+    """Not cached, on A4 landscape under the controlled-substance heading."""
     assert response["Cache-Control"] == "no-store"
-    reader = PdfReader(io.BytesIO(response.content))
-    box = reader.pages[0].mediabox
-    assert (round(float(box.width)), round(float(box.height))) == A4_LANDSCAPE
-    first = reader.pages[0].extract_text()
-    assert first.startswith("KetaClinic · controlled-substance record")
-    assert f"page 1 of {len(reader.pages)}" in first  # print.css's page footer
+    read_paper(response, size=A4_LANDSCAPE, heading="KetaClinic · controlled-substance record")
 
 
 def test_a_count_prints_as_the_inventory_record(world, browser_client):
-    containers = vials(world, count=2)
-    count = actions.record_count(
-        actor=world.nurse,
-        site=world.north,
-        kind="shift",
-        counted=[actions.CountedContainer(c.pk, quantity_ml="10") for c in containers],
-    )
+    count = matching_count(world, vials(world, count=2))
     response = browser_client(world.pharmacist).get(f"/inventory/counts/{count.pk}/inventory.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -252,9 +239,8 @@ def test_a_count_prints_as_the_inventory_record(world, browser_client):
         f'attachment; filename="ketamine-shift-north-{stamp}.pdf"'
     )
     assert_ledger_paper(response)
-    assert "Every container matches the ledger." in " ".join(
-        page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages
-    )
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Every container matches the ledger." in text
 
 
 def test_the_stock_and_ledger_pages_run_a_fixed_number_of_queries(world, browser_client):

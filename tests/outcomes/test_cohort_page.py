@@ -16,6 +16,7 @@ from ketaclinic.patients.models import Patient
 from tests.conftest import count_queries
 from tests.outcomes import cohort_world
 from tests.outcomes.cohort_world import INTRANASAL, IV, NEBULIZED
+from tests.paper import A4_PORTRAIT, read_paper
 
 pytestmark = pytest.mark.django_db
 URL = "/outcomes/cohort/"
@@ -281,28 +282,24 @@ def test_the_clinic_outcomes_report_is_a_pdf_of_the_same_numbers(world, cohort, 
 
 
 @pytest.mark.parametrize(
-    ("persona", "kind"), [("clinician", "clinic"), ("researcher", "deidentified")]
+    ("persona", "kind", "heading"),
+    [
+        ("clinician", "clinic", "clinic outcomes report"),
+        ("researcher", "deidentified", "de-identified cohort outcomes"),
+    ],
 )
 def test_the_report_opens_inline_on_a4_portrait_and_is_never_cached(
-    world, cohort, browser_client, persona, kind
+    world, cohort, browser_client, persona, kind, heading
 ):
-    """Name, disposition and caching of the report, and its paper layout (``outcomes/print.css``
-    inlined: A4 portrait, numbered pages; ``outcomes/print_base.html``: the paper heading)."""
+    """Name, disposition and caching of the report, and its paper (A4 portrait, the heading
+    naming the audience)."""
     response = browser_client(getattr(world, persona)).get(URL + "report.pdf")
     assert re.fullmatch(
         rf'inline; filename="ketaclinic-outcomes-{kind}-\d{{4}}-\d{{2}}-\d{{2}}\.pdf"',
         response["Content-Disposition"],
     )
     assert response["Cache-Control"] == "private, no-store"
-    reader = PdfReader(io.BytesIO(response.content))
-    box = reader.pages[0].mediabox
-    assert (round(float(box.width)), round(float(box.height))) == A4_PORTRAIT
-    first = reader.pages[0].extract_text()
-    assert first.startswith("KetaClinic · ")
-    assert f"page 1 of {len(reader.pages)}" in first  # print.css's page footer
-
-
-A4_PORTRAIT = (595, 842)  # points
+    read_paper(response, size=A4_PORTRAIT, heading=f"KetaClinic · {heading} · printed")
 
 
 @override_settings(OUTCOMES_MIN_CELL=3)

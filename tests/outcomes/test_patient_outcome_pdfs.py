@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from ketaclinic.audit.models import AuditEvent
 from ketaclinic.portal.actions import accept_request, submit_consultation_request
 from tests.outcomes.patient_helpers import SESSION_DAYS_AGO, ago, course_on, hana_story, write_diary
+from tests.paper import A4_PORTRAIT, read_paper
 
 
 def pdf_text(response) -> str:
@@ -117,23 +118,11 @@ def test_the_patient_downloads_their_own_summary(world, hana, browser_client):
     assert "Courses at a glance" in text
 
 
-A4_PORTRAIT = (595, 842)  # points
-
-
 def paper(response) -> PdfReader:
-    """The PDF, after checking that no cache keeps it, that it is laid out on A4 portrait with
-    numbered pages (``outcomes/patient_print.css`` inlined) and that it opens under the
-    confidential heading (``outcomes/patient_print_base.html``)."""
+    """Not cached, on A4 portrait under the confidential heading."""
     assert response["Cache-Control"] == "no-store"
-    reader = PdfReader(io.BytesIO(response.content))
-    box = reader.pages[0].mediabox
-    assert (round(float(box.width)), round(float(box.height))) == A4_PORTRAIT
-    first = " ".join(reader.pages[0].extract_text().split())
-    assert first.startswith(
-        "KetaClinic · North Headache Centre · confidential patient information · printed"
-    )
-    assert f"page 1 of {len(reader.pages)}" in first  # patient_print.css's page footer
-    return reader
+    heading = "KetaClinic · North Headache Centre · confidential patient information · printed"
+    return read_paper(response, size=A4_PORTRAIT, heading=heading)
 
 
 def test_the_pdfs_download_by_name_on_a4_portrait(world, hana, browser_client):
