@@ -12,7 +12,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from ketaclinic.core.http import current_user
@@ -250,6 +250,6 @@ def cohort(request: HttpRequest, params: Query[CohortIn]) -> tuple[int, ErrorOut
     form = CohortFilterForm(data, sites=scope.site_choices(), protocols=list_protocol_names())
     if not form.is_valid():
         detail = "; ".join(form.messages())
-        return 422, ErrorOut(detail=detail, field=form.first_error_field())
+        return Status(422, ErrorOut(detail=detail, field=form.first_error_field()))
     report = get_cohort_report(user, scope, form.filters(), now=timezone.now(), medium="api")
     return cohort_out(report)
