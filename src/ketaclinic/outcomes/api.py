@@ -236,7 +236,7 @@ def cohort_out(report: CohortReport) -> CohortOut:
     response={200: CohortOut, **ERRORS},
     summary="Cohort outcomes: responders, time to relapse, adverse events, acute response",
 )
-def cohort(request: HttpRequest, params: Query[CohortIn]) -> tuple[int, ErrorOut] | CohortOut:
+def cohort(request: HttpRequest, params: Query[CohortIn]) -> Status[ErrorOut] | CohortOut:
     """Staff: their sites' courses, every count. Researchers: de-identified aggregates, counts of
     1 to 10 (``KETACLINIC_OUTCOMES_MIN_CELL`` - 1) suppressed with their complements. A bad
     filter answers 422 naming the parameter, the value and what was expected."""
