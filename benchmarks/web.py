@@ -18,9 +18,10 @@ Load comes from another process: ``locust --headless`` (``web_load/locustfile.py
 - ``diary_put``: the patient's app saving whole days (``PUT /api/diary/{id}/days/{day}``),
   each a new version with an attack, a medicine and an audit event;
 - ``chart``: a nurse opening the diary tab of the three-year patient's chart;
-- ``chart_paced``: the same page, each of the 50 clients opening it once every
-  ``--chart-pace`` seconds (5: fifty staff each opening a chart every 5 s, 10 pages a second,
-  a very busy clinic) instead of back to back;
+- ``chart_paced``: the same page, each of the 50 clients opening it on average once every
+  ``--chart-pace`` seconds at random moments (5: fifty staff each opening a chart every 5 s,
+  10 pages a second, a very busy clinic; exponential think times, so the pages arrive as a
+  Poisson stream, not in lockstep bursts of fifty) instead of back to back;
 - ``chart_1_client``: the same page, one client back to back: the page's own time with no
   queue of ours (for reference; the targets are read from the 50-client scenarios).
 

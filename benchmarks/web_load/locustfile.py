@@ -28,6 +28,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import random
 import re
 import time
 from datetime import date, datetime, timedelta
@@ -38,7 +39,7 @@ from zoneinfo import ZoneInfo
 
 import gevent
 import gevent.event
-from locust import FastHttpUser, constant, constant_pacing, events, task
+from locust import FastHttpUser, constant, events, task
 
 PATIENT_ID = int(os.environ.get("BENCH_PATIENT_ID", "0"))
 TODAY = date.fromisoformat(os.environ.get("BENCH_TODAY", date.today().isoformat()))
@@ -50,6 +51,7 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "30"))
 DAYS_BACK = 360  # the diary takes saves up to a year back (diary.actions.MAX_DAYS_BACK)
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
+_random = random.Random(9)  # the same arrivals on every run
 ready = gevent.event.Event()
 logged_in = itertools.count(1)
 recorded: list[tuple[str, float, bool]] = []
@@ -65,14 +67,26 @@ def _keep(environment: Any, **_: Any) -> None:
 
 
 def _logged_in() -> None:
-    """Count this user in; the last one starts the measured window (BENCH_SECONDS long)."""
+    """Count this user in; the last one opens the measured window (BENCH_SECONDS long).
+
+    Paced clients (BENCH_PACE_S > 0) then each wait a random part of the pace before their
+    first request, and the window opens one pace later: staff do not all click at the same
+    instant, and a burst of fifty requests at once every few seconds would measure the burst,
+    not the page. Closed-loop clients start together and are measured from the start.
+    """
     if next(logged_in) == USERS:
-        window["start"] = time.monotonic()
-        if os.environ.get("BENCH_OUT"):  # tells web.py to read the server's CPU clocks
-            Path(os.environ["BENCH_OUT"] + ".ready").touch()
+        gevent.spawn_later(PACE_S, _open_window)
         ready.set()
-        gevent.spawn_later(SECONDS, _stop)
     ready.wait()
+    if PACE_S > 0:
+        gevent.sleep(_random.uniform(0, PACE_S))
+
+
+def _open_window() -> None:
+    window["start"] = time.monotonic()
+    if os.environ.get("BENCH_OUT"):  # tells web.py to read the server's CPU clocks
+        Path(os.environ["BENCH_OUT"] + ".ready").touch()
+    gevent.spawn_later(SECONDS, _stop)
 
 
 def _stop() -> None:
@@ -84,7 +98,7 @@ def _stop() -> None:
 def _record(
     request_type: str, name: str, response_time: float, exception: Any = None, **_: Any
 ) -> None:
-    if ready.is_set() and "end" not in window:
+    if "start" in window and "end" not in window:
         recorded.append((name, response_time, exception is None))
 
 
@@ -100,7 +114,12 @@ def _write(**_: Any) -> None:
 
 
 def _wait_time() -> Any:
-    return constant_pacing(PACE_S) if PACE_S > 0 else constant(0)
+    """Back to back, or paced: a think time drawn from an exponential distribution with mean
+    BENCH_PACE_S, so the clients' requests together arrive as independent staff's would (a
+    Poisson stream of USERS / PACE_S a second), not in lockstep."""
+    if PACE_S <= 0:
+        return constant(0)
+    return lambda _user: _random.expovariate(1 / PACE_S)
 
 
 class Ceiling(FastHttpUser):

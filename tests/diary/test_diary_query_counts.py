@@ -21,8 +21,8 @@ from tests.diary.helpers import day_with, free_day, migraine_attack, today, trip
 pytestmark = pytest.mark.django_db
 
 CHART_DIARY_QUERIES = 12
-NEW_DAY_SAVE_QUERIES = 18
-EDIT_SAVE_QUERIES = 13
+NEW_DAY_SAVE_QUERIES = 15
+EDIT_SAVE_QUERIES = 11
 
 
 def grow_diary(world, days: int) -> None:

@@ -257,9 +257,10 @@ def test_the_page_runs_the_same_queries_whatever_the_cohort_size(world, browser_
 
 
 # Session and user, the user's sites, protocol names, the audit event (savepoint, head, insert,
-# head update, release), the three frames, the session's activity stamp (savepoint, update,
-# release).
-QUERIES = 10
+# head update, release), the three frames, the plans' revisions (once for the courses, once for
+# the sessions: a course is a plan and its revisions), the patients' diary zones, the session's
+# activity stamp (savepoint, update, release).
+QUERIES = 13
 
 
 def test_the_clinic_outcomes_report_is_a_pdf_of_the_same_numbers(world, cohort, browser_client):
