@@ -11,6 +11,7 @@ throughput and percentiles from them.
 Scenarios:
 
 - ``Ceiling``: ``GET /api/health``, the same server's bare JSON endpoint (it runs ``SELECT 1``);
+- ``DiaryRead``: the patient's app reads one recorded day (``GET /api/diary/{id}/days/{day}``);
 - ``DiaryWrite``: the patient saves whole days through ``PUT /api/diary/{id}/days/{day}``, each
   client on its own days of the last year, each save carrying the version it last read, so
   every request is a real write (a new version of a day, with its attack, medicine and audit
@@ -133,6 +134,39 @@ class Ceiling(FastHttpUser):
         self.client.get("/api/health", name="ceiling")
 
 
+def _bearer(user: FastHttpUser) -> None:
+    """The patient's app signs in once for a bearer token, as the phone app does."""
+    response = user.client.post(
+        "/api/auth/token",
+        json={"username": os.environ["BENCH_PATIENT_USER"], "password": PASSWORD},
+        name="log-in",
+    )
+    user.client.auth_header = f"Bearer {response.json()['token']}"  # type: ignore[attr-defined]
+
+
+class DiaryRead(FastHttpUser):
+    """The patient's app reading one recorded day: the same stack as a save (bearer token, the
+    patient's record, one diary row) without the write; for reference beside the ceiling."""
+
+    wait_time = _wait_time()
+
+    def on_start(self) -> None:
+        _bearer(self)
+        # A recorded day older than any the saves write (they go back a year at most).
+        start, end = TODAY - timedelta(days=430), TODAY - timedelta(days=400)
+        listed = self.client.get(
+            f"/api/diary/{PATIENT_ID}/days",
+            params={"start": start.isoformat(), "end": end.isoformat()},
+            name="read days",
+        ).json()
+        self.day = listed[0]["date"]
+        _logged_in()
+
+    @task
+    def read_day(self) -> None:
+        self.client.get(f"/api/diary/{PATIENT_ID}/days/{self.day}", name="diary_get")
+
+
 class DiaryWrite(FastHttpUser):
     """The patient's app: a bearer token, then saves of whole days with their versions."""
 
@@ -141,12 +175,7 @@ class DiaryWrite(FastHttpUser):
 
     def on_start(self) -> None:
         index = next(self.numbers)
-        response = self.client.post(
-            "/api/auth/token",
-            json={"username": os.environ["BENCH_PATIENT_USER"], "password": PASSWORD},
-            name="log-in",
-        )
-        self.client.auth_header = f"Bearer {response.json()['token']}"  # type: ignore[attr-defined]
+        _bearer(self)
         # This client's days: every USERS-th day back from yesterday, so no two clients share one.
         self.days = [TODAY - timedelta(days=n) for n in range(1 + index, DAYS_BACK, USERS)]
         listed = self.client.get(
