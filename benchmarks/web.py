@@ -15,12 +15,16 @@ Load comes from another process: ``locust --headless`` (``web_load/locustfile.py
 
 - ``ceiling``: ``GET /api/health``, the same server's bare JSON endpoint (it does run
   ``SELECT 1`` on PostgreSQL: it is the load balancer's probe);
+- ``diary_get``: the patient's app reading one recorded day (``GET /api/diary/{id}/days/{day}``):
+  the bearer token, the patient's record and one diary day with its version, no write. For
+  reference: what any authenticated request of the patient's app costs before it does any work;
 - ``diary_put``: the patient's app saving whole days (``PUT /api/diary/{id}/days/{day}``),
   each a new version with an attack, a medicine and an audit event;
 - ``chart``: a nurse opening the diary tab of the three-year patient's chart;
-- ``chart_paced``: the same page, each of the 50 clients opening it once every
-  ``--chart-pace`` seconds (5: fifty staff each opening a chart every 5 s, 10 pages a second,
-  a very busy clinic) instead of back to back;
+- ``chart_paced``: the same page, each of the 50 clients opening it on average once every
+  ``--chart-pace`` seconds at random moments (5: fifty staff each opening a chart every 5 s,
+  10 pages a second, a very busy clinic; exponential think times, so the pages arrive as a
+  Poisson stream, not in lockstep bursts of fifty) instead of back to back;
 - ``chart_1_client``: the same page, one client back to back: the page's own time with no
   queue of ours (for reference; the targets are read from the 50-client scenarios).
 
@@ -66,6 +70,7 @@ TARGET_SHARE = 0.5
 TARGET_CHART_P95_MS = 50.0
 SCENARIOS = (  # (name, locust user class, paced or back to back, one client or --users)
     ("ceiling", "Ceiling", False, False),
+    ("diary_get", "DiaryRead", False, False),
     ("diary_put", "DiaryWrite", False, False),
     ("chart", "Chart", False, False),
     ("chart_paced", "Chart", True, False),
@@ -333,9 +338,11 @@ def main() -> int:
     share = float(diary["rps"]) / float(ceiling["rps"])
     diary_met = share >= TARGET_SHARE and diary["errors"] == 0
     chart_met = float(paced["p95_ms"]) <= TARGET_CHART_P95_MS and paced["errors"] == 0
+    read_share = float(diary["rps"]) / float(results["diary_get"]["rps"])
     print(
         f"\ndiary saves: {share:.0%} of the ceiling's throughput, {diary['errors']} errors "
-        f"(target >= {TARGET_SHARE:.0%}, 0 errors): {'met' if diary_met else 'NOT MET'}"
+        f"(target >= {TARGET_SHARE:.0%}, 0 errors): {'met' if diary_met else 'NOT MET'}; "
+        f"{read_share:.0%} of an authenticated one-day read's"
     )
     print(
         f"chart page p95 at {args.users} clients x 1 every {args.chart_pace:g} s: "
@@ -362,6 +369,7 @@ def main() -> int:
                 "peak_rss_mb": round(server_peak),
                 "scenarios": results,
                 "diary_put_share_of_ceiling": round(share, 3),
+                "diary_put_share_of_diary_get": round(read_share, 3),
                 "targets_met": {"diary_put": diary_met, "chart_p95": chart_met},
                 "load_1min_before": round(load_before[0], 2),
             }

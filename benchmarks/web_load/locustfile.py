@@ -11,6 +11,7 @@ throughput and percentiles from them.
 Scenarios:
 
 - ``Ceiling``: ``GET /api/health``, the same server's bare JSON endpoint (it runs ``SELECT 1``);
+- ``DiaryRead``: the patient's app reads one recorded day (``GET /api/diary/{id}/days/{day}``);
 - ``DiaryWrite``: the patient saves whole days through ``PUT /api/diary/{id}/days/{day}``, each
   client on its own days of the last year, each save carrying the version it last read, so
   every request is a real write (a new version of a day, with its attack, medicine and audit
@@ -28,6 +29,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import random
 import re
 import time
 from datetime import date, datetime, timedelta
@@ -38,7 +40,7 @@ from zoneinfo import ZoneInfo
 
 import gevent
 import gevent.event
-from locust import FastHttpUser, constant, constant_pacing, events, task
+from locust import FastHttpUser, constant, events, task
 
 PATIENT_ID = int(os.environ.get("BENCH_PATIENT_ID", "0"))
 TODAY = date.fromisoformat(os.environ.get("BENCH_TODAY", date.today().isoformat()))
@@ -50,6 +52,7 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "30"))
 DAYS_BACK = 360  # the diary takes saves up to a year back (diary.actions.MAX_DAYS_BACK)
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
+_random = random.Random(9)  # the same arrivals on every run
 ready = gevent.event.Event()
 logged_in = itertools.count(1)
 recorded: list[tuple[str, float, bool]] = []
@@ -65,14 +68,26 @@ def _keep(environment: Any, **_: Any) -> None:
 
 
 def _logged_in() -> None:
-    """Count this user in; the last one starts the measured window (BENCH_SECONDS long)."""
+    """Count this user in; the last one opens the measured window (BENCH_SECONDS long).
+
+    Paced clients (BENCH_PACE_S > 0) then each wait a random part of the pace before their
+    first request, and the window opens one pace later: staff do not all click at the same
+    instant, and a burst of fifty requests at once every few seconds would measure the burst,
+    not the page. Closed-loop clients start together and are measured from the start.
+    """
     if next(logged_in) == USERS:
-        window["start"] = time.monotonic()
-        if os.environ.get("BENCH_OUT"):  # tells web.py to read the server's CPU clocks
-            Path(os.environ["BENCH_OUT"] + ".ready").touch()
+        gevent.spawn_later(PACE_S, _open_window)
         ready.set()
-        gevent.spawn_later(SECONDS, _stop)
     ready.wait()
+    if PACE_S > 0:
+        gevent.sleep(_random.uniform(0, PACE_S))
+
+
+def _open_window() -> None:
+    window["start"] = time.monotonic()
+    if os.environ.get("BENCH_OUT"):  # tells web.py to read the server's CPU clocks
+        Path(os.environ["BENCH_OUT"] + ".ready").touch()
+    gevent.spawn_later(SECONDS, _stop)
 
 
 def _stop() -> None:
@@ -84,7 +99,7 @@ def _stop() -> None:
 def _record(
     request_type: str, name: str, response_time: float, exception: Any = None, **_: Any
 ) -> None:
-    if ready.is_set() and "end" not in window:
+    if "start" in window and "end" not in window:
         recorded.append((name, response_time, exception is None))
 
 
@@ -100,7 +115,12 @@ def _write(**_: Any) -> None:
 
 
 def _wait_time() -> Any:
-    return constant_pacing(PACE_S) if PACE_S > 0 else constant(0)
+    """Back to back, or paced: a think time drawn from an exponential distribution with mean
+    BENCH_PACE_S, so the clients' requests together arrive as independent staff's would (a
+    Poisson stream of USERS / PACE_S a second), not in lockstep."""
+    if PACE_S <= 0:
+        return constant(0)
+    return lambda _user: _random.expovariate(1 / PACE_S)
 
 
 class Ceiling(FastHttpUser):
@@ -114,6 +134,39 @@ class Ceiling(FastHttpUser):
         self.client.get("/api/health", name="ceiling")
 
 
+def _bearer(user: FastHttpUser) -> None:
+    """The patient's app signs in once for a bearer token, as the phone app does."""
+    response = user.client.post(
+        "/api/auth/token",
+        json={"username": os.environ["BENCH_PATIENT_USER"], "password": PASSWORD},
+        name="log-in",
+    )
+    user.client.auth_header = f"Bearer {response.json()['token']}"  # type: ignore[attr-defined]
+
+
+class DiaryRead(FastHttpUser):
+    """The patient's app reading one recorded day: the same stack as a save (bearer token, the
+    patient's record, one diary row) without the write; for reference beside the ceiling."""
+
+    wait_time = _wait_time()
+
+    def on_start(self) -> None:
+        _bearer(self)
+        # A recorded day older than any the saves write (they go back a year at most).
+        start, end = TODAY - timedelta(days=430), TODAY - timedelta(days=400)
+        listed = self.client.get(
+            f"/api/diary/{PATIENT_ID}/days",
+            params={"start": start.isoformat(), "end": end.isoformat()},
+            name="read days",
+        ).json()
+        self.day = listed[0]["date"]
+        _logged_in()
+
+    @task
+    def read_day(self) -> None:
+        self.client.get(f"/api/diary/{PATIENT_ID}/days/{self.day}", name="diary_get")
+
+
 class DiaryWrite(FastHttpUser):
     """The patient's app: a bearer token, then saves of whole days with their versions."""
 
@@ -122,12 +175,7 @@ class DiaryWrite(FastHttpUser):
 
     def on_start(self) -> None:
         index = next(self.numbers)
-        response = self.client.post(
-            "/api/auth/token",
-            json={"username": os.environ["BENCH_PATIENT_USER"], "password": PASSWORD},
-            name="log-in",
-        )
-        self.client.auth_header = f"Bearer {response.json()['token']}"  # type: ignore[attr-defined]
+        _bearer(self)
         # This client's days: every USERS-th day back from yesterday, so no two clients share one.
         self.days = [TODAY - timedelta(days=n) for n in range(1 + index, DAYS_BACK, USERS)]
         listed = self.client.get(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from http import HTTPStatus
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -52,6 +53,29 @@ def test_the_patient_saves_a_day_with_two_attacks_and_reads_it_back(world, api):
         True,
         ["triptan"],
     )
+
+
+def test_a_saves_answer_is_the_day_exactly_as_a_later_read_gives_it(world, api):
+    """The answer to a save is built from what the save wrote, not read back: times with an
+    offset come back in UTC and a dose of "50" as "50.00", as the stored day reads."""
+    client = api(world.patient_user)
+    body = two_attacks()
+    stockholm = ZoneInfo("Europe/Stockholm")
+    body["attacks"][0]["started_at"] = at(yesterday(), 7, zone=stockholm).isoformat()
+    body["attacks"][0]["medications"][0]["taken_at"] = at(
+        yesterday(), 8, zone=stockholm
+    ).isoformat()
+    saved = client.put(url(world, f"/days/{yesterday()}"), body)
+    assert saved.status_code == HTTPStatus.OK, saved.json()
+    read = client.get(url(world, f"/days/{yesterday()}"))
+    assert saved.json() == read.json()
+    medication = saved.json()["attacks"][0]["medications"][0]
+    assert medication["dose_mg"] == "50.00"
+    assert medication["taken_at"].endswith("Z")
+    assert saved.json()["attacks"][0]["started_at"].endswith("Z")
+    again = client.put(url(world, f"/days/{yesterday()}"), {"version": 1, "headache_free": True})
+    assert again.json() == client.get(url(world, f"/days/{yesterday()}")).json()
+    assert again.json()["attacks"] == []
 
 
 def test_a_stale_version_answers_409_with_the_current_version(world, api):

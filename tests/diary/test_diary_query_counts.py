@@ -23,8 +23,8 @@ pytestmark = pytest.mark.django_db
 
 CHART_DIARY_QUERIES = 11
 CHART_DIARY_CACHED_QUERIES = 9  # the same with the summary cached: no days, no questionnaires
-NEW_DAY_SAVE_QUERIES = 18
-EDIT_SAVE_QUERIES = 13
+NEW_DAY_SAVE_QUERIES = 15
+EDIT_SAVE_QUERIES = 11
 
 
 def grow_diary(world, days: int) -> None:

@@ -10,9 +10,11 @@ from ketaclinic.audit.models import AuditEvent
 from ketaclinic.cli import main
 from ketaclinic.diary.models import DiaryDay, DiaryDayVersion
 from ketaclinic.instruments.models import QuestionnaireResponse
+from ketaclinic.interop.cohort_load import DEMO_MRN_PREFIX, MRN_PREFIX, load_synthetic_records
 from ketaclinic.outcomes import schema, synth
 from ketaclinic.patients.models import Patient
 from tests.interop.helpers import read_ndjson
+from tests.outcomes.cohort_world import library
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -93,15 +95,29 @@ def test_load_cohort_loads_patients_questionnaires_and_diaries_once(charted, tmp
     assert main(["load-cohort", str(tmp_path), "--as", "clin1"]) == 2  # not at South
 
 
-def test_a_loaded_diary_summarises_back_to_the_cohort_file(charted, tmp_path):
-    """Each diary row becomes typed attacks whose summary (the clinical core's) is the row."""
-    cohort = synth.generate(8, 200, seed=5)
+def load_by_command(world, cohort, tmp_path) -> str:
     synth.write(cohort, tmp_path)
     assert main(["load-cohort", str(tmp_path), "--as", "admin1"]) == 0
+    return MRN_PREFIX
+
+
+def load_as_the_demo(world, cohort, tmp_path) -> str:
+    load_synthetic_records(actor=world.admin, cohort=cohort, protocols=library(world.admin))
+    assert AuditEvent.objects.filter(action="cohort.load_records").count() == 1
+    return DEMO_MRN_PREFIX
+
+
+@pytest.mark.parametrize("load", [load_by_command, load_as_the_demo])
+def test_a_loaded_diary_summarises_back_to_the_cohort_file(charted, tmp_path, load):
+    """Each diary row becomes typed attacks whose summary (the clinical core's) is the row,
+    whether ``ketaclinic load-cohort`` loads it or the demo its in-memory cohort: one loader,
+    audited once for the whole cohort."""
+    cohort = synth.generate(8, 200, seed=5)
+    prefix = load(charted, cohort, tmp_path)
     columns = ["headache", "aura", "migraine_features", *schema.MEDICATION_COLUMNS]
     stored = {
-        (int(day.patient.mrn.removeprefix("SYN-")), day.date): day
-        for day in DiaryDay.objects.filter(patient__mrn__startswith="SYN-").select_related(
+        (int(day.patient.mrn.removeprefix(prefix)), day.date): day
+        for day in DiaryDay.objects.filter(patient__mrn__startswith=prefix).select_related(
             "patient"
         )
     }
@@ -115,8 +131,14 @@ def test_a_loaded_diary_summarises_back_to_the_cohort_file(charted, tmp_path):
         if row["headache"] and row["headache_hours"] is not None:
             assert day.duration_hours == pytest.approx(row["headache_hours"], abs=0.01)
     assert DiaryDayVersion.objects.filter(
-        day__patient__mrn__startswith="SYN-", source="synthetic", version=1
+        day__patient__mrn__startswith=prefix, source="synthetic", version=1
     ).count() == len(stored)
+    assert AuditEvent.objects.filter(action="cohort.load").count() == 1
+    assert (
+        not AuditEvent.objects.filter(action="diary.import")
+        .exclude(detail__source="import")
+        .exists()
+    )
 
 
 def test_load_cohort_without_diaries(charted, tmp_path, capsys):

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from ketaclinic.accounts.models import Site, User
 from ketaclinic.inventory import actions as inventory
-from ketaclinic.inventory.models import Container, Product, Supplier
+from ketaclinic.inventory.models import Container, Count, Product, Supplier
 from ketaclinic.patients.models import Patient
 from ketaclinic.treatment import actions
 from ketaclinic.treatment.models import Protocol, TreatmentSession
@@ -257,3 +257,13 @@ def vial(world: World, **kwargs: Any) -> Container:
 
 def reload(container: Container) -> Container:
     return Container.objects.get(pk=container.pk)
+
+
+def matching_count(world: World, containers: list[Container]) -> Count:
+    """A nurse's shift count at North that finds 10 ml in each of ``containers`` (full vials)."""
+    return inventory.record_count(
+        actor=world.nurse,
+        site=world.north,
+        kind="shift",
+        counted=[inventory.CountedContainer(c.pk, quantity_ml="10") for c in containers],
+    )

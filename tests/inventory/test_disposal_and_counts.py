@@ -18,7 +18,7 @@ from ketaclinic.inventory.models import (
     MovementKind,
 )
 from tests.conftest import PASSWORD, make_user
-from tests.inventory.builders import planned_session, reload, vial, vials
+from tests.inventory.builders import matching_count, planned_session, reload, vial, vials
 
 pytestmark = pytest.mark.django_db
 
@@ -140,12 +140,7 @@ def test_a_nurse_cannot_destroy_adjust_or_transfer(world, nurse2):
 
 def test_a_matching_count_opens_no_incident(world):
     containers = vials(world, count=2)
-    count = actions.record_count(
-        actor=world.nurse,
-        site=world.north,
-        kind="shift",
-        counted=[actions.CountedContainer(c.pk, quantity_ml="10") for c in containers],
-    )
+    count = matching_count(world, containers)
     assert [line.difference_ug for line in count.lines.all()] == [0, 0]
     assert not Incident.objects.exists()
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from pypdf import PdfReader
 
 from ketaclinic.inventory import actions
 from ketaclinic.inventory.models import Container, Movement, MovementKind
@@ -16,6 +17,7 @@ from ketaclinic.inventory.queries.session import session_ledger
 from tests.conftest import PASSWORD, count_queries, make_user
 from tests.inventory.builders import (
     ketamine,
+    matching_count,
     planned_session,
     registered,
     running_session,
@@ -23,6 +25,7 @@ from tests.inventory.builders import (
     vial,
     vials,
 )
+from tests.paper import A4_LANDSCAPE, read_paper
 
 pytestmark = pytest.mark.django_db
 
@@ -213,7 +216,31 @@ def test_the_pdf_report_is_rendered_from_the_page_template(world, browser_client
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="ketamine-ledger-north-{stamp}-{stamp}.pdf"'
+    )
+    assert_ledger_paper(response)
+
+
+def assert_ledger_paper(response) -> None:
+    """Not cached, on A4 landscape under the controlled-substance heading."""
+    assert response["Cache-Control"] == "no-store"
+    read_paper(response, size=A4_LANDSCAPE, heading="KetaClinic · controlled-substance record")
+
+
+def test_a_count_prints_as_the_inventory_record(world, browser_client):
+    count = matching_count(world, vials(world, count=2))
+    response = browser_client(world.pharmacist).get(f"/inventory/counts/{count.pk}/inventory.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    stamp = timezone.localtime(count.taken_at).strftime("%Y%m%d")
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="ketamine-shift-north-{stamp}.pdf"'
+    )
+    assert_ledger_paper(response)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Every container matches the ledger." in text
 
 
 def test_the_stock_and_ledger_pages_run_a_fixed_number_of_queries(world, browser_client):

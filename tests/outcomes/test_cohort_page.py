@@ -16,6 +16,7 @@ from ketaclinic.patients.models import Patient
 from tests.conftest import count_queries
 from tests.outcomes import cohort_world
 from tests.outcomes.cohort_world import INTRANASAL, IV, NEBULIZED
+from tests.paper import A4_PORTRAIT, read_paper
 
 pytestmark = pytest.mark.django_db
 URL = "/outcomes/cohort/"
@@ -256,9 +257,10 @@ def test_the_page_runs_the_same_queries_whatever_the_cohort_size(world, browser_
 
 
 # Session and user, the user's sites, protocol names, the audit event (savepoint, head, insert,
-# head update, release), the three frames, the session's activity stamp (savepoint, update,
-# release).
-QUERIES = 10
+# head update, release), the three frames, the plans' revisions (once for the courses, once for
+# the sessions: a course is a plan and its revisions), the patients' diary zones, the session's
+# activity stamp (savepoint, update, release).
+QUERIES = 13
 
 
 def test_the_clinic_outcomes_report_is_a_pdf_of_the_same_numbers(world, cohort, browser_client):
@@ -278,6 +280,27 @@ def test_the_clinic_outcomes_report_is_a_pdf_of_the_same_numbers(world, cohort, 
     assert "Definitions used" in text
     images = {image.name for page in reader.pages for image in page.images}
     assert len(images) == 3  # responder bars, two Kaplan-Meier figures (PNG)
+
+
+@pytest.mark.parametrize(
+    ("persona", "kind", "heading"),
+    [
+        ("clinician", "clinic", "clinic outcomes report"),
+        ("researcher", "deidentified", "de-identified cohort outcomes"),
+    ],
+)
+def test_the_report_opens_inline_on_a4_portrait_and_is_never_cached(
+    world, cohort, browser_client, persona, kind, heading
+):
+    """Name, disposition and caching of the report, and its paper (A4 portrait, the heading
+    naming the audience)."""
+    response = browser_client(getattr(world, persona)).get(URL + "report.pdf")
+    assert re.fullmatch(
+        rf'inline; filename="ketaclinic-outcomes-{kind}-\d{{4}}-\d{{2}}-\d{{2}}\.pdf"',
+        response["Content-Disposition"],
+    )
+    assert response["Cache-Control"] == "private, no-store"
+    read_paper(response, size=A4_PORTRAIT, heading=f"KetaClinic · {heading} · printed")
 
 
 @override_settings(OUTCOMES_MIN_CELL=3)

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from ketaclinic.audit.models import AuditEvent
 from ketaclinic.portal.actions import accept_request, submit_consultation_request
 from tests.outcomes.patient_helpers import SESSION_DAYS_AGO, ago, course_on, hana_story, write_diary
+from tests.paper import A4_PORTRAIT, read_paper
 
 
 def pdf_text(response) -> str:
@@ -115,3 +116,26 @@ def test_the_patient_downloads_their_own_summary(world, hana, browser_client):
     text = pdf_text(browser_client(world.patient_user).get("/progress/summary.pdf"))
     assert "Lindqvist, Hana" in text
     assert "Courses at a glance" in text
+
+
+def paper(response) -> PdfReader:
+    """Not cached, on A4 portrait under the confidential heading."""
+    assert response["Cache-Control"] == "no-store"
+    heading = "KetaClinic · North Headache Centre · confidential patient information · printed"
+    return read_paper(response, size=A4_PORTRAIT, heading=heading)
+
+
+def test_the_pdfs_download_by_name_on_a4_portrait(world, hana, browser_client):
+    client = browser_client(world.clinician)
+    summary = client.get(f"/patients/{world.patient.pk}/outcomes/summary.pdf")
+    paper(summary)
+    today = ago(0).strftime("%Y%m%d")
+    assert summary["Content-Disposition"] == (
+        f'attachment; filename="outcomes-summary-N-1-{today}.pdf"'
+    )
+    letter = client.get(f"/patients/{world.patient.pk}/outcomes/courses/{hana.pk}/letter.pdf")
+    paper(letter)
+    assert letter["Content-Disposition"] == 'attachment; filename="letter-N-1-course-1.pdf"'
+    own = browser_client(world.patient_user).get("/progress/summary.pdf")
+    paper(own)
+    assert own["Content-Disposition"] == summary["Content-Disposition"]

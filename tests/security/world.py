@@ -28,7 +28,7 @@ from ketaclinic.treatment import actions as treatment
 from ketaclinic.treatment.models import Protocol, TreatmentPlan, TreatmentSession
 from tests.conftest import PASSWORD, World, build_world, make_patient, make_user
 from tests.diary.helpers import day_with, migraine_attack, today, yesterday
-from tests.inventory.builders import registered, vials
+from tests.inventory.builders import matching_count, registered, vials
 from tests.treatment.builders import running_session
 
 PHQ9_ITEM9_POSITIVE = [1, 1, 1, 1, 1, 1, 1, 1, 2]
@@ -85,12 +85,7 @@ def build() -> MatrixWorld:
     )
     registered(world)
     containers = vials(world, count=2)
-    count = inventory.record_count(
-        actor=world.nurse,
-        site=world.north,
-        kind="shift",
-        counted=[inventory.CountedContainer(c.pk, quantity_ml="10") for c in containers],
-    )
+    count = matching_count(world, containers)
     inventory.draw_for_session(
         actor=world.nurse, session=session, container=containers[0], quantity_mg="10"
     )

@@ -96,8 +96,9 @@ def _version_row(
 
 def _attack_rows(
     versions: list[tuple[DiaryDayVersion, DayEntry]],
-) -> None:
-    """Write the attacks and medications of saved versions, in two bulk inserts."""
+) -> list[tuple[Attack, list[AttackMedication]]]:
+    """Write the attacks and medications of saved versions, in two bulk inserts (one when no
+    attack has a medicine). Returns each attack written with its medicines, in order."""
     attacks: list[Attack] = []
     pending: list[tuple[Attack, AttackEntry]] = []
     for version, entry in versions:
@@ -119,21 +120,39 @@ def _attack_rows(
             attacks.append(row)
             pending.append((row, item))
     Attack.objects.bulk_create(attacks)
-    AttackMedication.objects.bulk_create(
-        AttackMedication(
-            attack=row,
-            drug=med.drug,
-            drug_class=find_drug(med.drug).drug_class,
-            dose_mg=med.dose_mg,
-            taken_at=med.taken_at,
-            relief_2h=med.relief_2h,
+    written = [
+        (
+            row,
+            [
+                AttackMedication(
+                    attack=row,
+                    drug=med.drug,
+                    drug_class=find_drug(med.drug).drug_class,
+                    dose_mg=med.dose_mg,
+                    taken_at=med.taken_at,
+                    relief_2h=med.relief_2h,
+                )
+                for med in item.medications
+            ],
         )
         for row, item in pending
-        for med in item.medications
-    )
+    ]
+    medications = [med for _, meds in written for med in meds]
+    if medications:
+        AttackMedication.objects.bulk_create(medications)
+    return written
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class SavedDay:
+    """What a save wrote: the day's summary row, its new version, and the version's attacks
+    with their medicines (in position order), as stored."""
+
+    row: DiaryDay
+    version: DiaryDayVersion
+    attacks: list[tuple[Attack, list[AttackMedication]]]
+
+
 def save_day(
     *,
     actor: User,
@@ -148,6 +167,28 @@ def save_day(
     ``expected_version`` is 0 for a day not yet recorded. A stale version is refused
     (``StaleVersion``, 409) rather than overwriting what the patient saved elsewhere.
     """
+    return write_day(
+        actor=actor,
+        patient=patient,
+        day=day,
+        expected_version=expected_version,
+        entry=entry,
+        reason=reason,
+    ).row
+
+
+@transaction.atomic
+def write_day(
+    *,
+    actor: User,
+    patient: Patient,
+    day: date,
+    expected_version: int,
+    entry: DayEntry,
+    reason: str = "",
+) -> SavedDay:
+    """:func:`save_day`, returning everything it wrote, so that the API can answer with the
+    saved day without reading it back (three queries fewer on the busiest write)."""
     _check_keeper(actor, patient)
     time_zone = patient_time_zone(patient)
     today = local_today(time_zone)
@@ -186,10 +227,10 @@ def save_day(
             setattr(current, name, value)
         current.version += 1
         current.updated_at = now
-        current.save()
+        current.save(update_fields=[*fields, "version", "updated_at"])
     version = _version_row(current, current.version, entry, actor, time_zone, reason, "portal")
     version.save()
-    _attack_rows([(version, entry)])
+    attacks = _attack_rows([(version, entry)])
     record_event(
         actor=actor,
         action="diary.day.save",
@@ -198,7 +239,7 @@ def save_day(
         site_id=patient.site_id,
         detail={"date": day.isoformat(), "version": current.version},
     )
-    return current
+    return SavedDay(current, version, attacks)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +18,7 @@ from ketaclinic.core.schemas import StrictIn
 from ketaclinic.diary import actions, queries
 from ketaclinic.diary.entries import AttackEntry, DayEntry, DayFactors, MedicationEntry
 from ketaclinic.diary.metrics import diary_summary
-from ketaclinic.diary.models import Attack, DiaryDay, DiaryDayVersion
+from ketaclinic.diary.models import Attack, AttackMedication, DiaryDay, DiaryDayVersion
 from ketaclinic.instruments.queries import first_course_start
 
 router = Router(tags=["diary"])
@@ -94,27 +94,52 @@ class RangeIn(Schema):
     end: date
 
 
-def _attack_out(attack: Attack) -> dict[str, Any]:
+_ATTACK_FIELDS = tuple(name for name in AttackIO.model_fields if name != "medications")
+_CENTS = Decimal("0.01")  # AttackMedication.dose_mg's two decimal places
+
+
+def _stored(value: Any) -> Any:
+    """A value as the database gives it back: times in UTC, doses to their two decimals, so a
+    save's answer (built from what it wrote) reads exactly as a later GET of the same day."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
+    if isinstance(value, Decimal):
+        return value.quantize(_CENTS)
+    return value
+
+
+def _attack_out(attack: Attack, medications: list[AttackMedication]) -> dict[str, Any]:
     return {
-        **{name: getattr(attack, name) for name in AttackIO.model_fields if name != "medications"},
+        **{name: _stored(getattr(attack, name)) for name in _ATTACK_FIELDS},
         "medications": [
             {
                 "drug": med.drug,
-                "dose_mg": med.dose_mg,
-                "taken_at": med.taken_at,
+                "dose_mg": _stored(med.dose_mg),
+                "taken_at": _stored(med.taken_at),
                 "relief_2h": med.relief_2h,
             }
-            for med in attack.medications.all()
+            for med in medications
         ],
     }
 
 
-def _day_out(row: DiaryDay, version: DiaryDayVersion) -> dict[str, Any]:
+def _stored_attacks(version: DiaryDayVersion) -> list[tuple[Attack, list[AttackMedication]]]:
+    """A version's attacks with their medicines, as prefetched by the diary's queries."""
+    return [(attack, list(attack.medications.all())) for attack in version.attacks.all()]
+
+
+def _day_out(
+    row: DiaryDay,
+    version: DiaryDayVersion,
+    attacks: list[tuple[Attack, list[AttackMedication]]] | None = None,
+) -> dict[str, Any]:
+    if attacks is None:
+        attacks = _stored_attacks(version)
     return {
         "date": row.date,
         "version": version.version,
         "headache_free": version.headache_free,
-        "attacks": [_attack_out(attack) for attack in version.attacks.all()],
+        "attacks": [_attack_out(attack, medications) for attack, medications in attacks],
         "factors": {
             "sleep_quality": version.sleep_quality,
             "stress": version.stress,
@@ -122,7 +147,7 @@ def _day_out(row: DiaryDay, version: DiaryDayVersion) -> dict[str, Any]:
             "triggers": version.triggers,
             "note": version.note,
         },
-        "recorded_at": version.recorded_at,
+        "recorded_at": _stored(version.recorded_at),
         "recorded_by": version.recorded_by.get_username(),
     }
 
@@ -171,7 +196,7 @@ def save_day(request: HttpRequest, patient_id: int, day: date, payload: DayIn) -
     patient = queries.diary_patient(user, patient_id)
     if user.role != Role.PATIENT:
         raise PermissionDenied("only the patient writes in their diary")
-    row = actions.save_day(
+    saved = actions.write_day(
         actor=user,
         patient=patient,
         day=day,
@@ -179,7 +204,7 @@ def save_day(request: HttpRequest, patient_id: int, day: date, payload: DayIn) -
         entry=_entry(payload),
         reason=payload.reason,
     )
-    return _day_out(row, queries.current_version(row))
+    return _day_out(saved.row, saved.version, saved.attacks)
 
 
 @router.get("/{patient_id}/days/{day}/history", response=list[DayOut])

@@ -1,4 +1,5 @@
-"""A synthetic cohort's diary rows (``diary_days.parquet``) as days a patient could have typed.
+"""A synthetic cohort's diary rows (``diary_days.parquet``) as days a patient could have typed,
+and their bulk load: the one diary loader of ``ketaclinic load-cohort`` and the demo's cohort.
 
 Each row of :data:`ketaclinic.outcomes.schema.DIARY_DAYS` becomes a :class:`DayEntry` that the
 diary's own rules (:mod:`ketaclinic.clinical.diary_day`) summarise back to the same row, so the
@@ -15,15 +16,27 @@ database holds versions and attacks like any other diary, and its day summaries 
 What a typed diary cannot hold: unknown hours (null) load as an attack without an end, which the
 diary counts until midnight, as it does for a patient who did not record the end; unknown
 migraine features (null) load as none.
+
+:func:`load_diaries` stores the recorded days before today (in each patient's zone: today is
+theirs to fill) through ``store_imported_days``, checked and summarised by the clinical core as
+any saved day, version 1 with source "synthetic". It neither checks permissions nor audits:
+its caller (:mod:`.cohort_load`) does both, once for the whole cohort, in one transaction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import polars as pl
+from django.utils import timezone
+
+from ketaclinic.accounts.models import User
+from ketaclinic.diary.actions import ImportedDay, store_imported_days
 from ketaclinic.diary.entries import AttackEntry, DayEntry, MedicationEntry
+from ketaclinic.patients.models import Patient
 
 DRUG_OF_CLASS = {
     "med_paracetamol": "paracetamol",
@@ -70,3 +83,26 @@ def day_entry(row: dict[str, Any], zone: ZoneInfo) -> DayEntry:
         medications=medications,
     )
     return DayEntry(attacks=(attack,))
+
+
+def _recorded_days(diary: pl.DataFrame, patients: Mapping[int, Patient]) -> Iterator[ImportedDay]:
+    """``diary``'s days before today in each patient's zone, as entries in that zone."""
+    zones: dict[str, ZoneInfo] = {}
+    today: dict[str, date] = {}
+    for row in diary.iter_rows(named=True):
+        patient = patients[row["patient_id"]]
+        name = patient.site.time_zone
+        if name not in zones:
+            zones[name] = ZoneInfo(name)
+            today[name] = timezone.now().astimezone(zones[name]).date()
+        if row["day"] < today[name]:
+            yield ImportedDay(patient, row["day"], day_entry(row, zones[name]), name)
+
+
+def load_diaries(*, actor: User, patients: Mapping[int, Patient], diary: pl.DataFrame) -> int:
+    """Store the diaries of ``patients`` (synthetic id to registry record, just created) from
+    ``diary``'s rows, which may hold other patients too; returns the days created."""
+    rows = diary.filter(pl.col("patient_id").is_in(list(patients)))
+    return store_imported_days(
+        actor=actor, days=list(_recorded_days(rows, patients)), source="synthetic"
+    )

@@ -16,13 +16,14 @@ invented name, its family name never a demo patient's; MRN ``SYN-<id>``, a birth
 cohort's birth year, sex, site) and a questionnaire history: MIDAS, HIT-6, PHQ-9 and GAD-7 at
 the start of the diary and every 90 days after (not in the future). PHQ-9 item 9 is always 0
 here, so no self-harm alert is due. ``load_synthetic_records`` (the demo) loads an in-memory
-cohort whole: the same, then its diaries and courses (:mod:`.cohort_diaries`,
-:mod:`.cohort_treatment`).
-From ``diary_days.parquet`` (``load-cohort``), every recorded day before today in the site's
-time zone, as version 1 of a diary day (:mod:`.cohort_diary`). ``load-cohort`` loads no courses
-or sessions: in the database a course is an approved plan whose sessions are charted step by step,
-which a row of ``courses.parquet`` cannot honestly fill in; the demo's in-memory cohort loads
-analytics-only courses (:mod:`.cohort_treatment`, its docstring says what they lack).
+cohort whole: the same, then its courses (:mod:`.cohort_treatment`).
+
+Both load the diary (``diary_days.parquet``, the in-memory cohort's ``diary_days``) with each
+chunk of patients: every recorded day before today in the site's time zone, as version 1 of a
+diary day (:mod:`.cohort_diary`). ``load-cohort`` loads no courses or sessions: in the database
+a course is an approved plan whose sessions are charted step by step, which a row of
+``courses.parquet`` cannot honestly fill in; the demo's in-memory cohort loads analytics-only
+courses (:mod:`.cohort_treatment`, its docstring says what they lack).
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import polars as pl
 from django.conf import settings
@@ -47,11 +47,9 @@ from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical.instruments import INSTRUMENTS
 from ketaclinic.core.errors import Conflict, InputRefused
 from ketaclinic.demo.names import COHORT_FAMILY_NAMES, GIVEN_NAMES
-from ketaclinic.diary.actions import ImportedDay, store_imported_days
 from ketaclinic.instruments.actions import INSTRUMENT_RULES_VERSION
 from ketaclinic.instruments.models import QuestionnaireResponse, ResponseSource
-from ketaclinic.interop.cohort_diaries import load_diaries
-from ketaclinic.interop.cohort_diary import day_entry
+from ketaclinic.interop.cohort_diary import load_diaries
 from ketaclinic.interop.cohort_treatment import load_treatment
 from ketaclinic.outcomes.synth import SyntheticCohort
 from ketaclinic.patients.models import Patient, PatientRevision
@@ -133,20 +131,6 @@ def _sites(actor: User, codes: list[str]) -> dict[str, Site]:
     return sites
 
 
-def _diary_days(chunk: pl.DataFrame, patients: dict[int, Patient]) -> Iterator[ImportedDay]:
-    """The chunk's recorded days before today in each patient's zone (today is theirs to fill)."""
-    zones: dict[str, ZoneInfo] = {}
-    today: dict[str, date] = {}
-    for row in chunk.iter_rows(named=True):
-        patient = patients[row["patient_id"]]
-        name = patient.site.time_zone
-        if name not in zones:
-            zones[name] = ZoneInfo(name)
-            today[name] = timezone.now().astimezone(zones[name]).date()
-        if row["day"] < today[name]:
-            yield ImportedDay(patient, row["day"], day_entry(row, zones[name]), name)
-
-
 def _refuse_in_production(actor: User) -> None:
     if settings.PRODUCTION:
         raise PermissionDenied("synthetic cohorts are never loaded into a production database")
@@ -184,19 +168,20 @@ def load_synthetic_cohort(
 def load_synthetic_records(
     *, actor: User, cohort: SyntheticCohort, protocols: Mapping[str, Protocol]
 ) -> dict[str, int]:
-    """Load an in-memory cohort whole (the demo): patients and questionnaires as above, and
-    their diaries (:mod:`.cohort_diaries`) and courses (:mod:`.cohort_treatment`) up to now;
-    what lies in the future is left out. ``protocols``: synthetic protocol name to the library
-    protocol it was given by."""
+    """Load an in-memory cohort whole (the demo): patients, questionnaires and diaries as
+    above, and courses (:mod:`.cohort_treatment`) up to now; what lies in the future is left
+    out. ``protocols``: synthetic protocol name to the library protocol it was given by."""
     _refuse_in_production(actor)
     now = timezone.now()
-    today = timezone.localdate()
     sessions = cohort.sessions.filter(pl.col("start") < now.replace(tzinfo=None))
-    diary = cohort.diary_days.filter(pl.col("day") < today)
     counts, patients = _load_patients(
-        actor, cohort.patients, source="synthetic cohort", prefix=DEMO_MRN_PREFIX
+        actor,
+        cohort.patients,
+        source="synthetic cohort",
+        prefix=DEMO_MRN_PREFIX,
+        diary=cohort.diary_days,
     )
-    counts["diary days"] = load_diaries(actor=actor, patients=patients, diary=diary)
+    counts["diary days"] = counts.pop("diary_days")  # the demo reports counts in words
     counts.update(
         load_treatment(
             actor=actor,
@@ -257,10 +242,7 @@ def _load_patients(
         QuestionnaireResponse.objects.bulk_create(responses, batch_size=2000)
         if diary is not None:
             by_id = {row["patient_id"]: p for row, p in zip(rows, patients, strict=True)}
-            days = diary.filter(pl.col("patient_id").is_in(list(by_id)))
-            counts["diary_days"] += store_imported_days(
-                actor=actor, days=list(_diary_days(days, by_id)), source="synthetic"
-            )
+            counts["diary_days"] += load_diaries(actor=actor, patients=by_id, diary=diary)
         counts["patients"] += len(patients)
         counts["questionnaires"] += len(responses)
         loaded.update(

@@ -1,12 +1,16 @@
 """Parquet tables of the treatment app, in the outcome engine's schemas where it has them.
 
-- ``sessions`` (``schema.SESSIONS``): one row per started session; ``course_id`` is the plan the
-  session ran under; ``pain_before``/``pain_after`` the session's NRS snapshot;
+- ``sessions`` (``schema.SESSIONS``): one row per started session; ``course_id`` is the course
+  the session ran under (its plan's first version: see ``course_roots``);
+  ``pain_before``/``pain_after`` the session's NRS snapshot;
   ``minutes_to_nrs3`` from the start to the first charted pain of 3 or less;
   ``ae_grade_1`` ... ``ae_grade_5`` the adverse events of each CTCAE v5 grade.
-- ``courses`` (``schema.COURSES``): one row per plan with a started session: route and protocol
-  name, the patient's latest confirmed ICHD-3 diagnosis and refractory status, the first and last
-  treatment day (UTC dates of the first and last session start).
+- ``courses`` (``schema.COURSES``): one row per course with a started session (a plan and every
+  revision of it, as ``treatment.course_calendar`` counts them: a dose changed mid-course does
+  not start a second course): route and protocol name of its latest version with a session, the
+  patient's latest confirmed ICHD-3 diagnosis and refractory status, the first and last
+  treatment day (the calendar days of the first and last session start in the patient's diary
+  time zone, so that a course's baseline is the diary's 28 days before it).
 - ``vitals`` and ``adverse_events``: the charted rows (no free text).
 
 De-identified: patient ids are the pseudonymous numbers; every date and time is shifted with the
@@ -20,12 +24,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import polars as pl
 from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
 
 from ketaclinic.interop.fhir.context import ExportContext
 from ketaclinic.outcomes import schema
+from ketaclinic.patients.models import Patient
 from ketaclinic.treatment.models import (
     AdverseEvent,
     DiagnosisConfirmation,
@@ -58,6 +64,38 @@ ADVERSE_EVENTS: dict[str, pl.DataType] = {
 Row = tuple[Any, ...]
 
 
+def course_roots(site_ids: list[int], patient_ids: list[int] | None = None) -> dict[int, int]:
+    """Each plan of the sites -> the first version of its course (one query).
+
+    A revised plan supersedes the one before it (``TreatmentPlan.supersedes``); the sessions of
+    every version are one course, named by its first version, as the questionnaire schedule
+    names it (``treatment.course_calendar``).
+    """
+    plans = TreatmentPlan.objects.filter(patient__site_id__in=site_ids)
+    if patient_ids is not None:
+        plans = plans.filter(patient_id__in=patient_ids)
+    previous = dict(plans.values_list("pk", "supersedes_id"))
+    roots: dict[int, int] = {}
+    for pk in previous:
+        chain = [pk]
+        while (older := previous.get(chain[-1])) is not None and older not in roots:
+            chain.append(older)
+        root = roots.get(older, chain[-1]) if older is not None else chain[-1]
+        roots.update(dict.fromkeys(chain, root))
+    return roots
+
+
+def diary_zones(site_ids: list[int], patient_ids: list[int] | None = None) -> dict[int, ZoneInfo]:
+    """Each patient of the sites -> the zone their diary days are counted in (their own, else
+    their site's; ``diary.queries.patient_time_zone`` for many patients in one query)."""
+    patients = Patient.objects.filter(site_id__in=site_ids)
+    if patient_ids is not None:
+        patients = patients.filter(pk__in=patient_ids)
+    rows = patients.values_list("pk", "diary_profile__time_zone", "site__time_zone")
+    zones = {name: ZoneInfo(name) for name in {own or site for _, own, site in rows}}
+    return {pk: zones[own or site] for pk, own, site in rows}
+
+
 class _Ids:
     """Patient, session and course numbers as they are, or keyed pseudonymous numbers."""
 
@@ -82,6 +120,7 @@ def session_rows(
 ) -> Iterator[Row]:
     """``schema.SESSIONS`` rows of the sites (or of ``patient_ids`` within them), by session."""
     ids = _Ids(context)
+    roots = course_roots(site_ids, patient_ids)
     first_nrs3 = Min(
         "observations__taken_at",
         filter=Q(observations__pain_nrs__lte=3, observations__taken_at__gte=F("started_at")),
@@ -114,7 +153,7 @@ def session_rows(
         minutes = None if nrs3 is None else (nrs3 - started).total_seconds() / 60
         yield (
             ids.patient(patient),
-            ids.record("course", plan),
+            ids.record("course", roots[plan]),
             ids.record("session", pk),
             ids.moment(started, patient),
             before,
@@ -127,8 +166,10 @@ def session_rows(
 def course_rows(
     site_ids: list[int], context: ExportContext, *, patient_ids: list[int] | None = None
 ) -> Iterator[Row]:
-    """``schema.COURSES`` rows: a course is a plan with at least one started session."""
+    """``schema.COURSES`` rows: a course (a plan and its revisions) with a started session."""
     ids = _Ids(context)
+    roots = course_roots(site_ids, patient_ids)
+    zones = diary_zones(site_ids, patient_ids)
     latest = DiagnosisConfirmation.objects.filter(patient_id=OuterRef("patient_id")).order_by(
         "-confirmed_at", "-pk"
     )
@@ -154,14 +195,24 @@ def course_rows(
             "first",
             "last",
         )
-        .iterator(chunk_size=CHUNK)
     )
+    courses: dict[int, list[Any]] = {}  # root -> the row, versions merged in
     for pk, patient, route, protocol, codes, refractory, first, last in rows:
+        course = courses.get(roots[pk])
+        if course is None:
+            courses[roots[pk]] = [patient, route, protocol, codes, refractory, first, last]
+            continue
+        if first > course[5]:  # a later version: its route and protocol are the course's now
+            course[1:3] = route, protocol
+        course[5], course[6] = min(course[5], first), max(course[6], last)
+    for root, (patient, route, protocol, codes, refractory, first, last) in sorted(courses.items()):
         diagnosis = codes[0] if isinstance(codes, list) and codes else None
-        first_day, last_day = ids.moment(first, patient), ids.moment(last, patient)
+        zone = zones[patient]
+        first_day = ids.moment(first.astimezone(zone), patient)
+        last_day = ids.moment(last.astimezone(zone), patient)
         yield (
             ids.patient(patient),
-            ids.record("course", pk),
+            ids.record("course", root),
             route,
             protocol,
             diagnosis,

@@ -8,14 +8,14 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ketaclinic.clinical.controlled_substances import micrograms_to_mg, micrograms_to_ml
+from ketaclinic.core.pdf import Paper
 from ketaclinic.inventory.queries.reports import LedgerReport, SessionLine
 
 CSV_PARTS = ("movements", "lots", "sessions", "waste", "discrepancies")
+PAPER = Paper("inventory/print_base.html", ("ketaclinic/ketaclinic.css", "inventory/print.css"))
 
 
 def _when(moment: Any) -> str:
@@ -190,26 +190,3 @@ def to_csv(rows: Iterable[list[Any]]) -> str:
             [f"'{cell}" if isinstance(cell, str) and cell[:1] in "=+-@" else cell for cell in row]
         )
     return buffer.getvalue()
-
-
-def print_css() -> str:
-    """The site stylesheet plus the paper one, inlined for WeasyPrint (no network fetches)."""
-    parts = []
-    for name in ("ketaclinic/ketaclinic.css", "inventory/print.css"):
-        path = finders.find(name)
-        if path:
-            with open(path, encoding="utf-8") as handle:
-                parts.append(handle.read())
-    return "\n".join(parts)
-
-
-def render_pdf(template: str, context: dict[str, Any]) -> bytes:
-    """The page's template rendered for paper, then laid out by WeasyPrint."""
-    from weasyprint import HTML  # type: ignore[import-untyped]  # no stubs published
-
-    html = render_to_string(
-        template,
-        {**context, "base_template": "inventory/print_base.html", "print_css": print_css()},
-    )
-    document: bytes = HTML(string=html).write_pdf()
-    return document

@@ -12,7 +12,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from ketaclinic.core.http import current_user
@@ -236,7 +236,7 @@ def cohort_out(report: CohortReport) -> CohortOut:
     response={200: CohortOut, **ERRORS},
     summary="Cohort outcomes: responders, time to relapse, adverse events, acute response",
 )
-def cohort(request: HttpRequest, params: Query[CohortIn]) -> tuple[int, ErrorOut] | CohortOut:
+def cohort(request: HttpRequest, params: Query[CohortIn]) -> Status[ErrorOut] | CohortOut:
     """Staff: their sites' courses, every count. Researchers: de-identified aggregates, counts of
     1 to 10 (``KETACLINIC_OUTCOMES_MIN_CELL`` - 1) suppressed with their complements. A bad
     filter answers 422 naming the parameter, the value and what was expected."""
@@ -250,6 +250,6 @@ def cohort(request: HttpRequest, params: Query[CohortIn]) -> tuple[int, ErrorOut
     form = CohortFilterForm(data, sites=scope.site_choices(), protocols=list_protocol_names())
     if not form.is_valid():
         detail = "; ".join(form.messages())
-        return 422, ErrorOut(detail=detail, field=form.first_error_field())
+        return Status(422, ErrorOut(detail=detail, field=form.first_error_field()))
     report = get_cohort_report(user, scope, form.filters(), now=timezone.now(), medium="api")
     return cohort_out(report)

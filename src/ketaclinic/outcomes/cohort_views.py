@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from ketaclinic.core.http import current_user
+from ketaclinic.core.http import current_user, download
 from ketaclinic.outcomes.cohort_figures import cohort_figures
 from ketaclinic.outcomes.cohort_filters import CohortFilterForm, CohortFilters
 from ketaclinic.outcomes.cohort_queries import (
@@ -22,7 +22,7 @@ from ketaclinic.outcomes.cohort_queries import (
     get_cohort_report,
     list_protocol_names,
 )
-from ketaclinic.outcomes.rendering import Medium, render_pdf
+from ketaclinic.outcomes.rendering import COHORT_PAPER, Medium
 
 TEMPLATE = "outcomes/cohort.html"
 
@@ -68,10 +68,10 @@ def cohort_report_pdf(request: HttpRequest) -> HttpResponse:
         return render(request, TEMPLATE, context, status=HTTPStatus.BAD_REQUEST)
     report = context["report"]
     _add_figures(context, "paper")
-    pdf = render_pdf(TEMPLATE, context)
-    response = HttpResponse(pdf, content_type="application/pdf")
     kind = "deidentified" if report.audience == "researcher" else "clinic"
-    name = f"ketaclinic-outcomes-{kind}-{report.as_of.isoformat()}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(
+        COHORT_PAPER.render(TEMPLATE, context),
+        f"ketaclinic-outcomes-{kind}-{report.as_of.isoformat()}.pdf",
+        inline=True,
+        cache_control="private, no-store",
+    )

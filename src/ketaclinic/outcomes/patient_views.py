@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from ketaclinic.accounts.roles import Role
-from ketaclinic.core.http import current_user
+from ketaclinic.core.http import current_user, download
 from ketaclinic.outcomes.figures import Format
 from ketaclinic.outcomes.patient_figures import (
     inline_svg,
@@ -22,7 +22,6 @@ from ketaclinic.outcomes.patient_figures import (
     session_timeline,
 )
 from ketaclinic.outcomes.patient_letter import LetterForm, letter_context
-from ketaclinic.outcomes.patient_pdf import pdf_response, render_pdf
 from ketaclinic.outcomes.patient_progress import progress_context
 from ketaclinic.outcomes.patient_queries import (
     PatientOutcomes,
@@ -30,6 +29,7 @@ from ketaclinic.outcomes.patient_queries import (
     own_outcomes_patient,
     patient_outcomes,
 )
+from ketaclinic.outcomes.rendering import PATIENT_PAPER
 from ketaclinic.patients.models import Patient
 
 
@@ -109,8 +109,8 @@ def summary_pdf(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 def _summary_pdf(data: PatientOutcomes) -> HttpResponse:
-    content = render_pdf("outcomes/patient_chart.html", chart_context(data, "png"))
-    return pdf_response(content, f"outcomes-summary-{data.patient.mrn}-{data.today:%Y%m%d}.pdf")
+    content = PATIENT_PAPER.render("outcomes/patient_chart.html", chart_context(data, "png"))
+    return download(content, f"outcomes-summary-{data.patient.mrn}-{data.today:%Y%m%d}.pdf")
 
 
 @login_required
@@ -132,8 +132,8 @@ def letter_pdf(request: HttpRequest, patient_id: int, course_id: int) -> HttpRes
     context = letter_context(data, course_id, author=user, note=note)
     if context is None:
         raise Http404("no such course")
-    content = render_pdf("outcomes/patient_letter.html", context)
-    return pdf_response(content, f"letter-{patient.mrn}-course-{context['course'].number}.pdf")
+    content = PATIENT_PAPER.render("outcomes/patient_letter.html", context)
+    return download(content, f"letter-{patient.mrn}-course-{context['course'].number}.pdf")
 
 
 @login_required

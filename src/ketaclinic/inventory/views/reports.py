@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from ketaclinic.accounts.roles import Capability
 from ketaclinic.clinical.errors import ClinicalInputError
-from ketaclinic.core.http import current_user
-from ketaclinic.inventory.export import CSV_PARTS, render_pdf, report_csv, session_rows, to_csv
+from ketaclinic.core.http import current_user, download
+from ketaclinic.inventory.export import CSV_PARTS, PAPER, report_csv, session_rows, to_csv
 from ketaclinic.inventory.forms import ReportForm
 from ketaclinic.inventory.queries.reports import default_range, dispensing_log, ledger_report
 from ketaclinic.inventory.queries.stock import (
@@ -26,12 +26,7 @@ from ketaclinic.inventory.queries.stock import (
 from ketaclinic.inventory.views.stock import ledger_context, requested_site_id
 from ketaclinic.patients.queries import get_patient
 
-
-def _download(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+CSV = "text/csv; charset=utf-8"
 
 
 def _range(request: HttpRequest, form: ReportForm) -> tuple[int | None, date, date]:
@@ -67,12 +62,10 @@ def report(request: HttpRequest, fmt: str = "html") -> HttpResponse:
         part = request.GET.get("part", "movements")
         if part not in CSV_PARTS:
             raise Http404("no such part")
-        return _download(report_csv(data, part), "text/csv; charset=utf-8", f"{stem}-{part}.csv")
+        return download(report_csv(data, part), f"{stem}-{part}.csv", content_type=CSV)
     context = ledger_context(user, site, "reports", form=form, report=data, parts=CSV_PARTS)
     if fmt == "pdf":
-        return _download(
-            render_pdf("inventory/report.html", context), "application/pdf", f"{stem}.pdf"
-        )
+        return download(PAPER.render("inventory/report.html", context), f"{stem}.pdf")
     return render(request, "inventory/report.html", context)
 
 
@@ -88,7 +81,7 @@ def count_pdf(request: HttpRequest, count_id: int) -> HttpResponse:
         user, site, "counts", count=count, can_view=True, registration=site_registration(site)
     )
     name = f"ketamine-{count.kind}-{site.code}-{timezone.localtime(count.taken_at):%Y%m%d}.pdf"
-    return _download(render_pdf("inventory/count.html", context), "application/pdf", name)
+    return download(PAPER.render("inventory/count.html", context), name)
 
 
 @login_required
@@ -99,10 +92,10 @@ def dispensing(request: HttpRequest, patient_id: int, fmt: str = "html") -> Http
     patient = get_patient(user, patient_id, purpose="dispensing")
     lines = dispensing_log(user, patient)
     if fmt == "csv":
-        return _download(
+        return download(
             to_csv(session_rows(lines)),
-            "text/csv; charset=utf-8",
             f"ketamine-dispensing-{patient.mrn}.csv",
+            content_type=CSV,
         )
     site = site_for(user, patient.site_id, Capability.VIEW_LEDGER)
     context = ledger_context(
