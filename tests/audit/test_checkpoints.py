@@ -168,3 +168,32 @@ def test_the_worker_writes_a_checkpoint_on_schedule(places, settings, run_worker
     assert [(p.seq, p.time) for p in lines] == [(2, start), (3, start + timedelta(minutes=5))]
     waiting = DBTaskResult.objects.filter(task_path=CHECKPOINT_TASK, status="READY")
     assert [task.run_after for task in waiting] == [start + timedelta(minutes=10)]
+
+
+def test_the_audit_page_tells_the_admin_where_the_checkpoints_stand(
+    places, settings, world, browser_client
+):
+    from django.urls import reverse
+
+    page = browser_client(world.admin).get(reverse("audit:search")).content.decode()
+    assert "No checkpoint written yet" in page
+    assert "kept only in the data directory" in page
+    write_checkpoint()
+    settings.AUDIT_CHECKPOINT_COPY_DIR = str(places / "copy")
+    page = browser_client(world.admin).get(reverse("audit:search")).content.decode()
+    newest = checkpoints.newest(places / "audit-checkpoints.jsonl")
+    assert newest is not None
+    assert f"Newest checkpoint: event #{newest.seq}" in page
+    assert "kept only in the data directory" not in page
+
+
+def test_the_newest_checkpoint_is_read_from_the_end_of_a_long_file(places):
+    _events(1)
+    write_checkpoint()
+    path = places / "audit-checkpoints.jsonl"
+    line = path.read_text()
+    path.write_text(line * 2000)  # ~400 kB: read from its last 16 kB only
+    newest = checkpoints.newest(path)
+    assert newest is not None
+    assert newest.seq == 1
+    assert checkpoints.newest(places / "absent.jsonl") is None

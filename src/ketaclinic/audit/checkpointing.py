@@ -65,6 +65,30 @@ def write_checkpoint() -> CheckpointWritten:
     return CheckpointWritten(signed, tuple(places))
 
 
+@dataclass(frozen=True)
+class CheckpointStatus:
+    """What an admin needs to know about the checkpoints on the audit page."""
+
+    newest: checkpoints.Checkpoint | None
+    chain_end: int
+    copy_configured: bool
+    email_configured: bool
+
+    @property
+    def events_since(self) -> int:
+        return self.chain_end - (self.newest.seq if self.newest else 0)
+
+
+def checkpoint_status() -> CheckpointStatus:
+    chain_end = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    return CheckpointStatus(
+        newest=checkpoints.newest(Path(settings.AUDIT_CHECKPOINT_FILE)),
+        chain_end=chain_end,
+        copy_configured=bool(settings.AUDIT_CHECKPOINT_COPY_DIR),
+        email_configured=bool(settings.AUDIT_CHECKPOINT_EMAIL),
+    )
+
+
 def verify_against_checkpoints(path: Path, public_key_path: Path | None = None) -> list[str]:
     """Problems the checkpoints in ``path`` find in the stored chain (empty: all hold).
 

@@ -172,6 +172,16 @@ def append(path: Path, signed: SignedCheckpoint) -> None:
         os.fsync(handle.fileno())
 
 
+def _checkpoint_of(raw: dict[str, object]) -> Checkpoint:
+    """One line's statement; KeyError, TypeError or ValueError when it is not one."""
+    return Checkpoint(
+        chain=str(raw["chain"]),
+        seq=int(str(raw["seq"])),
+        hash=str(raw["hash"]),
+        time=datetime.fromisoformat(str(raw["time"])),
+    )
+
+
 def read(path: Path) -> Iterator[SignedCheckpoint]:
     """Every checkpoint of the file, in order; a line that is not one is an error naming it."""
     try:
@@ -183,15 +193,31 @@ def read(path: Path) -> Iterator[SignedCheckpoint]:
             continue
         try:
             raw = json.loads(text)
-            point = Checkpoint(
-                chain=str(raw["chain"]),
-                seq=int(raw["seq"]),
-                hash=str(raw["hash"]),
-                time=datetime.fromisoformat(raw["time"]),
+            yield SignedCheckpoint(
+                _checkpoint_of(raw), str(raw["key"]), str(raw["signature"]), number
             )
-            yield SignedCheckpoint(point, str(raw["key"]), str(raw["signature"]), number)
         except (ValueError, KeyError, TypeError) as exc:
             raise CheckpointError(f"{path} line {number}: not a checkpoint ({exc})") from exc
+
+
+def newest(path: Path, chain: str = MAIN_CHAIN, *, tail_bytes: int = 16384) -> Checkpoint | None:
+    """The newest checkpoint of ``chain``, read from the end of the file (which only grows, so a
+    page showing it costs the same however long the file gets); None if there is none there."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, handle.tell() - tail_bytes))
+            tail = handle.read().decode("ascii", errors="replace").splitlines()
+    except OSError:
+        return None
+    for text in reversed(tail):
+        try:
+            point = _checkpoint_of(json.loads(text))
+        except (ValueError, KeyError, TypeError):
+            continue  # the first line of the tail may be cut in the middle
+        if point.chain == chain:
+            return point
+    return None
 
 
 def last_seq(path: Path, chain: str) -> int:

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from ketaclinic.audit.checkpointing import checkpoint_status
 from ketaclinic.audit.forms import AuditSearchForm
 from ketaclinic.audit.queries import AuditFilters, search_events
 from ketaclinic.core.http import current_user, page_number
@@ -20,5 +21,10 @@ def audit_search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/search.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "checkpoints": checkpoint_status(),
+        },
     )
