@@ -35,8 +35,8 @@ the server is busy but not saturated, so the time is mostly the page's own. For 
 the table also gives the CPU per request of the gunicorn workers and of PostgreSQL, and the
 machine's load average: other work on the machine slows every figure but those.
 
-Targets (issue 9): diary saves at least 50 % of the ceiling's throughput with no error; the
-chart page's p95 at most 50 ms. The last line is the JSON object of CONTRACTS.md
+Targets: diary saves at least 50 % of the ceiling's throughput with no error; the
+chart page's p95 at most 50 ms. The last line is the JSON object of docs/contracts.md
 "Benchmarks": ``project_s`` is the time per diary save at full load (1 / throughput),
 ``baselines_s`` the same for the bare endpoint.
 

@@ -51,12 +51,12 @@ COURSES = (
     ("N-1009", "demo-iv-bolus", 3, 3, 5),
     ("N-1010", "demo-iv-bolus", 2, 4, 5),
     ("N-1005", "lit-outpatient-iv", 0, 3, 7),  # ready: approved plan, no session yet
-    ("N-1011", "lit-outpatient-iv", 0, 3, 7),  # ready too: the ledger's browser test (issue 6)
+    ("N-1011", "lit-outpatient-iv", 0, 3, 7),  # ready too: the ledger's browser test
     ("S-1002", "lit-outpatient-iv", 2, 3, 7),
 )
 READY_MRN = "N-1005"
 # Other apps' demo steps around each session, registered by seed_demo: the ledger draws before
-# the start, then books what was given and wastes the rest before discharge (issue 6).
+# the start, then books what was given and wastes the rest before discharge.
 SessionHook = Callable[[TreatmentSession, User, datetime], None]
 BEFORE_START: list[SessionHook] = []
 BEFORE_DISCHARGE: list[SessionHook] = []

@@ -1,6 +1,6 @@
 """Diary endpoints per course and 28-day month, computed columnar with Polars.
 
-Definitions are the clinical core's (:mod:`ketaclinic.clinical.diary`, CLINICAL.md section 4,
+Definitions are the clinical core's (:mod:`ketaclinic.clinical.diary`, docs/clinical-rules.md §4,
 Tassorelli 2018; Diener 2020), applied to whole columns: a migraine day under definition ``4h``
 or ``30min``; counts normalised as count x 28 / days recorded; a period with fewer than 80 % of
 its days recorded flagged ``insufficient_data``; the change in monthly migraine days (MMD) from

@@ -1,7 +1,7 @@
 """One patient's outcome endpoints, from the engine's frames to plain values a page can show.
 
 Django-free: the frames come from :func:`.sources.read_frames` (one patient), the endpoints from
-:func:`.analytics.compute_outcomes` (CLINICAL.md section 4: 28-day months, baseline the 28 days
+:func:`.analytics.compute_outcomes` (docs/clinical-rules.md §4: 28-day months, baseline the 28 days
 before a course, >= 80 % of days recorded, responders at 30/50/75/100 % MMD reduction), time to
 relapse from :mod:`.relapse`, acute response from :func:`.cohort.session_responses` (an NRS drop
 of >= 2, Pomeroy 2017; Schwenk 2018; NRS <= 3, Lauritsen 2016). Everything here works on the

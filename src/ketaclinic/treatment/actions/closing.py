@@ -125,7 +125,7 @@ def discharge_session(
     """Discharge and close the session: modified Aldrete at least 9 (Aldrete 1995), an escort,
     instructions (no driving until the next day after sleep); after intranasal or nebulized
     doses a clinician discharges, at least the protocol's observation time after the last dose
-    (CLINICAL.md section 6). Checks other apps registered (``closing_checks``) must pass."""
+    (docs/clinical-rules.md §6). Checks other apps registered (``closing_checks``) must pass."""
     current = lock_session(actor, session, Capability.CHART_SESSIONS, expected_version)
     require_status(current, SessionStatus.STOPPED, doing="discharge")
     now = moment(at, not_before=current.stopped_at)

@@ -37,7 +37,7 @@ def record_eligibility_screen(
     childbearing_potential: bool | None = None,
     note: str = "",
 ) -> EligibilityScreen:
-    """A new version of the contraindication screen (CLINICAL.md section 6, Cohen 2018).
+    """A new version of the contraindication screen (docs/clinical-rules.md §6, Cohen 2018).
 
     Only conditions of the catalogue (``clinical.eligibility.CONDITIONS``); a rationale is kept
     only for a condition that is present.

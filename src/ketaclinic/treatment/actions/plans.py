@@ -154,8 +154,9 @@ def revise_plan(
 
 @transaction.atomic
 def approve_plan(*, actor: User, plan: TreatmentPlan, expected_version: int) -> TreatmentPlan:
-    """A clinician approves: the protocol is enabled and the patient eligible (CLINICAL.md 6:
-    no absolute contraindication, precautions reasoned, tests done or not needed, consent)."""
+    """A clinician approves: the protocol is enabled and the patient eligible
+    (docs/clinical-rules.md §6: no absolute contraindication, precautions reasoned, tests done or
+    not needed, consent)."""
     for_patient(actor, Capability.PLAN_TREATMENT, plan.patient)
     current = (
         TreatmentPlan.objects.select_for_update()
