@@ -192,7 +192,7 @@ def _import_fhir(args: argparse.Namespace) -> int:
 
 def _load_cohort(args: argparse.Namespace) -> int:
     setup_django()
-    from ketaclinic.interop.cohort_load import load_synthetic_cohort
+    from ketaclinic.synth.cohort_load import load_synthetic_cohort
 
     def progress(written: int, total: int) -> None:
         print(
