@@ -28,12 +28,12 @@ from typing import Any, Protocol
 from ketaclinic.clinical.contracts import DiaryEntry, DiaryMetricsInput, DiaryPeriod
 from ketaclinic.clinical.display import rounded
 from ketaclinic.clinical.errors import ClinicalInputError
+from ketaclinic.clinical.tolerance import TOLERANCE as _TOLERANCE
 
 MONTH_DAYS = 28
 MIN_RECORDED_FRACTION = 0.8
 MAX_PERIOD_DAYS = 3_660
 RESPONDER_THRESHOLDS = (30, 50, 75, 100)
-_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,11 @@ from ketaclinic.clinical.contracts import DoseInput, DoseLimits, InfusionStep
 from ketaclinic.clinical.display import rounded
 from ketaclinic.clinical.dosing_weight import dosing_weight_kg
 from ketaclinic.clinical.errors import MISSING, ClinicalInputError
+from ketaclinic.clinical.tolerance import TOLERANCE as _TOLERANCE
 
 LimitStatus = Literal["ok", "soft_exceeded", "refused"]
 _SEVERITY: dict[LimitStatus, int] = {"ok": 0, "soft_exceeded": 1, "refused": 2}
 DEFAULT_TITRATION_INTERVAL_MINUTES = 180.0  # Lauritsen 2016: no sooner than every 3-4 h
-_TOLERANCE = 1e-9  # sums of floats: 190 mg + 10 mg must equal a 200 mg cap
 
 # Which request fields and limits belong to which route.
 _ROUTE_FIELDS = {

@@ -20,6 +20,7 @@ from dataclasses import dataclass, fields
 from typing import Literal
 
 from ketaclinic.clinical.errors import MISSING, ClinicalInputError
+from ketaclinic.clinical.tolerance import TOLERANCE as _TOLERANCE
 
 Route = Literal["iv_infusion", "iv_bolus", "nebulized", "intranasal"]
 Level = Literal["ok", "soft", "hard"]
@@ -31,7 +32,6 @@ DOSE_UNITS: dict[str, str] = {
     "intranasal": "mg",
 }
 CUMULATIVE = ("per_session", "per_day", "per_week")
-_TOLERANCE = 1e-9
 _LABELS = {
     "per_dose": "dose",
     "per_hour": "rate",

@@ -23,8 +23,9 @@ import polars as pl
 
 from ketaclinic.clinical.contracts import MigraineDayDefinition
 from ketaclinic.clinical.diary import MIN_RECORDED_FRACTION, MONTH_DAYS, RESPONDER_THRESHOLDS
+from ketaclinic.clinical.tolerance import TOLERANCE
 from ketaclinic.outcomes import schema
-from ketaclinic.outcomes.analytics import TOLERANCE, compute_outcomes, migraine_day
+from ketaclinic.outcomes.analytics import compute_outcomes, migraine_day
 from ketaclinic.outcomes.cohort import session_responses
 from ketaclinic.outcomes.relapse import RelapseRule
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-TOLERANCE = 1e-9  # the clinical core's comparison tolerance (clinical.diary)
+from ketaclinic.clinical.tolerance import TOLERANCE
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,8 @@ from ketaclinic.accounts.roles import Capability
 from ketaclinic.clinical.discharge import modified_aldrete, observation_complete
 from ketaclinic.clinical.response import acute_response
 from ketaclinic.core.errors import Conflict, InputRefused
-from ketaclinic.treatment.actions.common import (
-    audit_session,
-    bump,
-    lock_session,
-    moment,
-    require_status,
-    text,
-)
+from ketaclinic.core.inputs import moment, text
+from ketaclinic.treatment.actions.common import audit_session, bump, lock_session, require_status
 from ketaclinic.treatment.closing_checks import close_problems
 from ketaclinic.treatment.course_calendar import sync_course_dates
 from ketaclinic.treatment.models import (

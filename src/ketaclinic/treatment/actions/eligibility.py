@@ -12,8 +12,9 @@ from ketaclinic.accounts.roles import Capability
 from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical.eligibility import CONDITIONS_BY_KEY
 from ketaclinic.core.errors import InputRefused, StaleVersion
+from ketaclinic.core.inputs import text
 from ketaclinic.patients.models import Patient
-from ketaclinic.treatment.actions.common import for_patient, text
+from ketaclinic.treatment.actions.common import for_patient
 from ketaclinic.treatment.models import (
     ConsentRecord,
     Course,

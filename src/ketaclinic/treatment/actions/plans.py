@@ -13,8 +13,9 @@ from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical import limits as ranges
 from ketaclinic.clinical.guardrails import check_entry, tightened
 from ketaclinic.core.errors import Conflict, InputRefused, StaleVersion
+from ketaclinic.core.inputs import text
 from ketaclinic.patients.models import Patient
-from ketaclinic.treatment.actions.common import finite, for_patient, text
+from ketaclinic.treatment.actions.common import finite, for_patient
 from ketaclinic.treatment.models import (
     LIMIT_FIELD_NAMES,
     DosingWeightBasis,

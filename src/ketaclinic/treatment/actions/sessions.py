@@ -12,15 +12,14 @@ from ketaclinic.accounts.roles import Capability
 from ketaclinic.clinical import limits as ranges
 from ketaclinic.clinical.eligibility import pregnancy_test_relevant
 from ketaclinic.core.errors import Conflict, InputRefused
+from ketaclinic.core.inputs import moment, text
 from ketaclinic.instruments.queries import open_self_harm_alerts
 from ketaclinic.treatment.actions.common import (
     audit_session,
     bump,
     for_patient,
     lock_session,
-    moment,
     require_status,
-    text,
 )
 from ketaclinic.treatment.actions.observations import store_observation
 from ketaclinic.treatment.course_calendar import course_sessions, sync_course_dates
