@@ -15,7 +15,6 @@ same 80 % sufficiency rule, so a month with few days recorded weighs by its reco
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -460,8 +459,3 @@ def patient_endpoints(
         periods=outcomes.periods,
         course_frame=outcomes.courses,
     )
-
-
-def course_numbers(courses: Sequence[CourseOutcome]) -> dict[int, int]:
-    """Course id to its number (1 = first course) for labels."""
-    return {course.course_id: course.number for course in courses}
