@@ -56,6 +56,25 @@ def _empty_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture
+def run_worker(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Run Django's ``db_worker`` over the queue until it is empty, in this test's transaction.
+
+    The worker recycles database connections between tasks (``close_old_connections``), which
+    would close the connection holding the test's transaction, so that one call is made a no-op,
+    as Django's own test runner does for the request signals. Everything else is the real worker.
+    """
+    from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> None:
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+
+    return run
+
+
 @dataclass
 class World:
     north: Site

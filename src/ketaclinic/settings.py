@@ -284,6 +284,24 @@ TASKS = {
 # How often the worker looks for reminders that are due (minutes).
 REMINDER_SCAN_MINUTES = env_int("KETACLINIC_REMINDER_SCAN_MINUTES", 10, minimum=1, maximum=1440)
 
+# --- Audit checkpoints ------------------------------------------------------------------------
+# Signed (sequence, hash, time) statements of the audit chain, written by the worker outside the
+# database so a chain cut short with its head rewound is still caught (ketaclinic.audit.checkpoints;
+# docs/operations.md says where to keep the key and the copy). The key is created on first use.
+AUDIT_CHECKPOINT_KEY = Path(
+    env_str("KETACLINIC_AUDIT_KEY", str(DATA_DIR / "keys" / "audit-checkpoint.key"))
+)
+AUDIT_CHECKPOINT_FILE = Path(
+    env_str("KETACLINIC_AUDIT_CHECKPOINTS", str(DATA_DIR / "audit-checkpoints.jsonl"))
+)
+# A second place for every checkpoint: a directory on another volume, and/or e-mail addresses of
+# the security contact (empty: not configured).
+AUDIT_CHECKPOINT_COPY_DIR = env_optional("KETACLINIC_AUDIT_CHECKPOINT_COPY_DIR")
+AUDIT_CHECKPOINT_EMAIL = env_list("KETACLINIC_AUDIT_CHECKPOINT_EMAIL", [])
+AUDIT_CHECKPOINT_MINUTES = env_int(
+    "KETACLINIC_AUDIT_CHECKPOINT_MINUTES", 5, minimum=1, maximum=1440
+)
+
 # --- Outcomes -------------------------------------------------------------------------------
 # Time to relapse (ketaclinic.outcomes.relapse): a course relapses in the first month whose
 # monthly migraine days reach this share of its baseline (100 %: back at the baseline), or, when

@@ -21,6 +21,7 @@ SUBCOMMANDS = [
     "createuser",
     "audit",
     "audit verify",
+    "audit checkpoint",
     "worker",
     "reminders",
 ]

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
-from django.core.management import call_command
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -19,24 +18,6 @@ from ketaclinic.reminders.tasks import SCAN_TASK, ensure_scan_scheduled
 from tests.diary.helpers import free_day, today
 
 SEND_TASK = "ketaclinic.reminders.tasks.send_reminder"
-
-
-@pytest.fixture
-def run_worker(monkeypatch):
-    """Run Django's ``db_worker`` over the queue until it is empty, in this test's transaction.
-
-    The worker recycles database connections between tasks (``close_old_connections``), which
-    would close the connection holding the test's transaction, so that one call is made a no-op,
-    as Django's own test runner does for the request signals. Everything else is the real worker.
-    """
-    from django_tasks_db.management.commands import db_worker
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-
-    def run() -> None:
-        call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
-
-    return run
 
 
 def evening() -> datetime:

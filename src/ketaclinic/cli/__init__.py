@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from ketaclinic.cli import (
+    audit_commands,
     backup_commands,
     clinical_commands,
     export_commands,
@@ -34,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker_commands.register(subparsers)
     clinical_commands.register(subparsers)
     backup_commands.register(subparsers)
+    audit_commands.register(subparsers)
     synth_commands.register(subparsers)
     export_commands.register(subparsers)
     return parser

@@ -32,13 +32,19 @@ def register(subparsers: Any) -> None:
 
 def _backup(args: argparse.Namespace) -> int:
     setup_django()
+    from ketaclinic.audit.checkpointing import write_checkpoint
+    from ketaclinic.audit.checkpoints import CheckpointError
     from ketaclinic.core.backup import BackupError, backup
 
     try:
+        # Checkpoint first: the backup then holds every event the checkpoint vouches for, so a
+        # restored copy verifies against the checkpoint file kept beside it.
+        written = write_checkpoint()
         info = backup(args.out)
-    except BackupError as exc:
+    except (BackupError, CheckpointError) as exc:
         print(f"backup: {exc}", file=sys.stderr)
         return 2
+    print(written.summary())
     print(f"backup written: {info.path} ({info.engine}, {info.size_bytes:,} bytes)")
     return 0
 

@@ -1,4 +1,4 @@
-"""Server sub-commands: serve, migrate, demo, createuser, audit verify.
+"""Server sub-commands: serve, migrate, demo, createuser.
 
 Each one starts Django only when it runs, so ``ketaclinic --help`` and the clinical commands
 stay fast and work without a database.
@@ -62,15 +62,6 @@ def register(subparsers: Any) -> None:
     createuser.add_argument("--site", action="append", default=[], help="site code (repeatable)")
     createuser.add_argument("--email", default="")
     createuser.set_defaults(handler=_createuser)
-
-    audit = subparsers.add_parser("audit", help="audit log tools", description="Audit log tools.")
-    audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    verify = audit_sub.add_parser(
-        "verify",
-        help="check the hash chain",
-        description="Recompute the audit hash chain; exit 1 if any event was edited or deleted.",
-    )
-    verify.set_defaults(handler=_audit_verify)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -151,17 +142,3 @@ def _createuser(args: argparse.Namespace) -> int:
         return 2
     print(f"created {user.username} ({user.role})")
     return 0
-
-
-def _audit_verify(args: argparse.Namespace) -> int:
-    setup_django()
-    from ketaclinic.audit.verify import verify_chain
-
-    report = verify_chain()
-    if report.ok:
-        print(f"audit chain OK: {report.events_checked} events verified")
-        return 0
-    print(f"audit chain BROKEN after checking {report.events_checked} events:", file=sys.stderr)
-    for problem in report.problems:
-        print(f"  {problem}", file=sys.stderr)
-    return 1

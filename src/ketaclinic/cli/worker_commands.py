@@ -20,7 +20,8 @@ def register(subparsers: Any) -> None:
         help="run the background task worker",
         description=(
             "Run queued tasks (reminders, alert e-mails) from the database queue, and keep the "
-            "periodic reminder scan scheduled. 'ketaclinic serve' starts one for you."
+            "periodic reminder scan and audit checkpoint scheduled. 'ketaclinic serve' starts one "
+            "for you."
         ),
     )
     worker.add_argument(
@@ -49,6 +50,7 @@ def _worker(args: argparse.Namespace) -> int:
     from django_tasks import task_backends
     from django_tasks_db import DatabaseBackend
 
+    from ketaclinic.audit.tasks import ensure_checkpoint_scheduled
     from ketaclinic.reminders.tasks import ensure_scan_scheduled
 
     if not isinstance(task_backends["default"], DatabaseBackend):
@@ -59,6 +61,7 @@ def _worker(args: argparse.Namespace) -> int:
         return 2
     if not args.batch:
         ensure_scan_scheduled()
+        ensure_checkpoint_scheduled()
     call_command(
         "db_worker",
         interval=args.interval,

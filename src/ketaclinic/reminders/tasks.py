@@ -9,10 +9,10 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks import TaskResultStatus, task, task_backends
-from django_tasks_db import DatabaseBackend
+from django_tasks import task
 
 from ketaclinic.audit.actions import record_event
+from ketaclinic.core.periodic import keep_one_queued
 from ketaclinic.diary.models import DiaryDay
 from ketaclinic.reminders.actions import scan_due_reminders
 from ketaclinic.reminders.models import Reminder, ReminderKind, ReminderStatus
@@ -88,21 +88,9 @@ def send_reminder(reminder_id: int) -> str:
 SCAN_TASK = "ketaclinic.reminders.tasks.scan_reminders"
 
 
-def _pending_scan_exists() -> bool:
-    from django_tasks_db.models import DBTaskResult
-
-    return DBTaskResult.objects.filter(task_path=SCAN_TASK, status=TaskResultStatus.READY).exists()
-
-
 def ensure_scan_scheduled(delay: timedelta = timedelta()) -> bool:
-    """With the database backend, keep exactly one future scan queued; True if one was added.
-
-    Other backends have no queue to look into: run ``ketaclinic reminders`` from cron instead.
-    """
-    if not isinstance(task_backends["default"], DatabaseBackend) or _pending_scan_exists():
-        return False
-    scan_reminders.using(run_after=timezone.now() + delay).enqueue()
-    return True
+    """Keep exactly one future reminder scan queued; True if one was added."""
+    return keep_one_queued(scan_reminders, SCAN_TASK, delay)
 
 
 @task()
