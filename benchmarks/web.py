@@ -1,6 +1,6 @@
 """Benchmark: the web application under load, on PostgreSQL, from 50 concurrent clients.
 
-Issue 9. A scratch PostgreSQL database (``kc_bench_web``, dropped and created anew) is migrated
+A scratch PostgreSQL database (``kc_bench_web``, dropped and created anew) is migrated
 and given the demo (``ketaclinic demo``) plus one patient with three years of diary
 (1,095 days, ~1,010 recorded), a questionnaire history and a course of charted sessions
 (``web_load/seed.py``, through the real actions). ``ketaclinic serve`` runs it under gunicorn
