@@ -37,10 +37,11 @@ demo: $(RUN_STAMP)  ## migrate and load the synthetic demo data (idempotent)
 migrate: $(RUN_STAMP)  ## apply database migrations
 	$(BIN)/ketaclinic migrate
 
-lint: $(TEST_STAMP)  ## ruff (lint and format) and mypy
+lint: $(TEST_STAMP)  ## ruff (lint and format), mypy, and the layers of docs/architecture.md
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 test: $(TEST_STAMP) lint  ## lint, then the whole suite on SQLite and on PostgreSQL
 	$(BIN)/python scripts/run_tests.py

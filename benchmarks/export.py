@@ -14,7 +14,7 @@ Both write the same content (checked: same row and resource counts). The project
 stay flat as the cohort grows; the naive one grows with it. FHIR is the slow format
 (``fhir.resources`` validates and serialises each resource in Python, ~0.4 ms each): the naive
 FHIR baseline runs only up to ``--naive-fhir-max`` patients, where its memory is already shown
-growing. The last line is the JSON object of CONTRACTS.md "Benchmarks".
+growing. The last line is the JSON object of docs/contracts.md "Benchmarks".
 
     .venv/bin/python benchmarks/export.py [--sizes 1000,3000,10000] [--formats parquet,redcap,fhir]
 """

@@ -13,7 +13,7 @@ sufficiency, MMD change, responders; time to relapse per course; responder rates
 Each contender runs in its own subprocess, so its peak RSS (getrusage) is its own; the project's
 is reported. Times are the best of ``--repeat`` runs inside that process (imports excluded; the
 pandas loop runs once). The three results are cross-checked equal, row by row, before any figure
-is believed. The last line is the JSON object of CONTRACTS.md "Benchmarks".
+is believed. The last line is the JSON object of docs/contracts.md "Benchmarks".
 
     .venv/bin/python benchmarks/outcomes.py [--patients 10000] [--days 730] [--repeat 3]
 """

@@ -1,6 +1,6 @@
 """Benchmark: the web application under load, on PostgreSQL, from 50 concurrent clients.
 
-Issue 9. A scratch PostgreSQL database (``kc_bench_web``, dropped and created anew) is migrated
+A scratch PostgreSQL database (``kc_bench_web``, dropped and created anew) is migrated
 and given the demo (``ketaclinic demo``) plus one patient with three years of diary
 (1,095 days, ~1,010 recorded), a questionnaire history and a course of charted sessions
 (``web_load/seed.py``, through the real actions). ``ketaclinic serve`` runs it under gunicorn
@@ -35,8 +35,8 @@ the server is busy but not saturated, so the time is mostly the page's own. For 
 the table also gives the CPU per request of the gunicorn workers and of PostgreSQL, and the
 machine's load average: other work on the machine slows every figure but those.
 
-Targets (issue 9): diary saves at least 50 % of the ceiling's throughput with no error; the
-chart page's p95 at most 50 ms. The last line is the JSON object of CONTRACTS.md
+Targets: diary saves at least 50 % of the ceiling's throughput with no error; the
+chart page's p95 at most 50 ms. The last line is the JSON object of docs/contracts.md
 "Benchmarks": ``project_s`` is the time per diary save at full load (1 / throughput),
 ``baselines_s`` the same for the bare endpoint.
 

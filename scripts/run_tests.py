@@ -1,4 +1,4 @@
-"""Run the test suite on SQLite and on PostgreSQL (CONTRACTS.md: `make test`).
+"""Run the test suite on SQLite and on PostgreSQL (docs/contracts.md: `make test`).
 
 The two passes run at the same time (one per core), each writing its own log, printed when it
 ends. PostgreSQL comes from KETACLINIC_TEST_POSTGRES_URL, or a local server at 127.0.0.1:5432 when

@@ -1,6 +1,6 @@
 """Shared fixtures: the personas every app test uses, built through the real actions.
 
-Personas (STYLE.md §8): the owning clinician, a nurse and a pharmacist at site North; a clinician
+Personas: the owning clinician, a nurse and a pharmacist at site North; a clinician
 and a nurse at site South (the outsiders for North's data); a researcher; a clinic admin; the
 patient with a portal account and another patient.
 """
@@ -30,7 +30,7 @@ LEDGER_TESTS = Path(__file__).parent / "inventory"
 
 @pytest.fixture(autouse=True)
 def _ledger_close_check_in_ledger_tests_only(request: pytest.FixtureRequest) -> Iterator[None]:
-    """The ledger's close check (drawn = administered + wasted, issue 6) runs in the ledger's
+    """The ledger's close check (drawn = administered + wasted) runs in the ledger's
     own tests; other apps' tests discharge sessions without stocking a vial first. The demo,
     the browser tests and production always run it."""
     from ketaclinic.inventory.queries.session import ledger_close_problems

@@ -1,6 +1,6 @@
 """The outcome endpoints in hand-written DuckDB SQL, from the same Parquet files.
 
-Same definitions as ketaclinic.outcomes (CLINICAL.md section 4 and the rules in
+Same definitions as ketaclinic.outcomes (docs/clinical-rules.md §4 and the rules in
 ketaclinic.outcomes.periods / .relapse / .cohort): diary rows joined to their patient's courses
 and bucketed into the baseline (month 0) and complete 28-day follow-up months by date arithmetic.
 """

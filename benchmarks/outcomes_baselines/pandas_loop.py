@@ -1,7 +1,7 @@
 """The outcome endpoints as a researcher would write them in pandas: a loop per patient, per
 course and per 28-day month, over boolean masks of that patient's diary.
 
-Same definitions as ketaclinic.outcomes (CLINICAL.md section 4, and the rules of
+Same definitions as ketaclinic.outcomes (docs/clinical-rules.md §4, and the rules of
 ketaclinic.outcomes.periods / .relapse / .cohort). The day flags are computed vectorised once;
 the loop is over patients, courses and months, as in a typical analysis notebook.
 """

@@ -96,9 +96,7 @@ def _stop() -> None:
 
 
 @events.request.add_listener
-def _record(
-    request_type: str, name: str, response_time: float, exception: Any = None, **_: Any
-) -> None:
+def _record(name: str, response_time: float, exception: Any = None, **_: Any) -> None:
     if "start" in window and "end" not in window:
         recorded.append((name, response_time, exception is None))
 

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ketaclinic.interop",
     "ketaclinic.outcomes",
+    "ketaclinic.home",
 ]
 
 MIDDLEWARE = [
@@ -123,7 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "ketaclinic.core.context_processors.navigation",
+                "ketaclinic.home.context_processors.navigation",
             ],
         },
     },

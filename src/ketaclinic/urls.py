@@ -5,7 +5,7 @@ from django.urls import include, path
 from ketaclinic.api import api
 
 urlpatterns = [
-    path("", include("ketaclinic.core.urls")),
+    path("", include("ketaclinic.home.urls")),
     path("accounts/", include("ketaclinic.accounts.urls")),
     path("patients/", include("ketaclinic.patients.urls")),
     path("audit/", include("ketaclinic.audit.urls")),

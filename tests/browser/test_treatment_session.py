@@ -57,7 +57,7 @@ def test_a_nurse_runs_an_iv_session_and_the_clinician_sees_it(page: Page, live_a
     form.get_by_label("Negative today").check()
     form.get_by_role("button", name="Complete checklist").click()
     expect(page.get_by_text("Checklist complete.")).to_be_visible()
-    draw(page, "1")  # the controlled-substance ledger: 50 mg drawn for the session (issue 6)
+    draw(page, "1")  # the controlled-substance ledger: 50 mg drawn for the session
 
     # Start at the planned rate: 0.15 mg/kg/h x 70 kg at 1 mg/mL = 10.5 mL/h
     page.get_by_role("button", name="Start infusion at 10.5 mL/h").click()
@@ -102,7 +102,7 @@ def test_a_nurse_runs_an_iv_session_and_the_clinician_sees_it(page: Page, live_a
     page.get_by_role("button", name="Stop infusion").click()
     expect(page.get_by_text("Treatment stopped.")).to_be_visible()
     expect(page.get_by_text("Total given")).to_be_visible()
-    book_and_waste(page)  # drawn = administered + wasted, or the session cannot close (issue 6)
+    book_and_waste(page)  # drawn = administered + wasted, or the session cannot close
     discharge = page.locator("#discharge-card")
     discharge.get_by_label("Escort (name)").fill("Partner")
     discharge.get_by_label("Escort present").check()

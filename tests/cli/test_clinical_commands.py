@@ -1,4 +1,4 @@
-"""The clinical commands of ``ketaclinic``, called exactly as CONTRACTS.md writes them.
+"""The clinical commands of ``ketaclinic``, called exactly as docs/contracts.md writes them.
 
 Contract examples run through the installed console script; more cases run in-process through
 ``ketaclinic.cli.main``. Bad input: exit status 2, one line on standard error naming the field,

@@ -1,4 +1,4 @@
-"""ICD-10-CM and SNOMED CT codes for each ICHD-3 code (CLINICAL.md section 8)."""
+"""ICD-10-CM and SNOMED CT codes for each ICHD-3 code (docs/clinical-rules.md §8)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The heat-map cells and bar-chart columns drawn by template tags (faster than the template's
-lookups, issue 9): the same markup the pages had, escaped, with the right links."""
+lookups): the same markup the pages had, escaped, with the right links."""
 
 from __future__ import annotations
 

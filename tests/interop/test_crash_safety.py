@@ -24,7 +24,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from ketaclinic.outcomes import synth
+from ketaclinic import synth
 from tests.demo_template import DB_FILE, KETACLINIC, run, run_sql
 
 TABLES = (

@@ -6,13 +6,14 @@ import json
 
 import pytest
 
+from ketaclinic import synth
 from ketaclinic.audit.models import AuditEvent
 from ketaclinic.cli import main
 from ketaclinic.diary.models import DiaryDay, DiaryDayVersion
 from ketaclinic.instruments.models import QuestionnaireResponse
-from ketaclinic.interop.cohort_load import DEMO_MRN_PREFIX, MRN_PREFIX, load_synthetic_records
-from ketaclinic.outcomes import schema, synth
+from ketaclinic.outcomes import schema
 from ketaclinic.patients.models import Patient
+from ketaclinic.synth.cohort_load import DEMO_MRN_PREFIX, MRN_PREFIX, load_synthetic_records
 from tests.interop.helpers import read_ndjson
 from tests.outcomes.cohort_world import library
 

@@ -23,10 +23,10 @@ import polars as pl
 from django.utils import timezone
 
 from ketaclinic.accounts.models import User
-from ketaclinic.interop.cohort_load import load_synthetic_records
-from ketaclinic.interop.cohort_treatment import LIBRARY_CODES
 from ketaclinic.outcomes import schema
-from ketaclinic.outcomes.synth import PATIENTS, SyntheticCohort
+from ketaclinic.synth import PATIENTS, SyntheticCohort
+from ketaclinic.synth.cohort_load import load_synthetic_records
+from ketaclinic.synth.cohort_treatment import LIBRARY_CODES
 from ketaclinic.treatment import actions
 from ketaclinic.treatment.models import Protocol, ProtocolStatus
 

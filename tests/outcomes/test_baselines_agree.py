@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from polars.testing import assert_frame_equal
 
-from ketaclinic.outcomes import synth
+from ketaclinic import synth
 from ketaclinic.outcomes.analytics import compute_outcomes
 from ketaclinic.outcomes.cohort import responder_rates
 

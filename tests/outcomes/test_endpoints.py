@@ -1,4 +1,6 @@
-"""Diary endpoints of hand-built diaries against hand-computed values (CLINICAL.md section 4)."""
+"""Diary endpoints of hand-built diaries against hand-computed values.
+
+Rules: docs/clinical-rules.md §4."""
 
 from __future__ import annotations
 

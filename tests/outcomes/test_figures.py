@@ -5,7 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from ketaclinic.outcomes import figures, synth
+from ketaclinic import synth
+from ketaclinic.outcomes import figures
 from ketaclinic.outcomes.analytics import compute_outcomes
 from ketaclinic.outcomes.cohort import responder_rates
 from ketaclinic.outcomes.survival import kaplan_meier

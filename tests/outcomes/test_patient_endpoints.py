@@ -1,5 +1,5 @@
 """One patient's endpoints from diaries written through the diary's actions and sessions charted
-through the treatment's, against values computed by hand (CLINICAL.md section 4)."""
+through the treatment's, against values computed by hand (docs/clinical-rules.md §4)."""
 
 from __future__ import annotations
 

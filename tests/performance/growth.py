@@ -21,6 +21,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from ketaclinic import synth
 from ketaclinic.accounts.models import Site, User
 from ketaclinic.demo import treatment as treatment_demo
 from ketaclinic.demo.diary import STORIES, story_days
@@ -28,12 +29,11 @@ from ketaclinic.diary.actions import import_diary_days, save_day
 from ketaclinic.diary.entries import DayEntry
 from ketaclinic.diary.models import DiaryDay
 from ketaclinic.instruments.actions import submit_questionnaire
-from ketaclinic.interop.cohort_load import load_synthetic_cohort
 from ketaclinic.inventory import actions as inventory
 from ketaclinic.inventory.models import Container, Incident, Product, Supplier
-from ketaclinic.outcomes import synth
 from ketaclinic.patients.models import Patient
 from ketaclinic.portal.actions import submit_consultation_request
+from ketaclinic.synth.cohort_load import load_synthetic_cohort
 from ketaclinic.treatment import actions as treatment
 from ketaclinic.treatment.models import Protocol, TreatmentPlan
 from tests.diary.helpers import day_with, migraine_attack

@@ -1,5 +1,5 @@
 """Every main page runs a pinned number of SQL queries, the same for the demo clinic and for the
-clinic grown several times over (STYLE.md §5: queries are planned, no N+1).
+clinic grown several times over (queries are planned, no N+1: docs/architecture.md).
 
 Each page is read by the role that uses it, once to warm the log-in (the first request of a
 session reads the 2FA devices and stores session state), then counted; the clinic is grown

@@ -315,7 +315,7 @@ def test_discharge_needs_aldrete_9_and_closes_the_session(world, api):
 
 
 def test_a_registered_close_check_blocks_discharge_until_it_passes(world, api):
-    """The seam the controlled-substance ledger (issue 6) will use."""
+    """The seam the controlled-substance ledger uses."""
     session = stopped_session(world, api)
     register_close_check("test.ledger", lambda s: ["drawn 50 mg != given + wasted"])
     try:

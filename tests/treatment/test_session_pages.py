@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 # audit (head lock, insert, head update); checklist, segments, doses, observations,
 # adverse events, limit events, discharge (one query each); the session's last-seen stamp is
 # written at most once a minute (not here). The first request after log-in also reads the 2FA
-# devices (skipped). The ledger panel (issue 6) adds its session totals by kind and the
+# devices (skipped). The ledger panel adds its session totals by kind and the
 # drawable containers.
 SESSION_PAGE_QUERIES = 14 + 2
 

@@ -36,7 +36,7 @@ class Capability(StrEnum):
     EXPORT_DEIDENTIFIED = "export_deidentified"
     # Import FHIR Bundles into a site's registry (creates patients and their records).
     IMPORT_RECORDS = "import_records"
-    # Treatment programme (issue 4).
+    # Treatment programme.
     VIEW_PROTOCOLS = "view_protocols"
     MANAGE_PROTOCOLS = "manage_protocols"
     RECORD_INTAKE = "record_intake"
@@ -46,10 +46,10 @@ class Capability(StrEnum):
     PLAN_TREATMENT = "plan_treatment"
     CHART_SESSIONS = "chart_sessions"
     # A physician's call during a session: dose despite a pre-dose BP above 140/90, discharge
-    # after an intranasal or nebulized dose (CLINICAL.md section 6).
+    # after an intranasal or nebulized dose (docs/clinical-rules.md §6).
     AUTHORISE_DOSING = "authorise_dosing"
     VIEW_GUARDRAIL_REPORT = "view_guardrail_report"
-    # Controlled-substance ledger (issue 6; CLINICAL.md section 7).
+    # Controlled-substance ledger (docs/clinical-rules.md §7).
     VIEW_LEDGER = "view_ledger"  # stock, ledger, counts, incidents, reports
     MANAGE_STOCK = "manage_stock"  # receive, transfer, destroy, adjust, report a loss, resolve
     DRAW_CONTROLLED = "draw_controlled"  # draw, administered, waste, return for a session
@@ -65,7 +65,7 @@ class Capability(StrEnum):
     INVITE_PATIENTS = "invite_patients"
     # Set a patient's questionnaire schedule and the course dates it follows.
     PLAN_QUESTIONNAIRES = "plan_questionnaires"
-    # Outcomes (issue 7): the cohort analytics of one's own sites as they are (no suppression),
+    # Outcomes: the cohort analytics of one's own sites as they are (no suppression),
     # for the clinic's care team and its admin (the clinic outcomes report).
     VIEW_COHORT_OUTCOMES = "view_cohort_outcomes"
     # The same analytics de-identified and aggregated, small cells suppressed: research.
@@ -82,7 +82,7 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EXPORT_IDENTIFIED,
             Capability.EXPORT_DEIDENTIFIED,
             Capability.IMPORT_RECORDS,
-            # The clinic admin keeps the drug library (DESIGN.md: who uses it).
+            # The clinic admin keeps the drug library (the protocol library and its limits).
             Capability.VIEW_PROTOCOLS,
             Capability.MANAGE_PROTOCOLS,
             Capability.VIEW_GUARDRAIL_REPORT,

@@ -1,8 +1,8 @@
 """Clinical sub-commands (classify, refractory, score, dose, diary-metrics, vitals).
 
 Each reads JSON from a file or ``-`` (standard input) and prints JSON to standard output, as
-CONTRACTS.md promises. Bad input (malformed JSON, an unknown field, a wrong type, a value out of
-range, a dose above its hard limit) exits with status 2 and one line on standard error naming the
+docs/contracts.md promises. Bad input (malformed JSON, an unknown field, a wrong type, a value out
+of range, a dose above its hard limit) exits with status 2 and one line on standard error naming the
 field, the value and what was expected; nothing is printed on standard output. These commands
 never start Django.
 """

@@ -5,7 +5,7 @@ The acting user is named with ``--as USERNAME``: the command has that user's per
 identified or de-identified only) and every export or import is audited under that name, as if
 done through the API. A researcher may only export with ``--deidentify``. Refusals (a bad file, a
 site you do not work at, a permission you lack) exit with status 2 and one line on standard
-error, as CONTRACTS.md asks of every command.
+error, as docs/contracts.md asks of every command.
 """
 
 from __future__ import annotations
@@ -192,7 +192,7 @@ def _import_fhir(args: argparse.Namespace) -> int:
 
 def _load_cohort(args: argparse.Namespace) -> int:
     setup_django()
-    from ketaclinic.interop.cohort_load import load_synthetic_cohort
+    from ketaclinic.synth.cohort_load import load_synthetic_cohort
 
     def progress(written: int, total: int) -> None:
         print(

@@ -46,7 +46,7 @@ def register(subparsers: Any) -> None:
 def _synth(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from ketaclinic.outcomes import synth
+    from ketaclinic import synth
 
     if args.patients < 1:
         print(f"--patients: {args.patients}: expected at least 1", file=sys.stderr)

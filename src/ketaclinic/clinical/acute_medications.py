@@ -6,8 +6,8 @@ headache (Headache Classification Committee of the IHS, Cephalalgia 2018;38:1-21
 so acute-medication, triptan and overuse counts come straight from them. Gepants and ditans are
 acute migraine drugs too (lasmiditan, rimegepant, ubrogepant: AHS consensus statement, Ailani J
 et al., Headache 2021;61:1021-1039) but have no 8.2 class and no contract class yet: they are
-recorded with their own class and :func:`contract_class` returns ``None`` for them (see the
-issue report: the contract should grow a class for them). Combination analgesics are those of
+recorded with their own class and :func:`contract_class` returns ``None`` for them (the
+contract should grow a class for them). Combination analgesics are those of
 ICHD-3 8.2.5: simple analgesics combined with opioids, butalbital and/or caffeine.
 
 Usual single doses are the adult doses of the products' labels (British National Formulary and
@@ -29,7 +29,7 @@ CONTRACT_CLASSES: tuple[MedicationClass, ...] = (
     "opioid",
     "combination_analgesic",
 )
-"""The acute-medication classes of the ``diary-metrics`` contract (CONTRACTS.md)."""
+"""The acute-medication classes of the ``diary-metrics`` contract (docs/contracts.md)."""
 _CONTRACT_BY_NAME: dict[str, MedicationClass] = {name: name for name in CONTRACT_CLASSES}
 
 CLASS_LABELS = {

@@ -2,8 +2,8 @@
 
 Sources: Common Terminology Criteria for Adverse Events (CTCAE) version 5.0, US NCI 2017: grade 1
 mild, 2 moderate, 3 severe or medically significant, 4 life-threatening, 5 death related to the
-adverse event. Adverse events common with ketamine (CLINICAL.md section 6; Cohen 2018; Yuan 2023):
-dissociation, hallucinations, vivid dreams, diplopia or blurred vision, nausea, vomiting,
+adverse event. Adverse events common with ketamine (docs/clinical-rules.md §6; Cohen 2018; Yuan
+2023): dissociation, hallucinations, vivid dreams, diplopia or blurred vision, nausea, vomiting,
 dizziness, fatigue, hypertension, tachycardia; urinary symptoms with repeated exposure. A
 psychotomimetic event suggests a rate reduction (Lauritsen C, et al. J Headache Pain
 2016;17:106). The suggestions are decision support: the nurse and physician decide.

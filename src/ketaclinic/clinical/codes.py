@@ -1,4 +1,6 @@
-"""ICD-10-CM and SNOMED CT codes for the ICHD-3 diagnoses KetaClinic gives (CLINICAL.md section 8).
+"""ICD-10-CM and SNOMED CT codes for the ICHD-3 diagnoses KetaClinic gives.
+
+Rules and sources in one place: docs/clinical-rules.md §8.
 
 ICD-10-CM (FY2023 onwards; G43.E- "chronic migraine with aura" exists since October 2022): the
 fourth or fifth character says intractable (1) or not (0); the last character with (1) or without
@@ -76,5 +78,5 @@ def _migraine_stem(ichd3_code: str, with_aura: bool) -> tuple[str | None, str | 
 
 
 RXNORM_KETAMINE = "6130"
-"""RxNorm ingredient concept for ketamine (CLINICAL.md: to verify; found as RxNorm 6130 in a
+"""RxNorm ingredient concept for ketamine (to verify; found as RxNorm 6130 in a
 public pharmacogenomics mapping, ClinPGx PA450144). Confirm in RxNav before a FHIR export."""

@@ -1,4 +1,4 @@
-"""Typed input of the clinical core: the JSON contracts of CONTRACTS.md as pydantic models.
+"""Typed input of the clinical core: the JSON contracts of docs/contracts.md as pydantic models.
 
 One model per contract (``ClassifyInput``, ``RefractoryInput``, the questionnaire inputs,
 ``DoseInput``, ``DiaryMetricsInput``, ``VitalsInput``). Unknown fields are refused
@@ -101,7 +101,7 @@ class AcuteMedicationDays(ContractModel):
 
 
 class ClassifyInput(ContractModel):
-    """Input of ``ketaclinic classify``: a headache history (CONTRACTS.md)."""
+    """Input of ``ketaclinic classify``: a headache history (docs/contracts.md)."""
 
     headache: HeadacheHistory | None = None
     aura: AuraHistory | None = None
@@ -213,7 +213,7 @@ class DoseLimits(ContractModel):
 
 
 class DoseInput(ContractModel):
-    """Input of ``ketaclinic dose`` (CONTRACTS.md); ``mg_taken_*`` extend it for daily caps."""
+    """Input of ``ketaclinic dose`` (docs/contracts.md); ``mg_taken_*`` extend it for daily caps."""
 
     route: Route
     weight_kg: float | None = _bounded(bounds.WEIGHT_KG, None)
@@ -280,7 +280,7 @@ class VitalReading(ContractModel):
 
 
 class VitalLimits(ContractModel):
-    """Stop and confirm limits; the defaults are those of CLINICAL.md section 6."""
+    """Stop and confirm limits; the defaults are those of docs/clinical-rules.md §6."""
 
     heart_rate_min: float = _bounded(bounds.HEART_RATE_PER_MIN, 50)
     heart_rate_max: float = _bounded(bounds.HEART_RATE_PER_MIN, 150)
@@ -309,7 +309,7 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 def parse_json(model: type[ModelT], text: str | bytes) -> ModelT:
     """Parse ``text`` as strict JSON into ``model``; raise :class:`ClinicalInputError` if bad.
 
-    Strict: a number in quotes is not a number and ``1`` is not ``true`` (CONTRACTS.md: wrong
+    Strict: a number in quotes is not a number and ``1`` is not ``true`` (docs/contracts.md: wrong
     types are bad input). Only the first problem is reported, as one line.
     """
     try:

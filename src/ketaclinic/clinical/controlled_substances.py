@@ -1,6 +1,6 @@
 """Controlled-substance record rules for ketamine, a Schedule III drug in the US.
 
-Sources: CLINICAL.md section 7; 21 CFR 1301.76(b) (theft or loss reported within one business
+Sources: docs/clinical-rules.md §7; 21 CFR 1301.76(b) (theft or loss reported within one business
 day), 21 CFR 1304.11 (initial and biennial inventory; estimating opened Schedule III-V
 containers), 21 CFR 1304.22(c) (dispensing records: quantity, patient, who, when), DEA
 Forms 41 (destruction) and 106 (theft or loss).
@@ -23,7 +23,7 @@ MICROGRAMS_PER_MG: Final = 1000
 ONE_MICROGRAM: Final = Decimal("0.001")
 # A single ledger entry above 10 kg of ketamine cannot be a clinic's: a slip of units.
 MAX_MICROGRAMS: Final = 10_000_000_000
-# Marketed ketamine injections are 10, 50 and 100 mg/mL (CLINICAL.md section 5); compounded
+# Marketed ketamine injections are 10, 50 and 100 mg/mL (docs/clinical-rules.md §5); compounded
 # nasal sprays reach 150-200 mg/mL. Anything outside this is a typing slip.
 STRENGTH_RANGE_MG_PER_ML: Final = (Decimal("0.1"), Decimal("500"))
 
@@ -49,7 +49,7 @@ def _decimal_places(number: Decimal) -> int:
 def mg_to_micrograms(field: str, mg: Decimal | str | int) -> int:
     """A positive quantity typed in mg, as whole micrograms; refused beyond 3 decimals.
 
-    Source: CLINICAL.md section 7 (every milligram accounted for); a microgram is the finest
+    Source: docs/clinical-rules.md §7 (every milligram accounted for); a microgram is the finest
     quantity the ledger records, far below anything a syringe measures.
     """
     number = _decimal(field, mg)
@@ -62,8 +62,8 @@ def mg_to_micrograms(field: str, mg: Decimal | str | int) -> int:
 def ml_to_micrograms(field: str, ml: Decimal | str | int, strength_mg_per_ml: Decimal) -> int:
     """A positive volume typed in mL at ``strength_mg_per_ml``, as whole micrograms.
 
-    mL x mg/mL x 1000, rounded half-even to the microgram once, here, at entry (CLINICAL.md
-    section 5: volume = amount / concentration). The stored microgram figure is the record.
+    mL x mg/mL x 1000, rounded half-even to the microgram once, here, at entry (volume =
+    amount / concentration, docs/clinical-rules.md §5). The stored microgram figure is the record.
     """
     volume = _decimal(field, ml)
     if _decimal_places(volume) > 3:
@@ -76,7 +76,7 @@ def ml_to_micrograms(field: str, ml: Decimal | str | int, strength_mg_per_ml: De
 def positive_micrograms(field: str, micrograms: int, *, shown: object = None) -> int:
     """``micrograms`` if it is above zero and plausible for one entry (at most 10 kg).
 
-    Source: CLINICAL.md section 7; a ledger entry moves a positive quantity, its kind says which
+    Source: docs/clinical-rules.md §7; a ledger entry moves a positive quantity, its kind says which
     way.
     """
     if not 0 < micrograms <= MAX_MICROGRAMS:
@@ -89,7 +89,7 @@ def positive_micrograms(field: str, micrograms: int, *, shown: object = None) ->
 def check_strength(field: str, strength: Decimal | str | int) -> Decimal:
     """A concentration in mg/mL with at most 3 decimals, 0.1-500 mg/mL.
 
-    Source: CLINICAL.md section 5 (ketamine vials 10, 50, 100 mg/mL) and compounded nasal
+    Source: docs/clinical-rules.md §5 (ketamine vials 10, 50, 100 mg/mL) and compounded nasal
     products (section 7, track the compounding pharmacy).
     """
     number = _decimal(field, strength)
@@ -102,7 +102,7 @@ def check_strength(field: str, strength: Decimal | str | int) -> Decimal:
 def float_mg_to_micrograms(mg: float) -> int:
     """A pump-derived amount (a float sum of rate x time) as whole micrograms, half-even.
 
-    Source: treatment session totals (CLINICAL.md section 5: mg = mg/h x hours); this is the one
+    Source: treatment session totals (docs/clinical-rules.md §5: mg = mg/h x hours); this is the one
     place a float meets the ledger, and it is rounded once to the microgram.
     """
     return int((Decimal(repr(mg)) * MICROGRAMS_PER_MG).quantize(Decimal(1), ROUND_HALF_EVEN))
@@ -122,7 +122,7 @@ def micrograms_to_ml(micrograms: int, strength_mg_per_ml: Decimal) -> Decimal:
 def unaccounted_micrograms(*, drawn: int, returned: int, administered: int, wasted: int) -> int:
     """What a session drew and has not yet accounted for: drawn - returned - given - wasted.
 
-    Source: CLINICAL.md section 7, "drawn = administered + wasted must balance"; a quantity
+    Source: docs/clinical-rules.md §7, "drawn = administered + wasted must balance"; a quantity
     returned to stock unopened leaves the session's custody too. Zero when balanced; negative
     when more was given or wasted than drawn (a recording error to investigate).
     """
@@ -138,8 +138,9 @@ def check_dea_number(field: str, number: str) -> str:
 
     Format: a registrant-type letter, a second letter (the registrant's name initial, or 9),
     seven digits. Check digit: (d1 + d3 + d5) + 2 x (d2 + d4 + d6); its last digit is d7.
-    Source: 21 CFR 1304.21-1304.22 records name the supplier's registration number (CLINICAL.md
-    section 7); the check-digit rule is DEA's published registration-number algorithm.
+    Source: 21 CFR 1304.21-1304.22 records name the supplier's registration number
+    (docs/clinical-rules.md §7); the check-digit rule is DEA's published registration-number
+    algorithm.
     """
     cleaned = "".join(number.split()).upper()
     if not _DEA_PATTERN.match(cleaned):
@@ -168,7 +169,7 @@ def next_business_day(day: date, holidays: frozenset[date] = frozenset()) -> dat
 def biennial_inventory_due(last_inventory: date) -> date:
     """The date by which the next inventory is due: two years after the last one.
 
-    Source: 21 CFR 1304.11(c): a new inventory at least every two years (CLINICAL.md section 7).
+    Source: 21 CFR 1304.11(c): a new inventory at least every two years (docs/clinical-rules.md §7).
     A 29 February inventory falls due on 28 February.
     """
     try:
@@ -180,7 +181,7 @@ def biennial_inventory_due(last_inventory: date) -> date:
 def opened_container_measure(*, schedule: int, units_in_container: int) -> Measure:
     """How an opened container is counted in an inventory: ``exact`` or ``estimate``.
 
-    Source: 21 CFR 1304.11(e)(3) and CLINICAL.md section 7: Schedule I-II opened containers are
+    Source: 21 CFR 1304.11(e)(3) and docs/clinical-rules.md §7: Schedule I-II opened containers are
     counted or measured exactly; Schedule III-V may be estimated unless the container holds more
     than 1,000 units (the regulation's example is tablets or capsules; for a solution we count
     millilitres), in which case it is counted exactly.

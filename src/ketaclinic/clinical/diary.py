@@ -8,7 +8,7 @@ baseline; responders reach a >= 50 % reduction (also >= 75 % and 100 %; >= 30 % 
 chronic migraine).
 
 The guidelines give no single operational definition of a migraine day (van der Arend BWH, et
-al. Cephalalgia 2023), so every result names the definition used (CLINICAL.md section 4):
+al. Cephalalgia 2023), so every result names the definition used (docs/clinical-rules.md §4):
 ``4h`` (default) counts a day with (a) headache of >= 4 h with migraine features, (b) aura, or
 (c) headache treated with a triptan or ergot; ``30min`` is the same with 30 min in (a). An aura
 day counts whatever the headache, since aura is itself a migraine manifestation (ICHD-3 1.2.1.2).
@@ -28,12 +28,12 @@ from typing import Any, Protocol
 from ketaclinic.clinical.contracts import DiaryEntry, DiaryMetricsInput, DiaryPeriod
 from ketaclinic.clinical.display import rounded
 from ketaclinic.clinical.errors import ClinicalInputError
+from ketaclinic.clinical.tolerance import TOLERANCE as _TOLERANCE
 
 MONTH_DAYS = 28
 MIN_RECORDED_FRACTION = 0.8
 MAX_PERIOD_DAYS = 3_660
 RESPONDER_THRESHOLDS = (30, 50, 75, 100)
-_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)

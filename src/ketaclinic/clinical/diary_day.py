@@ -1,9 +1,9 @@
 """From a patient's diary day (attacks, medications) to one ``diary-metrics`` entry.
 
 The diary records attacks as the patient lived them; the endpoints of :mod:`.diary` count
-calendar days (CLINICAL.md section 4; Tassorelli C, et al. Cephalalgia 2018;38:815 and Diener HC,
-et al. Cephalalgia 2020;40:1026: a day is 00:00-23:59 in the patient's time zone). This module is
-the one place that turns the first into the second:
+calendar days (docs/clinical-rules.md §4; Tassorelli C, et al. Cephalalgia 2018;38:815 and Diener
+HC, et al. Cephalalgia 2020;40:1026: a day is 00:00-23:59 in the patient's time zone). This module
+is the one place that turns the first into the second:
 
 - ``headache``: at least one attack with pain above 0. An attack with pain 0 is an aura without
   headache (ICHD-3 1.2.1.2); it makes an aura day, not a headache day.

@@ -3,7 +3,7 @@
 Sources: Aldrete JA. The post-anesthesia recovery score revisited. J Clin Anesth 1995;7:89-91
 (the 1970 score with pulse oximetry in place of colour; a total of 9 or more allows discharge
 from recovery). After intranasal or nebulized doses, observation for at least 2 hours until
-sedation and dissociation have resolved (Spravato REMS, by analogy; CLINICAL.md section 6).
+sedation and dissociation have resolved (Spravato REMS, by analogy; docs/clinical-rules.md §6).
 """
 
 from __future__ import annotations

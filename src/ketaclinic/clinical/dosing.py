@@ -1,13 +1,13 @@
 """Ketamine dose and pump-rate calculation, limit checks and the titration interval.
 
-Pump rate (CLINICAL.md section 5): mL/h = mg/kg/h x dosing weight / concentration (mg/mL).
+Pump rate (docs/clinical-rules.md §5): mL/h = mg/kg/h x dosing weight / concentration (mg/mL).
 Regimens are literature examples, not recommendations: continuous IV titrated by 0.1 mg/kg/h no
 sooner than every 3-4 h (Lauritsen C, et al. J Headache Pain 2016;17:106; Pomeroy JL, et al.
 Headache 2017;57:276); IV bolus; nebulized 0.75-1.5 mg/kg (Dove D, et al. Ann Emerg Med 2021);
 intranasal 10 mg sprays with at most 200 mg a day and 400 mg a week at home (Yuan C, et al.
-Reg Anesth Pain Med 2023;48:581). Each clinic sets its own soft and hard limits (DESIGN.md,
-safety principles): above a soft limit the dose needs a documented reason, above a hard limit it
-is refused.
+Reg Anesth Pain Med 2023;48:581). Each clinic sets its own soft and hard limits
+(docs/adr/0004-decision-support.md): above a soft limit the dose needs a documented reason, above a
+hard limit it is refused.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from ketaclinic.clinical.contracts import DoseInput, DoseLimits, InfusionStep
 from ketaclinic.clinical.display import rounded
 from ketaclinic.clinical.dosing_weight import dosing_weight_kg
 from ketaclinic.clinical.errors import MISSING, ClinicalInputError
+from ketaclinic.clinical.tolerance import TOLERANCE as _TOLERANCE
 
 LimitStatus = Literal["ok", "soft_exceeded", "refused"]
 _SEVERITY: dict[LimitStatus, int] = {"ok": 0, "soft_exceeded": 1, "refused": 2}
 DEFAULT_TITRATION_INTERVAL_MINUTES = 180.0  # Lauritsen 2016: no sooner than every 3-4 h
-_TOLERANCE = 1e-9  # sums of floats: 190 mg + 10 mg must equal a 200 mg cap
 
 # Which request fields and limits belong to which route.
 _ROUTE_FIELDS = {
@@ -122,7 +122,7 @@ class DoseResult:
 def check_limit(value: float, *, soft: float | None, hard: float | None) -> LimitStatus:
     """``refused`` above the hard limit, ``soft_exceeded`` above the soft one, else ``ok``.
 
-    A value equal to a limit is within it ("above the hard limit is refused", CONTRACTS.md).
+    A value equal to a limit is within it ("above the hard limit is refused", docs/contracts.md).
     """
     if hard is not None and value > hard + _TOLERANCE:
         return "refused"

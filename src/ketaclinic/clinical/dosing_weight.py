@@ -3,8 +3,8 @@
 Sources: Devine BJ. Gentamicin therapy. Drug Intell Clin Pharm 1974;8:650-655 (ideal body
 weight: 50 kg for men, 45.5 kg for women, plus 2.3 kg per inch over 5 feet). Adjusted body
 weight = ideal + 0.4 x (actual - ideal), the correction factor used for drugs distributing partly
-into fat (Bauer LA, Applied Clinical Pharmacokinetics; CLINICAL.md section 5). Both are capped at
-the actual weight: dosing a light patient by a heavier "ideal" weight would overdose them.
+into fat (Bauer LA, Applied Clinical Pharmacokinetics; docs/clinical-rules.md §5). Both are capped
+at the actual weight: dosing a light patient by a heavier "ideal" weight would overdose them.
 """
 
 from __future__ import annotations

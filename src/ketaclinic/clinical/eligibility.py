@@ -3,12 +3,12 @@
 Source: Cohen SP, Bhatia A, Buvanendran A, et al. Consensus guidelines on the use of intravenous
 ketamine infusions for chronic pain from the American Society of Regional Anesthesia and Pain
 Medicine, the American Academy of Pain Medicine, and the American Society of Anesthesiologists.
-Reg Anesth Pain Med 2018;43:521-546 (CLINICAL.md section 6):
+Reg Anesth Pain Med 2018;43:521-546 (docs/clinical-rules.md §6):
 
 - do not use in poorly controlled cardiovascular disease, raised intracranial or intraocular
   pressure (the consensus allows "only low dose with extreme caution"; KetaClinic blocks and lets
-  the clinic change the catalogue), pregnancy (to verify: stated in CLINICAL.md, not yet checked
-  against the consensus text);
+  the clinic change the catalogue), pregnancy (to verify: not yet checked against the consensus
+  text);
 - avoid in poorly controlled psychosis and severe hepatic dysfunction (moderate: caution and
   liver tests); active substance misuse: no serial infusions;
 - before treatment: ECG where there is cardiac risk; liver tests where there is liver disease or
@@ -87,7 +87,7 @@ CONDITIONS: tuple[Condition, ...] = (
         "absolute",
         COHEN_2018 + ": at most low dose with extreme caution; KetaClinic blocks",
     ),
-    Condition("pregnancy", "Pregnancy", "absolute", "CLINICAL.md section 6 (to verify)"),
+    Condition("pregnancy", "Pregnancy", "absolute", COHEN_2018 + " (to verify)"),
     Condition("uncontrolled_psychosis", "Poorly controlled psychosis", "absolute"),
     Condition(
         "severe_hepatic_dysfunction", "Severe hepatic dysfunction", "absolute", tests=("liver",)
@@ -122,7 +122,7 @@ CONDITIONS: tuple[Condition, ...] = (
         "urinary_symptoms",
         "Lower urinary tract symptoms (ketamine cystitis with repeated exposure)",
         "precaution",
-        "CLINICAL.md section 6: urinary symptoms with repeated exposure",
+        COHEN_2018 + ": urinary symptoms with repeated exposure",
     ),
 )
 CONDITIONS_BY_KEY: dict[str, Condition] = {condition.key: condition for condition in CONDITIONS}

@@ -30,9 +30,8 @@ class ClinicalInputError(ValueError):
     """Input the clinical core refuses: names the field, the value given and what was expected.
 
     ``str(error)`` is one line, ``"<field>: got <value>, expected <expected>"``, which the command
-    line prints on standard error and the web edges return as the error detail (DESIGN.md, safety
-    principles: out-of-range input is refused with a message naming the field, the value and the
-    limit).
+    line prints on standard error and the web edges return as the error detail (out-of-range input
+    is refused with a message naming the field, the value and the limit: docs/adr/0004).
     """
 
     def __init__(self, field: str, value: object, expected: str) -> None:

@@ -1,12 +1,12 @@
 """Dose guardrails of the protocol library: soft and hard limits, as a smart pump's drug library.
 
-Sources: the DESIGN.md safety principles (each clinic sets its own soft and hard limits; above a
-soft limit a dose needs a documented override, above a hard limit it cannot be entered), which
-follow smart-pump drug-library practice (ISMP Guidelines for Optimizing Safe Implementation and
-Use of Smart Infusion Pumps, 2020: soft limits can be overridden with a reason, hard limits
-cannot). Titration: no increase sooner than the protocol's interval (Lauritsen C, et al.
-J Headache Pain 2016;17:106: +0.1 mg/kg/h no sooner than every 3-4 h); KetaClinic treats an early
-or larger-than-step increase as a soft breach (override with a reason and a second person's
+Sources: KetaClinic's safety principles (docs/adr/0004-decision-support.md: each clinic sets its own
+soft and hard limits; above a soft limit a dose needs a documented override, above a hard limit it
+cannot be entered), which follow smart-pump drug-library practice (ISMP Guidelines for Optimizing
+Safe Implementation and Use of Smart Infusion Pumps, 2020: soft limits can be overridden with a
+reason, hard limits cannot). Titration: no increase sooner than the protocol's interval (Lauritsen
+C, et al. J Headache Pain 2016;17:106: +0.1 mg/kg/h no sooner than every 3-4 h); KetaClinic treats
+an early or larger-than-step increase as a soft breach (override with a reason and a second person's
 co-sign) because a physician may order it, and refuses anything above a hard limit.
 
 Units: ``per_dose`` in the route's dose unit (mg/kg for IV bolus and nebulized, mg for intranasal
@@ -20,6 +20,7 @@ from dataclasses import dataclass, fields
 from typing import Literal
 
 from ketaclinic.clinical.errors import MISSING, ClinicalInputError
+from ketaclinic.clinical.tolerance import TOLERANCE as _TOLERANCE
 
 Route = Literal["iv_infusion", "iv_bolus", "nebulized", "intranasal"]
 Level = Literal["ok", "soft", "hard"]
@@ -31,7 +32,6 @@ DOSE_UNITS: dict[str, str] = {
     "intranasal": "mg",
 }
 CUMULATIVE = ("per_session", "per_day", "per_week")
-_TOLERANCE = 1e-9
 _LABELS = {
     "per_dose": "dose",
     "per_hour": "rate",

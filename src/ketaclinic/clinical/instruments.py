@@ -1,7 +1,8 @@
 """Questionnaire scoring: MIDAS, HIT-6, PHQ-9, GAD-7, PGIC and the ID Migraine screen.
 
 Each function names its source. Totals and bands only; HIT-6 is a licensed instrument, so
-KetaClinic stores responses and scores and shows item text only under licence (CLINICAL.md 3).
+KetaClinic stores responses and scores and shows item text only under licence
+(docs/clinical-rules.md §3).
 """
 
 from __future__ import annotations

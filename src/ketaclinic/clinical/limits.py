@@ -4,7 +4,7 @@ These are *input* ranges: a value outside them cannot be right (a typing slip, a
 is refused as bad input. They are not treatment limits: the stop and confirm limits for vital
 signs live in :mod:`.vitals`, and dose limits are set per protocol by each clinic (:mod:`.dosing`).
 The same ranges back the pydantic contracts here, the Django forms and the database constraints
-(DESIGN.md, convention 4: clinical limits live once, in ``clinical/``, and both edges call them).
+(clinical limits live once, in ``clinical/``, and both edges call them: docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ WEIGHT_KG = Range(2, 350, "kg")
 HEIGHT_CM = Range(40, 250, "cm")
 AGE_YEARS = Range(0, 120, "years", integer=True)
 
-# Pain: 11-point numerical rating scale, integers only (LOINC 72514-3; CLINICAL.md section 3).
+# Pain: 11-point numerical rating scale, integers only (LOINC 72514-3; docs/clinical-rules.md §3).
 NRS = Range(0, 10, integer=True)
 
 # Headache history.

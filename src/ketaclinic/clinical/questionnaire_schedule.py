@@ -1,6 +1,6 @@
 """When each questionnaire is due, from a patient's plan, course dates and past answers.
 
-The schedule of the KetaClinic programme (issue 5), built on each instrument's recall period so
+The schedule of the KetaClinic programme, built on each instrument's recall period so
 that consecutive answers neither overlap nor leave gaps:
 
 - MIDAS every 3 months (its questions ask about the last 3 months: Stewart WF, et al. Neurology
@@ -11,7 +11,7 @@ that consecutive answers neither overlap nor leave gaps:
   weeks: Kroenke K, et al. J Gen Intern Med 2001;16:606; Spitzer RL, et al. Arch Intern Med
   2006;166:1092): due ``pre_course_days`` (14) days before a course starts until its first day,
   then every 14 days after the start while the course lasts. Ketamine affects mood, so mood is
-  checked before and during treatment (CLINICAL.md section 3).
+  checked before and during treatment (docs/clinical-rules.md §3).
 - PGIC after a course (it rates change since treatment began: Hurst H, Bolton J. J Manipulative
   Physiol Ther 2004;27:26-35): from the day after the course ends, for ``pgic_window_days`` (28).
 

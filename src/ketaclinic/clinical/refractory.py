@@ -53,7 +53,8 @@ class PreventiveClass:
 
 
 DEFAULT_PREVENTIVE_CLASSES: tuple[PreventiveClass, ...] = (
-    # Nature Reviews Neurology 2021, "Preventive migraine treatment" table (CLINICAL.md 2).
+    # Nature Reviews Neurology 2021, "Preventive migraine treatment" table
+    # (docs/clinical-rules.md §2).
     PreventiveClass(
         "beta_blocker", "Beta-blockers", ("metoprolol", "propranolol", "atenolol", "bisoprolol")
     ),

@@ -2,7 +2,7 @@
 
 Each segment runs at its rate from its start until the next segment starts (or until ``until``:
 now for a running infusion, the stop time for a stopped one). Amount = mg/h x hours; volume =
-mL/h x hours (CLINICAL.md section 5: mL/h = mg/kg/h x dosing weight / concentration).
+mL/h x hours (docs/clinical-rules.md §5: mL/h = mg/kg/h x dosing weight / concentration).
 """
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""Vital-sign alerts during a ketamine session: ``stop`` and ``confirm`` (CLINICAL.md section 6).
+"""Vital-sign alerts during a ketamine session: ``stop`` and ``confirm``.
+
+Rules and sources in one place: docs/clinical-rules.md §6.
 
 Sources: monitoring per the ASRA / AAPM / ASA consensus guidelines on intravenous ketamine for
 chronic pain (Cohen SP, et al. Reg Anesth Pain Med 2018;43:521-546). Stop / call-the-physician
@@ -159,7 +161,7 @@ def monitoring_gaps(
     """Pairs of consecutive readings further apart than ``max_minutes``.
 
     During IV treatment blood pressure and heart rate are taken at least every 15 min (KetaClinic's
-    configurable default, CLINICAL.md section 6).
+    configurable default, docs/clinical-rules.md §6).
     """
     ordered = sorted(times)
     return [

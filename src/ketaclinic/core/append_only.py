@@ -65,10 +65,10 @@ class RefuseChanges(migrations.RunPython):
             for statement in make(vendor, self.table, operation):
                 schema_editor.execute(statement, params=None)
 
-    def _install(self, apps: Any, schema_editor: Any) -> None:
+    def _install(self, _apps: Any, schema_editor: Any) -> None:
         self._run(schema_editor, install_sql)
 
-    def _drop(self, apps: Any, schema_editor: Any) -> None:
+    def _drop(self, _apps: Any, schema_editor: Any) -> None:
         self._run(schema_editor, drop_sql)
 
     def describe(self) -> str:

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
-    """Shared pieces: layout, request context, health check, the home page."""
+    """Shared pieces: layout, request context, errors, PDF rendering, append-only triggers."""
 
     name = "ketaclinic.core"
     label = "core"

@@ -3,7 +3,7 @@
 The forty demo patients are too few for cohort figures, and a researcher (who sees counts of
 11 or more only) would find nearly every cell suppressed. So the demo draws a cohort with
 ``ketaclinic synth`` (a fixed seed: the same cohort every time, ending yesterday) and loads it
-through the bulk-load action (``interop.cohort_load.load_synthetic_records``): registry records
+through the bulk-load action (``synth.cohort_load.load_synthetic_records``): registry records
 (MRN ``DSYN-...``), questionnaires, diaries and courses on the library's literature protocols,
 which the demo clinic's admin enables for it. Idempotent: skipped once synthetic patients exist.
 """
@@ -15,11 +15,11 @@ from typing import Protocol as TypingProtocol
 
 from django.utils import timezone
 
+from ketaclinic import synth
 from ketaclinic.accounts.models import User
-from ketaclinic.interop.cohort_load import DEMO_MRN_PREFIX, load_synthetic_records
-from ketaclinic.interop.cohort_treatment import LIBRARY_CODES
-from ketaclinic.outcomes import synth
 from ketaclinic.patients.models import Patient
+from ketaclinic.synth.cohort_load import DEMO_MRN_PREFIX, load_synthetic_records
+from ketaclinic.synth.cohort_treatment import LIBRARY_CODES
 from ketaclinic.treatment import actions
 from ketaclinic.treatment.models import Protocol, ProtocolStatus
 

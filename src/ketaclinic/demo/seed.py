@@ -17,11 +17,11 @@ from ketaclinic.accounts.models import Site, User
 from ketaclinic.demo.cohort import seed_cohort
 from ketaclinic.demo.diary import seed_diaries
 from ketaclinic.demo.inventory import register_session_hooks, seed_history, seed_stock
-from ketaclinic.demo.names import FAMILY_NAMES, GIVEN_NAMES, STREETS
 from ketaclinic.demo.portal import seed_portal
 from ketaclinic.demo.treatment import seed_treatment
 from ketaclinic.patients.actions import create_patient, link_patient_account
 from ketaclinic.patients.models import Patient
+from ketaclinic.synth.names import FAMILY_NAMES, GIVEN_NAMES, STREETS
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - synthetic demo only, printed on purpose
 SITES = (

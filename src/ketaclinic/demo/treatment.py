@@ -51,12 +51,12 @@ COURSES = (
     ("N-1009", "demo-iv-bolus", 3, 3, 5),
     ("N-1010", "demo-iv-bolus", 2, 4, 5),
     ("N-1005", "lit-outpatient-iv", 0, 3, 7),  # ready: approved plan, no session yet
-    ("N-1011", "lit-outpatient-iv", 0, 3, 7),  # ready too: the ledger's browser test (issue 6)
+    ("N-1011", "lit-outpatient-iv", 0, 3, 7),  # ready too: the ledger's browser test
     ("S-1002", "lit-outpatient-iv", 2, 3, 7),
 )
 READY_MRN = "N-1005"
 # Other apps' demo steps around each session, registered by seed_demo: the ledger draws before
-# the start, then books what was given and wastes the rest before discharge (issue 6).
+# the start, then books what was given and wastes the rest before discharge.
 SessionHook = Callable[[TreatmentSession, User, datetime], None]
 BEFORE_START: list[SessionHook] = []
 BEFORE_DISCHARGE: list[SessionHook] = []
@@ -140,7 +140,7 @@ def _library(report: Report, staff: Staff) -> dict[str, Protocol]:
     return protocols
 
 
-def _eligible(staff: Staff, patient: Patient, rng: random.Random, clinician: User) -> None:
+def _eligible(patient: Patient, rng: random.Random, clinician: User) -> None:
     failed = TRIALS if rng.random() < 0.7 else TRIALS[:4]
     intake = actions.record_intake(
         actor=clinician,
@@ -205,7 +205,6 @@ def _vitals(rng: random.Random, pain: int) -> dict[str, Any]:
 
 
 def _session(
-    staff: Staff,
     session: TreatmentSession,
     rng: random.Random,
     nurse: User,
@@ -348,7 +347,7 @@ def _course(
     south = patient.site.code == "south"
     clinician = staff.clinician_south if south else staff.clinician
     nurse = staff.nurse_south if south else staff.nurse
-    _eligible(staff, patient, rng, clinician)
+    _eligible(patient, rng, clinician)
     protocol = protocols[code]
     plan = actions.create_plan(
         actor=clinician,
@@ -368,7 +367,7 @@ def _course(
     for number in range(given):
         day = timezone.localdate() - timedelta(days=spacing * (given - number) + 3)
         session = actions.schedule_session(actor=nurse, plan=plan, scheduled_for=day)
-        _session(staff, session, rng, nurse, clinician, features[number % len(features)])
+        _session(session, rng, nurse, clinician, features[number % len(features)])
         report.count("sessions")
 
 

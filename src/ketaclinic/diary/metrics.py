@@ -1,6 +1,6 @@
 """What the diary shows: a calendar heat-map and the 28-day periods, computed by the core.
 
-The counting rules are ``ketaclinic.clinical.diary`` (CLINICAL.md section 4); this module only
+The counting rules are ``ketaclinic.clinical.diary`` (docs/clinical-rules.md §4); this module only
 lays the periods out around the baseline (the 28 days before the first course) and arranges the
 days in calendar months. Days without an entry are shown and counted as missing.
 """

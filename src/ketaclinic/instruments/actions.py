@@ -59,8 +59,9 @@ def submit_questionnaire(
 ) -> QuestionnaireResponse:
     """Score ``answers`` with the clinical core and store them; a PHQ-9 item 9 > 0 raises an alert.
 
-    Scoring: ``ketaclinic.clinical.instruments`` (MIDAS, HIT-6, PHQ-9, GAD-7, PGIC; CLINICAL.md §3).
-    ``imported``: staff bring the response from another system (a FHIR import), not from paper.
+    Scoring: ``ketaclinic.clinical.instruments`` (MIDAS, HIT-6, PHQ-9, GAD-7, PGIC;
+    docs/clinical-rules.md §3). ``imported``: staff bring the response from another system (a
+    FHIR import), not from paper.
     """
     source = _check_author(actor, patient)
     if imported and source == ResponseSource.CLINIC:

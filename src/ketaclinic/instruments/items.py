@@ -3,7 +3,8 @@
 PHQ-9 and GAD-7 (Pfizer; free to reproduce, translate, display or distribute), MIDAS (free for
 clinical use; Stewart et al. Neurology 2001) and PGIC (Hurst and Bolton 2004) are written out.
 HIT-6 is licensed (QualityMetric/GSK): KetaClinic stores its answers and scores but does not ship
-its item text (CLINICAL.md section 3); the portal refers the patient to the clinic's licensed form.
+its item text (docs/clinical-rules.md §3); the portal refers the patient to the clinic's
+licensed form.
 """
 
 from __future__ import annotations

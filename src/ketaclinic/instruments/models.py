@@ -68,7 +68,7 @@ class QuestionnaireResponse(models.Model):
 class SelfHarmAlert(models.Model):
     """PHQ-9 item 9 above 0: open until a clinician acknowledges it; blocks the next session.
 
-    CLINICAL.md §3: ketamine affects mood; suicidality must never go unseen.
+    docs/clinical-rules.md §3: ketamine affects mood; suicidality must never go unseen.
     """
 
     response = models.OneToOneField(

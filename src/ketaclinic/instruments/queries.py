@@ -27,7 +27,9 @@ from ketaclinic.patients.models import Patient
 
 
 def open_self_harm_alerts(patient: Patient) -> list[SelfHarmAlert]:
-    """Alerts not yet acknowledged: while any is open, no session may start (CLINICAL.md §3)."""
+    """Alerts not yet acknowledged: while any is open, no session may start.
+
+    Rule: docs/clinical-rules.md §3 (PHQ-9 item 9)."""
     return list(
         SelfHarmAlert.objects.filter(patient=patient, acknowledged_at__isnull=True)
         .select_related("response")

@@ -108,7 +108,7 @@ class _Importer:
         if self.progress is not None:
             self.progress(self.done, len(self.entries))
 
-    def _known(self, entry: Entry, keys: list[tuple[str, str]]) -> ImportedRecord | int | None:
+    def _known(self, keys: list[tuple[str, str]]) -> ImportedRecord | int | None:
         """An earlier import of the same identifier, or an earlier entry of this Bundle."""
         for key in keys:
             if key in self.seen:
@@ -141,7 +141,7 @@ class _Importer:
         resource = entry.resource
         assert isinstance(resource, FhirPatient)
         keys = all_identifiers(resource.identifier)
-        known = self._known(entry, keys)
+        known = self._known(keys)
         if isinstance(known, int):
             self.patients[entry.index] = self.patients[known]
             self.report.add(entry, "skipped", reason=f"the same patient as entry[{known}]")
@@ -181,7 +181,7 @@ class _Importer:
         return self.patients[index]
 
     def _already(self, entry: Entry, key: tuple[str, str]) -> bool:
-        known = self._known(entry, [key])
+        known = self._known([key])
         if known is None:
             return False
         where = f"entry[{known}]" if isinstance(known, int) else "imported before"

@@ -30,6 +30,8 @@ import hmac
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from ketaclinic.clinical.age import age_in_years
+
 MAX_SHIFT_DAYS = 182
 """Dates move by 1 to 182 days, earlier or later: never 0, so no true date survives by chance."""
 OLDEST_REPORTED_AGE = 89
@@ -94,12 +96,6 @@ class DeidentifiedAge:
     def label(self) -> str:
         """``"47"`` or ``"90+"``."""
         return AGE_90_PLUS if self.over_89 else str(self.age_years)
-
-
-def age_in_years(born: date, on: date) -> int:
-    """Completed years of age on ``on`` (a birthday on 29 February counts from 1 March)."""
-    before_birthday = (on.month, on.day) < (born.month, born.day)
-    return on.year - born.year - int(before_birthday)
 
 
 class Deidentifier:

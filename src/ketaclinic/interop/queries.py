@@ -18,6 +18,7 @@ from ketaclinic.interop.fhir.bundle import build_patient_bundle
 from ketaclinic.interop.fhir.context import ExportContext
 from ketaclinic.interop.models import ImportedRecord, ImportOutcome
 from ketaclinic.interop.scope import deidentifier
+from ketaclinic.patients.models import Patient
 from ketaclinic.patients.queries import visible_patients
 
 
@@ -27,10 +28,7 @@ def get_patient_bundle(user: User, patient_id: int, *, deidentify: bool = False)
     A named record is asked for by id, so this needs ``EXPORT_IDENTIFIED`` even when the Bundle
     is to be de-identified: a researcher never reaches a record by its number.
     """
-    require(user, Capability.EXPORT_IDENTIFIED)
-    patient = visible_patients(user).filter(pk=patient_id).only("pk", "site_id").first()
-    if patient is None:
-        raise Http404("no such patient")
+    patient = _visible_patient(user, Capability.EXPORT_IDENTIFIED, patient_id)
     record_event(
         actor=user,
         action="export.fhir.patient",
@@ -53,10 +51,7 @@ def get_held_imports(user: User, patient_id: int) -> Bundle:
     """Resources imported for the patient that KetaClinic keeps as received (Conditions,
     MedicationStatements, Observations such as diary-day summaries), for a clinician to review
     at intake: a ``collection`` Bundle of them as they came. Staff of the patient's site."""
-    require(user, Capability.IMPORT_RECORDS)
-    patient = visible_patients(user).filter(pk=patient_id).only("pk", "site_id").first()
-    if patient is None:
-        raise Http404("no such patient")
+    patient = _visible_patient(user, Capability.IMPORT_RECORDS, patient_id)
     record_event(
         actor=user,
         action="patient.read.held_imports",
@@ -75,3 +70,12 @@ def _resource(resource_type: str, data: dict[str, Any]) -> Resource:
     resource = get_fhir_model_class(resource_type).model_validate(data)
     assert isinstance(resource, Resource)
     return resource
+
+
+def _visible_patient(user: User, capability: Capability, patient_id: int) -> Patient:
+    """The patient, for a user with ``capability`` at the patient's site; 404 otherwise."""
+    require(user, capability)
+    patient = visible_patients(user).filter(pk=patient_id).only("pk", "site_id").first()
+    if patient is None:
+        raise Http404("no such patient")
+    return patient

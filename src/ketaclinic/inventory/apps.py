@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class InventoryConfig(AppConfig):
-    """The controlled-substance ledger for ketamine (CLINICAL.md section 7)."""
+    """The controlled-substance ledger for ketamine (docs/clinical-rules.md §7)."""
 
     name = "ketaclinic.inventory"
     label = "inventory"

@@ -11,7 +11,6 @@ from decimal import Decimal
 from ketaclinic.clinical.controlled_substances import (
     mg_to_micrograms,
     micrograms_to_mg,
-    micrograms_to_ml,
     ml_to_micrograms,
 )
 from ketaclinic.core.errors import InputRefused
@@ -51,16 +50,6 @@ def _is_zero(value: Decimal | str | None) -> bool:
 def mg_text(micrograms: int) -> str:
     """``73800`` -> ``"73.800 mg"``; thousands grouped: ``"1,000.000 mg"``."""
     return f"{micrograms_to_mg(micrograms):,} mg"
-
-
-def mg_number(micrograms: int) -> str:
-    """The mg figure alone, three decimals, grouped (for tables whose header gives the unit)."""
-    return f"{micrograms_to_mg(micrograms):,}"
-
-
-def ml_text(micrograms: int, strength_mg_per_ml: Decimal) -> str:
-    """The volume at the container's strength, to the microlitre: ``"1.476 mL"``."""
-    return f"{micrograms_to_ml(micrograms, strength_mg_per_ml):,} mL"
 
 
 def strength_text(strength_mg_per_ml: Decimal) -> str:

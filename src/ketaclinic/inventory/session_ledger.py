@@ -1,8 +1,8 @@
 """How the ledger plugs into the treatment app, through its documented seam only.
 
 ``ketaclinic.treatment.closing_checks``: a session closes (discharge) only when drawn =
-administered + wasted (+ returned) for it (CLINICAL.md section 7), and the session page shows the
-ledger panel (draw, record administered, witnessed waste, return).
+administered + wasted (+ returned) for it (docs/clinical-rules.md §7), and the session page shows
+the ledger panel (draw, record administered, witnessed waste, return).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Diary endpoints per course and 28-day month, computed columnar with Polars.
 
-Definitions are the clinical core's (:mod:`ketaclinic.clinical.diary`, CLINICAL.md section 4,
+Definitions are the clinical core's (:mod:`ketaclinic.clinical.diary`, docs/clinical-rules.md §4,
 Tassorelli 2018; Diener 2020), applied to whole columns: a migraine day under definition ``4h``
 or ``30min``; counts normalised as count x 28 / days recorded; a period with fewer than 80 % of
 its days recorded flagged ``insufficient_data``; the change in monthly migraine days (MMD) from
@@ -31,13 +31,13 @@ from ketaclinic.clinical.diary import (
     MONTH_DAYS,
     RESPONDER_THRESHOLDS,
 )
+from ketaclinic.clinical.tolerance import TOLERANCE
 from ketaclinic.outcomes import schema
 from ketaclinic.outcomes.periods import CohortFilter, course_periods, follow_up_ends
 from ketaclinic.outcomes.relapse import RelapseRule, time_to_relapse
 
 # The clinical core's comparison tolerance (clinical.diary): 8.0000001 h is 8 h, -49.9999999 % is
 # a 50 % responder.
-TOLERANCE = 1e-9
 _DAY_BITS = 20  # days since 1970 offset by 2**19 fit in 20 bits: years 535 to 3405
 _DAY_OFFSET = 1 << (_DAY_BITS - 1)
 _MAX_PATIENT_ID = 1 << (62 - _DAY_BITS)

@@ -1,7 +1,7 @@
 """One patient's outcome endpoints, from the engine's frames to plain values a page can show.
 
 Django-free: the frames come from :func:`.sources.read_frames` (one patient), the endpoints from
-:func:`.analytics.compute_outcomes` (CLINICAL.md section 4: 28-day months, baseline the 28 days
+:func:`.analytics.compute_outcomes` (docs/clinical-rules.md §4: 28-day months, baseline the 28 days
 before a course, >= 80 % of days recorded, responders at 30/50/75/100 % MMD reduction), time to
 relapse from :mod:`.relapse`, acute response from :func:`.cohort.session_responses` (an NRS drop
 of >= 2, Pomeroy 2017; Schwenk 2018; NRS <= 3, Lauritsen 2016). Everything here works on the
@@ -15,7 +15,6 @@ same 80 % sufficiency rule, so a month with few days recorded weighs by its reco
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,8 +22,9 @@ import polars as pl
 
 from ketaclinic.clinical.contracts import MigraineDayDefinition
 from ketaclinic.clinical.diary import MIN_RECORDED_FRACTION, MONTH_DAYS, RESPONDER_THRESHOLDS
+from ketaclinic.clinical.tolerance import TOLERANCE
 from ketaclinic.outcomes import schema
-from ketaclinic.outcomes.analytics import TOLERANCE, compute_outcomes, migraine_day
+from ketaclinic.outcomes.analytics import compute_outcomes, migraine_day
 from ketaclinic.outcomes.cohort import session_responses
 from ketaclinic.outcomes.relapse import RelapseRule
 
@@ -459,8 +459,3 @@ def patient_endpoints(
         periods=outcomes.periods,
         course_frame=outcomes.courses,
     )
-
-
-def course_numbers(courses: Sequence[CourseOutcome]) -> dict[int, int]:
-    """Course id to its number (1 = first course) for labels."""
-    return {course.course_id: course.number for course in courses}

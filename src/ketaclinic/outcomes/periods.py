@@ -1,6 +1,6 @@
 """The periods each course is measured over: its baseline and its 28-day follow-up months.
 
-CLINICAL.md section 4 (Tassorelli 2018; Diener 2020): the baseline is the 28 days before the
+docs/clinical-rules.md §4 (Tassorelli 2018; Diener 2020): the baseline is the 28 days before the
 first treatment; a month is a 28-day period. KetaClinic's rules for courses, documented here
 because the guidelines (written for trials with one treatment) leave them open:
 

@@ -1,6 +1,6 @@
 """Time to relapse after a course: the first follow-up month back at the baseline MMD.
 
-Rule (issue 7; CLINICAL.md section 4 for the monthly migraine days, MMD): a course relapses in
+Rule (docs/clinical-rules.md §4 for the monthly migraine days, MMD): a course relapses in
 the first follow-up month whose normalised MMD is at or above the threshold: the baseline MMD by
 default (``fraction_of_baseline`` 1.0), another fraction of it, or an absolute MMD a clinic sets
 (``min_mmd``). Time is counted in 28-day months after the course: a relapse in month ``k`` has
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-TOLERANCE = 1e-9  # the clinical core's comparison tolerance (clinical.diary)
+from ketaclinic.clinical.tolerance import TOLERANCE
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ the same on the clinic's database, on a researcher's de-identified export and on
 cohort (``ketaclinic synth``).
 
 ``diary_days`` (:data:`DIARY_DAYS`): one row per patient-day RECORDED in the headache diary. A day
-without a row is missing, never headache-free (CLINICAL.md section 4). At most one row per
+without a row is missing, never headache-free (docs/clinical-rules.md §4). At most one row per
 ``(patient_id, day)``.
 
 - ``patient_id`` Int64 (within +-2**42, packed with the day in one sort key); ``day`` Date, the

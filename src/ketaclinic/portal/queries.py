@@ -10,7 +10,7 @@ from ketaclinic.accounts.models import User
 from ketaclinic.accounts.roles import Capability
 from ketaclinic.audit.actions import record_event
 from ketaclinic.patients.models import Patient
-from ketaclinic.portal.models import ConsultationRequest, PortalInvitation, RequestStatus
+from ketaclinic.portal.models import ConsultationRequest, RequestStatus
 
 
 def _require_triage(user: User) -> None:
@@ -87,7 +87,3 @@ def next_mrn(site_id: int, prefix: str) -> str:
         if mrn.rsplit("-", 1)[-1].isdigit()
     ]
     return f"{prefix}{max(numbers, default=1000) + 1}"
-
-
-def latest_invitation(patient: Patient) -> PortalInvitation | None:
-    return PortalInvitation.objects.filter(patient=patient).order_by("-created_at").first()

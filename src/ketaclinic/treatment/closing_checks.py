@@ -1,6 +1,6 @@
 """The seam where other apps add conditions a session must meet before it closes (discharge).
 
-The controlled-substance ledger (issue 6) will require drawn = administered + wasted before a
+The controlled-substance ledger requires drawn = administered + wasted before a
 session closes. It registers a check from its ``AppConfig.ready()``::
 
     from ketaclinic.treatment.closing_checks import administered_mg, register_close_check
@@ -59,7 +59,7 @@ def session_panels() -> list[str]:
 def administered_mg(session: TreatmentSession) -> float:
     """Milligrams administered in ``session``, derived from its rate segments or doses.
 
-    The figure the ledger must balance against (CLINICAL.md section 7).
+    The figure the ledger must balance against (docs/clinical-rules.md §7).
     """
     from django.utils import timezone
 

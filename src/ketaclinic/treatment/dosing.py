@@ -1,7 +1,7 @@
 """Dose and pump rate for a session, from its plan and today's weight, by the clinical core.
 
 Dosing weight (actual, Devine ideal or adjusted: ``clinical.dosing_weight``); mg/h and mL/h of
-an infusion rate, mg and mL of a dose (``clinical.dosing``; CLINICAL.md section 5).
+an infusion rate, mg and mL of a dose (``clinical.dosing``; docs/clinical-rules.md §5).
 """
 
 from __future__ import annotations

@@ -5,16 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
+from ketaclinic.clinical.age import age_in_years
 from ketaclinic.patients.models import Patient
 
 
-def age_years(born: date, on: date) -> int:
-    """Completed years on ``on``."""
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
 def patient_age(patient: Patient, on: date) -> int:
-    return age_years(patient.date_of_birth, on)
+    return age_in_years(patient.date_of_birth, on)
 
 
 def dosing_sex(patient: Patient) -> Literal["male", "female"] | None:

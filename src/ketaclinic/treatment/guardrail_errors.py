@@ -27,7 +27,7 @@ class GuardrailError(InputRefused):
 
 
 class LimitRefused(GuardrailError):
-    """Above a hard limit: cannot be entered (DESIGN.md safety principles)."""
+    """Above a hard limit: cannot be entered (docs/adr/0004-decision-support.md)."""
 
 
 class OverrideRequired(GuardrailError):

@@ -47,7 +47,6 @@ def timeline_svg(
     segments: Sequence[RateSegment],
     doses: Sequence[DoseAdministration],
     observations: Sequence[Observation],
-    dose_unit: str,
 ) -> str:
     """Three panels sharing the time axis (minutes from ``origin``): rate or doses, pain NRS,
     vital signs (SBP, DBP, HR on the left axis, SpO2 on the right)."""

@@ -1,4 +1,4 @@
-"""``AdverseEvent`` during a session, graded with CTCAE v5 (CLINICAL.md section 6).
+"""``AdverseEvent`` during a session, graded with CTCAE v5 (docs/clinical-rules.md §6).
 
 The term is coded in the local ``adverse-event-term`` system (the treatment app's quick-entry
 terms), the CTCAE grade (1-5) in the local ``ctcae-grade`` system as the event's severity's

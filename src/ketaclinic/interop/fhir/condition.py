@@ -1,8 +1,8 @@
 """``Condition`` from a confirmed diagnosis: ICD-10-CM, SNOMED CT and the ICHD-3 code.
 
 For the treatment app's ``DiagnosisConfirmation`` (one Condition per ICHD-3 code it confirms).
-Codes come from :func:`ketaclinic.clinical.codes.codes_for` (CLINICAL.md section 8): a resistant or
-refractory patient (EHF 2020) is coded intractable, as ICD-10-CM's note under G43 asks; chronic
+Codes come from :func:`ketaclinic.clinical.codes.codes_for` (docs/clinical-rules.md §8): a resistant
+or refractory patient (EHF 2020) is coded intractable, as ICD-10-CM's note under G43 asks; chronic
 migraine is "with aura" (G43.E-) when an aura diagnosis (1.2.x) is confirmed beside it. The
 ICHD-3 code itself is in the local code system ``<base>/CodeSystem/ichd-3``; the refractory status
 is an extension (``refractory-status``).

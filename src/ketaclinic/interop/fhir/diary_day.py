@@ -1,9 +1,9 @@
 """A recorded headache-diary day as an ``Observation`` (the diary app's ``DiaryDay``).
 
-One Observation per recorded day (a day without one is missing, never headache-free: CLINICAL.md
-section 4): the value says whether there was a headache; components give the hours, the worst
-pain (NRS, LOINC 72514-3), migraine features, aura and each acute-medication class taken, in the
-local ``diary`` code system (the same columns as the outcome engine's diary_days table).
+One Observation per recorded day (a day without one is missing, never headache-free:
+docs/clinical-rules.md §4): the value says whether there was a headache; components give the hours,
+the worst pain (NRS, LOINC 72514-3), migraine features, aura and each acute-medication class taken,
+in the local ``diary`` code system (the same columns as the outcome engine's diary_days table).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Vital signs and pain charted during a session, as ``Observation``s (CLINICAL.md section 8).
+"""Vital signs and pain charted during a session, as ``Observation``s (docs/clinical-rules.md §8).
 
 One charted row (the treatment app's ``Observation``: systolic, diastolic, heart rate, SpO2,
 respiratory rate, pain NRS at one moment) becomes one Observation per measurement: the blood

@@ -12,7 +12,7 @@ took, and a UNIQUE (container, seq) constraint would refuse a lost update outrig
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import authenticate
@@ -24,6 +24,7 @@ from ketaclinic.accounts.models import User
 from ketaclinic.accounts.permissions import require, require_site
 from ketaclinic.accounts.roles import Capability
 from ketaclinic.audit.actions import record_event
+from ketaclinic.core import inputs
 from ketaclinic.core.errors import InputRefused
 from ketaclinic.core.request_context import current_context
 from ketaclinic.inventory.models import Container, Incident, Movement, MovementKind
@@ -31,7 +32,6 @@ from ketaclinic.inventory.quantities import mg_text
 from ketaclinic.patients.models import Patient
 from ketaclinic.treatment.models import TreatmentSession
 
-CLOCK_SKEW = timedelta(minutes=2)
 MAX_TEXT = 500
 
 WITNESS_IS_ACTOR = "a second person: you cannot witness your own {what}"
@@ -47,24 +47,13 @@ def allowed_at(actor: User, capability: Capability, site_id: int) -> None:
 
 
 def text(field: str, value: str, *, required: bool = False, max_length: int = MAX_TEXT) -> str:
-    cleaned = (value or "").strip()
-    if required and not cleaned:
-        raise InputRefused(field, value, "a non-empty text")
-    if len(cleaned) > max_length:
-        raise InputRefused(field, f"{cleaned[:20]}...", f"at most {max_length} characters")
-    return cleaned
+    """Trimmed ledger text (reasons, notes): at most ``MAX_TEXT`` characters by default."""
+    return inputs.text(field, value, required=required, max_length=max_length)
 
 
 def moment(at: datetime | None, field: str = "occurred_at") -> datetime:
     """When it happened: now, or earlier (recorded late), never in the future."""
-    now = timezone.now()
-    if at is None:
-        return now
-    if timezone.is_naive(at):
-        at = timezone.make_aware(at)
-    if at > now + CLOCK_SKEW:
-        raise InputRefused(field, at.isoformat(), "a time not in the future")
-    return at
+    return inputs.moment(at, field=field)
 
 
 def lock_container(container_id: int) -> Container:

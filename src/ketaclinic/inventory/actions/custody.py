@@ -1,5 +1,5 @@
 """A session's ketamine: drawn from a container, then administered, wasted (witnessed) or
-returned, until drawn = administered + wasted + returned (CLINICAL.md section 7)."""
+returned, until drawn = administered + wasted + returned (docs/clinical-rules.md §7)."""
 
 from __future__ import annotations
 

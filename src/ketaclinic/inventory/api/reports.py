@@ -74,7 +74,7 @@ def ledger(request: HttpRequest, filters: Query[ReportQuery]) -> dict[str, Any]:
         "sessions": [_session(line) for line in report.sessions],
         "movements": report.movements,
         "discrepancies": report.discrepancies,
-        "open_incidents": open_incident_count(user, site),
+        "open_incidents": open_incident_count(site),
     }
 
 

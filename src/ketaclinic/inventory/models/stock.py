@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from ketaclinic.accounts.models import Site
 
-KETAMINE_RXNORM = "6130"  # RxNorm ingredient ketamine (CLINICAL.md section 8: "to verify")
+KETAMINE_RXNORM = "6130"  # RxNorm ingredient ketamine (docs/clinical-rules.md §8: "to verify")
 
 
 class Registration(models.Model):
@@ -39,7 +39,7 @@ class Supplier(models.Model):
     name = models.CharField(max_length=160)
     address = models.CharField(max_length=240)
     dea_number = models.CharField(max_length=9, unique=True)
-    # Compounded intranasal products: the compounding pharmacy (CLINICAL.md section 7).
+    # Compounded intranasal products: the compounding pharmacy (docs/clinical-rules.md §7).
     is_compounding_pharmacy = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -250,7 +250,7 @@ def get_incident(user: User, incident_id: int) -> Incident:
     return incident
 
 
-def open_incident_count(user: User, site: Site) -> int:
+def open_incident_count(site: Site) -> int:
     return Incident.objects.filter(site=site).exclude(_resolved()).count()
 
 

@@ -110,7 +110,7 @@ def session_waste(request: HttpRequest, session_id: int) -> HttpResponse:
         request,
         session_id,
         "waste",
-        lambda user, session: WasteForm(request.POST, containers=_held(session)),
+        lambda _user, session: WasteForm(request.POST, containers=_held(session)),
         lambda user, session, form: actions.waste_for_session(
             actor=user,
             session=session,
@@ -134,7 +134,7 @@ def session_return(request: HttpRequest, session_id: int) -> HttpResponse:
         request,
         session_id,
         "return",
-        lambda user, session: ReturnForm(request.POST, containers=_held(session)),
+        lambda _user, session: ReturnForm(request.POST, containers=_held(session)),
         lambda user, session, form: actions.return_to_stock(
             actor=user,
             session=session,

@@ -70,7 +70,7 @@ def stock(request: HttpRequest) -> HttpResponse:
         containers=containers,
         filters=filters,
         total_ug=sum(c.on_hand_ug for c in containers),
-        open_incidents=open_incident_count(user, site),
+        open_incidents=open_incident_count(site),
         registration=site_registration(site),
     )
     return render(request, "inventory/stock.html", context)

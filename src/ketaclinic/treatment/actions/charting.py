@@ -19,15 +19,9 @@ from ketaclinic.accounts.roles import Capability
 from ketaclinic.clinical import limits as ranges
 from ketaclinic.clinical.guardrails import Verdict, judge_dose, judge_rate
 from ketaclinic.core.errors import Conflict, InputRefused
+from ketaclinic.core.inputs import moment, text
 from ketaclinic.instruments.queries import open_self_harm_alerts
-from ketaclinic.treatment.actions.common import (
-    audit_session,
-    bump,
-    lock_session,
-    moment,
-    require_status,
-    text,
-)
+from ketaclinic.treatment.actions.common import audit_session, bump, lock_session, require_status
 from ketaclinic.treatment.actions.cosign import verify_cosigner
 from ketaclinic.treatment.dosing import infusion_rate, single_dose
 from ketaclinic.treatment.guardrail_errors import GuardrailError, LimitRefused, OverrideRequired

@@ -13,14 +13,8 @@ from ketaclinic.accounts.roles import Capability
 from ketaclinic.clinical.discharge import modified_aldrete, observation_complete
 from ketaclinic.clinical.response import acute_response
 from ketaclinic.core.errors import Conflict, InputRefused
-from ketaclinic.treatment.actions.common import (
-    audit_session,
-    bump,
-    lock_session,
-    moment,
-    require_status,
-    text,
-)
+from ketaclinic.core.inputs import moment, text
+from ketaclinic.treatment.actions.common import audit_session, bump, lock_session, require_status
 from ketaclinic.treatment.closing_checks import close_problems
 from ketaclinic.treatment.course_calendar import sync_course_dates
 from ketaclinic.treatment.models import (
@@ -125,7 +119,7 @@ def discharge_session(
     """Discharge and close the session: modified Aldrete at least 9 (Aldrete 1995), an escort,
     instructions (no driving until the next day after sleep); after intranasal or nebulized
     doses a clinician discharges, at least the protocol's observation time after the last dose
-    (CLINICAL.md section 6). Checks other apps registered (``closing_checks``) must pass."""
+    (docs/clinical-rules.md §6). Checks other apps registered (``closing_checks``) must pass."""
     current = lock_session(actor, session, Capability.CHART_SESSIONS, expected_version)
     require_status(current, SessionStatus.STOPPED, doing="discharge")
     now = moment(at, not_before=current.stopped_at)

@@ -3,53 +3,20 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
 from typing import Any, TypeGuard
-
-from django.utils import timezone
 
 from ketaclinic.accounts.models import User
 from ketaclinic.accounts.permissions import require, require_site
 from ketaclinic.accounts.roles import Capability
 from ketaclinic.audit.actions import record_event
-from ketaclinic.core.errors import Conflict, InputRefused, StaleVersion
+from ketaclinic.core.errors import Conflict, StaleVersion
 from ketaclinic.patients.models import Patient
 from ketaclinic.treatment.models import TreatmentSession
-
-# Clocks of a bedside PC and the server may differ a little; more than this is an error.
-CLOCK_SKEW = timedelta(minutes=2)
-MAX_TEXT = 2000
-
-
-def moment(
-    at: datetime | None, *, field: str = "at", not_before: datetime | None = None
-) -> datetime:
-    """``at`` (charted late is allowed) or now; never in the future, never before ``not_before``."""
-    now = timezone.now()
-    if at is None:
-        return now
-    if timezone.is_naive(at):
-        at = timezone.make_aware(at)
-    if at > now + CLOCK_SKEW:
-        raise InputRefused(field, at.isoformat(), "a time not in the future")
-    if not_before is not None and at < not_before:
-        raise InputRefused(field, at.isoformat(), f"not before {not_before.isoformat()}")
-    return at
 
 
 def finite(value: object) -> TypeGuard[float]:
     """A real number (not a bool, not NaN or infinity: JSON from some clients may carry them)."""
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def text(field: str, value: str, *, required: bool = False, max_length: int = MAX_TEXT) -> str:
-    """Trimmed text; refused when required and empty, or too long."""
-    cleaned = (value or "").strip()
-    if required and not cleaned:
-        raise InputRefused(field, value, "a non-empty text")
-    if len(cleaned) > max_length:
-        raise InputRefused(field, f"{cleaned[:20]}...", f"at most {max_length} characters")
-    return cleaned
 
 
 def for_patient(actor: User, capability: Capability, patient: Patient) -> None:

@@ -12,8 +12,9 @@ from ketaclinic.accounts.roles import Capability
 from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical.eligibility import CONDITIONS_BY_KEY
 from ketaclinic.core.errors import InputRefused, StaleVersion
+from ketaclinic.core.inputs import text
 from ketaclinic.patients.models import Patient
-from ketaclinic.treatment.actions.common import for_patient, text
+from ketaclinic.treatment.actions.common import for_patient
 from ketaclinic.treatment.models import (
     ConsentRecord,
     Course,
@@ -37,7 +38,7 @@ def record_eligibility_screen(
     childbearing_potential: bool | None = None,
     note: str = "",
 ) -> EligibilityScreen:
-    """A new version of the contraindication screen (CLINICAL.md section 6, Cohen 2018).
+    """A new version of the contraindication screen (docs/clinical-rules.md §6, Cohen 2018).
 
     Only conditions of the catalogue (``clinical.eligibility.CONDITIONS``); a rationale is kept
     only for a condition that is present.

@@ -12,8 +12,9 @@ from ketaclinic.accounts.roles import Capability
 from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical import limits as ranges
 from ketaclinic.core.errors import Conflict, InputRefused, StaleVersion
+from ketaclinic.core.inputs import text
 from ketaclinic.patients.models import Patient
-from ketaclinic.treatment.actions.common import for_patient, text
+from ketaclinic.treatment.actions.common import for_patient
 from ketaclinic.treatment.facts import patient_age
 from ketaclinic.treatment.intake_rules import evaluate_intake
 from ketaclinic.treatment.models import DiagnosisConfirmation, Intake

@@ -15,13 +15,8 @@ from ketaclinic.clinical.adverse_events import TERMS_BY_KEY, grade_label
 from ketaclinic.clinical.contracts import VitalsInput, input_error_from
 from ketaclinic.clinical.vitals import vital_alerts
 from ketaclinic.core.errors import Conflict, InputRefused
-from ketaclinic.treatment.actions.common import (
-    audit_session,
-    lock_session,
-    moment,
-    require_status,
-    text,
-)
+from ketaclinic.core.inputs import moment, text
+from ketaclinic.treatment.actions.common import audit_session, lock_session, require_status
 from ketaclinic.treatment.models import (
     ActionTaken,
     AdverseEvent,

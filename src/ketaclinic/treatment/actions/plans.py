@@ -13,8 +13,9 @@ from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical import limits as ranges
 from ketaclinic.clinical.guardrails import check_entry, tightened
 from ketaclinic.core.errors import Conflict, InputRefused, StaleVersion
+from ketaclinic.core.inputs import text
 from ketaclinic.patients.models import Patient
-from ketaclinic.treatment.actions.common import finite, for_patient, text
+from ketaclinic.treatment.actions.common import finite, for_patient
 from ketaclinic.treatment.models import (
     LIMIT_FIELD_NAMES,
     DosingWeightBasis,
@@ -154,8 +155,9 @@ def revise_plan(
 
 @transaction.atomic
 def approve_plan(*, actor: User, plan: TreatmentPlan, expected_version: int) -> TreatmentPlan:
-    """A clinician approves: the protocol is enabled and the patient eligible (CLINICAL.md 6:
-    no absolute contraindication, precautions reasoned, tests done or not needed, consent)."""
+    """A clinician approves: the protocol is enabled and the patient eligible
+    (docs/clinical-rules.md §6: no absolute contraindication, precautions reasoned, tests done or
+    not needed, consent)."""
     for_patient(actor, Capability.PLAN_TREATMENT, plan.patient)
     current = (
         TreatmentPlan.objects.select_for_update()

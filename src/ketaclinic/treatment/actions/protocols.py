@@ -15,7 +15,8 @@ from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical import limits as ranges
 from ketaclinic.clinical.guardrails import check_entry
 from ketaclinic.core.errors import Conflict, InputRefused, StaleVersion
-from ketaclinic.treatment.actions.common import finite, text
+from ketaclinic.core.inputs import text
+from ketaclinic.treatment.actions.common import finite
 from ketaclinic.treatment.models import LIMIT_FIELD_NAMES, Protocol, ProtocolStatus, Route
 
 SETTINGS = (

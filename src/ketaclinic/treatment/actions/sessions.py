@@ -12,15 +12,14 @@ from ketaclinic.accounts.roles import Capability
 from ketaclinic.clinical import limits as ranges
 from ketaclinic.clinical.eligibility import pregnancy_test_relevant
 from ketaclinic.core.errors import Conflict, InputRefused
+from ketaclinic.core.inputs import moment, text
 from ketaclinic.instruments.queries import open_self_harm_alerts
 from ketaclinic.treatment.actions.common import (
     audit_session,
     bump,
     for_patient,
     lock_session,
-    moment,
     require_status,
-    text,
 )
 from ketaclinic.treatment.actions.observations import store_observation
 from ketaclinic.treatment.course_calendar import course_sessions, sync_course_dates
@@ -37,9 +36,9 @@ from ketaclinic.treatment.models import (
 )
 from ketaclinic.treatment.queries.delivery import latest_height
 
+# docs/clinical-rules.md §3: ketamine affects mood, so a self-harm answer must never go unseen.
 SELF_HARM_OPEN = (
-    "an open PHQ-9 self-harm alert must be acknowledged by a clinician before the session "
-    "(CLINICAL.md section 3)"
+    "an open PHQ-9 self-harm alert must be acknowledged by a clinician before the session"
 )
 
 
@@ -103,7 +102,7 @@ def complete_checklist(
     line_in_place: bool = False,
     at: datetime | None = None,
 ) -> SessionChecklist:
-    """The pre-session checklist (CLINICAL.md sections 3 and 6): today's weight gives the dosing
+    """The pre-session checklist (docs/clinical-rules.md §3 and §6): today's weight gives the dosing
     weight; pre-dose vitals within the stop limits (above 140/90 waits for a clinician); no open
     self-harm alert; a negative pregnancy test where relevant; an escort; IV access for IV."""
     current = lock_session(actor, session, Capability.CHART_SESSIONS, expected_version)
@@ -186,7 +185,7 @@ def confirm_predose_bp(
     *, actor: User, session: TreatmentSession, expected_version: int, note: str
 ) -> SessionChecklist:
     """A clinician confirms dosing despite a pre-dose BP above 140/90 (Spravato label, by
-    analogy; CLINICAL.md section 6)."""
+    analogy; docs/clinical-rules.md §6)."""
     current = lock_session(actor, session, Capability.AUTHORISE_DOSING, expected_version)
     require_status(current, SessionStatus.PLANNED, doing="confirm the pre-dose BP")
     checklist: SessionChecklist | None = getattr(current, "checklist", None)

@@ -29,7 +29,7 @@ class TrialIn(StrictIn):
 
 
 class HistoryIn(StrictIn):
-    """The intake; ``history`` is the ``ketaclinic classify`` contract (CONTRACTS.md)."""
+    """The intake; ``history`` is the ``ketaclinic classify`` contract (docs/contracts.md)."""
 
     history: dict[str, Any] = Field(default_factory=dict)
     preventive_trials: list[TrialIn] = Field(default_factory=list, max_length=60)

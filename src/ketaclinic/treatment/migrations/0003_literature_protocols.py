@@ -1,4 +1,4 @@
-"""The literature regimens of CLINICAL.md section 5, shipped DISABLED as library examples.
+"""The literature regimens of docs/clinical-rules.md §5, shipped DISABLED as library examples.
 
 Each is labelled with its source. Their soft and hard limits are KetaClinic's examples, not the
 sources' (the papers report regimens, not pump limits): an admin reviews every value, then

@@ -23,7 +23,6 @@ def session_timeline(request: HttpRequest, session_id: int) -> HttpResponse:
         segments=state.segments,
         doses=state.doses,
         observations=charted,
-        dose_unit=session.protocol.dose_unit,
     )
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "private, no-store"

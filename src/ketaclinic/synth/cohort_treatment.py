@@ -52,7 +52,7 @@ from ketaclinic.treatment.models import (
     TreatmentSession,
 )
 
-# The synthetic regimens (outcomes.synth.protocols) and the library protocols they were given by.
+# The synthetic regimens (synth.protocols) and the library protocols they were given by.
 LIBRARY_CODES = {
     "inpatient-iv-lauritsen-2016": "lit-inpatient-iv-lauritsen",
     "inpatient-iv-schwenk-2018": "lit-inpatient-iv-schwenk",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ketaclinic.outcomes.synth import protocols
+from ketaclinic.synth import protocols
 
 MAX_COURSES = 3
 RELAPSE_RAMP_DAYS = 28  # relief fades back to the patient's baseline over four weeks

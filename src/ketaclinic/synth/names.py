@@ -61,7 +61,7 @@ FAMILY_NAMES = (
     "Zeller",
 )
 STREETS = ("Elm Row", "Harbour Lane", "Mill Street", "Orchard Way", "Station Road", "Vale Close")
-# Family names of the synthetic outcome cohort (interop.cohort_load): none of the demo's own, so
+# Family names of the synthetic outcome cohort (synth.cohort_load): none of the demo's own, so
 # a search for a demo patient never finds a synthetic namesake.
 COHORT_FAMILY_NAMES = (
     "Achterberg",

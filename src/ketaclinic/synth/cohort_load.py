@@ -46,14 +46,14 @@ from ketaclinic.accounts.roles import Capability
 from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical.instruments import INSTRUMENTS
 from ketaclinic.core.errors import Conflict, InputRefused
-from ketaclinic.demo.names import COHORT_FAMILY_NAMES, GIVEN_NAMES
 from ketaclinic.instruments.actions import INSTRUMENT_RULES_VERSION
 from ketaclinic.instruments.models import QuestionnaireResponse, ResponseSource
-from ketaclinic.interop.cohort_diary import load_diaries
-from ketaclinic.interop.cohort_treatment import load_treatment
-from ketaclinic.outcomes.synth import SyntheticCohort
 from ketaclinic.patients.models import Patient, PatientRevision
 from ketaclinic.patients.validation import EDITABLE_FIELDS, clean_patient_fields
+from ketaclinic.synth import SyntheticCohort
+from ketaclinic.synth.cohort_diary import load_diaries
+from ketaclinic.synth.cohort_treatment import load_treatment
+from ketaclinic.synth.names import COHORT_FAMILY_NAMES, GIVEN_NAMES
 from ketaclinic.treatment.models import Protocol
 
 CHUNK = 100  # patients per write: a chunk of 730-day diaries is ~70,000 days in memory

@@ -18,7 +18,7 @@ import numpy as np
 import polars as pl
 
 from ketaclinic.outcomes import schema
-from ketaclinic.outcomes.synth.people import MAX_COURSES, RELAPSE_RAMP_DAYS, People
+from ketaclinic.synth.people import MAX_COURSES, RELAPSE_RAMP_DAYS, People
 
 _EPOCH = dt.date(1970, 1, 1)
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from ketaclinic.accounts.models import User
 from ketaclinic.accounts.roles import Capability
-from ketaclinic.core.navigation import items_for
+from ketaclinic.home.navigation import items_for
 
 
 @dataclass(frozen=True)

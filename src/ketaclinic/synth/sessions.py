@@ -9,8 +9,8 @@ import numpy as np
 import polars as pl
 
 from ketaclinic.outcomes import schema
-from ketaclinic.outcomes.synth import protocols
-from ketaclinic.outcomes.synth.people import People
+from ketaclinic.synth import protocols
+from ketaclinic.synth.people import People
 
 _EPOCH = dt.datetime(1970, 1, 1)  # naive local clinic time, like the diary days
 _GRADE_SHARE = (1.0, 0.15, 0.02, 0.002, 0.0)  # events of grades 1..5 per grade-1 event

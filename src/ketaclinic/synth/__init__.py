@@ -23,10 +23,10 @@ import numpy as np
 import polars as pl
 
 from ketaclinic.outcomes import schema
-from ketaclinic.outcomes.synth import protocols
-from ketaclinic.outcomes.synth.diary import draw_diary
-from ketaclinic.outcomes.synth.people import MIN_DAYS, People, draw_people
-from ketaclinic.outcomes.synth.sessions import course_ids, draw_sessions
+from ketaclinic.synth import protocols
+from ketaclinic.synth.diary import draw_diary
+from ketaclinic.synth.people import MIN_DAYS, People, draw_people
+from ketaclinic.synth.sessions import course_ids, draw_sessions
 
 __all__ = ["FILES", "MIN_DAYS", "PATIENTS", "SyntheticCohort", "generate", "read", "write"]
 

@@ -1,6 +1,6 @@
-"""The synthetic protocols: routes and regimens after CLINICAL.md section 5, with made-up effects.
+"""The synthetic protocols: routes and regimens of the literature, with made-up effects.
 
-The regimens' names and lengths follow the literature examples of CLINICAL.md section 5; the
+The regimens' names and lengths follow the literature examples of docs/clinical-rules.md §5; the
 response and its duration are invented to give the synthetic cohort a plausible spread (a third
 of courses with little effect, relief fading over weeks to months, slower after inpatient IV).
 They are NOT clinical estimates and nothing may be concluded from them.

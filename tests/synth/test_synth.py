@@ -10,8 +10,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from ketaclinic import synth
 from ketaclinic.cli import main
-from ketaclinic.outcomes import schema, synth
+from ketaclinic.outcomes import schema
 from ketaclinic.outcomes.analytics import compute_outcomes
 
 KETACLINIC = Path(sys.executable).parent / "ketaclinic"

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from ketaclinic.core.worklist import tasks_for
+from ketaclinic.home.worklist import tasks_for
 from ketaclinic.treatment import actions
 from tests.inventory.builders import vials
 from tests.treatment.builders import PLAN, approved_plan, enabled_protocol, make_eligible

@@ -7,8 +7,8 @@ from django.shortcuts import render
 
 from ketaclinic.accounts.roles import Role
 from ketaclinic.core.http import current_user
-from ketaclinic.core.queries import get_home_summary
-from ketaclinic.core.worklist import tasks_for
+from ketaclinic.home.queries import get_home_summary
+from ketaclinic.home.worklist import tasks_for
 from ketaclinic.instruments.queries import open_alerts_for_staff
 from ketaclinic.portal.account_views import patient_home
 from ketaclinic.portal.public_views import landing
@@ -23,7 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return patient_home(request)
     return render(
         request,
-        "core/home.html",
+        "home/home.html",
         {
             "summary": get_home_summary(user),
             "alerts": open_alerts_for_staff(user),
