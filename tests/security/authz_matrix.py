@@ -122,6 +122,12 @@ DISCHARGE_FORM = {
     "circulation": "2",
     "consciousness": "2",
     "oxygen_saturation": "2",
+    "vital_signs": "2",
+    "ambulation": "2",
+    "nausea_vomiting": "2",
+    "pain": "2",
+    "dissociation_resolved": "yes",
+    "sedation_resolved": "yes",
 }
 
 PAGES: dict[str, dict[str, Call]] = {

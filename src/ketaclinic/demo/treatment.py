@@ -272,7 +272,7 @@ def _session(
     actions.stop_session(
         actor=nurse, session=session, expected_version=session.version, at=_at(day, length)
     )
-    end = length + (150 if route in ("intranasal", "nebulized") else 20)
+    end = length + (150 if route in ("intranasal", "nebulized") else 35)
     actions.record_observation(
         actor=nurse, session=session, at=_at(day, end - 5), **_vitals(rng, max(0, pain - 1))
     )
@@ -288,6 +288,12 @@ def _session(
         circulation=2,
         consciousness=2,
         oxygen_saturation=2,
+        vital_signs=2,
+        ambulation=2,
+        nausea_vomiting=2,
+        pain=2,
+        dissociation_resolved=True,
+        sedation_resolved=True,
         escort_name="Partner",
         escort_present=True,
         instructions_given=True,
