@@ -118,7 +118,8 @@ def test_a_nurse_runs_a_session_through_the_page(world, browser_client):
     assert too_soon.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert "observe 60 min after the infusion ended" in too_soon.content.decode()
     with time_machine.travel(timezone.now() + timedelta(minutes=61), tick=True):
-        done = nurse.post(step(session, "discharge"), discharge)
+        # a fresh log-in: an hour idle ends the first one
+        done = browser_client(world.nurse).post(step(session, "discharge"), discharge)
     assert done.status_code == HTTPStatus.FOUND
     assert fresh(session).status == "discharged"
     tab = browser_client(world.clinician).get(reverse("treatment:tab", args=[world.patient.pk]))
