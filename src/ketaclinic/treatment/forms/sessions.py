@@ -66,7 +66,23 @@ class ChecklistForm(VersionForm, VitalsFields):
             self.fields[name].required = True
 
 
+OVERRIDE_FIELDS = ("override_reason", "cosigner_username", "cosigner_password")
+OVERRIDE_REQUIRED = {
+    "override_reason": "Write why the soft limit is overridden.",
+    "cosigner_username": "A second staff member co-signs: enter their username.",
+    "cosigner_password": "The co-signer re-enters their own password.",
+}
+
+
 class OverrideFields(forms.Form):
+    """The soft-limit override: hidden until a soft limit is met, then every field required.
+
+    The first attempt carries none of them; when the action answers "soft limit", the page shows
+    them as required (``require_override``) with a hidden ``override`` marker, so the second
+    attempt is refused beside each missing field before the action is called.
+    """
+
+    override = forms.BooleanField(required=False, widget=forms.HiddenInput)
     override_reason = forms.CharField(
         label="Override reason", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -82,6 +98,20 @@ class OverrideFields(forms.Form):
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.is_bound and self.data.get("override") in ("1", "on", "true", "True"):
+            self.require_override()
+
+    def require_override(self) -> None:
+        """Every override field required (shown so, and refused when empty)."""
+        for name in OVERRIDE_FIELDS:
+            field = self.fields[name]
+            field.required = True
+            field.error_messages["required"] = OVERRIDE_REQUIRED[name]
+            field.widget.attrs["required"] = True
+        self.needs_override = True
 
 
 class RateForm(VersionForm, OverrideFields):

@@ -37,6 +37,8 @@ def attempt(
         # shown by treatment/_override_fields.html as a list of breaches, amber or red
         form.guardrail = exc  # type: ignore[attr-defined]
         form.needs_override = isinstance(exc, OverrideRequired)  # type: ignore[attr-defined]
+        if form.needs_override and hasattr(form, "require_override"):  # type: ignore[attr-defined]
+            form.require_override()
         return HTTPStatus.UNPROCESSABLE_ENTITY
     except ClinicalInputError as exc:
         for problem in exc.problems if isinstance(exc, Refusals) else (exc,):
