@@ -78,30 +78,6 @@ def _credentials_request(path: str) -> HttpRequest:
     return request
 
 
-def _refuse(
-    *,
-    actor: User,
-    role: SecondPersonRole,
-    field: str,
-    name: str,
-    expected: str,
-    site_id: int,
-    what: str,
-) -> InputRefused:
-    """Audit the refusal (kept though the guarded write is refused) and build the error."""
-    with transaction.atomic():
-        record_event(
-            actor=actor,
-            action=REFUSED_ACTION,
-            object_type=role.role,
-            object_id=name[:60],
-            site_id=site_id,
-            detail={"for": what, "reason": expected},
-        )
-    shown = name if field == role.username_field else "***"
-    return InputRefused(field, shown, expected)
-
-
 def verify_second_person(
     *, actor: User, role: SecondPersonRole, username: str, password: str, site_id: int, what: str
 ) -> User:
@@ -111,28 +87,35 @@ def verify_second_person(
     refusal never says whether a username exists.
     """
     name = (username or "").strip()
-    fail = {"actor": actor, "role": role, "name": name, "site_id": site_id, "what": what}
+
+    def refused(field: str, expected: str) -> InputRefused:
+        """Audit the refusal (kept though the guarded write is refused) and build the error."""
+        with transaction.atomic():
+            record_event(
+                actor=actor,
+                action=REFUSED_ACTION,
+                object_type=role.role,
+                object_id=name[:60],
+                site_id=site_id,
+                detail={"for": what, "reason": expected},
+            )
+        return InputRefused(field, name if field == role.username_field else "***", expected)
+
     if not name:
-        raise _refuse(**fail, field=role.username_field, expected=f"the {role.role}'s username")
+        raise refused(role.username_field, f"the {role.role}'s username")
     # Usernames are unique without regard to case (``create_user`` refuses a second "Nurse2").
     stored = User.objects.filter(username__iexact=name).values_list("username", flat=True).first()
     request = _credentials_request(f"/second-person/{role.role}")
     person = authenticate(request, username=stored or name, password=password or "")
     if getattr(request, "axes_locked_out", False):
-        raise _refuse(**fail, field=role.username_field, expected=LOCKED_OUT)
+        raise refused(role.username_field, LOCKED_OUT)
     if not isinstance(person, User) or not person.is_active:
-        raise _refuse(
-            **fail, field=role.password_field, expected=NOT_RECOGNISED.format(role=role.role)
-        )
+        raise refused(role.password_field, NOT_RECOGNISED.format(role=role.role))
     if person.pk == actor.pk:
         verb = role.role.removesuffix("er")  # co-sign, witness
-        raise _refuse(
-            **fail, field=role.username_field, expected=IS_ACTOR.format(role=verb, what=what)
-        )
+        raise refused(role.username_field, IS_ACTOR.format(role=verb, what=what))
     if not person.can(role.capability):
-        raise _refuse(**fail, field=role.username_field, expected=role.allowed)
+        raise refused(role.username_field, role.allowed)
     if site_id not in person.site_ids():
-        raise _refuse(
-            **fail, field=role.username_field, expected=NOT_AT_SITE.format(role=role.role)
-        )
+        raise refused(role.username_field, NOT_AT_SITE.format(role=role.role))
     return person

@@ -86,10 +86,10 @@ class AldreteScore:
 def _item(name: str, value: object, allowed: tuple[int, ...] = (0, 1, 2)) -> int:
     if value is None:
         raise ClinicalInputError(name, MISSING, NOT_SCORED)
-    if isinstance(value, bool) or value not in allowed:
+    if isinstance(value, bool) or not isinstance(value, int) or value not in allowed:
         expected = ", ".join(map(str, allowed[:-1])) + f" or {allowed[-1]}"
         raise ClinicalInputError(name, value, expected)
-    return int(value)  # type: ignore[call-overload]
+    return value
 
 
 def modified_aldrete(
@@ -144,7 +144,8 @@ class PadssScore:
     @property
     def total(self) -> int:
         """Sum of the five items, 0-10 (pain is never below 1)."""
-        return sum(getattr(self, name) for name in PADSS_ITEMS) + self.bleeding
+        scored: int = sum(getattr(self, name) for name in PADSS_ITEMS)
+        return scored + self.bleeding
 
     @property
     def ready_for_discharge(self) -> bool:

@@ -272,7 +272,9 @@ def _session(
     actions.stop_session(
         actor=nurse, session=session, expected_version=session.version, at=_at(day, length)
     )
-    end = length + (150 if route in ("intranasal", "nebulized") else 35)
+    # discharged once the observation is over: from the last dose, or from the infusion's end
+    observe = session.protocol.observation_minutes_applied
+    end = length + (150 if route in ("intranasal", "nebulized") else observe + 5)
     actions.record_observation(
         actor=nurse, session=session, at=_at(day, end - 5), **_vitals(rng, max(0, pain - 1))
     )

@@ -216,7 +216,7 @@ def _alerts(state: SessionState) -> None:
     if state.session.status in (SessionStatus.RUNNING, SessionStatus.STOPPED):
         pressures = [row.taken_at for row in state.charted_observations if row.systolic]
         if blood_pressure_check_outstanding(state.bp_check_due, state.now, pressures):
-            due = timezone.localtime(state.bp_check_due)  # type: ignore[arg-type]
+            due = timezone.localtime(state.bp_check_due)
             state.alerts.append(
                 Alert("warn", f"Blood pressure due about 40 min after the dose (at {due:%H:%M})")
             )
