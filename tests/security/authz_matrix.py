@@ -144,7 +144,7 @@ PAGES: dict[str, dict[str, Call]] = {
         "GET": Call(ADMIN),
         "POST": Call(
             ADMIN,
-            body={
+            body=lambda ids: {
                 "self_harm_window_hours": "4",
                 "escalation_contact_name": "Duty psychiatrist",
                 "escalation_contact_email": "duty@north.example.org",

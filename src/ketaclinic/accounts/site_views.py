@@ -28,11 +28,9 @@ class SiteEscalationForm(forms.Form):
         help_text="Clock time: nights and weekends count. Default 4.",
     )
     escalation_contact_name = forms.CharField(
-        label="Escalation contact (name or role)", max_length=120, required=False
+        label="Escalation contact (name or role)", max_length=120
     )
-    escalation_contact_email = forms.EmailField(
-        label="Escalation contact's e-mail address", required=False
-    )
+    escalation_contact_email = forms.EmailField(label="Escalation contact's e-mail address")
 
 
 @login_required
