@@ -19,7 +19,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ketaclinic.accounts.api import router as auth_router
 from ketaclinic.accounts.api_auth import API_AUTH
 from ketaclinic.clinical.errors import ClinicalInputError
-from ketaclinic.core.errors import Conflict, StaleVersion
+from ketaclinic.core.errors import Conflict, Refusals, StaleVersion
 from ketaclinic.diary.api import router as diary_router
 from ketaclinic.interop.api import router as interop_router
 from ketaclinic.inventory.api import router as inventory_router
@@ -66,8 +66,14 @@ api = KetaClinicAPI(
 
 @api.exception_handler(ClinicalInputError)
 def on_input_refused(request: HttpRequest, exc: ClinicalInputError) -> HttpResponse:
-    """Refused input, from an action or the clinical core: the message names field and limit."""
-    return api.create_response(request, {"detail": str(exc), "field": exc.field}, status=422)
+    """Refused input, from an action or the clinical core: the message names field and limit;
+    when several fields were refused at once, ``problems`` lists each (field and message)."""
+    body: dict[str, object] = {"detail": str(exc), "field": exc.field}
+    if isinstance(exc, Refusals):
+        body["problems"] = [
+            {"field": problem.field, "detail": str(problem)} for problem in exc.problems
+        ]
+    return api.create_response(request, body, status=422)
 
 
 @api.exception_handler(GuardrailError)

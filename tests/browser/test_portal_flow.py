@@ -95,7 +95,9 @@ def patient_answers_phq9_with_item_9(page: Page) -> None:
         questions.nth(index).get_by_label("Not at all").check()
     questions.nth(8).get_by_label("Several days").check()
     page.get_by_role("button", name="Send answers").click()
-    expect(page.get_by_role("alert")).to_contain_text("Your clinic has been told")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Your answer has been sent to your clinic's team"
+    )
     expect(page.get_by_role("alert")).to_contain_text("988")
 
 

@@ -1,5 +1,10 @@
 """A nurse runs a whole IV session in headless chromium; then the clinician sees it on the chart.
 
+The soft-limit override marks its reason, co-signer and password as required and refuses an empty
+one beside its field; discharge is blocked until every Aldrete and PADSS item and every answer is
+chosen by the nurse (nothing is pre-filled), and then until the observation time is over; axe-core
+finds no serious WCAG 2.1 AA violation on either form.
+
 The demo's patient N-1005 has an approved outpatient IV plan (0.15 mg/kg/h; soft 0.2, hard 0.3
 mg/kg/h) and no session yet. Readings are recorded back to back: the protocol's interval drives
 the countdown and the overdue warning, not the test's pace.
@@ -10,6 +15,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from ketaclinic.demo.treatment import READY_MRN
@@ -17,6 +23,20 @@ from tests.browser.conftest import DEMO_PASSWORD, LiveApp, log_in
 from tests.browser.ledger_steps import book_and_waste, draw
 
 pytestmark = pytest.mark.browser
+AXE = Axe()
+ALDRETE = ("activity", "respiration", "circulation", "consciousness", "oxygen_saturation")
+PADSS = ("vital_signs", "ambulation", "nausea_vomiting", "pain")
+
+
+def assert_accessible(page: Page) -> None:
+    """No critical or serious axe-core violation (WCAG 2.1 AA rules) on the page as it is."""
+    results = AXE.run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]})
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("critical", "serious")
+    ]
+    assert bad == [], f"{page.url}: {bad}"
 
 
 def record_vitals(page: Page, systolic: str, heart_rate: str, pain: str) -> None:
@@ -76,6 +96,20 @@ def test_a_nurse_runs_an_iv_session_and_the_clinician_sees_it(page: Page, live_a
     change_rate(page, "0.25")
     expect(page.get_by_role("alert").filter(has_text="Soft limit")).to_be_visible()
     card = page.locator("#rate-card")
+    override = card.get_by_role("group", name="Soft-limit override")
+    expect(override).not_to_contain_text("optional")
+    for label in (
+        "Override reason",
+        "Co-signer (second staff member) username",
+        "Co-signer's password",
+    ):
+        expect(card.get_by_label(label)).to_have_attribute("required", "")
+    assert_accessible(page)
+    card.get_by_role("button", name="Override and change the rate").click()  # nothing filled in
+    expect(card.locator("#id_override_reason-errors")).to_contain_text("Write why")
+    expect(card.locator("#id_cosigner_username-errors")).to_contain_text("co-signs")
+    expect(card.locator("#id_cosigner_password-errors")).to_contain_text("own password")
+    expect(monitor.locator("#current-rate")).to_contain_text("10.5")  # nothing changed
     card.get_by_label("Override reason").fill("Physician ordered 0.25 mg/kg/h: pain unchanged")
     card.get_by_label("Co-signer (second staff member) username").fill("nurse2")
     card.get_by_label("Co-signer's password").fill(DEMO_PASSWORD)
@@ -104,11 +138,33 @@ def test_a_nurse_runs_an_iv_session_and_the_clinician_sees_it(page: Page, live_a
     expect(page.get_by_text("Total given")).to_be_visible()
     book_and_waste(page)  # drawn = administered + wasted, or the session cannot close
     discharge = page.locator("#discharge-card")
+    for item in ALDRETE + PADSS:  # nothing is scored for the nurse
+        expect(discharge.locator(f"#id_{item}")).to_have_value("")
+    expect(discharge.locator("input[type=radio]:checked")).to_have_count(0)
+    assert_accessible(page)
     discharge.get_by_label("Escort (name)").fill("Partner")
-    discharge.get_by_label("Escort present").check()
+    discharge.get_by_label(re.compile("responsible adult escort")).check()
     discharge.get_by_label(re.compile("Instructions given")).check()
     discharge.get_by_role("button", name="Discharge and sign off").click()
-    expect(page.get_by_text("Patient discharged; the session is closed.")).to_be_visible()
+    discharge = page.locator("#discharge-card")
+    for item in ALDRETE + PADSS:  # each refusal beside its own item
+        expect(discharge.locator(f"#id_{item}-errors")).to_contain_text("Score this item")
+    expect(discharge.locator("#id_dissociation_resolved-errors")).to_contain_text("yes or no")
+    assert_accessible(page)
+    for item in ALDRETE + PADSS[:-1]:  # all but one item scored: still blocked
+        discharge.locator(f"#id_{item}").select_option("2")
+    discharge.get_by_role("group", name="Dissociation resolved").get_by_label("Yes").check()
+    discharge.get_by_role("group", name="Sedation resolved").get_by_label("Yes").check()
+    discharge.get_by_role("button", name="Discharge and sign off").click()
+    discharge = page.locator("#discharge-card")
+    expect(discharge.locator("#id_pain-errors")).to_contain_text("Score this item")
+    expect(discharge.locator("#id_activity-errors")).to_have_count(0)
+    discharge.locator("#id_pain").select_option("2")
+    discharge.get_by_role("button", name="Discharge and sign off").click()
+    # every item scored: now only the observation time holds the patient (60 min after the end)
+    expect(
+        page.locator("#discharge-card .errorlist, #discharge-card [role=alert]").first
+    ).to_contain_text("observe 60 min after the infusion ended")
     page.get_by_role("button", name="Log out").click()
 
     # The clinician sees it on the chart
@@ -117,7 +173,7 @@ def test_a_nurse_runs_an_iv_session_and_the_clinician_sees_it(page: Page, live_a
     page.locator("#results tbody a").first.click()
     page.get_by_role("navigation", name="Chart").get_by_role("link", name="Treatment").click()
     row = page.locator("table tbody tr").filter(has_text="Session 1")
-    expect(row).to_contain_text("Discharged")
+    expect(row).to_contain_text("Recovery")  # not discharged before the observation time
     row.get_by_role("link", name="Session 1").click()
     expect(page).to_have_url(session_url)
     expect(page.locator("#rates")).to_contain_text("co-signed by nurse2")

@@ -7,10 +7,19 @@ import datetime as dt
 import pytest
 
 from ketaclinic.clinical.discharge import (
+    PADSS_ITEMS,
+    DischargeAssessment,
     aldrete_circulation,
     aldrete_oxygen,
+    assess_discharge,
+    blood_pressure_check_due,
+    blood_pressure_check_outstanding,
     modified_aldrete,
+    modified_padss,
     observation_complete,
+    observation_ends,
+    observation_floor,
+    observation_minutes,
 )
 from ketaclinic.clinical.errors import ClinicalInputError
 from ketaclinic.clinical.response import acute_response, titration_target_reached
@@ -95,3 +104,159 @@ def test_the_titration_target_is_nrs_3_or_less_held_for_8_hours() -> None:
     broken = [(at(0), 3), (at(4), 5), (at(6), 3), (at(13), 2)]
     assert titration_target_reached(broken) is None
     assert titration_target_reached([(at(0), 3), (at(4), 5), (at(6), 3), (at(14), 2)]) == at(14)
+
+
+# --- Observation floors, the 40-minute blood pressure, the discharge rule (December 2026) ---
+
+
+T0 = dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("route", "protocol", "applied"),
+    [
+        ("intranasal", None, 120),
+        ("intranasal", 60, 120),  # a protocol cannot shorten the floor
+        ("intranasal", 119, 120),
+        ("intranasal", 121, 121),  # it may lengthen it
+        ("nebulized", 90, 120),
+        ("iv_infusion", 29, 30),
+        ("iv_infusion", 30, 30),
+        ("iv_infusion", 60, 60),
+        ("iv_bolus", 0, 30),
+    ],
+)
+def test_observation_is_never_shorter_than_the_routes_floor(
+    route: str, protocol: int | None, applied: int
+) -> None:
+    assert observation_minutes(route, protocol) == applied
+
+
+def test_an_unknown_route_has_no_floor() -> None:
+    with pytest.raises(ClinicalInputError, match=r"^route: .*one of intranasal"):
+        observation_floor("oral")
+
+
+def test_observation_runs_from_the_dose_or_from_the_end_of_the_infusion() -> None:
+    ended = T0 + dt.timedelta(minutes=45)
+    assert observation_ends("intranasal", 120, last_dose_at=T0, infusion_ended_at=ended) == (
+        T0 + dt.timedelta(minutes=120)
+    )
+    assert observation_ends("iv_infusion", None, last_dose_at=None, infusion_ended_at=ended) == (
+        ended + dt.timedelta(minutes=30)
+    )
+    assert observation_ends("iv_infusion", 30, last_dose_at=T0, infusion_ended_at=None) is None
+    assert observation_ends("iv_bolus", 30, last_dose_at=T0, infusion_ended_at=ended) == (
+        T0 + dt.timedelta(minutes=30)
+    )
+
+
+def test_the_blood_pressure_is_asked_for_about_40_min_after_an_intranasal_dose() -> None:
+    due = blood_pressure_check_due("intranasal", T0)
+    assert due == T0 + dt.timedelta(minutes=40)
+    assert blood_pressure_check_due("iv_infusion", T0) is None
+    assert blood_pressure_check_due("nebulized", None) is None
+    minute = dt.timedelta(minutes=1)
+    assert not blood_pressure_check_outstanding(due, T0 + 29 * minute, [])
+    assert blood_pressure_check_outstanding(due, T0 + 30 * minute, [])  # opens 10 min early
+    assert blood_pressure_check_outstanding(due, T0 + 50 * minute, [T0 + 29 * minute])
+    assert not blood_pressure_check_outstanding(due, T0 + 50 * minute, [T0 + 30 * minute])
+    assert not blood_pressure_check_outstanding(None, T0, [])
+
+
+ALL_TWOS = {name: 2 for name in ("activity", "respiration", "circulation", "consciousness")}
+
+
+def assessment(**changes: object) -> DischargeAssessment:
+    values: dict[str, object] = {
+        "aldrete": {**ALL_TWOS, "oxygen_saturation": 2},
+        "padss": dict.fromkeys(PADSS_ITEMS, 2),
+        "dissociation_resolved": True,
+        "sedation_resolved": True,
+        "escort_present": True,
+        "escort_name": "Partner",
+    }
+    return DischargeAssessment(**{**values, **changes})  # type: ignore[arg-type]
+
+
+def test_a_fully_scored_recovered_patient_with_an_escort_may_leave() -> None:
+    verdict = assess_discharge(assessment())
+    assert verdict.ready
+    assert verdict.aldrete is not None
+    assert verdict.padss is not None
+    assert (verdict.aldrete.total, verdict.padss.total, verdict.padss.bleeding) == (10, 10, 2)
+
+
+def test_every_unscored_item_is_refused_by_its_own_name() -> None:
+    verdict = assess_discharge(
+        assessment(
+            aldrete={},
+            padss={},
+            dissociation_resolved=None,
+            sedation_resolved=None,
+            escort_present=None,
+            escort_name=" ",
+        )
+    )
+    assert not verdict.ready
+    assert (verdict.aldrete, verdict.padss) == (None, None)
+    assert [problem.field for problem in verdict.problems] == [
+        "activity",
+        "respiration",
+        "circulation",
+        "consciousness",
+        "oxygen_saturation",
+        "vital_signs",
+        "ambulation",
+        "nausea_vomiting",
+        "pain",
+        "dissociation_resolved",
+        "sedation_resolved",
+        "escort_present",
+        "escort_name",
+    ]
+    assert str(verdict.problems[0]) == (
+        "activity: got nothing, expected a score of 0, 1 or 2 chosen by the nurse "
+        "(nothing is assumed)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("aldrete", "padss", "refused"),
+    [
+        ({"activity": 1}, {}, []),  # 9/10: enough
+        ({"activity": 1, "respiration": 1}, {}, ["aldrete_total"]),  # 8
+        ({}, {"pain": 1}, []),  # PADSS 9
+        ({}, {"pain": 1, "ambulation": 1}, ["padss_total"]),  # PADSS 8
+        ({"consciousness": 0}, {"vital_signs": 0}, ["aldrete_total", "padss_total"]),
+    ],
+)
+def test_both_totals_must_reach_nine(
+    aldrete: dict[str, int], padss: dict[str, int], refused: list[str]
+) -> None:
+    verdict = assess_discharge(
+        assessment(
+            aldrete={**ALL_TWOS, "oxygen_saturation": 2, **aldrete},
+            padss={**dict.fromkeys(PADSS_ITEMS, 2), **padss},
+        )
+    )
+    assert [problem.field for problem in verdict.problems] == refused
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("dissociation_resolved", False), ("sedation_resolved", False), ("escort_present", False)],
+)
+def test_a_no_refuses_discharge(field: str, value: bool) -> None:
+    verdict = assess_discharge(assessment(**{field: value}))
+    assert [problem.field for problem in verdict.problems] == [field]
+    assert "got false" in str(verdict.problems[0])
+
+
+@pytest.mark.parametrize(
+    ("item", "value"), [("pain", 0), ("pain", 3), ("vital_signs", 3), ("ambulation", True)]
+)
+def test_a_padss_item_out_of_its_range_is_refused(item: str, value: int) -> None:
+    scores: dict[str, int | None] = {**dict.fromkeys(PADSS_ITEMS, 2), item: value}
+    with pytest.raises(ClinicalInputError, match=rf"^{item}: "):
+        modified_padss(**scores)

@@ -190,3 +190,41 @@ def test_a_rationale_is_words_not_blanks():
     assert not has_rationale(None)
     assert not has_rationale("          ")
     assert has_rationale("documented benefit")
+
+
+@pytest.mark.parametrize(("age", "status"), [(16, "blocked"), (17, "blocked"), (18, "eligible")])
+def test_under_18_is_not_eligible(age: int, status: str) -> None:
+    result = assess_eligibility(screen(age_years=age))
+    assert result.status == status
+    if status == "blocked":
+        assert result.of_kind("block")[0].key == "age"
+        assert f"Age {age}: under 18, not eligible" == result.of_kind("block")[0].message
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        "ketamine_hypersensitivity",
+        "aneurysmal_vascular_disease_or_avm",
+        "intracerebral_haemorrhage_history",
+        "ketamine_uropathy",
+    ],
+)
+def test_the_december_2026_contraindications_block(condition: str) -> None:
+    result = assess_eligibility(screen(conditions=frozenset({condition})))
+    assert result.status == "blocked"
+    assert result.of_kind("block")[0].key == condition
+
+
+@pytest.mark.parametrize("condition", ["breastfeeding", "medication_overuse_headache"])
+def test_breastfeeding_and_medication_overuse_need_a_written_rationale(condition: str) -> None:
+    without = assess_eligibility(screen(conditions=frozenset({condition})))
+    assert without.status == "incomplete"
+    assert without.of_kind("needs")[0].key == condition
+    written = assess_eligibility(
+        screen(
+            conditions=frozenset({condition}),
+            rationales={condition: "discussed and planned with the patient"},
+        )
+    )
+    assert written.status == "eligible"

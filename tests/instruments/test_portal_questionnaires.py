@@ -56,8 +56,10 @@ def test_a_positive_item_9_alerts_the_clinicians_and_shows_the_patient_where_to_
         response = client.post(reverse("instruments:fill", args=["phq9"]), PHQ9_ITEM9)
     assert response.status_code == HTTPStatus.FOUND
     page = client.get(response["Location"]).content.decode()
-    assert "Your clinic has been told" in page
+    assert "Your answer has been sent to your clinic's team" in page
     assert "988" in page
+    assert "911" in page
+    assert "will contact you" not in page  # no call-back the software cannot guarantee
     response = QuestionnaireResponse.objects.get()
     assert (response.total, response.source) == (10, "portal")
     [alert] = open_self_harm_alerts(world.patient)

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import time_machine
 from django.utils import timezone
 
 from ketaclinic.accounts.models import Site, User
@@ -85,6 +86,12 @@ DISCHARGE = {
     "circulation": 2,
     "consciousness": 2,
     "oxygen_saturation": 2,
+    "vital_signs": 2,
+    "ambulation": 2,
+    "nausea_vomiting": 2,
+    "pain": 2,
+    "dissociation_resolved": True,
+    "sedation_resolved": True,
     "escort_name": "Partner",
     "escort_present": True,
     "instructions_given": True,
@@ -172,12 +179,14 @@ def stop(world: World, session: TreatmentSession, at: datetime | None = None) ->
 
 
 def discharge(world: World, session: TreatmentSession) -> Any:
-    return actions.discharge_session(
-        actor=_nurse(world, session.patient),
-        session=session,
-        expected_version=fresh(session).version,
-        **DISCHARGE,
-    )
+    """Discharge an hour and a minute from now: after the protocol's 60 min of observation."""
+    with time_machine.travel(timezone.now() + timedelta(minutes=61), tick=True):
+        return actions.discharge_session(
+            actor=_nurse(world, session.patient),
+            session=session,
+            expected_version=fresh(session).version,
+            **DISCHARGE,
+        )
 
 
 def stopped_session(world: World, minutes: int = 60, **kwargs: Any) -> TreatmentSession:

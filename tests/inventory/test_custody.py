@@ -129,7 +129,7 @@ def test_waste_without_a_valid_second_witness_is_refused_and_audited(world, nurs
         _waste(world, session, container, "10", witness, password)
     assert refused.value.field == field
     assert not Movement.objects.filter(kind=MovementKind.WASTE).exists()
-    assert AuditEvent.objects.filter(action="inventory.witness.refused").count() == 1
+    assert AuditEvent.objects.filter(action="second_person.refused").count() == 1
     assert "not-the-password" not in str(refused.value)
 
 

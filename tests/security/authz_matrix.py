@@ -122,6 +122,12 @@ DISCHARGE_FORM = {
     "circulation": "2",
     "consciousness": "2",
     "oxygen_saturation": "2",
+    "vital_signs": "2",
+    "ambulation": "2",
+    "nausea_vomiting": "2",
+    "pain": "2",
+    "dissociation_resolved": "yes",
+    "sedation_resolved": "yes",
 }
 
 PAGES: dict[str, dict[str, Call]] = {
@@ -133,6 +139,18 @@ PAGES: dict[str, dict[str, Call]] = {
     "accounts:2fa_verify": {"GET": Call(LOGGED_IN), "POST": Call(LOGGED_IN)},
     "accounts:2fa_setup": {"GET": Call(LOGGED_IN), "POST": Call(LOGGED_IN)},
     "accounts:2fa_recovery_codes": {"GET": Call(LOGGED_IN), "POST": Call(LOGGED_IN)},
+    # A site's safety contacts: its admin.
+    "accounts:site_safety": {
+        "GET": Call(ADMIN),
+        "POST": Call(
+            ADMIN,
+            body=lambda ids: {
+                "self_harm_window_hours": "4",
+                "escalation_contact_name": "Duty psychiatrist",
+                "escalation_contact_email": "duty@north.example.org",
+            },
+        ),
+    },
     # The registry.
     "patients:list": {"GET": Call(CHART_ANY_SITE)},
     "patients:create": {

@@ -131,6 +131,7 @@ def build() -> MatrixWorld:
         "resource_type": "Patient",
         "fmt": "fhir",
         "north_id": world.north.pk,
+        "site_id": world.north.pk,
         "session_version": TreatmentSession.objects.get(pk=session.pk).version,
         "plan_version": TreatmentPlan.objects.get(pk=session.plan_id).version,
         "supplier_id": Supplier.objects.get().pk,

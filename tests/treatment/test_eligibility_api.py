@@ -129,3 +129,74 @@ def test_unknown_conditions_are_refused(world, api):
     )
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert response.json()["field"] == "conditions"
+
+
+def test_a_patient_under_18_is_not_eligible_and_no_plan_is_approved(world, api):
+    from datetime import date
+
+    from ketaclinic.patients.actions import update_patient
+
+    make_eligible(world)
+    today = date.today()
+    update_patient(
+        actor=world.clinician,
+        patient=world.patient,
+        expected_version=world.patient.version,
+        changes={"date_of_birth": date(today.year - 17, 1, 1)},
+        reason="date of birth corrected",
+    )
+    body = api(world.clinician).get(url(world)).json()
+    assert body["status"] == "blocked"
+    age = next(f for f in body["findings"] if f["key"] == "age")
+    assert (age["kind"], age["message"]) == ("block", "Age 17: under 18, not eligible")
+    plan = draft_plan(world)
+    approve = api(world.clinician).post(f"/api/treatment/plans/{plan.pk}/approve", {"version": 1})
+    assert approve.status_code == HTTPStatus.CONFLICT
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        "ketamine_hypersensitivity",
+        "aneurysmal_vascular_disease_or_avm",
+        "intracerebral_haemorrhage_history",
+        "ketamine_uropathy",
+    ],
+)
+def test_the_new_contraindications_block_through_the_api(world, api, condition):
+    make_eligible(world)
+    client = api(world.clinician)
+    screen = client.post(url(world, "screens"), {"expected_version": 1, "conditions": [condition]})
+    assert screen.status_code == HTTPStatus.CREATED
+    body = client.get(url(world)).json()
+    assert body["status"] == "blocked"
+    assert [f["key"] for f in body["findings"] if f["kind"] == "block"] == [condition]
+
+
+def test_breastfeeding_and_overuse_headache_need_a_rationale_on_the_page(world, browser_client):
+    from django.urls import reverse
+
+    make_eligible(world)
+    client = browser_client(world.clinician)
+    page = client.get(reverse("treatment:eligibility", args=[world.patient.pk])).content.decode()
+    for label in (
+        "Breastfeeding",
+        "Medication-overuse headache",
+        "Hypersensitivity to ketamine",
+        "History of intracerebral haemorrhage",
+        "Established ketamine uropathy",
+    ):
+        assert label in page
+    step = reverse("treatment:eligibility_screen", args=[world.patient.pk])
+    client.post(
+        step,
+        {
+            "expected_version": 1,
+            "condition_breastfeeding": "on",
+            "condition_medication_overuse_headache": "on",
+            "course": "serial",
+        },
+    )
+    shown = client.get(reverse("treatment:eligibility", args=[world.patient.pk])).content.decode()
+    assert "Breastfeeding: precaution; write the rationale for treating" in shown
+    assert "Medication-overuse headache: precaution; write the rationale for treating" in shown

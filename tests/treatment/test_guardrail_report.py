@@ -48,15 +48,18 @@ def test_the_report_counts_sessions_alerts_and_overrides(world, api, alerted):
 
 
 def test_a_session_started_on_a_superseded_version_counts_against_the_target(world, api):
-    session = running_session(world)
+    session = running_session(world, at=timezone.now() - timedelta(minutes=90))
     newer = actions.supersede_protocol(
         actor=world.admin, protocol=session.protocol, changes={}, reason="new bags"
     )
     actions.enable_protocol(
         actor=world.admin, protocol=newer, expected_row_version=1, review_note="ok"
     )
-    actions.stop_session(
-        actor=world.nurse, session=session, expected_version=fresh(session).version
+    actions.stop_session(  # 61 min ago: the protocol's 60 min of observation are over
+        actor=world.nurse,
+        session=session,
+        expected_version=fresh(session).version,
+        at=timezone.now() - timedelta(minutes=61),
     )
     actions.discharge_session(
         actor=world.nurse,
@@ -67,6 +70,12 @@ def test_a_session_started_on_a_superseded_version_counts_against_the_target(wor
         circulation=2,
         consciousness=2,
         oxygen_saturation=2,
+        vital_signs=2,
+        ambulation=2,
+        nausea_vomiting=2,
+        pain=2,
+        dissociation_resolved=True,
+        sedation_resolved=True,
         escort_name="x",
         escort_present=True,
         instructions_given=True,

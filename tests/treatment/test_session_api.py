@@ -289,6 +289,12 @@ def discharge_body(version: int, **overrides) -> dict:
         "circulation": 2,
         "consciousness": 2,
         "oxygen_saturation": 2,
+        "vital_signs": 2,
+        "ambulation": 2,
+        "nausea_vomiting": 2,
+        "pain": 2,
+        "dissociation_resolved": True,
+        "sedation_resolved": True,
         "escort_name": "Partner",
         "escort_present": True,
         "instructions_given": True,
@@ -297,8 +303,11 @@ def discharge_body(version: int, **overrides) -> dict:
 
 
 def stopped_session(world, api):
-    session = running_session(world, at=timezone.now() - timedelta(minutes=60))
-    api(world.nurse).post(url(session, "stop"), {"version": fresh(session).version})
+    """An IV infusion that ended 61 min ago: past its protocol's 60 min of observation."""
+    session = running_session(world, at=timezone.now() - timedelta(minutes=120))
+    api(world.nurse).post(
+        url(session, "stop"), {"version": fresh(session).version, "at": minutes_ago(61)}
+    )
     return fresh(session)
 
 
@@ -308,7 +317,7 @@ def test_discharge_needs_aldrete_9_and_closes_the_session(world, api):
         url(session, "discharge"), discharge_body(session.version, activity=0, respiration=1)
     )
     assert low.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
-    assert low.json()["field"] == "aldrete_total"
+    assert low.json()["field"] == "aldrete_total", low.json()
     done = api(world.nurse).post(url(session, "discharge"), discharge_body(session.version))
     assert done.status_code == HTTPStatus.OK
     assert (done.json()["status"], done.json()["aldrete_total"]) == ("discharged", 10)

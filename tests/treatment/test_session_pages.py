@@ -7,6 +7,7 @@ from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -103,11 +104,23 @@ def test_a_nurse_runs_a_session_through_the_page(world, browser_client):
         "circulation": 2,
         "consciousness": 2,
         "oxygen_saturation": 2,
+        "vital_signs": 2,
+        "ambulation": 2,
+        "nausea_vomiting": 2,
+        "pain": 2,
+        "dissociation_resolved": "yes",
+        "sedation_resolved": "yes",
         "escort_name": "Partner",
         "escort_present": "on",
         "instructions_given": "on",
     }
-    assert nurse.post(step(session, "discharge"), discharge).status_code == HTTPStatus.FOUND
+    too_soon = nurse.post(step(session, "discharge"), discharge)
+    assert too_soon.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert "observe 60 min after the infusion ended" in too_soon.content.decode()
+    with time_machine.travel(timezone.now() + timedelta(minutes=61), tick=True):
+        # a fresh log-in: an hour idle ends the first one
+        done = browser_client(world.nurse).post(step(session, "discharge"), discharge)
+    assert done.status_code == HTTPStatus.FOUND
     assert fresh(session).status == "discharged"
     tab = browser_client(world.clinician).get(reverse("treatment:tab", args=[world.patient.pk]))
     assert "Discharged" in tab.content.decode()

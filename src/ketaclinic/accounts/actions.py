@@ -10,12 +10,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
 from ketaclinic.accounts.models import ApiToken, Site, User
-from ketaclinic.accounts.roles import Role
+from ketaclinic.accounts.permissions import require, require_site
+from ketaclinic.accounts.roles import Capability, Role
 from ketaclinic.audit.actions import record_event
+from ketaclinic.clinical.self_harm import check_window_hours
 from ketaclinic.core.errors import Conflict, InputRefused
 
 TOKEN_PREFIX = "kc_"  # noqa: S105 - a label, not a secret
@@ -32,6 +35,54 @@ def create_site(*, actor: User | None, code: str, name: str, address: str = "") 
         raise Conflict(f"site {code} already exists")
     site = Site.objects.create(code=code, name=name, address=address)
     record_event(actor=actor, action="site.create", object_type="site", object_id=site.pk)
+    return site
+
+
+@transaction.atomic
+def set_site_escalation(
+    *,
+    actor: User,
+    site: Site,
+    window_hours: int,
+    contact_name: str,
+    contact_email: str,
+) -> Site:
+    """An admin sets who hears of a self-harm alert nobody acknowledged, and after how long
+    (``ketaclinic.clinical.self_harm``). An empty contact is allowed but shown to the admin as
+    a configuration error (``instruments.queries.safety_configuration_problems``)."""
+    require(actor, Capability.MANAGE_USERS)
+    require_site(actor, site.pk)
+    hours = check_window_hours(window_hours)
+    name = (contact_name or "").strip()
+    email = (contact_email or "").strip()
+    if len(name) > 120:
+        raise InputRefused("escalation_contact_name", name[:20] + "...", "at most 120 characters")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise InputRefused("escalation_contact_email", email, "an e-mail address") from None
+    if bool(name) != bool(email):
+        field = "escalation_contact_email" if name else "escalation_contact_name"
+        raise InputRefused(field, "", "both the contact's name and e-mail address, or neither")
+    site.self_harm_window_hours = hours
+    site.escalation_contact_name = name
+    site.escalation_contact_email = email
+    site.save(
+        update_fields=[
+            "self_harm_window_hours",
+            "escalation_contact_name",
+            "escalation_contact_email",
+        ]
+    )
+    record_event(
+        actor=actor,
+        action="site.escalation.set",
+        object_type="site",
+        object_id=site.pk,
+        site_id=site.pk,
+        detail={"window_hours": hours, "contact": bool(email)},
+    )
     return site
 
 

@@ -22,10 +22,21 @@ class Site(models.Model):
     name = models.CharField(max_length=120)
     address = models.CharField(max_length=240, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC")
+    # Self-harm alerts (PHQ-9 item 9): hours of clock time, nights and weekends included, before
+    # an unacknowledged alert goes to the escalation contact (``instruments.tasks``).
+    self_harm_window_hours = models.PositiveSmallIntegerField(default=4)
+    escalation_contact_name = models.CharField(max_length=120, blank=True)
+    escalation_contact_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(self_harm_window_hours__gte=1, self_harm_window_hours__lte=24),
+                name="site_self_harm_window_1_to_24_hours",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -15,6 +15,12 @@ Reg Anesth Pain Med 2018;43:521-546 (docs/clinical-rules.md §6):
   frequent or high-dose infusions; a urine drug screen per clinic policy; a pregnancy test where
   relevant.
 
+Added in December 2026: under 18 is not eligible (no paediatric protocol); contraindications
+from the Spravato (esketamine) label by analogy (hypersensitivity, aneurysmal vascular disease or
+arteriovenous malformation, history of intracerebral haemorrhage) and established ketamine
+uropathy (Chu 2008); precautions needing a written rationale: breastfeeding (Spravato label: not
+recommended) and medication-overuse headache (ICHD-3 8.2: withdrawal first).
+
 Ketamine is not first line (seed text; EHF 2020, Sacco et al., J Headache Pain 2020;21:76):
 eligibility starts from resistant or refractory migraine; otherwise the clinician must write why.
 The consensus evidence for migraine is weak, so every precaution accepted needs a written
@@ -33,6 +39,17 @@ from typing import Literal
 from ketaclinic.clinical.errors import ClinicalInputError
 
 COHEN_2018 = "Cohen 2018 ASRA/AAPM/ASA consensus (Reg Anesth Pain Med 2018;43:521)"
+SPRAVATO = "Spravato (esketamine) prescribing information, Janssen 2019-2023, by analogy"
+ICHD3_MOH = (
+    "ICHD-3 8.2 medication-overuse headache (Cephalalgia 2018;38:1-211): withdrawal first "
+    "(Diener HC et al., Lancet Neurol 2019;18:891)"
+)
+UROPATHY = (
+    "Ketamine uropathy: Chu PS et al., BJU Int 2008;102:1616; Jhang JF et al., "
+    "Int J Urol 2015;22:816 (continued exposure worsens it)"
+)
+ADULT_AGE = 18
+NOT_PAEDIATRIC = "KetaClinic has no paediatric protocol: ketamine for migraine is for adults"
 NOT_FIRST_LINE = "Ketamine is not first line: EHF 2020 resistant or refractory migraine first"
 MIN_RATIONALE_CHARS = 10
 PREGNANCY_TEST_AGES = (12, 55)
@@ -100,6 +117,31 @@ CONDITIONS: tuple[Condition, ...] = (
         tests=("urine_drug_screen",),
     ),
     Condition(
+        "ketamine_hypersensitivity",
+        "Hypersensitivity to ketamine or esketamine",
+        "absolute",
+        SPRAVATO + ": contraindicated in known hypersensitivity",
+    ),
+    Condition(
+        "aneurysmal_vascular_disease_or_avm",
+        "Aneurysmal vascular disease (intracranial, thoracic or abdominal aorta, peripheral) "
+        "or arteriovenous malformation",
+        "absolute",
+        SPRAVATO + ": blood pressure rises after a dose",
+    ),
+    Condition(
+        "intracerebral_haemorrhage_history",
+        "History of intracerebral haemorrhage",
+        "absolute",
+        SPRAVATO + ": contraindicated",
+    ),
+    Condition(
+        "ketamine_uropathy",
+        "Established ketamine uropathy (ketamine cystitis)",
+        "absolute",
+        UROPATHY,
+    ),
+    Condition(
         "cardiac_risk",
         "Cardiac risk (controlled hypertension, coronary disease, arrhythmia)",
         "precaution",
@@ -122,7 +164,19 @@ CONDITIONS: tuple[Condition, ...] = (
         "urinary_symptoms",
         "Lower urinary tract symptoms (ketamine cystitis with repeated exposure)",
         "precaution",
-        COHEN_2018 + ": urinary symptoms with repeated exposure",
+        UROPATHY + ": lower urinary tract symptoms with repeated exposure",
+    ),
+    Condition(
+        "breastfeeding",
+        "Breastfeeding",
+        "precaution",
+        SPRAVATO + ": breastfeeding is not recommended",
+    ),
+    Condition(
+        "medication_overuse_headache",
+        "Medication-overuse headache",
+        "precaution",
+        ICHD3_MOH,
     ),
 )
 CONDITIONS_BY_KEY: dict[str, Condition] = {condition.key: condition for condition in CONDITIONS}
@@ -207,11 +261,23 @@ def required_tests(
 
 
 def assess_eligibility(data: EligibilityInput) -> EligibilityResult:
-    """Screen a patient for ketamine (Cohen 2018; EHF 2020): ``blocked`` by any absolute
-    contraindication; ``incomplete`` while the screen is not done, a precaution lacks a
-    rationale, a required test is neither done nor marked not needed, consent is missing, or the
-    refractory status is unknown (or not resistant without a written reason); else ``eligible``."""
+    """Screen a patient for ketamine (Cohen 2018; EHF 2020): ``blocked`` under 18 (no paediatric
+    protocol; the evidence for ketamine in migraine is in adults: Pomeroy 2017, Schwenk 2018) or
+    by any absolute contraindication; ``incomplete`` while the screen is not done, a precaution
+    lacks a rationale, a required test is neither done nor marked not needed, consent is
+    missing, or the refractory status is unknown (or not resistant without a written reason);
+    else ``eligible``."""
     findings = [_condition_finding(CONDITIONS_BY_KEY[key], data) for key in _ordered(data)]
+    if data.age_years < ADULT_AGE:
+        findings.insert(
+            0,
+            Finding(
+                "block",
+                "age",
+                f"Age {data.age_years}: under {ADULT_AGE}, not eligible",
+                NOT_PAEDIATRIC,
+            ),
+        )
     if not data.screened:
         findings.append(
             Finding("needs", "screen", "Complete the contraindication screen", COHEN_2018)

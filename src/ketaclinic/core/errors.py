@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ketaclinic.clinical.errors import ClinicalInputError
 
 
@@ -16,6 +18,17 @@ class InputRefused(ClinicalInputError):
     @property
     def message(self) -> str:
         return str(self)
+
+
+class Refusals(InputRefused):
+    """Several refused fields at once (a form with many items, such as discharge): the first
+    is the error the API answers with; ``problems`` holds every one, each shown beside its
+    field on the page."""
+
+    def __init__(self, problems: Sequence[ClinicalInputError]) -> None:
+        first = problems[0]
+        super().__init__(first.field, first.value, first.expected)
+        self.problems = tuple(problems)
 
 
 class StaleVersion(Exception):

@@ -271,7 +271,9 @@ def _session(
     actions.stop_session(
         actor=nurse, session=session, expected_version=session.version, at=_at(day, length)
     )
-    end = length + (150 if route in ("intranasal", "nebulized") else 20)
+    # discharged once the observation is over: from the last dose, or from the infusion's end
+    observe = session.protocol.observation_minutes_applied
+    end = length + (150 if route in ("intranasal", "nebulized") else observe + 5)
     actions.record_observation(
         actor=nurse, session=session, at=_at(day, end - 5), **_vitals(rng, max(0, pain - 1))
     )
@@ -287,6 +289,12 @@ def _session(
         circulation=2,
         consciousness=2,
         oxygen_saturation=2,
+        vital_signs=2,
+        ambulation=2,
+        nausea_vomiting=2,
+        pain=2,
+        dissociation_resolved=True,
+        sedation_resolved=True,
         escort_name="Partner",
         escort_present=True,
         instructions_given=True,

@@ -9,7 +9,7 @@ from ketaclinic.accounts.roles import Role
 from ketaclinic.core.http import current_user
 from ketaclinic.home.queries import get_home_summary
 from ketaclinic.home.worklist import tasks_for
-from ketaclinic.instruments.queries import open_alerts_for_staff
+from ketaclinic.instruments.queries import open_alerts_for_staff, safety_configuration_problems
 from ketaclinic.portal.account_views import patient_home
 from ketaclinic.portal.public_views import landing
 from ketaclinic.portal.queries import queue_counts
@@ -27,6 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "summary": get_home_summary(user),
             "alerts": open_alerts_for_staff(user),
+            "safety_problems": safety_configuration_problems(user),
             "referrals": queue_counts(user),
             "tasks": tasks_for(user),
         },

@@ -132,11 +132,33 @@ def _raise_self_harm_alert(*, actor: User, response: QuestionnaireResponse) -> S
     )
     # Tell the patient's clinicians at once, by e-mail from the worker, once this is committed;
     # the open alert is on their home page and the chart whatever happens to the e-mail.
-    from ketaclinic.instruments.tasks import notify_self_harm_alert
+    from ketaclinic.instruments.tasks import notify_self_harm_alert, schedule_escalation
 
     alert_id = alert.pk
     transaction.on_commit(lambda: notify_self_harm_alert.enqueue(alert_id))
+    # ... and, if nobody acknowledges it within the site's window, its escalation contact.
+    transaction.on_commit(lambda: schedule_escalation(alert))
     return alert
+
+
+@transaction.atomic
+def record_self_harm_escalation(*, alert: SelfHarmAlert, contact: str) -> SelfHarmAlert:
+    """The worker told ``contact`` (the site's escalation contact) of an alert nobody
+    acknowledged; an empty ``contact`` records that the site had none (a configuration error)."""
+    current = SelfHarmAlert.objects.select_for_update().get(pk=alert.pk)
+    if contact:
+        current.escalated_at = timezone.now()
+        current.escalated_to = contact
+        current.save(update_fields=["escalated_at", "escalated_to"])
+    record_event(
+        actor=None,
+        action="alert.self_harm.escalate" if contact else "alert.self_harm.escalation_failed",
+        object_type="self_harm_alert",
+        object_id=current.pk,
+        site_id=current.patient.site_id,
+        detail={"reason": "" if contact else "the site has no escalation contact"},
+    )
+    return current
 
 
 @transaction.atomic

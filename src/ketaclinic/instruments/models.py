@@ -82,6 +82,9 @@ class SelfHarmAlert(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     action_taken = models.TextField(blank=True)
+    # When the worker told the site's escalation contact (nobody acknowledged within the window).
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalated_to = models.CharField(max_length=254, blank=True)
 
     class Meta:
         ordering = ["-raised_at"]

@@ -8,8 +8,8 @@ from datetime import date
 
 from django.db.models import QuerySet
 
-from ketaclinic.accounts.models import User
-from ketaclinic.accounts.roles import Capability
+from ketaclinic.accounts.models import Site, User
+from ketaclinic.accounts.roles import CAPABILITIES, Capability
 from ketaclinic.clinical.questionnaire_schedule import (
     Answer,
     Course,
@@ -48,6 +48,58 @@ def open_alerts_for_staff(user: User) -> list[SelfHarmAlert]:
         .select_related("patient__site", "response")
         .order_by("raised_at")
     )
+
+
+def alert_roles() -> list[str]:
+    """The roles that may acknowledge a self-harm alert (the clinicians who are told)."""
+    return [
+        role
+        for role, capabilities in CAPABILITIES.items()
+        if Capability.ACKNOWLEDGE_SAFETY_ALERTS in capabilities
+    ]
+
+
+def reachable_clinicians(site_ids: list[int]) -> QuerySet[User]:
+    """Active users of ``site_ids`` who may acknowledge alerts and have an e-mail address."""
+    return User.objects.filter(is_active=True, role__in=alert_roles(), sites__in=site_ids).exclude(
+        email=""
+    )
+
+
+@dataclass(frozen=True)
+class SafetyConfigurationProblem:
+    """A site whose self-harm alerts could fail to reach a person (shown to its admin)."""
+
+    site: Site
+    message: str
+
+
+def safety_configuration_problems(user: User) -> list[SafetyConfigurationProblem]:
+    """For an admin: each of their sites with no clinician who can be e-mailed an alert, or with
+    no escalation contact for an alert nobody acknowledges (two queries)."""
+    if not user.can(Capability.MANAGE_USERS):
+        return []
+    sites = list(Site.objects.filter(pk__in=user.site_ids()).order_by("name"))
+    reached = set(reachable_clinicians([site.pk for site in sites]).values_list("sites", flat=True))
+    problems = []
+    for site in sites:
+        if site.pk not in reached:
+            problems.append(
+                SafetyConfigurationProblem(
+                    site,
+                    "no active clinician with an e-mail address: a self-harm alert reaches "
+                    "nobody by e-mail",
+                )
+            )
+        if not site.escalation_contact_email:
+            problems.append(
+                SafetyConfigurationProblem(
+                    site,
+                    "no escalation contact: a self-harm alert nobody acknowledges within "
+                    f"{site.self_harm_window_hours} h goes no further",
+                )
+            )
+    return problems
 
 
 def current_responses(patient: Patient) -> QuerySet[QuestionnaireResponse]:

@@ -7,12 +7,14 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
-from django_tasks import task
+from django.utils import timezone
+from django_tasks import task, task_backends
 
-from ketaclinic.accounts.models import User
-from ketaclinic.accounts.roles import CAPABILITIES, Capability
 from ketaclinic.audit.actions import record_event
+from ketaclinic.clinical.self_harm import escalation_due
+from ketaclinic.instruments.actions import record_self_harm_escalation
 from ketaclinic.instruments.models import SelfHarmAlert
+from ketaclinic.instruments.queries import reachable_clinicians
 
 logger = logging.getLogger(__name__)
 SUBJECT = "KetaClinic: PHQ-9 self-harm answer to review ({site})"
@@ -26,15 +28,8 @@ BODY = (
 
 def alert_recipients(alert: SelfHarmAlert) -> list[str]:
     """The e-mail addresses of the clinicians who may acknowledge alerts at the patient's site."""
-    roles = [
-        role
-        for role, capabilities in CAPABILITIES.items()
-        if Capability.ACKNOWLEDGE_SAFETY_ALERTS in capabilities
-    ]
-    users = User.objects.filter(
-        is_active=True, role__in=roles, sites=alert.patient.site_id
-    ).exclude(email="")
-    return sorted({user.email for user in users})
+    users = reachable_clinicians([alert.patient.site_id])
+    return sorted(set(users.values_list("email", flat=True)))
 
 
 @task(priority=50)
@@ -72,3 +67,64 @@ def notify_self_harm_alert(alert_id: int) -> int:
         detail={"recipients": len(recipients)},
     )
     return len(recipients)
+
+
+ESCALATION_SUBJECT = "KetaClinic: self-harm alert not acknowledged after {hours} h ({site})"
+ESCALATION_BODY = (
+    "{contact},\n\n"
+    "A patient of {site} (MRN {mrn}) answered item 9 of the PHQ-9 (thoughts of self-harm) "
+    "with {answer} of 3 on {when}. The site's clinicians were told, and none has acknowledged "
+    "the alert in {hours} hours. You are {site}'s escalation contact: please make sure a "
+    "clinician reviews the patient now.\n{url}\n"
+)
+
+
+def schedule_escalation(alert: SelfHarmAlert) -> bool:
+    """Queue the escalation for the end of the site's window; True if it was queued.
+
+    Only a backend that can defer a task can hold it (the database backend, which the worker
+    runs); with another one the clinicians' e-mail still goes, and the failure is logged.
+    """
+    backend = task_backends["default"]
+    if not backend.supports_defer:
+        logger.error("self-harm alert %s: the task backend cannot defer its escalation", alert.pk)
+        return False
+    due = escalation_due(alert.raised_at, alert.patient.site.self_harm_window_hours)
+    escalate_self_harm_alert.using(run_after=due).enqueue(alert.pk)
+    return True
+
+
+@task(priority=60)
+def escalate_self_harm_alert(alert_id: int) -> str:
+    """At the end of the site's window: tell the escalation contact about an alert nobody
+    acknowledged (``ketaclinic.clinical.self_harm``). Returns what happened."""
+    alert = SelfHarmAlert.objects.select_related("patient__site").get(pk=alert_id)
+    site = alert.patient.site
+    hours = site.self_harm_window_hours
+    if alert.acknowledged_at is not None:
+        return "acknowledged"
+    if alert.escalated_at is not None:
+        return "already escalated"
+    if timezone.now() < escalation_due(alert.raised_at, hours):
+        return "not yet due"
+    if not site.escalation_contact_email:
+        logger.error("self-harm alert %s: site %s has no escalation contact", alert.pk, site.code)
+        record_self_harm_escalation(alert=alert, contact="")
+        return "no escalation contact"
+    send_mail(
+        ESCALATION_SUBJECT.format(hours=hours, site=site.name),
+        ESCALATION_BODY.format(
+            contact=site.escalation_contact_name,
+            site=site.name,
+            mrn=alert.patient.mrn,
+            answer=alert.item9_answer,
+            when=timezone.localtime(alert.raised_at).strftime("%Y-%m-%d %H:%M %Z"),
+            hours=hours,
+            url=settings.PUBLIC_BASE_URL.rstrip("/")
+            + reverse("instruments:alert", args=[alert.pk]),
+        ),
+        None,
+        [site.escalation_contact_email],
+    )
+    record_self_harm_escalation(alert=alert, contact=site.escalation_contact_email)
+    return "escalated"

@@ -1,5 +1,5 @@
 """What every ledger write shares: the container lock, the one way a movement is appended, the
-second person's password check, and the audit event.
+and the audit event (the second person's check: ``ketaclinic.accounts.second_person``).
 
 Concurrency: a movement is appended only while its container's row is locked
 (``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite the IMMEDIATE transaction already holds the
@@ -15,9 +15,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth import authenticate
-from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from ketaclinic.accounts.models import User
@@ -26,19 +23,12 @@ from ketaclinic.accounts.roles import Capability
 from ketaclinic.audit.actions import record_event
 from ketaclinic.core import inputs
 from ketaclinic.core.errors import InputRefused
-from ketaclinic.core.request_context import current_context
 from ketaclinic.inventory.models import Container, Incident, Movement, MovementKind
 from ketaclinic.inventory.quantities import mg_text
 from ketaclinic.patients.models import Patient
 from ketaclinic.treatment.models import TreatmentSession
 
 MAX_TEXT = 500
-
-WITNESS_IS_ACTOR = "a second person: you cannot witness your own {what}"
-WITNESS_NOT_RECOGNISED = "the witness's own username and password (these were not recognised)"
-WITNESS_NOT_ALLOWED = "a nurse, clinician or pharmacist (a witness's role)"
-WITNESS_NOT_AT_SITE = "a witness who works at this site"
-WITNESS_LOCKED = "an account not locked out after failed passwords"
 
 
 def allowed_at(actor: User, capability: Capability, site_id: int) -> None:
@@ -148,61 +138,3 @@ def audit_movement(actor: User, movement: Movement, **detail: Any) -> None:
             **detail,
         },
     )
-
-
-def _credentials_request() -> HttpRequest:
-    """A request carrying the caller's address, so log-in throttling (django-axes) counts a
-    wrong witness password like a failed log-in: the witness box cannot guess passwords."""
-    request = HttpRequest()
-    request.method = "POST"
-    request.path = "/inventory/witness"
-    context = current_context()
-    request.META["REMOTE_ADDR"] = (context.ip if context else "") or "127.0.0.1"
-    request.META["HTTP_USER_AGENT"] = (context.user_agent if context else "") or "ketaclinic"
-    return request
-
-
-def _refuse_witness(
-    actor: User, field: str, value: str, expected: str, site_id: int, what: str
-) -> InputRefused:
-    """Audit a refused witness (kept even though the write is refused) and build the error."""
-    with transaction.atomic():
-        record_event(
-            actor=actor,
-            action="inventory.witness.refused",
-            object_type="witness",
-            object_id=value[:60],
-            site_id=site_id,
-            detail={"for": what, "reason": expected},
-        )
-    return InputRefused(field, value if field == "witness_username" else "***", expected)
-
-
-def verify_witness(*, actor: User, username: str, password: str, site_id: int, what: str) -> User:
-    """The second person, who re-entered their own password here; never the actor.
-
-    Called outside the write's transaction, so a refusal is audited even though nothing else
-    is stored. ``authenticate`` applies the same rules as the log-in page (active account,
-    password hashers, django-axes throttling). The refusal never says whether the username
-    exists.
-    """
-    name = (username or "").strip()
-    if not name:
-        raise InputRefused("witness_username", username, "the witness's username")
-    if name.lower() == actor.get_username().lower():
-        raise _refuse_witness(
-            actor, "witness_username", name, WITNESS_IS_ACTOR.format(what=what), site_id, what
-        )
-    request = _credentials_request()
-    witness = authenticate(request, username=name, password=password or "")
-    if getattr(request, "axes_locked_out", False):
-        raise _refuse_witness(actor, "witness_username", name, WITNESS_LOCKED, site_id, what)
-    if not isinstance(witness, User) or not witness.is_active:
-        raise _refuse_witness(
-            actor, "witness_password", name, WITNESS_NOT_RECOGNISED, site_id, what
-        )
-    if not witness.can(Capability.WITNESS_CONTROLLED):
-        raise _refuse_witness(actor, "witness_username", name, WITNESS_NOT_ALLOWED, site_id, what)
-    if site_id not in witness.site_ids():
-        raise _refuse_witness(actor, "witness_username", name, WITNESS_NOT_AT_SITE, site_id, what)
-    return witness

@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from ketaclinic.accounts.models import Site, User
 from ketaclinic.accounts.roles import Capability
+from ketaclinic.accounts.second_person import WITNESS, verify_second_person
 from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical.controlled_substances import opened_container_measure
 from ketaclinic.core.errors import Conflict, InputRefused
-from ketaclinic.inventory.actions.common import allowed_at, text, verify_witness
+from ketaclinic.inventory.actions.common import allowed_at, text
 from ketaclinic.inventory.models import (
     Container,
     Count,
@@ -77,8 +78,9 @@ def record_count(
     allowed_at(actor, capability, site.pk)
     witness = None
     if witness_username:
-        witness = verify_witness(
+        witness = verify_second_person(
             actor=actor,
+            role=WITNESS,
             username=witness_username,
             password=witness_password,
             site_id=site.pk,

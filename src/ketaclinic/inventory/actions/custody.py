@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from ketaclinic.accounts.models import User
 from ketaclinic.accounts.roles import Capability
+from ketaclinic.accounts.second_person import WITNESS, verify_second_person
 from ketaclinic.core.errors import Conflict, InputRefused
 from ketaclinic.inventory.actions.common import (
     allowed_at,
@@ -21,7 +22,6 @@ from ketaclinic.inventory.actions.common import (
     lock_containers,
     moment,
     text,
-    verify_witness,
 )
 from ketaclinic.inventory.models import Container, Movement, MovementKind
 from ketaclinic.inventory.quantities import mg_text, typed_quantity
@@ -198,8 +198,9 @@ def waste_for_session(
     audited; then the waste is written atomically.
     """
     allowed_at(actor, Capability.DRAW_CONTROLLED, session.patient.site_id)
-    witness = verify_witness(
+    witness = verify_second_person(
         actor=actor,
+        role=WITNESS,
         username=witness_username,
         password=witness_password,
         site_id=session.patient.site_id,

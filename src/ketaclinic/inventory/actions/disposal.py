@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ketaclinic.accounts.models import Site, User
 from ketaclinic.accounts.roles import Capability
+from ketaclinic.accounts.second_person import STOCK_COSIGNER, WITNESS, verify_second_person
 from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical.controlled_substances import next_business_day
 from ketaclinic.core.errors import InputRefused
@@ -21,7 +22,6 @@ from ketaclinic.inventory.actions.common import (
     lock_container,
     moment,
     text,
-    verify_witness,
 )
 from ketaclinic.inventory.actions.stock import next_container_codes
 from ketaclinic.inventory.models import Container, Incident, IncidentKind, Movement, MovementKind
@@ -59,8 +59,9 @@ def waste_remainder(
 ) -> Movement:
     """Waste what is left in an opened single-dose container, witnessed (all of it by default)."""
     allowed_at(actor, Capability.MANAGE_STOCK, container.site_id)
-    witness = verify_witness(
+    witness = verify_second_person(
         actor=actor,
+        role=WITNESS,
         username=witness_username,
         password=witness_password,
         site_id=container.site_id,
@@ -90,8 +91,9 @@ def destroy_stock(
 ) -> Movement:
     """Destroy expired or unwanted stock before a witness, on DEA Form 41 (21 CFR 1317)."""
     allowed_at(actor, Capability.MANAGE_STOCK, container.site_id)
-    witness = verify_witness(
+    witness = verify_second_person(
         actor=actor,
+        role=WITNESS,
         username=witness_username,
         password=witness_password,
         site_id=container.site_id,
@@ -206,8 +208,9 @@ def adjust_stock(
     allowed_at(actor, Capability.MANAGE_STOCK, container.site_id)
     if direction not in ADJUST_DIRECTIONS:
         raise InputRefused("direction", direction, "add or remove")
-    cosigner = verify_witness(
+    cosigner = verify_second_person(
         actor=actor,
+        role=STOCK_COSIGNER,
         username=cosigner_username,
         password=cosigner_password,
         site_id=container.site_id,

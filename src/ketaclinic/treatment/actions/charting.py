@@ -16,13 +16,13 @@ from django.utils import timezone
 
 from ketaclinic.accounts.models import User
 from ketaclinic.accounts.roles import Capability
+from ketaclinic.accounts.second_person import COSIGNER, verify_second_person
 from ketaclinic.clinical import limits as ranges
 from ketaclinic.clinical.guardrails import Verdict, judge_dose, judge_rate
 from ketaclinic.core.errors import Conflict, InputRefused
 from ketaclinic.core.inputs import moment, text
 from ketaclinic.instruments.queries import open_self_harm_alerts
 from ketaclinic.treatment.actions.common import audit_session, bump, lock_session, require_status
-from ketaclinic.treatment.actions.cosign import verify_cosigner
 from ketaclinic.treatment.dosing import infusion_rate, single_dose
 from ketaclinic.treatment.guardrail_errors import GuardrailError, LimitRefused, OverrideRequired
 from ketaclinic.treatment.models import (
@@ -56,8 +56,10 @@ class Override:
         """Check the co-signer's password now, outside the charting transaction, so a wrong one
         counts as a failed log-in (throttling) even though the change itself is refused."""
         if self.cosigner_username or self.cosigner_password:
-            self.cosigner = verify_cosigner(
+            self.cosigner = verify_second_person(
                 actor=actor,
+                role=COSIGNER,
+                what="soft-limit override",
                 username=self.cosigner_username,
                 password=self.cosigner_password,
                 site_id=session.patient.site_id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -10,15 +10,22 @@ from django.utils import timezone
 
 from ketaclinic.accounts.models import User
 from ketaclinic.accounts.roles import Capability
-from ketaclinic.clinical.discharge import modified_aldrete, observation_complete
+from ketaclinic.clinical.discharge import (
+    DOSE_OBSERVED_ROUTES,
+    DischargeAssessment,
+    assess_discharge,
+    observation_ends,
+    observation_minutes,
+)
 from ketaclinic.clinical.response import acute_response
-from ketaclinic.core.errors import Conflict, InputRefused
+from ketaclinic.core.errors import Conflict, InputRefused, Refusals
 from ketaclinic.core.inputs import moment, text
 from ketaclinic.treatment.actions.common import audit_session, bump, lock_session, require_status
 from ketaclinic.treatment.closing_checks import close_problems
 from ketaclinic.treatment.course_calendar import sync_course_dates
 from ketaclinic.treatment.models import (
     ALDRETE_ITEMS,
+    PADSS_COLUMNS,
     Discharge,
     Observation,
     RateSegment,
@@ -27,8 +34,6 @@ from ketaclinic.treatment.models import (
     TreatmentSession,
 )
 from ketaclinic.treatment.queries.delivery import session_totals
-
-OBSERVED_ROUTES = ("intranasal", "nebulized")
 
 
 def _pain_scores(session: TreatmentSession) -> tuple[int | None, int | None]:
@@ -105,65 +110,98 @@ def discharge_session(
     actor: User,
     session: TreatmentSession,
     expected_version: int,
-    activity: int,
-    respiration: int,
-    circulation: int,
-    consciousness: int,
-    oxygen_saturation: int,
+    activity: int | None,
+    respiration: int | None,
+    circulation: int | None,
+    consciousness: int | None,
+    oxygen_saturation: int | None,
+    vital_signs: int | None,
+    ambulation: int | None,
+    nausea_vomiting: int | None,
+    pain: int | None,
+    dissociation_resolved: bool | None,
+    sedation_resolved: bool | None,
     escort_name: str,
-    escort_present: bool,
+    escort_present: bool | None,
     instructions_given: bool,
     note: str = "",
     at: datetime | None = None,
 ) -> Discharge:
-    """Discharge and close the session: modified Aldrete at least 9 (Aldrete 1995), an escort,
-    instructions (no driving until the next day after sleep); after intranasal or nebulized
-    doses a clinician discharges, at least the protocol's observation time after the last dose
-    (docs/clinical-rules.md §6). Checks other apps registered (``closing_checks``) must pass."""
+    """Discharge and close the session (:func:`ketaclinic.clinical.discharge.assess_discharge`):
+    every modified Aldrete and PADSS item scored by the nurse and each total at least 9,
+    dissociation and sedation resolved, a responsible adult escort, instructions given (no
+    driving until the next day after sleep), and the observation time over (never shorter than
+    the route's floor). After intranasal or nebulized doses a clinician discharges. Checks other
+    apps registered (``closing_checks``) must pass. Every refusal names its own field; the first
+    is raised with all of them on ``problems`` so a form can show each beside its field."""
     current = lock_session(actor, session, Capability.CHART_SESSIONS, expected_version)
     require_status(current, SessionStatus.STOPPED, doing="discharge")
     now = moment(at, not_before=current.stopped_at)
-    if current.protocol.route in OBSERVED_ROUTES:
-        if not actor.can(Capability.AUTHORISE_DOSING):
-            raise PermissionDenied("after an intranasal or nebulized dose a clinician discharges")
-        last_dose = current.doses.order_by("-given_at").first()
-        assert last_dose is not None
-        minutes = current.protocol.observation_minutes
-        if not observation_complete(last_dose.given_at, now, minutes):
-            ready = timezone.localtime(last_dose.given_at) + timedelta(minutes=minutes)
-            raise InputRefused(
-                "discharge",
-                now.isoformat(timespec="minutes"),
-                f"not before {ready:%H:%M}: observe {minutes} min after the last dose",
-            )
-    score = modified_aldrete(
-        activity=activity,
-        respiration=respiration,
-        circulation=circulation,
-        consciousness=consciousness,
-        oxygen_saturation=oxygen_saturation,
+    protocol = current.protocol
+    if protocol.route in DOSE_OBSERVED_ROUTES and not actor.can(Capability.AUTHORISE_DOSING):
+        raise PermissionDenied("after an intranasal or nebulized dose a clinician discharges")
+    last_dose = current.doses.order_by("-given_at").first()
+    ready = observation_ends(
+        protocol.route,
+        protocol.observation_minutes,
+        last_dose_at=last_dose.given_at if last_dose else None,
+        infusion_ended_at=current.stopped_at,
     )
-    if not score.ready_for_discharge:
+    if ready is not None and now < ready:
+        minutes = observation_minutes(protocol.route, protocol.observation_minutes)
+        since = "the infusion ended" if protocol.is_infusion else "the last dose"
         raise InputRefused(
-            "aldrete_total", score.total, "at least 9 (modified Aldrete) to discharge"
+            "discharge",
+            now.isoformat(timespec="minutes"),
+            f"not before {timezone.localtime(ready):%H:%M}: observe {minutes} min after {since}",
         )
-    name = text("escort_name", escort_name, max_length=120)
-    if not (escort_present and name):
-        raise InputRefused("escort_name", escort_name, "the escort taking the patient home")
+    verdict = assess_discharge(
+        DischargeAssessment(
+            aldrete={
+                "activity": activity,
+                "respiration": respiration,
+                "circulation": circulation,
+                "consciousness": consciousness,
+                "oxygen_saturation": oxygen_saturation,
+            },
+            padss={
+                "vital_signs": vital_signs,
+                "ambulation": ambulation,
+                "nausea_vomiting": nausea_vomiting,
+                "pain": pain,
+            },
+            dissociation_resolved=dissociation_resolved,
+            sedation_resolved=sedation_resolved,
+            escort_present=escort_present,
+            escort_name=text("escort_name", escort_name, max_length=120),
+        )
+    )
+    problems = list(verdict.problems)
     if not instructions_given:
-        raise InputRefused(
-            "instructions_given",
-            False,
-            "discharge instructions given (no driving until the next day after sleep)",
+        problems.append(
+            InputRefused(
+                "instructions_given",
+                False,
+                "discharge instructions given (no driving until the next day after sleep)",
+            )
         )
-    problems = close_problems(current)
     if problems:
-        raise Conflict("this session cannot close yet: " + "; ".join(problems))
+        raise Refusals(problems)
+    aldrete, padss = verdict.aldrete, verdict.padss
+    assert aldrete is not None  # no problems: every item was scored
+    assert padss is not None
+    unbalanced = close_problems(current)
+    if unbalanced:
+        raise Conflict("this session cannot close yet: " + "; ".join(unbalanced))
     discharge = Discharge.objects.create(
         session=current,
-        **{item: getattr(score, item) for item in ALDRETE_ITEMS},
-        aldrete_total=score.total,
-        escort_name=name,
+        **{item: getattr(aldrete, item) for item in ALDRETE_ITEMS},
+        aldrete_total=aldrete.total,
+        **{column: getattr(padss, column.removeprefix("padss_")) for column in PADSS_COLUMNS},
+        padss_total=padss.total,
+        dissociation_resolved=True,
+        sedation_resolved=True,
+        escort_name=escort_name.strip(),
         escort_present=True,
         instructions_given=True,
         note=text("note", note),
@@ -171,6 +209,6 @@ def discharge_session(
         signed_off_at=now,
     )
     bump(current, status=SessionStatus.DISCHARGED, **_response(current))
-    audit_session(actor, "discharge", current, {"aldrete": score.total})
+    audit_session(actor, "discharge", current, {"aldrete": aldrete.total, "padss": padss.total})
     sync_course_dates(actor, current.plan)
     return discharge

@@ -13,6 +13,7 @@ from ketaclinic.accounts.permissions import require
 from ketaclinic.accounts.roles import Capability
 from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical import limits as ranges
+from ketaclinic.clinical.discharge import observation_floor
 from ketaclinic.clinical.guardrails import check_entry
 from ketaclinic.core.errors import Conflict, InputRefused, StaleVersion
 from ketaclinic.core.inputs import text
@@ -61,9 +62,11 @@ def clean_protocol(fields: dict[str, Any]) -> dict[str, Any]:
     target = data["target_pain_nrs"] if data["target_pain_nrs"] is not None else 3
     ranges.NRS.check("target_pain_nrs", target)
     data["target_pain_nrs"] = int(target)
+    # The observation floor of the route: a protocol may lengthen it, never shorten it.
+    floor = observation_floor(data["route"])
     for name, default, low, high in (
         ("vitals_interval_minutes", 15, 1, 240),
-        ("observation_minutes", 60, 0, 1440),
+        ("observation_minutes", floor, floor, 1440),
     ):
         value = data[name] if data[name] is not None else default
         if not isinstance(value, int) or not low <= value <= high:

@@ -41,7 +41,12 @@ class ProtocolSettingsIn(LimitsIn):
     starting_dose: float
     target_pain_nrs: int = Field(3, ge=0, le=10)
     vitals_interval_minutes: int = Field(15, ge=1, le=240)
-    observation_minutes: int = Field(60, ge=0, le=1440)
+    observation_minutes: int | None = Field(
+        None,
+        ge=0,
+        le=1440,
+        description="at least 120 intranasal or nebulized, 30 IV",
+    )
     source: str = Field("", max_length=300)
     notes: str = Field("", max_length=2000)
 

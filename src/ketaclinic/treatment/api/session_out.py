@@ -101,6 +101,7 @@ class SessionOut(Schema):
     close_problems: list[str]
     discharged_at: datetime | None
     aldrete_total: int | None
+    padss_total: int | None
 
 
 def _name(user: Any) -> str | None:
@@ -215,4 +216,5 @@ def state_out(state: SessionState) -> dict[str, Any]:
         "close_problems": state.close_problems,
         "discharged_at": state.discharge.signed_off_at if state.discharge else None,
         "aldrete_total": state.discharge.aldrete_total if state.discharge else None,
+        "padss_total": state.discharge.padss_total if state.discharge else None,
     }

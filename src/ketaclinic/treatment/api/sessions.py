@@ -113,13 +113,21 @@ class StopIn(SessionVersionIn):
 
 
 class DischargeIn(SessionVersionIn):
-    activity: int
-    respiration: int
-    circulation: int
-    consciousness: int
-    oxygen_saturation: int
+    """Every item is scored by the nurse: one left out (null) refuses discharge, by name."""
+
+    activity: int | None = Field(None, description="modified Aldrete, 0-2")
+    respiration: int | None = Field(None, description="modified Aldrete, 0-2")
+    circulation: int | None = Field(None, description="modified Aldrete, 0-2")
+    consciousness: int | None = Field(None, description="modified Aldrete, 0-2")
+    oxygen_saturation: int | None = Field(None, description="modified Aldrete, 0-2")
+    vital_signs: int | None = Field(None, description="modified PADSS, 0-2")
+    ambulation: int | None = Field(None, description="modified PADSS, 0-2")
+    nausea_vomiting: int | None = Field(None, description="modified PADSS, 0-2")
+    pain: int | None = Field(None, description="modified PADSS: acceptable 2, not 1")
+    dissociation_resolved: bool | None = None
+    sedation_resolved: bool | None = None
     escort_name: str = Field(..., max_length=120)
-    escort_present: bool
+    escort_present: bool | None = None
     instructions_given: bool
     note: str = Field("", max_length=2000)
 

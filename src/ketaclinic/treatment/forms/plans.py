@@ -99,7 +99,11 @@ class ProtocolForm(LimitsMixin):
         label="Vitals every (min)", min_value=1, max_value=240, initial=15
     )
     observation_minutes = forms.IntegerField(
-        label="Observation after treatment (min)", min_value=0, max_value=1440, initial=60
+        label="Observation after treatment (min)",
+        min_value=0,
+        max_value=1440,
+        required=False,
+        help_text="At least 120 after intranasal or nebulized doses, 30 after IV (empty: that).",
     )
     source = forms.CharField(max_length=300, required=False)
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))

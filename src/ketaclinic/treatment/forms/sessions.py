@@ -66,7 +66,23 @@ class ChecklistForm(VersionForm, VitalsFields):
             self.fields[name].required = True
 
 
+OVERRIDE_FIELDS = ("override_reason", "cosigner_username", "cosigner_password")
+OVERRIDE_REQUIRED = {
+    "override_reason": "Write why the soft limit is overridden.",
+    "cosigner_username": "A second staff member co-signs: enter their username.",
+    "cosigner_password": "The co-signer re-enters their own password.",
+}
+
+
 class OverrideFields(forms.Form):
+    """The soft-limit override: hidden until a soft limit is met, then every field required.
+
+    The first attempt carries none of them; when the action answers "soft limit", the page shows
+    them as required (``require_override``) with a hidden ``override`` marker, so the second
+    attempt is refused beside each missing field before the action is called.
+    """
+
+    override = forms.BooleanField(required=False, widget=forms.HiddenInput)
     override_reason = forms.CharField(
         label="Override reason", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -82,6 +98,20 @@ class OverrideFields(forms.Form):
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.is_bound and self.data.get("override") in ("1", "on", "true", "True"):
+            self.require_override()
+
+    def require_override(self) -> None:
+        """Every override field required (shown so, and refused when empty)."""
+        for name in OVERRIDE_FIELDS:
+            field = self.fields[name]
+            field.required = True
+            field.error_messages["required"] = OVERRIDE_REQUIRED[name]
+            field.widget.attrs["required"] = True
+        self.needs_override = True
 
 
 class RateForm(VersionForm, OverrideFields):
@@ -138,23 +168,86 @@ ALDRETE = {
 }
 
 
+PADSS = {
+    "vital_signs": [
+        (2, "2 · BP and pulse within 20 % of pre-dose"),
+        (1, "1 · 20-40 % away"),
+        (0, "0 · More than 40 % away"),
+    ],
+    "ambulation": [
+        (2, "2 · Steady gait, no dizziness"),
+        (1, "1 · Walks with help"),
+        (0, "0 · Cannot walk"),
+    ],
+    "nausea_vomiting": [
+        (2, "2 · Minimal, or treated by mouth"),
+        (1, "1 · Moderate, treated by injection"),
+        (0, "0 · Severe, continues despite treatment"),
+    ],
+    "pain": [(2, "2 · Acceptable, controlled by oral analgesics"), (1, "1 · Not acceptable")],
+}
+PADSS_LABELS = {
+    "vital_signs": "PADSS: vital signs",
+    "ambulation": "PADSS: ambulation",
+    "nausea_vomiting": "PADSS: nausea and vomiting",
+    "pain": "PADSS: pain",
+}
+NOT_SCORED = "Score this item: nothing is filled in for you."
+NOT_ANSWERED = "Answer yes or no: nothing is filled in for you."
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def _score(label: str, choices: list[tuple[int, str]]) -> forms.TypedChoiceField:
+    """An item the nurse must choose: an empty first option, no initial value."""
+    return forms.TypedChoiceField(
+        label=label,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "— score —"), *choices],
+        error_messages={"required": NOT_SCORED},
+    )
+
+
+def _yes_no(label: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        coerce=lambda answer: answer == "yes",
+        empty_value=None,
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": NOT_ANSWERED},
+    )
+
+
 class DischargeForm(VersionForm):
+    """Every score and answer is chosen by the nurse; none has an initial value (Aldrete 1995,
+    Marshall & Chung 1999: the rule is ``ketaclinic.clinical.discharge.assess_discharge``)."""
+
+    dissociation_resolved = _yes_no("Dissociation resolved")
+    sedation_resolved = _yes_no("Sedation resolved")
     escort_name = forms.CharField(label="Escort (name)", max_length=120)
-    escort_present = forms.BooleanField(label="Escort present", required=False)
+    escort_present = forms.BooleanField(
+        label="A responsible adult escort is here to take the patient home",
+        error_messages={"required": "Discharge needs a responsible adult escort, present now."},
+    )
     instructions_given = forms.BooleanField(
-        label="Instructions given: no driving until the next day after sleep", required=False
+        label="Instructions given: no driving until the next day after sleep",
+        error_messages={"required": "Give the discharge instructions first."},
     )
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, choices in ALDRETE.items():
-            self.fields[name] = forms.TypedChoiceField(
-                label=f"Aldrete: {name.replace('_', ' ')}", coerce=int, choices=choices, initial=2
-            )
+            self.fields[name] = _score(f"Aldrete: {name.replace('_', ' ')}", choices)
+        for name, choices in PADSS.items():
+            self.fields[name] = _score(PADSS_LABELS[name], choices)
 
     def aldrete_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in ALDRETE]
+
+    def padss_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in PADSS]
 
 
 class NoteForm(VersionForm):

@@ -13,7 +13,7 @@ from ketaclinic.treatment.models.charting import (
     RateSegment,
     SegmentKind,
 )
-from ketaclinic.treatment.models.discharge import ALDRETE_ITEMS, Discharge
+from ketaclinic.treatment.models.discharge import ALDRETE_ITEMS, PADSS_COLUMNS, Discharge
 from ketaclinic.treatment.models.eligibility import (
     ConsentRecord,
     Course,
@@ -42,6 +42,7 @@ __all__ = [
     "ALDRETE_ITEMS",
     "LIMIT_COLUMNS",
     "LIMIT_FIELD_NAMES",
+    "PADSS_COLUMNS",
     "ActionTaken",
     "AdverseEvent",
     "Consciousness",

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from ketaclinic.clinical.discharge import observation_minutes
 from ketaclinic.clinical.guardrails import DOSE_UNITS, Limit, LimitSet
 
 
@@ -179,6 +180,12 @@ class Protocol(LimitFields):
     def dose_unit(self) -> str:
         """mg/kg/h (IV infusion), mg/kg (IV bolus, nebulized) or mg (intranasal)."""
         return DOSE_UNITS[self.route]
+
+    @property
+    def observation_minutes_applied(self) -> int:
+        """The observation that applies: the protocol's own when longer, else the route's
+        floor (``ketaclinic.clinical.discharge.observation_minutes``)."""
+        return observation_minutes(self.route, self.observation_minutes)
 
     @property
     def is_infusion(self) -> bool:

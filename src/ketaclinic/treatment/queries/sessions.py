@@ -18,6 +18,11 @@ from ketaclinic.accounts.models import User
 from ketaclinic.accounts.roles import Capability
 from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical.adverse_events import suggested_actions
+from ketaclinic.clinical.discharge import (
+    blood_pressure_check_due,
+    blood_pressure_check_outstanding,
+    observation_ends,
+)
 from ketaclinic.clinical.guardrails import LimitSet, minutes_until
 from ketaclinic.clinical.session_totals import Totals
 from ketaclinic.instruments.models import SelfHarmAlert
@@ -91,6 +96,7 @@ class SessionState:
     next_vitals_due: datetime | None = None
     next_increase_at: datetime | None = None
     observation_until: datetime | None = None
+    bp_check_due: datetime | None = None
     close_problems: list[str] = field(default_factory=list)
 
     @property
@@ -187,10 +193,15 @@ def _timers(state: SessionState) -> None:
         minutes = state.limits.min_interval_minutes
         if last_up is not None and minutes:
             state.next_increase_at = last_up + timedelta(minutes=minutes)
-    if state.doses:
-        state.observation_until = state.doses[-1].given_at + timedelta(
-            minutes=protocol.observation_minutes
-        )
+    state.observation_until = observation_ends(
+        protocol.route,
+        protocol.observation_minutes,
+        last_dose_at=state.doses[-1].given_at if state.doses else None,
+        infusion_ended_at=session.stopped_at,
+    )
+    state.bp_check_due = blood_pressure_check_due(
+        protocol.route, state.doses[0].given_at if state.doses else None
+    )
 
 
 def _alerts(state: SessionState) -> None:
@@ -202,6 +213,13 @@ def _alerts(state: SessionState) -> None:
         for alert in latest.alerts:
             text = f"{alert['field'].replace('_', ' ')} {alert['value']}: {alert['rule']}"
             state.alerts.append(Alert(alert["level"], text))
+    if state.session.status in (SessionStatus.RUNNING, SessionStatus.STOPPED):
+        pressures = [row.taken_at for row in state.charted_observations if row.systolic]
+        if blood_pressure_check_outstanding(state.bp_check_due, state.now, pressures):
+            due = timezone.localtime(state.bp_check_due)
+            state.alerts.append(
+                Alert("warn", f"Blood pressure due about 40 min after the dose (at {due:%H:%M})")
+            )
     if state.session.status == SessionStatus.RUNNING:
         if state.vitals_overdue:
             state.alerts.append(Alert("warn", "Vital signs and pain are overdue"))

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 
 from ketaclinic.clinical.errors import ClinicalInputError
-from ketaclinic.core.errors import Conflict, StaleVersion
+from ketaclinic.core.errors import Conflict, Refusals, StaleVersion
 from ketaclinic.treatment.guardrail_errors import GuardrailError, OverrideRequired
 
 
@@ -37,9 +37,12 @@ def attempt(
         # shown by treatment/_override_fields.html as a list of breaches, amber or red
         form.guardrail = exc  # type: ignore[attr-defined]
         form.needs_override = isinstance(exc, OverrideRequired)  # type: ignore[attr-defined]
+        if form.needs_override and hasattr(form, "require_override"):  # type: ignore[attr-defined]
+            form.require_override()
         return HTTPStatus.UNPROCESSABLE_ENTITY
     except ClinicalInputError as exc:
-        name = field_for(exc.field) if field_for else exc.field
-        form.add_error(name if name in form.fields else None, str(exc))
+        for problem in exc.problems if isinstance(exc, Refusals) else (exc,):
+            name = field_for(problem.field) if field_for else problem.field
+            form.add_error(name if name in form.fields else None, str(problem))
         return HTTPStatus.UNPROCESSABLE_ENTITY
     return HTTPStatus.OK
