@@ -135,7 +135,7 @@ def test_a_site_without_an_escalation_contact_is_a_configuration_error(
     assert "Configuration error: self-harm alerts" in home
     assert "no active clinician with an e-mail address" in home
     assert "no escalation contact" in home
-    assert reverse("accounts:site_safety", args=[world.north.pk]) in home
+    assert reverse("core:site_safety", args=[world.north.pk]) in home
     # the escalation finds nobody to tell: that is audited, not silently dropped
     with time_machine.travel(RAISED, tick=False):
         raise_alert(world, django_capture_on_commit_callbacks)
@@ -149,7 +149,7 @@ def test_a_site_without_an_escalation_contact_is_a_configuration_error(
 
 def test_the_admin_sets_the_contact_on_the_site_safety_page(world, browser_client):
     client = browser_client(world.admin)
-    url = reverse("accounts:site_safety", args=[world.north.pk])
+    url = reverse("core:site_safety", args=[world.north.pk])
     assert client.get(url).status_code == HTTPStatus.OK
     refused = client.post(
         url,

@@ -140,7 +140,7 @@ PAGES: dict[str, dict[str, Call]] = {
     "accounts:2fa_setup": {"GET": Call(LOGGED_IN), "POST": Call(LOGGED_IN)},
     "accounts:2fa_recovery_codes": {"GET": Call(LOGGED_IN), "POST": Call(LOGGED_IN)},
     # A site's safety contacts: its admin.
-    "accounts:site_safety": {
+    "core:site_safety": {
         "GET": Call(ADMIN),
         "POST": Call(
             ADMIN,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ketaclinic.accounts import site_views, two_factor_views, views
+from ketaclinic.accounts import two_factor_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -9,6 +9,5 @@ urlpatterns = [
     path("2fa/", two_factor_views.manage, name="2fa_manage"),
     path("2fa/verify/", two_factor_views.verify, name="2fa_verify"),
     path("2fa/setup/", two_factor_views.setup, name="2fa_setup"),
-    path("sites/<int:site_id>/safety/", site_views.site_safety, name="site_safety"),
     path("2fa/recovery-codes/", two_factor_views.recovery_codes, name="2fa_recovery_codes"),
 ]
