@@ -45,8 +45,10 @@ def test_the_contract_example_asks_for_confirmation_of_a_raised_pre_dose_pressur
         ("heart_rate", 151, True),
         ("systolic", 79, True),
         ("systolic", 80, False),
-        ("systolic", 200, False),
-        ("systolic", 201, True),
+        ("systolic", 179, False),
+        ("systolic", 180, True),
+        ("diastolic", 109, False),
+        ("diastolic", 110, True),
         ("spo2", 91, True),
         ("spo2", 92, False),
         ("respiratory_rate", 7, True),
@@ -56,7 +58,7 @@ def test_the_contract_example_asks_for_confirmation_of_a_raised_pre_dose_pressur
     ],
 )
 def test_stop_limits_at_their_boundaries(field: str, value: float, alert: bool) -> None:
-    reading = {**NORMAL, field: value}
+    reading = {**NORMAL, field: value, **({"systolic": 170} if field == "diastolic" else {})}
     for phase in ("during", "post"):
         result = alerts(phase, reading)
         assert [(a["field"], a["level"]) for a in result] == ([(field, "stop")] if alert else [])
@@ -75,9 +77,12 @@ def test_a_stop_is_not_also_a_confirm() -> None:
 
 
 def test_limits_are_configurable() -> None:
-    limits = {"heart_rate_max": 120, "confirm_systolic_above": 160}
-    result = alerts("pre_dose", {**NORMAL, "heart_rate": 125, "systolic": 150}, limits=limits)
-    assert [(a["field"], a["level"]) for a in result] == [("heart_rate", "stop")]
+    limits = {"heart_rate_max": 120, "confirm_systolic_above": 130}
+    result = alerts("pre_dose", {**NORMAL, "heart_rate": 125, "systolic": 135}, limits=limits)
+    assert [(a["field"], a["level"]) for a in result] == [
+        ("systolic", "confirm"),
+        ("heart_rate", "stop"),
+    ]
 
 
 def test_missing_signs_raise_no_alert() -> None:

@@ -14,8 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from ketaclinic.accounts.models import ApiToken, Site, User
-from ketaclinic.accounts.roles import Role
+from ketaclinic.accounts.permissions import require, require_site
+from ketaclinic.accounts.roles import Capability, Role
 from ketaclinic.audit.actions import record_event
+from ketaclinic.clinical import limits as ranges
 from ketaclinic.core.errors import Conflict, InputRefused
 
 TOKEN_PREFIX = "kc_"  # noqa: S105 - a label, not a secret
@@ -32,6 +34,27 @@ def create_site(*, actor: User | None, code: str, name: str, address: str = "") 
         raise Conflict(f"site {code} already exists")
     site = Site.objects.create(code=code, name=name, address=address)
     record_event(actor=actor, action="site.create", object_type="site", object_id=site.pk)
+    return site
+
+
+@transaction.atomic
+def set_pump_minimum(*, actor: User, site: Site, ml_per_h: float) -> Site:
+    """The slowest running rate the site's infusion pumps deliver (``clinical.pump``): a slower
+    rate is refused and the nurse asked to choose a lower concentration (ISMP 2020)."""
+    require(actor, Capability.MANAGE_PROTOCOLS)
+    require_site(actor, site.pk)
+    ranges.PUMP_MIN_ML_PER_H.check("pump_min_ml_per_h", ml_per_h)
+    old = site.pump_min_ml_per_h
+    site.pump_min_ml_per_h = float(ml_per_h)
+    site.save(update_fields=["pump_min_ml_per_h"])
+    record_event(
+        actor=actor,
+        action="site.pump_minimum",
+        object_type="site",
+        object_id=site.pk,
+        site_id=site.pk,
+        detail={"from": old, "to": site.pump_min_ml_per_h},
+    )
     return site
 
 

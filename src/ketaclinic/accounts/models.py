@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from ketaclinic.accounts.roles import STAFF_ROLES, Capability, Role, role_can
+from ketaclinic.clinical.pump import DEFAULT_PUMP_MIN_ML_PER_H
 
 
 class Site(models.Model):
@@ -22,10 +23,19 @@ class Site(models.Model):
     name = models.CharField(max_length=120)
     address = models.CharField(max_length=240, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC")
+    pump_min_ml_per_h = models.FloatField(
+        default=DEFAULT_PUMP_MIN_ML_PER_H,
+        help_text="The site's infusion pumps' minimum running rate; a slower rate is refused",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pump_min_ml_per_h__gt=0), name="site_pump_min_gt_0"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -23,6 +23,7 @@ from ketaclinic.treatment.actions.common import (
     text,
 )
 from ketaclinic.treatment.actions.observations import store_observation
+from ketaclinic.treatment.actions.plans import require_complete_caps
 from ketaclinic.treatment.course_calendar import course_sessions, sync_course_dates
 from ketaclinic.treatment.dosing import session_dosing_weight
 from ketaclinic.treatment.facts import patient_age
@@ -54,6 +55,7 @@ def schedule_session(
         raise Conflict(f"plan version {current.version} is {current.get_status_display().lower()}")
     if current.protocol.status == ProtocolStatus.DISABLED:
         raise Conflict(f"{current.protocol} has been disabled in the library")
+    require_complete_caps(current)
     if TreatmentSession.objects.filter(
         patient_id=current.patient_id,
         status__in=[SessionStatus.PLANNED, SessionStatus.RUNNING, SessionStatus.STOPPED],

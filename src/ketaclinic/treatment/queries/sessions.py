@@ -19,7 +19,9 @@ from ketaclinic.accounts.roles import Capability
 from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical.adverse_events import suggested_actions
 from ketaclinic.clinical.guardrails import LimitSet, minutes_until
+from ketaclinic.clinical.pump import below_pump_minimum, pump_rate_text
 from ketaclinic.clinical.session_totals import Totals
+from ketaclinic.clinical.vitals import FULL_SET, is_full_set
 from ketaclinic.instruments.models import SelfHarmAlert
 from ketaclinic.instruments.queries import open_self_harm_alerts
 from ketaclinic.patients.queries import visible_patients
@@ -117,6 +119,11 @@ class SessionState:
     def vitals_overdue(self) -> bool:
         return self.next_vitals_due is not None and self.now > self.next_vitals_due
 
+    @property
+    def vitals_countdown(self) -> str:
+        """The monitoring countdown as words (``due in 14 min 59 s, at 15:01``)."""
+        return "" if self.next_vitals_due is None else due_in_words(self.next_vitals_due, self.now)
+
 
 def session_state(session: TreatmentSession, now: datetime | None = None) -> SessionState:
     """Everything about one session, in a fixed number of queries."""
@@ -175,7 +182,9 @@ def _timers(state: SessionState) -> None:
     interval = timedelta(minutes=protocol.vitals_interval_minutes)
     if session.status in (SessionStatus.RUNNING, SessionStatus.STOPPED):
         since = [session.started_at] + [
-            row.taken_at for row in state.charted_observations if row.phase != "pre_dose"
+            row.taken_at
+            for row in state.charted_observations
+            if row.phase != "pre_dose" and is_full_set(_signs(row))
         ]
         state.next_vitals_due = max(moment for moment in since if moment is not None) + interval
     if session.status == SessionStatus.RUNNING and state.segments:
@@ -193,6 +202,27 @@ def _timers(state: SessionState) -> None:
         )
 
 
+def _signs(row: Observation) -> dict[str, object]:
+    """An observation's signs by the clinical core's names (``avpu`` is ``consciousness``)."""
+    return {
+        **{name: getattr(row, name) for name in FULL_SET if name != "avpu"},
+        "avpu": row.consciousness,
+    }
+
+
+def due_in_words(due: datetime, now: datetime) -> str:
+    """``due in 14 min 59 s, at 15:01`` (or ``overdue by 2 min 5 s, due at 15:01``), the clock
+    time in the current time zone (the site's, on the session page)."""
+    seconds = int(abs((due - now).total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = ([f"{hours} h"] if hours else []) + [f"{minutes} min", f"{seconds} s"]
+    clock = timezone.localtime(due).strftime("%H:%M")
+    if due >= now:
+        return f"due in {' '.join(parts)}, at {clock}"
+    return f"overdue by {' '.join(parts)}, due at {clock}"
+
+
 def _alerts(state: SessionState) -> None:
     latest = state.latest_observation
     current = latest is not None and (
@@ -200,8 +230,26 @@ def _alerts(state: SessionState) -> None:
     )
     if current and latest is not None:
         for alert in latest.alerts:
-            text = f"{alert['field'].replace('_', ' ')} {alert['value']}: {alert['rule']}"
+            text = (
+                alert["rule"]
+                if alert["field"] == "avpu"
+                else f"{alert['field'].replace('_', ' ')} {alert['value']}: {alert['rule']}"
+            )
             state.alerts.append(Alert(alert["level"], text))
+    planned = state.planned_rate
+    site = state.session.patient.site
+    if (
+        state.session.status == SessionStatus.PLANNED
+        and planned is not None
+        and below_pump_minimum(planned.ml_per_h, site.pump_min_ml_per_h, "ml_per_h")
+    ):
+        state.alerts.append(
+            Alert(
+                "stop",
+                f"The planned rate, {pump_rate_text(planned.ml_per_h)} mL/h, is below the pump's "
+                f"minimum of {site.pump_min_ml_per_h:g} mL/h: choose a lower concentration",
+            )
+        )
     if state.session.status == SessionStatus.RUNNING:
         if state.vitals_overdue:
             state.alerts.append(Alert("warn", "Vital signs and pain are overdue"))
