@@ -199,9 +199,9 @@ FULL_SET = ("systolic", "diastolic", "heart_rate", "spo2", "respiratory_rate", "
 
 def is_full_set(reading: Mapping[str, object]) -> bool:
     """Whether ``reading`` (sign name to value) holds every sign the monitoring interval asks
-    for: blood pressure, heart rate, SpO2 and level of consciousness (Cohen 2018) and respiratory rate (a stop limit
-    of Head Face Med 2021 cannot be checked unmeasured). Only a full set resets the monitoring
-    clock; a pain score alone does not."""
+    for: blood pressure, heart rate, SpO2 and level of consciousness (Cohen 2018) and
+    respiratory rate (a stop limit of Head Face Med 2021 cannot be checked unmeasured). Only a
+    full set resets the monitoring clock; a pain score alone does not."""
     return all(reading.get(name) not in (None, "") for name in FULL_SET)
 
 

@@ -35,6 +35,8 @@ BOLUS = {
     "dose_soft_max": 0.3,
     "dose_hard_max": 0.5,
     "session_hard_max_mg": 50,
+    "day_hard_max_mg": 50,
+    "week_hard_max_mg": 150,
     "target_pain_nrs": 3,
     "vitals_interval_minutes": 10,
     "observation_minutes": 60,
@@ -204,6 +206,14 @@ def _vitals(rng: random.Random, pain: int) -> dict[str, Any]:
     }
 
 
+def _todays_weight(session: TreatmentSession, rng: random.Random) -> float:
+    """The intake weight give or take 2 %: a weight more than 10 % from the last session's
+    would need confirming, which a steady synthetic patient never does."""
+    intake = Intake.objects.filter(patient=session.patient).order_by("-version").first()
+    assert intake is not None
+    return round(intake.weight_kg * rng.uniform(0.98, 1.02), 1)
+
+
 def _session(
     staff: Staff,
     session: TreatmentSession,
@@ -220,7 +230,7 @@ def _session(
         actor=nurse,
         session=session,
         expected_version=session.version,
-        weight_kg=round(rng.uniform(55, 95), 1),
+        weight_kg=_todays_weight(session, rng),
         escort_name=rng.choice(["Partner", "Sister", "Friend", "Parent"]),
         escort_confirmed=True,
         pregnancy_check="not_relevant" if session.patient.sex != "female" else "negative",

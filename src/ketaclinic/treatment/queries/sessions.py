@@ -18,6 +18,7 @@ from ketaclinic.accounts.models import User
 from ketaclinic.accounts.roles import Capability
 from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical.adverse_events import suggested_actions
+from ketaclinic.clinical.dosing_weight import adjusted_weight_proposed, body_mass_index
 from ketaclinic.clinical.guardrails import LimitSet, minutes_until
 from ketaclinic.clinical.pump import below_pump_minimum, pump_rate_text
 from ketaclinic.clinical.session_totals import Totals
@@ -31,6 +32,7 @@ from ketaclinic.treatment.models import (
     AdverseEvent,
     Discharge,
     DoseAdministration,
+    Intake,
     LimitEvent,
     Observation,
     RateSegment,
@@ -38,7 +40,11 @@ from ketaclinic.treatment.models import (
     SessionStatus,
     TreatmentSession,
 )
-from ketaclinic.treatment.queries.delivery import effective_limits, session_totals
+from ketaclinic.treatment.queries.delivery import (
+    effective_limits,
+    last_session_weight,
+    session_totals,
+)
 
 
 def visible_sessions(user: User) -> QuerySet[TreatmentSession]:
@@ -94,6 +100,9 @@ class SessionState:
     next_increase_at: datetime | None = None
     observation_until: datetime | None = None
     close_problems: list[str] = field(default_factory=list)
+    last_weight_kg: float | None = None
+    bmi: float | None = None
+    adjusted_weight_proposed: bool = False
 
     @property
     def current_rate(self) -> RateSegment | None:
@@ -156,6 +165,8 @@ def session_state(session: TreatmentSession, now: datetime | None = None) -> Ses
             event.term, event.grade, infusion=session.protocol.is_infusion
         )
     _plan_ahead(state)
+    if session.status == SessionStatus.PLANNED and checklist is None:
+        _weight_advice(state)
     _timers(state)
     _alerts(state)
     if session.status == SessionStatus.STOPPED:
@@ -175,6 +186,20 @@ def _plan_ahead(state: SessionState) -> None:
         state.planned_dose = single_dose(
             session.protocol, session.dosing_weight_kg, session.plan.starting_dose
         )
+
+
+def _weight_advice(state: SessionState) -> None:
+    """The last session's weight (a change of more than 10 % is confirmed) and, at a BMI of 30
+    or more on an actual-weight plan, the adjusted weight proposed (``clinical.dosing_weight``)."""
+    session = state.session
+    state.last_weight_kg = last_session_weight(session)
+    intake = Intake.objects.filter(patient_id=session.patient_id).order_by("-version").first()
+    if intake is None or intake.weight_kg is None or intake.height_cm is None:
+        return
+    state.bmi = body_mass_index(intake.weight_kg, intake.height_cm)
+    state.adjusted_weight_proposed = session.plan.dosing_weight_basis == "actual" and (
+        adjusted_weight_proposed(intake.weight_kg, intake.height_cm)
+    )
 
 
 def _timers(state: SessionState) -> None:
