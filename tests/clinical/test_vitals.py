@@ -119,3 +119,43 @@ def test_must_stop_is_true_when_any_alert_is_a_stop() -> None:
     assert vital_alerts(request).must_stop
     calm = VitalsInput.model_validate({"phase": "during", "readings": [{"time": TIME, **NORMAL}]})
     assert not vital_alerts(calm).must_stop
+
+
+@pytest.mark.parametrize(
+    ("avpu", "stop"), [("alert", False), ("voice", False), ("pain", True), ("unresponsive", True)]
+)
+def test_avpu_pain_or_unresponsive_is_a_stop_in_every_phase(avpu: str, stop: bool) -> None:
+    for phase in ("pre_dose", "during", "post"):
+        result = alerts(phase, {**NORMAL, "avpu": avpu})
+        assert [(a["field"], a["value"], a["level"]) for a in result] == (
+            [("avpu", avpu, "stop")] if stop else []
+        )
+
+
+@pytest.mark.parametrize(
+    ("limits", "field"),
+    [
+        ({"systolic_max": 181}, "limits.systolic_max"),
+        ({"diastolic_max": 111}, "limits.diastolic_max"),
+        ({"heart_rate_min": 49}, "limits.heart_rate_min"),
+        ({"respiratory_rate_min": 6}, "limits.respiratory_rate_min"),
+        ({"confirm_diastolic_above": 95}, "limits.confirm_diastolic_above"),
+    ],
+)
+def test_limits_looser_than_the_defaults_are_refused(limits: dict[str, float], field: str) -> None:
+    with pytest.raises(ClinicalInputError) as caught:
+        alerts("during", NORMAL, limits=limits)
+    assert caught.value.field == field
+
+
+def test_systolic_and_diastolic_maxima_fire_at_their_value() -> None:
+    result = alerts(
+        "during",
+        {**NORMAL, "systolic": 170, "diastolic": 100},
+        limits={"systolic_max": 170, "diastolic_max": 100},
+    )
+    assert [(a["field"], a["level"]) for a in result] == [
+        ("systolic", "stop"),
+        ("diastolic", "stop"),
+    ]
+    assert "Hartle 2016" in result[0]["rule"]
