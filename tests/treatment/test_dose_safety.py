@@ -267,3 +267,19 @@ def test_a_weight_more_than_10_percent_from_the_last_session_needs_confirmation(
         **{**CHECKLIST, "weight_kg": 77.5},
     )
     assert checklist.weight_kg == 77.5
+
+
+def test_an_admin_sets_the_pump_minimum_from_the_library_page(world, browser_client):
+    client = browser_client(world.admin)
+    page = client.get(reverse("treatment:protocols")).content.decode()
+    assert "North Headache Centre: minimum rate (mL/h)" in page
+    url = reverse("treatment:pump_minimum", args=[world.north.pk])
+    client.post(url, {"pump_min_ml_per_h": "0.5"})
+    world.north.refresh_from_db()
+    assert world.north.pump_min_ml_per_h == 0.5
+    refused = client.post(url, {"pump_min_ml_per_h": "50"}, follow=True).content.decode()
+    assert "pump_min_ml_per_h: got 50, expected a number from 0.01 to 10 mL/h" in refused
+    world.north.refresh_from_db()
+    assert world.north.pump_min_ml_per_h == 0.5
+    nurse = browser_client(world.nurse).post(url, {"pump_min_ml_per_h": "1"})
+    assert nurse.status_code == HTTPStatus.FORBIDDEN

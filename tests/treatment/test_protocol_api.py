@@ -125,7 +125,9 @@ def test_every_route_needs_its_own_hard_caps(world, api, route, fields, missing)
         ("iv_infusion", 50, False),
     ],
 )
-def test_the_library_holds_infusion_concentrations_to_0_5_to_10(world, api, route, concentration, allowed):
+def test_the_library_holds_infusion_concentrations_to_0_5_to_10(
+    world, api, route, concentration, allowed
+):
     response = api(world.admin).post(
         "/api/treatment/protocols", {**NEW, "concentration_mg_per_ml": concentration}
     )
