@@ -48,8 +48,8 @@ COURSES = (
     ("N-1003", "lit-outpatient-iv", 2, 3, 7),
     ("N-1004", "lit-intranasal-home-yuan", 3, 6, 2),
     ("N-1006", "lit-intranasal-home-yuan", 2, 4, 2),
-    ("N-1007", "lit-nebulized-dove", 3, 3, 3),
-    ("N-1008", "lit-nebulized-dove", 2, 3, 3),
+    ("N-1007", "lit-nebulized-dove", 3, 3, 4),  # 4 days: two sessions a week at most
+    ("N-1008", "lit-nebulized-dove", 2, 3, 4),
     ("N-1009", "demo-iv-bolus", 3, 3, 5),
     ("N-1010", "demo-iv-bolus", 2, 4, 5),
     ("N-1005", "lit-outpatient-iv", 0, 3, 7),  # ready: approved plan, no session yet

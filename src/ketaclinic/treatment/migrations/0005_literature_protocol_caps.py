@@ -62,14 +62,14 @@ CAPS: dict[str, dict[str, Any]] = {
         "dose): 75 mg per session, 24 h and 7 days until the clinic decides otherwise.",
     },
     "lit-nebulized-dove": {
-        "session_soft_max_mg": 150,
-        "session_hard_max_mg": 200,
-        "day_soft_max_mg": 150,
-        "day_hard_max_mg": 200,
-        "week_soft_max_mg": 300,
-        "week_hard_max_mg": 400,
-        "why": "Caps: the largest Dove 2021 dose, 1.5 mg/kg, for 100 kg is 150 mg (soft); 200 mg "
-        "per session and 24 h hard; two sessions a week at most (400 mg per 7 days).",
+        "session_soft_max_mg": 200,
+        "session_hard_max_mg": 300,
+        "day_soft_max_mg": 200,
+        "day_hard_max_mg": 300,
+        "week_soft_max_mg": 400,
+        "week_hard_max_mg": 600,
+        "why": "Caps: the largest Dove 2021 dose, 1.5 mg/kg, twice for 100 kg is 300 mg per "
+        "session and 24 h (soft 200 mg); two sessions a week at most (600 mg per 7 days).",
     },
 }
 COPIED = (
