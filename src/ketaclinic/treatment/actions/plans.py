@@ -86,7 +86,7 @@ def clean_plan(protocol: Protocol, fields: dict[str, Any]) -> dict[str, Any]:
         effective = tightened(protocol.limit_set(), probe.limit_set())
     except ClinicalInputError as error:
         raise InputRefused(limit_column(error.field), error.value, error.expected) from None
-    check_limits(protocol.route, effective, float(data["starting_dose"]))
+    check_limits(protocol.route, effective, start)
     return data
 
 
