@@ -85,7 +85,9 @@ def test_a_nurse_runs_an_iv_session_and_the_clinician_sees_it(page: Page, live_a
     session_url = page.url
     monitor = page.get_by_role("region", name="Session monitor")
     expect(monitor.locator("#current-rate")).to_contain_text("10.5")
-    expect(monitor.locator(".timer-box .countdown")).to_contain_text(re.compile(r"in \d+:\d\d"))
+    expect(monitor.locator("#vitals-countdown")).to_contain_text(
+        re.compile(r"due in \d+ min \d+ s, at \d\d:\d\d")
+    )
 
     # Vitals and pain at each interval (recorded back to back here)
     for systolic, heart_rate, pain in (("126", "76", "6"), ("122", "80", "5"), ("120", "78", "5")):

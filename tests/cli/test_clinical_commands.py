@@ -382,7 +382,11 @@ def test_a_refused_intranasal_dose_prints_nothing(
 def test_a_soft_limit_is_reported_not_refused(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    request = {**DOSE_EXAMPLE, "steps": [{"rate_mg_per_kg_per_h": 1.5, "minutes": 60}]}
+    request = {  # 1.5 mg/kg/h x 60 kg = 90 mg/h: under the 100 mg/h absolute cap
+        **DOSE_EXAMPLE,
+        "weight_kg": 60,
+        "steps": [{"rate_mg_per_kg_per_h": 1.5, "minutes": 60}],
+    }
     status, out, _ = call(["dose", "-"], json.dumps(request), capsys, monkeypatch)
     assert status == 0
     assert json.loads(out)["limit"] == "soft_exceeded"

@@ -118,7 +118,7 @@ def test_pump_rate_divides_by_the_concentration() -> None:
 
 
 def test_it_flags_a_step_above_the_soft_limit() -> None:
-    result = infusion_with(0.5, 1.5)
+    result = infusion_with(0.5, 1.5, weight_kg=40)
     assert [step.limit for step in result.steps] == ["ok", "soft_exceeded"]
     assert result.limit == "soft_exceeded"
     assert not result.refusals
@@ -134,7 +134,7 @@ def test_it_refuses_a_step_above_the_hard_limit() -> None:
 
 
 def test_a_step_at_the_hard_limit_is_allowed() -> None:
-    assert infusion_with(2.0).limit == "soft_exceeded"
+    assert infusion_with(2.0, weight_kg=40).limit == "soft_exceeded"
 
 
 def test_it_refuses_an_increase_sooner_than_the_titration_interval() -> None:

@@ -23,16 +23,19 @@ INFUSION = LimitSet(
     per_hour=Limit(soft=0.3, hard=0.5),
     per_session=Limit(soft=40, hard=60),
     per_day=Limit(hard=100),
+    per_week=Limit(hard=300),
     titration_step=0.1,
     min_interval_minutes=30,
 )
 NASAL = LimitSet(
     per_dose=Limit(soft=20, hard=40),
+    per_session=Limit(hard=200),
     per_day=Limit(hard=200),
     per_week=Limit(hard=400),
     titration_step=10,
     min_interval_minutes=15,
 )
+CAPS = {"per_session": Limit(hard=60), "per_day": Limit(hard=100), "per_week": Limit(hard=300)}
 
 
 def test_units_and_primary_limits_per_route():
@@ -48,7 +51,7 @@ def test_units_and_primary_limits_per_route():
 def test_a_sound_entry_passes():
     check_entry("iv_infusion", INFUSION, 0.1)
     check_entry("intranasal", NASAL, 20)
-    check_entry("iv_bolus", LimitSet(per_dose=Limit(hard=0.5)), 0.5)  # no soft: the hard caps
+    check_entry("iv_bolus", LimitSet(per_dose=Limit(hard=0.5), **CAPS), 0.5)  # no soft: the hard
 
 
 @pytest.mark.parametrize(
@@ -57,15 +60,25 @@ def test_a_sound_entry_passes():
         ("iv_infusion", LimitSet(per_hour=Limit(hard=1), per_dose=Limit(hard=1)), 0.1, "per_dose"),
         ("nebulized", LimitSet(per_dose=Limit(hard=1), per_hour=Limit(soft=1)), 0.5, "per_hour"),
         ("iv_infusion", LimitSet(per_hour=Limit(soft=0.5)), 0.1, "per_hour.hard"),
-        ("iv_infusion", LimitSet(per_hour=Limit(soft=0.6, hard=0.5)), 0.1, "per_hour.soft"),
         (
             "iv_infusion",
-            LimitSet(per_hour=Limit(hard=1), per_week=Limit(soft=500, hard=400)),
+            LimitSet(per_hour=Limit(soft=0.6, hard=0.5), **CAPS),
+            0.1,
+            "per_hour.soft",
+        ),
+        (
+            "iv_infusion",
+            LimitSet(
+                per_hour=Limit(hard=1),
+                per_session=Limit(hard=60),
+                per_day=Limit(hard=100),
+                per_week=Limit(soft=500, hard=400),
+            ),
             0.1,
             "per_week.soft",
         ),
         ("iv_infusion", INFUSION, 0.35, "starting_dose"),
-        ("iv_bolus", LimitSet(per_dose=Limit(hard=0.5)), 0.6, "starting_dose"),
+        ("iv_bolus", LimitSet(per_dose=Limit(hard=0.5), **CAPS), 0.6, "starting_dose"),
     ],
 )
 def test_unworkable_entries_are_refused_naming_the_field(route, limits, start, field):

@@ -45,8 +45,10 @@ def test_the_contract_example_asks_for_confirmation_of_a_raised_pre_dose_pressur
         ("heart_rate", 151, True),
         ("systolic", 79, True),
         ("systolic", 80, False),
-        ("systolic", 200, False),
-        ("systolic", 201, True),
+        ("systolic", 179, False),
+        ("systolic", 180, True),
+        ("diastolic", 109, False),
+        ("diastolic", 110, True),
         ("spo2", 91, True),
         ("spo2", 92, False),
         ("respiratory_rate", 7, True),
@@ -56,7 +58,7 @@ def test_the_contract_example_asks_for_confirmation_of_a_raised_pre_dose_pressur
     ],
 )
 def test_stop_limits_at_their_boundaries(field: str, value: float, alert: bool) -> None:
-    reading = {**NORMAL, field: value}
+    reading = {**NORMAL, field: value, **({"systolic": 170} if field == "diastolic" else {})}
     for phase in ("during", "post"):
         result = alerts(phase, reading)
         assert [(a["field"], a["level"]) for a in result] == ([(field, "stop")] if alert else [])
@@ -75,9 +77,12 @@ def test_a_stop_is_not_also_a_confirm() -> None:
 
 
 def test_limits_are_configurable() -> None:
-    limits = {"heart_rate_max": 120, "confirm_systolic_above": 160}
-    result = alerts("pre_dose", {**NORMAL, "heart_rate": 125, "systolic": 150}, limits=limits)
-    assert [(a["field"], a["level"]) for a in result] == [("heart_rate", "stop")]
+    limits = {"heart_rate_max": 120, "confirm_systolic_above": 130}
+    result = alerts("pre_dose", {**NORMAL, "heart_rate": 125, "systolic": 135}, limits=limits)
+    assert [(a["field"], a["level"]) for a in result] == [
+        ("systolic", "confirm"),
+        ("heart_rate", "stop"),
+    ]
 
 
 def test_missing_signs_raise_no_alert() -> None:
@@ -114,3 +119,43 @@ def test_must_stop_is_true_when_any_alert_is_a_stop() -> None:
     assert vital_alerts(request).must_stop
     calm = VitalsInput.model_validate({"phase": "during", "readings": [{"time": TIME, **NORMAL}]})
     assert not vital_alerts(calm).must_stop
+
+
+@pytest.mark.parametrize(
+    ("avpu", "stop"), [("alert", False), ("voice", False), ("pain", True), ("unresponsive", True)]
+)
+def test_avpu_pain_or_unresponsive_is_a_stop_in_every_phase(avpu: str, stop: bool) -> None:
+    for phase in ("pre_dose", "during", "post"):
+        result = alerts(phase, {**NORMAL, "avpu": avpu})
+        assert [(a["field"], a["value"], a["level"]) for a in result] == (
+            [("avpu", avpu, "stop")] if stop else []
+        )
+
+
+@pytest.mark.parametrize(
+    ("limits", "field"),
+    [
+        ({"systolic_max": 181}, "limits.systolic_max"),
+        ({"diastolic_max": 111}, "limits.diastolic_max"),
+        ({"heart_rate_min": 49}, "limits.heart_rate_min"),
+        ({"respiratory_rate_min": 6}, "limits.respiratory_rate_min"),
+        ({"confirm_diastolic_above": 95}, "limits.confirm_diastolic_above"),
+    ],
+)
+def test_limits_looser_than_the_defaults_are_refused(limits: dict[str, float], field: str) -> None:
+    with pytest.raises(ClinicalInputError) as caught:
+        alerts("during", NORMAL, limits=limits)
+    assert caught.value.field == field
+
+
+def test_systolic_and_diastolic_maxima_fire_at_their_value() -> None:
+    result = alerts(
+        "during",
+        {**NORMAL, "systolic": 170, "diastolic": 100},
+        limits={"systolic_max": 170, "diastolic_max": 100},
+    )
+    assert [(a["field"], a["level"]) for a in result] == [
+        ("systolic", "stop"),
+        ("diastolic", "stop"),
+    ]
+    assert "Hartle 2016" in result[0]["rule"]

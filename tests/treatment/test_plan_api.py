@@ -35,8 +35,8 @@ def test_a_nurse_may_not_plan(world, api):
 @pytest.mark.parametrize(
     ("limits", "field"),
     [
-        ({"rate_hard_max": 0.4}, "per_hour.hard"),
-        ({"session_soft_max_mg": 31}, "per_session.soft"),
+        ({"rate_hard_max": 0.4}, "rate_hard_max"),
+        ({"session_soft_max_mg": 31}, "session_soft_max_mg"),
         ({"min_titration_interval_minutes": 10}, "min_interval_minutes"),
         ({"starting_dose": 0.25}, "starting_dose"),
     ],

@@ -20,6 +20,9 @@ NEW = {
     "starting_dose": 0.1,
     "rate_soft_max": 0.2,
     "rate_hard_max": 0.3,
+    "session_hard_max_mg": 60,
+    "day_hard_max_mg": 60,
+    "week_hard_max_mg": 180,
     "titration_step": 0.05,
     "min_titration_interval_minutes": 30,
     "source": "North clinic protocol 2026",
@@ -60,8 +63,8 @@ def test_an_admin_creates_a_draft_and_enables_it_after_review(world, api):
 @pytest.mark.parametrize(
     ("change", "field"),
     [
-        ({"rate_hard_max": None}, "per_hour.hard"),
-        ({"rate_soft_max": 0.4}, "per_hour.soft"),
+        ({"rate_hard_max": None}, "rate_hard_max"),
+        ({"rate_soft_max": 0.4}, "rate_soft_max"),
         ({"starting_dose": 0.25}, "starting_dose"),
         ({"dose_hard_max": 1.0}, "per_dose"),
         ({"concentration_mg_per_ml": 0}, "concentration_mg_per_ml"),
@@ -71,6 +74,67 @@ def test_unworkable_library_entries_are_refused_naming_the_field(world, api, cha
     response = api(world.admin).post("/api/treatment/protocols", {**NEW, **change})
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert response.json()["field"] == field
+
+
+@pytest.mark.parametrize("cap", ["session_hard_max_mg", "day_hard_max_mg", "week_hard_max_mg"])
+def test_an_infusion_protocol_missing_a_hard_cap_is_refused_by_the_api(world, api, cap):
+    response = api(world.admin).post("/api/treatment/protocols", {**NEW, cap: None})
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert response.json()["field"] == cap
+    assert "every protocol and plan has one" in response.json()["detail"]
+    assert not Protocol.objects.filter(code=NEW["code"]).exists()
+
+
+@pytest.mark.parametrize(
+    ("route", "fields", "missing"),
+    [
+        ("iv_bolus", {"dose_hard_max": 0.5, "concentration_mg_per_ml": 10}, "dose_hard_max"),
+        ("nebulized", {"dose_hard_max": 1.5, "concentration_mg_per_ml": 50}, "week_hard_max_mg"),
+        (
+            "intranasal",
+            {"dose_hard_max": 40, "concentration_mg_per_ml": 100, "mg_per_spray": 10},
+            "session_hard_max_mg",
+        ),
+    ],
+)
+def test_every_route_needs_its_own_hard_caps(world, api, route, fields, missing):
+    entry = {
+        **NEW,
+        "route": route,
+        "starting_dose": 0.2 if route != "intranasal" else 20,
+        "rate_soft_max": None,
+        "rate_hard_max": None,
+        "titration_step": None,
+        **fields,
+    }
+    assert api(world.admin).post("/api/treatment/protocols", entry).status_code == 201
+    response = api(world.admin).post(
+        "/api/treatment/protocols", {**entry, "code": f"{route}-2", missing: None}
+    )
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert response.json()["field"] == missing
+
+
+@pytest.mark.parametrize(
+    ("route", "concentration", "allowed"),
+    [
+        ("iv_infusion", 0.49, False),
+        ("iv_infusion", 0.5, True),
+        ("iv_infusion", 10, True),
+        ("iv_infusion", 10.01, False),
+        ("iv_infusion", 50, False),
+    ],
+)
+def test_the_library_holds_infusion_concentrations_to_0_5_to_10(
+    world, api, route, concentration, allowed
+):
+    response = api(world.admin).post(
+        "/api/treatment/protocols", {**NEW, "concentration_mg_per_ml": concentration}
+    )
+    assert (response.status_code == HTTPStatus.CREATED) is allowed
+    if not allowed:
+        assert response.json()["field"] == "concentration_mg_per_ml"
+        assert "0.5-10 mg/mL" in response.json()["detail"]
 
 
 def test_a_draft_can_be_edited_but_a_protocol_in_use_only_superseded(world, api):

@@ -18,6 +18,7 @@ from ketaclinic.accounts.models import ApiToken, Site, User
 from ketaclinic.accounts.permissions import require, require_site
 from ketaclinic.accounts.roles import Capability, Role
 from ketaclinic.audit.actions import record_event
+from ketaclinic.clinical import limits as ranges
 from ketaclinic.clinical.self_harm import check_window_hours
 from ketaclinic.core.errors import Conflict, InputRefused
 
@@ -82,6 +83,27 @@ def set_site_escalation(
         object_id=site.pk,
         site_id=site.pk,
         detail={"window_hours": hours, "contact": bool(email)},
+    )
+    return site
+
+
+@transaction.atomic
+def set_pump_minimum(*, actor: User, site: Site, ml_per_h: float) -> Site:
+    """The slowest running rate the site's infusion pumps deliver (``clinical.pump``): a slower
+    rate is refused and the nurse asked to choose a lower concentration (ISMP 2020)."""
+    require(actor, Capability.MANAGE_PROTOCOLS)
+    require_site(actor, site.pk)
+    ranges.PUMP_MIN_ML_PER_H.check("pump_min_ml_per_h", ml_per_h)
+    old = site.pump_min_ml_per_h
+    site.pump_min_ml_per_h = float(ml_per_h)
+    site.save(update_fields=["pump_min_ml_per_h"])
+    record_event(
+        actor=actor,
+        action="site.pump_minimum",
+        object_type="site",
+        object_id=site.pk,
+        site_id=site.pk,
+        detail={"from": old, "to": site.pump_min_ml_per_h},
     )
     return site
 

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from ketaclinic.accounts.roles import STAFF_ROLES, Capability, Role, role_can
+from ketaclinic.clinical.pump import DEFAULT_PUMP_MIN_ML_PER_H
 
 
 class Site(models.Model):
@@ -27,6 +28,10 @@ class Site(models.Model):
     self_harm_window_hours = models.PositiveSmallIntegerField(default=4)
     escalation_contact_name = models.CharField(max_length=120, blank=True)
     escalation_contact_email = models.EmailField(blank=True)
+    pump_min_ml_per_h = models.FloatField(
+        default=DEFAULT_PUMP_MIN_ML_PER_H,
+        help_text="The site's infusion pumps' minimum running rate; a slower rate is refused",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -35,7 +40,10 @@ class Site(models.Model):
             models.CheckConstraint(
                 condition=models.Q(self_harm_window_hours__gte=1, self_harm_window_hours__lte=24),
                 name="site_self_harm_window_1_to_24_hours",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pump_min_ml_per_h__gt=0), name="site_pump_min_gt_0"
+            ),
         ]
 
     def __str__(self) -> str:

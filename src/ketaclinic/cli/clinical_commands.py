@@ -79,7 +79,10 @@ def register(subparsers: Any) -> None:
         "Routes: iv_infusion (steps of mg/kg/h, concentration_mg_per_ml), iv_bolus and "
         "nebulized (dose_mg_per_kg), intranasal (sprays, mg_per_spray). dosing_weight: actual, "
         "ideal (Devine) or adjusted, never above the actual weight. A dose above its hard limit "
-        "is refused (exit status 2).",
+        "is refused (exit status 2), as are a concentration outside its route's range (IV "
+        "infusion 0.5-10 mg/mL, bolus at most 10, nebulized 1-100, intranasal 10-100), an "
+        "infusion step above hard_max_mg_per_h (100 mg/h by default) and a running step below "
+        "pump_min_ml_per_h (0.1 mL/h by default).",
     )
     _add(
         subparsers,
@@ -96,8 +99,9 @@ def register(subparsers: Any) -> None:
         _vitals,
         "Vital-sign alerts (stop / confirm).",
         "phase: pre_dose, during or post; readings with time, systolic, diastolic, heart_rate, "
-        "spo2, respiratory_rate; optional limits. stop outside the stop limits, confirm for a "
-        "pre-dose blood pressure above 140/90.",
+        "spo2, respiratory_rate, avpu; optional limits (tighter only). stop at SBP >= 180 or "
+        "< 80, DBP >= 110, HR < 50 or > 150, SpO2 < 92, RR < 8 or > 30, AVPU pain or "
+        "unresponsive; confirm for a pre-dose blood pressure above 140/90.",
     )
 
 

@@ -210,6 +210,8 @@ class DoseLimits(ContractModel):
     max_mg_per_day: float | None = _bounded(bounds.DOSE_MG, None)
     max_mg_per_week: float | None = _bounded(bounds.DOSE_MG, None)
     min_minutes_between_increases: float | None = _bounded(bounds.TITRATION_INTERVAL_MINUTES, None)
+    hard_max_mg_per_h: float | None = _bounded(bounds.INFUSION_MG_PER_H, None)
+    """Absolute infusion cap in mg/h; without it 100 mg/h applies (``clinical.pump``)."""
 
 
 class DoseInput(ContractModel):
@@ -227,6 +229,8 @@ class DoseInput(ContractModel):
     mg_per_spray: float | None = _bounded(bounds.MG_PER_SPRAY, None)
     mg_taken_today: float = _bounded(bounds.DOSE_MG, 0)
     mg_taken_this_week: float = _bounded(bounds.DOSE_MG, 0)
+    pump_min_ml_per_h: float | None = _bounded(bounds.PUMP_MIN_ML_PER_H, None)
+    """The pump's minimum rate (IV infusion); without it 0.1 mL/h applies (``clinical.pump``)."""
     limits: DoseLimits | None = None
 
 
@@ -266,6 +270,7 @@ class DiaryMetricsInput(ContractModel):
 # --- ketaclinic vitals ---------------------------------------------------------------------
 
 Phase = Literal["pre_dose", "during", "post"]
+Avpu = Literal["alert", "voice", "pain", "unresponsive"]
 
 
 class VitalReading(ContractModel):
@@ -277,15 +282,22 @@ class VitalReading(ContractModel):
     heart_rate: float | None = _bounded(bounds.HEART_RATE_PER_MIN, None)
     spo2: float | None = _bounded(bounds.SPO2_PERCENT, None)
     respiratory_rate: float | None = _bounded(bounds.RESPIRATORY_RATE_PER_MIN, None)
+    avpu: Avpu | None = None
+    """Level of consciousness on the AVPU scale (alert, voice, pain, unresponsive)."""
 
 
 class VitalLimits(ContractModel):
-    """Stop and confirm limits; the defaults are those of docs/clinical-rules.md §6."""
+    """Stop and confirm limits (defaults in ``clinical.vitals``); a clinic may only tighten them.
+
+    ``systolic_max`` and ``diastolic_max`` fire at or above their value, every other ``_max``
+    strictly above and every ``_min`` strictly below (``clinical.vitals.check_limits``).
+    """
 
     heart_rate_min: float = _bounded(bounds.HEART_RATE_PER_MIN, 50)
     heart_rate_max: float = _bounded(bounds.HEART_RATE_PER_MIN, 150)
     systolic_min: float = _bounded(bounds.SYSTOLIC_MMHG, 80)
-    systolic_max: float = _bounded(bounds.SYSTOLIC_MMHG, 200)
+    systolic_max: float = _bounded(bounds.SYSTOLIC_MMHG, 180)
+    diastolic_max: float = _bounded(bounds.DIASTOLIC_MMHG, 110)
     spo2_min: float = _bounded(bounds.SPO2_PERCENT, 92)
     respiratory_rate_min: float = _bounded(bounds.RESPIRATORY_RATE_PER_MIN, 8)
     respiratory_rate_max: float = _bounded(bounds.RESPIRATORY_RATE_PER_MIN, 30)

@@ -20,6 +20,7 @@ from ketaclinic.clinical.contracts import DoseInput, DoseLimits, InfusionStep
 from ketaclinic.clinical.display import rounded
 from ketaclinic.clinical.dosing_weight import dosing_weight_kg
 from ketaclinic.clinical.errors import MISSING, ClinicalInputError
+from ketaclinic.clinical.pump import above_mg_per_h_cap, below_pump_minimum, check_concentration
 from ketaclinic.clinical.tolerance import TOLERANCE as _TOLERANCE
 
 LimitStatus = Literal["ok", "soft_exceeded", "refused"]
@@ -28,7 +29,7 @@ DEFAULT_TITRATION_INTERVAL_MINUTES = 180.0  # Lauritsen 2016: no sooner than eve
 
 # Which request fields and limits belong to which route.
 _ROUTE_FIELDS = {
-    "iv_infusion": ({"weight_kg", "steps", "concentration_mg_per_ml"}, set()),
+    "iv_infusion": ({"weight_kg", "steps", "concentration_mg_per_ml"}, {"pump_min_ml_per_h"}),
     "iv_bolus": ({"weight_kg", "dose_mg_per_kg"}, {"concentration_mg_per_ml"}),
     "nebulized": ({"weight_kg", "dose_mg_per_kg"}, {"concentration_mg_per_ml"}),
     "intranasal": (
@@ -41,6 +42,7 @@ _ROUTE_LIMITS = {
         "soft_max_mg_per_kg_per_h",
         "hard_max_mg_per_kg_per_h",
         "min_minutes_between_increases",
+        "hard_max_mg_per_h",
     },
     "iv_bolus": {"soft_max_mg_per_kg", "hard_max_mg_per_kg"},
     "nebulized": {"soft_max_mg_per_kg", "hard_max_mg_per_kg"},
@@ -153,7 +155,13 @@ def calculate_dose(request: DoseInput) -> DoseResult:
     if request.route == "iv_infusion":
         assert request.steps is not None
         assert request.concentration_mg_per_ml is not None
-        return infusion(weight, request.steps, request.concentration_mg_per_ml, limits)
+        return infusion(
+            weight,
+            request.steps,
+            request.concentration_mg_per_ml,
+            limits,
+            pump_min_ml_per_h=request.pump_min_ml_per_h,
+        )
     assert request.dose_mg_per_kg is not None
     return _per_kg_dose(request, weight, request.dose_mg_per_kg, limits)
 
@@ -163,12 +171,16 @@ def infusion(
     steps: tuple[InfusionStep, ...],
     concentration_mg_per_ml: float,
     limits: DoseLimits,
+    *,
+    pump_min_ml_per_h: float | None = None,
 ) -> DoseResult:
     """IV infusion steps: mg/h, mL/h, mg and mL per step and cumulative (Lauritsen 2016).
 
     Each step's rate is checked against the soft / hard mg/kg/h limits, and every increase against
     ``limits.min_minutes_between_increases`` (titration interval): an increase sooner than the
-    protocol allows is refused.
+    protocol allows is refused. Whatever the limits, a step above the absolute mg/h cap
+    (``limits.hard_max_mg_per_h``, else 100 mg/h) or running below the pump's minimum mL/h is
+    refused (:mod:`.pump`, ISMP smart-pump guidelines 2020).
     """
     results: list[StepResult] = []
     refusals: list[Refusal] = []
@@ -200,6 +212,12 @@ def infusion(
             minutes_since_increase = 0.0
         minutes_since_increase += step.minutes
         mg_per_h = rate * weight_kg
+        ml_per_h = mg_per_h / concentration_mg_per_ml
+        for problem in _pump_problems(
+            index, mg_per_h, ml_per_h, limits.hard_max_mg_per_h, pump_min_ml_per_h
+        ):
+            status = "refused"
+            refusals.append(problem)
         mg = mg_per_h * step.minutes / 60
         cumulative_mg += mg
         results.append(
@@ -207,7 +225,7 @@ def infusion(
                 rate_mg_per_kg_per_h=rate,
                 minutes=step.minutes,
                 mg_per_h=mg_per_h,
-                ml_per_h=mg_per_h / concentration_mg_per_ml,
+                ml_per_h=ml_per_h,
                 mg=mg,
                 ml=mg / concentration_mg_per_ml,
                 cumulative_mg=cumulative_mg,
@@ -224,6 +242,23 @@ def infusion(
         steps=tuple(results),
         refusals=tuple(refusals),
     )
+
+
+def _pump_problems(
+    index: int,
+    mg_per_h: float,
+    ml_per_h: float,
+    cap_mg_per_h: float | None,
+    pump_min_ml_per_h: float | None,
+) -> list[Refusal]:
+    """The step's absolute mg/h cap and pump-minimum refusals (:mod:`.pump`, ISMP 2020)."""
+    checks = (
+        (mg_per_h, above_mg_per_h_cap(mg_per_h, cap_mg_per_h, f"steps[{index}].mg_per_h")),
+        (ml_per_h, below_pump_minimum(ml_per_h, pump_min_ml_per_h, f"steps[{index}].ml_per_h")),
+    )
+    return [
+        Refusal(error.field, value, error.expected) for value, error in checks if error is not None
+    ]
 
 
 @dataclass(frozen=True)
@@ -356,6 +391,8 @@ def check_request(request: DoseInput) -> None:
         raise ClinicalInputError(
             name, getattr(request, name), f"no {name} for route {request.route}"
         )
+    if request.concentration_mg_per_ml is not None:
+        check_concentration(request.route, request.concentration_mg_per_ml)
     if request.mg_taken_this_week < request.mg_taken_today:
         raise ClinicalInputError(
             "mg_taken_this_week",

@@ -72,3 +72,40 @@ def dosing_weight_kg(
     ideal = ideal_body_weight_kg(height_cm, sex)
     weight = ideal if basis == "ideal" else adjusted_body_weight_kg(weight_kg, ideal)
     return min(weight, weight_kg)
+
+
+BMI_PROPOSE_ADJUSTED = 30.0
+WEIGHT_CHANGE_CONFIRM_FRACTION = 0.10
+
+
+def body_mass_index(weight_kg: float, height_cm: float) -> float:
+    """Body-mass index, kg/m^2 (WHO Technical Report Series 894, 2000)."""
+    limits.WEIGHT_KG.check("weight_kg", weight_kg)
+    limits.HEIGHT_CM.check("height_cm", height_cm)
+    return weight_kg / (height_cm / 100) ** 2
+
+
+def adjusted_weight_proposed(weight_kg: float, height_cm: float | None) -> bool:
+    """Propose the adjusted dosing weight at a BMI of 30 or more (obesity, WHO TRS 894, 2000):
+    anaesthetic drugs dosed by total body weight overdose obese patients (Ingrande J, Lemmens
+    HJM. Br J Anaesth 2010;105 Suppl 1:i16-i23). A proposal, never imposed: the plan decides."""
+    return height_cm is not None and body_mass_index(weight_kg, height_cm) >= BMI_PROPOSE_ADJUSTED
+
+
+def weight_change_fraction(weight_kg: float, last_weight_kg: float | None) -> float | None:
+    """How far today's weight is from the last session's, as a fraction of it (None: no last)."""
+    if last_weight_kg is None:
+        return None
+    return abs(weight_kg - last_weight_kg) / last_weight_kg
+
+
+def weight_needs_confirmation(weight_kg: float, last_weight_kg: float | None) -> bool:
+    """A weight more than 10 % from the last session's is confirmed before it sets the dose.
+
+    A wrong weight (pounds typed as kilograms, another patient's) is a classic cause of dosing
+    error (ISMP Targeted Medication Safety Best Practices for Hospitals 2020-2021, Best Practice
+    4: weigh every patient, record in kg, and verify); 10 % is KetaClinic's threshold, larger
+    than day-to-day variation between sessions.
+    """
+    change = weight_change_fraction(weight_kg, last_weight_kg)
+    return change is not None and change > WEIGHT_CHANGE_CONFIRM_FRACTION + 1e-9

@@ -9,6 +9,15 @@ C, et al. J Headache Pain 2016;17:106: +0.1 mg/kg/h no sooner than every 3-4 h);
 an early or larger-than-step increase as a soft breach (override with a reason and a second person's
 co-sign) because a physician may order it, and refuses anything above a hard limit.
 
+Hard caps that cannot be missing: a smart pump's drug library sets a hard limit on every dosing
+parameter it can (ISMP Guidelines for Optimizing Safe Implementation and Use of Smart Infusion
+Pumps, 2020, recommendations on hard limits), so every protocol and plan has, per route: IV
+infusion a mg/kg/h and an absolute mg/h cap (the protocol's, else 100 mg/h: :mod:`.pump`); IV
+bolus and nebulized a mg/kg per dose; intranasal in clinic a mg per dose; and on every route mg
+per session, per rolling 24 h and per rolling 7 days (the rolling day and week caps of
+intranasal ketamine: Yuan C, et al. Reg Anesth Pain Med 2023;48:581). An entry missing one is
+refused.
+
 Units: ``per_dose`` in the route's dose unit (mg/kg for IV bolus and nebulized, mg for intranasal
 sprays), ``per_hour`` in mg/kg/h (IV infusion), ``per_session`` / ``per_day`` / ``per_week`` in
 mg. A plan may tighten its protocol's limits, never loosen them.
@@ -20,6 +29,7 @@ from dataclasses import dataclass, fields
 from typing import Literal
 
 from ketaclinic.clinical.errors import MISSING, ClinicalInputError
+from ketaclinic.clinical.pump import DEFAULT_MAX_MG_PER_H
 from ketaclinic.clinical.tolerance import TOLERANCE as _TOLERANCE
 
 Route = Literal["iv_infusion", "iv_bolus", "nebulized", "intranasal"]
@@ -60,6 +70,13 @@ class LimitSet:
     per_week: Limit = Limit()
     titration_step: float | None = None
     min_interval_minutes: float | None = None
+    max_mg_per_h: float | None = None
+    """Absolute infusion cap in mg/h (``None``: the 100 mg/h default of :mod:`.pump`)."""
+
+
+def required_caps(route: Route) -> tuple[str, ...]:
+    """The limit pairs whose hard value every protocol and plan of ``route`` must set."""
+    return (primary_limit(route), *CUMULATIVE)
 
 
 def primary_limit(route: Route) -> str:
@@ -79,28 +96,38 @@ def limit_unit(route: Route, name: str) -> str:
 def check_entry(route: Route, limits: LimitSet, starting_dose: float) -> None:
     """Refuse a library entry or plan whose limits cannot work (the drug-library rules).
 
-    The route's primary limit needs a hard value; no soft limit above its hard one; no per-dose
-    limit on an infusion and no per-hour limit on the other routes; the starting dose within the
-    soft limit (the hard one where no soft is set).
+    Every hard cap of :func:`required_caps` is set (module docstring: ISMP 2020); no soft limit
+    above its hard one; no per-dose limit on an infusion, no per-hour or mg/h limit on the other
+    routes; the starting dose within the soft limit (the hard one where no soft is set).
     """
     wrong = "per_dose" if route == "iv_infusion" else "per_hour"
     if getattr(limits, wrong) != Limit():
         raise ClinicalInputError(wrong, getattr(limits, wrong).hard, f"no {wrong} limit on {route}")
-    primary = primary_limit(route)
-    unit = limit_unit(route, primary)
-    main: Limit = getattr(limits, primary)
-    if main.hard is None:
-        raise ClinicalInputError(f"{primary}.hard", MISSING, f"a hard limit in {unit} for {route}")
+    if route != "iv_infusion" and limits.max_mg_per_h is not None:
+        raise ClinicalInputError("max_mg_per_h", limits.max_mg_per_h, f"no mg/h cap on {route}")
+    for name in required_caps(route):
+        if getattr(limits, name).hard is None:
+            raise ClinicalInputError(
+                f"{name}.hard",
+                MISSING,
+                f"a hard limit in {limit_unit(route, name)} for {route}: every protocol and plan "
+                "has one (ISMP 2020 hard limits)",
+            )
     for name in ("per_dose", "per_hour", *CUMULATIVE):
         pair: Limit = getattr(limits, name)
         if pair.soft is not None and pair.hard is not None and pair.soft > pair.hard:
             raise ClinicalInputError(
                 f"{name}.soft", pair.soft, f"at most the hard limit ({pair.hard:g})"
             )
+    primary = primary_limit(route)
+    main: Limit = getattr(limits, primary)
     ceiling = main.soft if main.soft is not None else main.hard
+    assert ceiling is not None  # required_caps: the primary hard limit is set
     if starting_dose > ceiling + _TOLERANCE:
         raise ClinicalInputError(
-            "starting_dose", starting_dose, f"at most {ceiling:g} {unit} (the {primary} limit)"
+            "starting_dose",
+            starting_dose,
+            f"at most {ceiling:g} {limit_unit(route, primary)} (the {primary} limit)",
         )
 
 
@@ -137,6 +164,13 @@ def tightened(protocol: LimitSet, plan: LimitSet) -> LimitSet:
             own_interval,
             f"at least {interval:g} min (the protocol's interval)",
         )
+    cap, own_cap = protocol.max_mg_per_h, plan.max_mg_per_h
+    if own_cap is not None and own_cap > (DEFAULT_MAX_MG_PER_H if cap is None else cap):
+        raise ClinicalInputError(
+            "max_mg_per_h",
+            own_cap,
+            f"at most {DEFAULT_MAX_MG_PER_H if cap is None else cap:g} mg/h (the protocol's cap)",
+        )
     return LimitSet(
         per_dose=merged["per_dose"],
         per_hour=merged["per_hour"],
@@ -145,6 +179,7 @@ def tightened(protocol: LimitSet, plan: LimitSet) -> LimitSet:
         per_week=merged["per_week"],
         titration_step=own_step if own_step is not None else step,
         min_interval_minutes=own_interval if own_interval is not None else interval,
+        max_mg_per_h=own_cap if own_cap is not None else cap,
     )
 
 
@@ -252,10 +287,12 @@ def judge_rate(
     new_rate: float,
     minutes_since_increase: float | None,
     totals_mg: tuple[float, float, float] = (0.0, 0.0, 0.0),
+    mg_per_h: float = 0.0,
 ) -> Verdict:
-    """Judge a new infusion rate (mg/kg/h) against ``limits``.
+    """Judge a new infusion rate (mg/kg/h, ``mg_per_h`` at the dosing weight) against ``limits``.
 
-    Stopping (rate 0) is always allowed. Any other rate above the hard per-hour limit, or once a
+    Stopping (rate 0) is always allowed. Any other rate above the hard per-hour limit or the
+    absolute mg/h cap (``limits.max_mg_per_h``, else 100 mg/h: ISMP 2020), or once a
     session / day / week total (``totals_mg``, delivered so far) has reached its hard limit, is
     refused. An increase above the soft per-hour limit, with a total at its soft limit, larger
     than the titration step (when already running) or sooner than the titration interval is a
@@ -265,6 +302,18 @@ def judge_rate(
         return Verdict()
     increase = new_rate > current_rate + _TOLERANCE
     breaches = _above(route, "per_hour", new_rate, limits.per_hour, soft_applies=increase)
+    cap = DEFAULT_MAX_MG_PER_H if limits.max_mg_per_h is None else limits.max_mg_per_h
+    if mg_per_h > cap + _TOLERANCE:
+        breaches.append(
+            Breach(
+                "hard",
+                "max_mg_per_h",
+                mg_per_h,
+                cap,
+                f"rate {mg_per_h:.1f} mg/h is above the absolute hard limit of {cap:g} mg/h: "
+                "refused",
+            )
+        )
     for name, delivered in zip(CUMULATIVE, totals_mg, strict=True):
         pair: Limit = getattr(limits, name)
         label, hard, soft = _LABELS[name], pair.hard, pair.soft

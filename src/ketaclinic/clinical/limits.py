@@ -75,6 +75,8 @@ DIARY_DURATION_HOURS = Range(0, 24, "h")
 CONCENTRATION_MG_PER_ML = Range(0.01, 100, "mg/mL")  # ketamine vials are 10, 50, 100 mg/mL
 INFUSION_RATE_MG_PER_KG_PER_H = Range(0, 10, "mg/kg/h")
 INFUSION_STEP_MINUTES = Range(1, 10_080, "min")  # up to 7 days per step
+INFUSION_MG_PER_H = Range(0, 1_000, "mg/h")
+PUMP_MIN_ML_PER_H = Range(0.01, 10, "mL/h")  # smart pumps program from 0.01 to 0.1 mL/h upwards
 DOSE_MG_PER_KG = Range(0, 10, "mg/kg")
 SPRAYS_PER_DOSE = Range(1, 40, "sprays", integer=True)
 MG_PER_SPRAY = Range(0.1, 100, "mg")

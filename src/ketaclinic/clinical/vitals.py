@@ -3,19 +3,26 @@
 Rules and sources in one place: docs/clinical-rules.md §6.
 
 Sources: monitoring per the ASRA / AAPM / ASA consensus guidelines on intravenous ketamine for
-chronic pain (Cohen SP, et al. Reg Anesth Pain Med 2018;43:521-546). Stop / call-the-physician
-limits (configurable defaults): heart rate < 50 or > 150/min, systolic < 80 or > 200 mmHg,
-SpO2 < 92 %, respiratory rate < 8 or > 30/min, the exclusion limits of the intranasal ketamine
-trial in Head Face Med 2021 (n = 140). Before dosing, blood pressure above 140/90 mmHg needs a
-physician's confirmation, by analogy with the esketamine (Spravato) label. Impossible values are
-bad input (see :mod:`.limits`), not alerts.
+chronic pain (Cohen SP, et al. Reg Anesth Pain Med 2018;43:521-546: pulse oximetry, blood
+pressure, heart rate and level of consciousness). Stop (pause and call the clinician) in every
+phase, the exclusion limits of the intranasal ketamine trial in Head Face Med 2021 (n = 140):
+heart rate < 50 or > 150/min, systolic < 80 mmHg, SpO2 < 92 %, respiratory rate < 8 or > 30/min;
+systolic >= 180 or diastolic >= 110 mmHg, the threshold at which elective procedures are not
+started (Hartle A, et al. The measurement of adult blood pressure and management of hypertension
+before elective surgery: AAGBI and British Hypertension Society. Anaesthesia 2016;71:326-337);
+a patient responding only to pain or unresponsive on the AVPU scale (an AVPU of P or U
+corresponds to a Glasgow coma score of about 8 or less: Kelly CA, et al. Emerg Med J
+2004;21:441-443). Before dosing, blood pressure above 140/90 mmHg needs a clinician's
+confirmation, by analogy with the esketamine (Spravato) label, and at or above 180/110 the dose
+does not start. A clinic may tighten these limits, never loosen them. Impossible values are bad
+input (see :mod:`.limits`), not alerts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -25,7 +32,22 @@ from ketaclinic.clinical.errors import ClinicalInputError
 
 AlertLevel = Literal["confirm", "stop"]
 STOP_SOURCE = "stop limit (Head Face Med 2021 trial limits; Cohen 2018 monitoring)"
+BP_STOP_SOURCE = "stop: do not start or continue (Hartle 2016, Anaesthesia 71:326)"
+AVPU_STOP_SOURCE = "stop: responds only to pain or unresponsive (AVPU; Kelly 2004)"
 CONFIRM_SOURCE = "physician confirms before dosing (Spravato label, by analogy)"
+AVPU_STOP = ("pain", "unresponsive")
+DEFAULT_LIMITS = VitalLimits()
+# Which way each limit is tighter: a higher minimum, a lower maximum.
+_TIGHTER_IS_HIGHER = ("heart_rate_min", "systolic_min", "spo2_min", "respiratory_rate_min")
+_TIGHTER_IS_LOWER = (
+    "heart_rate_max",
+    "systolic_max",
+    "diastolic_max",
+    "respiratory_rate_max",
+    "confirm_systolic_above",
+    "confirm_diastolic_above",
+)
+_AT_OR_ABOVE = ("systolic", "diastolic")  # Hartle 2016: ">= 180 / >= 110"
 DEFAULT_MONITORING_INTERVAL_MINUTES = 15.0
 
 _UNITS = {
@@ -41,6 +63,7 @@ _NAMES = {
     "heart_rate": "heart rate",
     "spo2": "SpO2",
     "respiratory_rate": "respiratory rate",
+    "avpu": "consciousness (AVPU)",
 }
 
 
@@ -50,7 +73,7 @@ class VitalAlert:
 
     time: dt.datetime
     field: str
-    value: float
+    value: float | str
     level: AlertLevel
     rule: str
 
@@ -59,7 +82,7 @@ class VitalAlert:
         return {
             "time": self.time.isoformat(),
             "field": self.field,
-            "value": whole_if_integral(self.value),
+            "value": self.value if isinstance(self.value, str) else whole_if_integral(self.value),
             "level": self.level,
             "rule": self.rule,
         }
@@ -96,11 +119,11 @@ def vital_alerts(request: VitalsInput) -> VitalsAssessment:
 
 
 def reading_alerts(reading: VitalReading, phase: str, limits: VitalLimits) -> list[VitalAlert]:
-    """The alerts of one reading."""
+    """The alerts of one reading: one per sign, at its highest level (module docstring)."""
     alerts: list[VitalAlert] = []
     bounds: dict[str, tuple[float | None, float | None]] = {
         "systolic": (limits.systolic_min, limits.systolic_max),
-        "diastolic": (None, None),
+        "diastolic": (None, limits.diastolic_max),
         "heart_rate": (limits.heart_rate_min, limits.heart_rate_max),
         "spo2": (limits.spo2_min, None),
         "respiratory_rate": (limits.respiratory_rate_min, limits.respiratory_rate_max),
@@ -114,15 +137,21 @@ def reading_alerts(reading: VitalReading, phase: str, limits: VitalLimits) -> li
         if value is None:
             continue
         name, unit = _NAMES[field], _UNITS[field]
+        at_or_above = field in _AT_OR_ABOVE
         if low is not None and value < low:
             rule = f"{name} below {low:g} {unit}: {STOP_SOURCE}"
             alerts.append(VitalAlert(reading.time, field, value, "stop", rule))
-        elif high is not None and value > high:
-            rule = f"{name} above {high:g} {unit}: {STOP_SOURCE}"
+        elif high is not None and (value >= high if at_or_above else value > high):
+            words = "at or above" if at_or_above else "above"
+            source = BP_STOP_SOURCE if at_or_above else STOP_SOURCE
+            rule = f"{name} {words} {high:g} {unit}: {source}"
             alerts.append(VitalAlert(reading.time, field, value, "stop", rule))
         elif phase == "pre_dose" and field in confirm_above and value > confirm_above[field]:
             rule = f"pre-dose {name} above {confirm_above[field]:g} {unit}: {CONFIRM_SOURCE}"
             alerts.append(VitalAlert(reading.time, field, value, "confirm", rule))
+    if reading.avpu in AVPU_STOP:
+        rule = f"{_NAMES['avpu']} {reading.avpu}: {AVPU_STOP_SOURCE}"
+        alerts.append(VitalAlert(reading.time, "avpu", reading.avpu, "stop", rule))
     return alerts
 
 
@@ -141,7 +170,20 @@ def check_reading(index: int, reading: VitalReading) -> None:
 
 
 def check_limits(limits: VitalLimits) -> None:
-    """Refuse limits whose lower end is not below the upper end."""
+    """Refuse limits looser than the defaults (a clinic may only tighten them), or whose lower
+    end is not below the upper end."""
+    for name in _TIGHTER_IS_HIGHER:
+        value, default = getattr(limits, name), getattr(DEFAULT_LIMITS, name)
+        if value < default:
+            raise ClinicalInputError(
+                f"limits.{name}", whole_if_integral(value), f"at least the default {default:g}"
+            )
+    for name in _TIGHTER_IS_LOWER:
+        value, default = getattr(limits, name), getattr(DEFAULT_LIMITS, name)
+        if value > default:
+            raise ClinicalInputError(
+                f"limits.{name}", whole_if_integral(value), f"at most the default {default:g}"
+            )
     for low_name, high_name in (
         ("heart_rate_min", "heart_rate_max"),
         ("systolic_min", "systolic_max"),
@@ -152,6 +194,17 @@ def check_limits(limits: VitalLimits) -> None:
             raise ClinicalInputError(
                 f"limits.{low_name}", whole_if_integral(low), f"below {high_name} ({high:g})"
             )
+
+
+FULL_SET = ("systolic", "diastolic", "heart_rate", "spo2", "respiratory_rate", "avpu")
+
+
+def is_full_set(reading: Mapping[str, object]) -> bool:
+    """Whether ``reading`` (sign name to value) holds every sign the monitoring interval asks
+    for: blood pressure, heart rate, SpO2 and level of consciousness (Cohen 2018) and
+    respiratory rate (a stop limit of Head Face Med 2021 cannot be checked unmeasured). Only a
+    full set resets the monitoring clock; a pain score alone does not."""
+    return all(reading.get(name) not in (None, "") for name in FULL_SET)
 
 
 def monitoring_gaps(

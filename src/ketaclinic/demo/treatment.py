@@ -35,6 +35,8 @@ BOLUS = {
     "dose_soft_max": 0.3,
     "dose_hard_max": 0.5,
     "session_hard_max_mg": 50,
+    "day_hard_max_mg": 50,
+    "week_hard_max_mg": 150,
     "target_pain_nrs": 3,
     "vitals_interval_minutes": 10,
     "observation_minutes": 60,
@@ -46,8 +48,8 @@ COURSES = (
     ("N-1003", "lit-outpatient-iv", 2, 3, 7),
     ("N-1004", "lit-intranasal-home-yuan", 3, 6, 2),
     ("N-1006", "lit-intranasal-home-yuan", 2, 4, 2),
-    ("N-1007", "lit-nebulized-dove", 3, 3, 3),
-    ("N-1008", "lit-nebulized-dove", 2, 3, 3),
+    ("N-1007", "lit-nebulized-dove", 3, 3, 4),  # 4 days: two sessions a week at most
+    ("N-1008", "lit-nebulized-dove", 2, 3, 4),
     ("N-1009", "demo-iv-bolus", 3, 3, 5),
     ("N-1010", "demo-iv-bolus", 2, 4, 5),
     ("N-1005", "lit-outpatient-iv", 0, 3, 7),  # ready: approved plan, no session yet
@@ -204,6 +206,14 @@ def _vitals(rng: random.Random, pain: int) -> dict[str, Any]:
     }
 
 
+def _todays_weight(session: TreatmentSession, rng: random.Random) -> float:
+    """The intake weight give or take 2 %: a weight more than 10 % from the last session's
+    would need confirming, which a steady synthetic patient never does."""
+    intake = Intake.objects.filter(patient=session.patient).order_by("-version").first()
+    assert intake is not None
+    return round(intake.weight_kg * rng.uniform(0.98, 1.02), 1)
+
+
 def _session(
     session: TreatmentSession,
     rng: random.Random,
@@ -219,7 +229,7 @@ def _session(
         actor=nurse,
         session=session,
         expected_version=session.version,
-        weight_kg=round(rng.uniform(55, 95), 1),
+        weight_kg=_todays_weight(session, rng),
         escort_name=rng.choice(["Partner", "Sister", "Friend", "Parent"]),
         escort_confirmed=True,
         pregnancy_check="not_relevant" if session.patient.sex != "female" else "negative",

@@ -15,9 +15,11 @@ from ketaclinic.clinical.contracts import DoseInput, DoseLimits, InfusionStep, i
 from ketaclinic.clinical.dosing import calculate_dose, infusion
 from ketaclinic.clinical.dosing_weight import DosingWeightBasis, dosing_weight_kg
 from ketaclinic.clinical.errors import ClinicalInputError
+from ketaclinic.clinical.pump import below_pump_minimum, check_concentration, pump_rate_text
+from ketaclinic.core.errors import InputRefused
 from ketaclinic.patients.models import Patient
 from ketaclinic.treatment.facts import dosing_sex
-from ketaclinic.treatment.models import Protocol, TreatmentPlan
+from ketaclinic.treatment.models import Protocol, TreatmentPlan, TreatmentSession
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,23 @@ def infusion_rate(protocol: Protocol, dosing_weight: float, rate: float) -> Rate
     )
     step = result.steps[0]
     return Rate(rate, step.mg_per_h, step.ml_per_h)
+
+
+def check_deliverable(session: TreatmentSession, rate: Rate) -> None:
+    """Refuse a running rate below the site's pump minimum (``clinical.pump``, ISMP 2020): the
+    nurse chooses a lower concentration. Also refuses a protocol concentration outside its
+    route's range, which a protocol stored before that rule may still hold."""
+    protocol = session.protocol
+    check_concentration(protocol.route, protocol.concentration_mg_per_ml)
+    problem = below_pump_minimum(rate.ml_per_h, session.patient.site.pump_min_ml_per_h, "ml_per_h")
+    if problem is not None:
+        raise InputRefused(
+            "rate",
+            rate.rate_mg_per_kg_per_h,
+            f"a rate of at least {session.patient.site.pump_min_ml_per_h:g} mL/h "
+            f"({pump_rate_text(rate.ml_per_h)} mL/h is below the pump's minimum): "
+            "choose a lower concentration",
+        )
 
 
 def single_dose(protocol: Protocol, dosing_weight: float, dose: float) -> Dose:

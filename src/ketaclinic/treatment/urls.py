@@ -66,6 +66,7 @@ urlpatterns = [
     path("sessions/<int:session_id>/cancel/", sessions.session_cancel, name="cancel"),
     path("protocols/", protocols.protocol_list, name="protocols"),
     path("protocols/new/", protocols.protocol_form, name="protocol_create"),
+    path("sites/<int:site_id>/pump-minimum/", protocols.pump_minimum, name="pump_minimum"),
     path("protocols/<int:protocol_id>/", protocols.protocol_page, name="protocol"),
     path(
         "protocols/<int:protocol_id>/edit/",

@@ -23,7 +23,8 @@ from ketaclinic.core.errors import Conflict, InputRefused
 from ketaclinic.core.inputs import moment, text
 from ketaclinic.instruments.queries import open_self_harm_alerts
 from ketaclinic.treatment.actions.common import audit_session, bump, lock_session, require_status
-from ketaclinic.treatment.dosing import infusion_rate, single_dose
+from ketaclinic.treatment.actions.plans import require_complete_caps
+from ketaclinic.treatment.dosing import check_deliverable, infusion_rate, single_dose
 from ketaclinic.treatment.guardrail_errors import GuardrailError, LimitRefused, OverrideRequired
 from ketaclinic.treatment.models import (
     DoseAdministration,
@@ -147,6 +148,9 @@ def _set_rate(
     current = segments[-1].rate_mg_per_kg_per_h if segments else 0.0
     if segments and abs(rate - current) < 1e-9:
         raise InputRefused("rate", rate, f"a rate different from the current {current:g} mg/kg/h")
+    assert session.dosing_weight_kg is not None
+    calc = infusion_rate(session.protocol, session.dosing_weight_kg, rate)
+    check_deliverable(session, calc)
     verdict = judge_rate(
         session.protocol.route,  # type: ignore[arg-type]
         effective_limits(session),
@@ -154,10 +158,9 @@ def _set_rate(
         new_rate=rate,
         minutes_since_increase=minutes_since_increase(segments, when),
         totals_mg=cumulative_mg(session, when),
+        mg_per_h=calc.mg_per_h,
     )
     level, why, cosigner = _overridden(actor, session, verdict, "rate", rate, override, when)
-    assert session.dosing_weight_kg is not None
-    calc = infusion_rate(session.protocol, session.dosing_weight_kg, rate)
     segment = RateSegment.objects.create(
         session=session,
         started_at=when,
@@ -256,6 +259,7 @@ def _start(
         raise Conflict(f"plan version {current.plan.version} is no longer in force")
     if current.protocol.status == ProtocolStatus.DISABLED:
         raise Conflict(f"{current.protocol} has been disabled in the library")
+    require_complete_caps(current.plan)
     when = moment(at, not_before=checklist.completed_at)
     if current.protocol.is_infusion:
         _set_rate(

@@ -9,9 +9,20 @@ from ketaclinic.accounts.models import User
 from ketaclinic.accounts.permissions import require, require_site
 from ketaclinic.accounts.roles import Capability
 from ketaclinic.audit.actions import record_event
-from ketaclinic.core.errors import Conflict, StaleVersion
+from ketaclinic.clinical.errors import ClinicalInputError
+from ketaclinic.clinical.guardrails import LimitSet, check_entry
+from ketaclinic.core.errors import Conflict, InputRefused, StaleVersion
 from ketaclinic.patients.models import Patient
-from ketaclinic.treatment.models import TreatmentSession
+from ketaclinic.treatment.models import TreatmentSession, limit_column
+
+
+def check_limits(route: str, limits: LimitSet, starting_dose: float) -> None:
+    """The drug-library rules of ``clinical.guardrails.check_entry`` (every hard cap the route
+    needs, soft within hard, start within the limit), refused beside the form field they name."""
+    try:
+        check_entry(route, limits, starting_dose)  # type: ignore[arg-type]
+    except ClinicalInputError as error:
+        raise InputRefused(limit_column(error.field), error.value, error.expected) from None
 
 
 def finite(value: object) -> TypeGuard[float]:

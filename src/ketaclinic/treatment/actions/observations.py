@@ -59,7 +59,7 @@ def store_observation(
         raise InputRefused("consciousness", consciousness, ", ".join(Consciousness.values))
     try:
         request = VitalsInput.model_validate(
-            {"phase": phase, "readings": [{"time": when, **vitals}]}
+            {"phase": phase, "readings": [{"time": when, **vitals, "avpu": consciousness or None}]}
         )
     except ValidationError as exc:
         raise input_error_from(exc, VitalsInput) from None

@@ -11,11 +11,13 @@ from ketaclinic.accounts.models import User
 from ketaclinic.accounts.roles import Capability
 from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical import limits as ranges
-from ketaclinic.clinical.guardrails import check_entry, tightened
+from ketaclinic.clinical.errors import ClinicalInputError
+from ketaclinic.clinical.guardrails import tightened
 from ketaclinic.core.errors import Conflict, InputRefused, StaleVersion
 from ketaclinic.core.inputs import text
 from ketaclinic.patients.models import Patient
-from ketaclinic.treatment.actions.common import finite, for_patient
+from ketaclinic.treatment.actions.common import check_limits, finite, for_patient
+from ketaclinic.treatment.actions.protocols import SETTINGS, clean_protocol
 from ketaclinic.treatment.models import (
     LIMIT_FIELD_NAMES,
     DosingWeightBasis,
@@ -23,6 +25,7 @@ from ketaclinic.treatment.models import (
     Protocol,
     ProtocolStatus,
     TreatmentPlan,
+    limit_column,
 )
 from ketaclinic.treatment.queries.eligibility import eligibility_state
 
@@ -80,8 +83,11 @@ def clean_plan(protocol: Protocol, fields: dict[str, Any]) -> dict[str, Any]:
         if value is not None and not finite(value):
             raise InputRefused(name, value, "a number, or nothing to keep the protocol's")
     probe = TreatmentPlan(**{name: data[name] for name in LIMIT_FIELD_NAMES})
-    effective = tightened(protocol.limit_set(), probe.limit_set())
-    check_entry(protocol.route, effective, data["starting_dose"])  # type: ignore[arg-type]
+    try:
+        effective = tightened(protocol.limit_set(), probe.limit_set())
+    except ClinicalInputError as error:
+        raise InputRefused(limit_column(error.field), error.value, error.expected) from None
+    check_limits(protocol.route, effective, start)
     return data
 
 
@@ -169,6 +175,7 @@ def approve_plan(*, actor: User, plan: TreatmentPlan, expected_version: int) -> 
     if current.status != PlanStatus.DRAFT or hasattr(current, "superseded_by"):
         raise Conflict(f"this plan version is {current.get_status_display().lower()}")
     _usable(current.protocol)
+    clean_plan(current.protocol, {name: getattr(current, name) for name in PLAN_SETTINGS})
     state = eligibility_state(current.patient)
     if not state.eligible:
         problems = [f.message for f in state.result.findings if f.kind in ("block", "needs")]
@@ -192,3 +199,16 @@ def approve_plan(*, actor: User, plan: TreatmentPlan, expected_version: int) -> 
         )
     _audit(actor, "approve", current)
     return current
+
+
+def require_complete_caps(plan: TreatmentPlan) -> None:
+    """Refuse to dose under a plan (or its protocol) stored before a drug-library rule existed
+    and not complying with it now, such as a missing hard cap (``clean_plan``; ISMP 2020)."""
+    try:
+        clean_protocol({name: getattr(plan.protocol, name) for name in SETTINGS})
+        clean_plan(plan.protocol, {name: getattr(plan, name) for name in PLAN_SETTINGS})
+    except InputRefused as error:
+        raise Conflict(
+            f"plan version {plan.version} under {plan.protocol} cannot be used: {error}; "
+            "supersede the protocol and revise the plan"
+        ) from None

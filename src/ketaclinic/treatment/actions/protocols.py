@@ -14,10 +14,10 @@ from ketaclinic.accounts.roles import Capability
 from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical import limits as ranges
 from ketaclinic.clinical.discharge import observation_floor
-from ketaclinic.clinical.guardrails import check_entry
+from ketaclinic.clinical.pump import check_concentration
 from ketaclinic.core.errors import Conflict, InputRefused, StaleVersion
 from ketaclinic.core.inputs import text
-from ketaclinic.treatment.actions.common import finite
+from ketaclinic.treatment.actions.common import check_limits, finite
 from ketaclinic.treatment.models import LIMIT_FIELD_NAMES, Protocol, ProtocolStatus, Route
 
 SETTINGS = (
@@ -49,6 +49,7 @@ def clean_protocol(fields: dict[str, Any]) -> dict[str, Any]:
         raise InputRefused("route", data["route"], "one of " + ", ".join(Route.values))
     concentration = _number(data, "concentration_mg_per_ml")
     ranges.CONCENTRATION_MG_PER_ML.check("concentration_mg_per_ml", concentration)
+    check_concentration(data["route"], concentration)
     if data["route"] == Route.INTRANASAL:
         ranges.MG_PER_SPRAY.check("mg_per_spray", _number(data, "mg_per_spray"))
     else:
@@ -74,7 +75,7 @@ def clean_protocol(fields: dict[str, Any]) -> dict[str, Any]:
         data[name] = value
     starting = _number(data, "starting_dose")
     probe = Protocol(**data)
-    check_entry(data["route"], probe.limit_set(), starting)
+    check_limits(data["route"], probe.limit_set(), starting)
     return data
 
 
@@ -169,7 +170,9 @@ def enable_protocol(
 ) -> Protocol:
     """An admin has reviewed every value: the protocol may be used for new plans.
 
-    Enabling a newer version supersedes the version it replaces (existing plans keep theirs).
+    Its settings are checked again (a protocol stored before a rule existed, such as every hard
+    cap, cannot be enabled until it complies). Enabling a newer version supersedes the version
+    it replaces (existing plans keep theirs).
     """
     require(actor, Capability.MANAGE_PROTOCOLS)
     current = Protocol.objects.select_for_update().get(pk=protocol.pk)
@@ -178,6 +181,7 @@ def enable_protocol(
     if current.status in (ProtocolStatus.ENABLED, ProtocolStatus.SUPERSEDED):
         raise Conflict(f"{current} is {current.get_status_display().lower()}")
     note = text("review_note", review_note, required=True)
+    clean_protocol({name: getattr(current, name) for name in SETTINGS})
     current.status = ProtocolStatus.ENABLED
     current.reviewed_by = actor
     current.reviewed_at = timezone.now()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from ketaclinic.accounts.models import User
 from ketaclinic.accounts.roles import Capability
 from ketaclinic.clinical import limits as ranges
+from ketaclinic.clinical.dosing_weight import weight_change_fraction, weight_needs_confirmation
 from ketaclinic.clinical.eligibility import pregnancy_test_relevant
 from ketaclinic.core.errors import Conflict, InputRefused
 from ketaclinic.core.inputs import moment, text
@@ -22,6 +23,7 @@ from ketaclinic.treatment.actions.common import (
     require_status,
 )
 from ketaclinic.treatment.actions.observations import store_observation
+from ketaclinic.treatment.actions.plans import require_complete_caps
 from ketaclinic.treatment.course_calendar import course_sessions, sync_course_dates
 from ketaclinic.treatment.dosing import session_dosing_weight
 from ketaclinic.treatment.facts import patient_age
@@ -34,7 +36,7 @@ from ketaclinic.treatment.models import (
     TreatmentPlan,
     TreatmentSession,
 )
-from ketaclinic.treatment.queries.delivery import latest_height
+from ketaclinic.treatment.queries.delivery import last_session_weight, latest_height
 
 # docs/clinical-rules.md §3: ketamine affects mood, so a self-harm answer must never go unseen.
 SELF_HARM_OPEN = (
@@ -53,6 +55,7 @@ def schedule_session(
         raise Conflict(f"plan version {current.version} is {current.get_status_display().lower()}")
     if current.protocol.status == ProtocolStatus.DISABLED:
         raise Conflict(f"{current.protocol} has been disabled in the library")
+    require_complete_caps(current)
     if TreatmentSession.objects.filter(
         patient_id=current.patient_id,
         status__in=[SessionStatus.PLANNED, SessionStatus.RUNNING, SessionStatus.STOPPED],
@@ -100,16 +103,29 @@ def complete_checklist(
     spo2: float,
     respiratory_rate: float | None = None,
     line_in_place: bool = False,
+    weight_confirmed: bool = False,
     at: datetime | None = None,
 ) -> SessionChecklist:
     """The pre-session checklist (docs/clinical-rules.md §3 and §6): today's weight gives the dosing
     weight; pre-dose vitals within the stop limits (above 140/90 waits for a clinician); no open
-    self-harm alert; a negative pregnancy test where relevant; an escort; IV access for IV."""
+    self-harm alert; a negative pregnancy test where relevant; an escort; IV access for IV. A
+    weight more than 10 % from the last session's is refused unless ``weight_confirmed``
+    (``clinical.dosing_weight.weight_needs_confirmation``)."""
     current = lock_session(actor, session, Capability.CHART_SESSIONS, expected_version)
     require_status(current, SessionStatus.PLANNED, doing="complete the checklist")
     if hasattr(current, "checklist"):
         raise Conflict("the checklist is already complete")
     ranges.WEIGHT_KG.check("weight_kg", weight_kg)
+    last = last_session_weight(current)
+    if not weight_confirmed and weight_needs_confirmation(weight_kg, last):
+        assert last is not None
+        change = weight_change_fraction(weight_kg, last) or 0.0
+        raise InputRefused(
+            "weight_kg",
+            weight_kg,
+            f"a weight within 10 % of the last session's {last:g} kg ({change:.0%} different): "
+            "weigh again, or confirm this weight",
+        )
     if open_self_harm_alerts(current.patient):
         raise Conflict(SELF_HARM_OPEN)
     screen = current.plan.eligibility_screen
@@ -175,6 +191,7 @@ def complete_checklist(
         {
             "dosing_weight_kg": round(dosing_weight, 2),
             "bp_confirm": checklist.bp_confirmation_needed,
+            "weight_confirmed": weight_confirmed and weight_needs_confirmation(weight_kg, last),
         },
     )
     return checklist

@@ -29,6 +29,9 @@ class LimitsIn(StrictIn):
     day_hard_max_mg: float | None = Field(None, ge=0)
     week_soft_max_mg: float | None = Field(None, ge=0)
     week_hard_max_mg: float | None = Field(None, ge=0)
+    rate_hard_max_mg_per_h: float | None = Field(
+        None, ge=0, description="Absolute infusion cap; without it 100 mg/h applies"
+    )
     titration_step: float | None = Field(None, ge=0)
     min_titration_interval_minutes: float | None = Field(None, ge=0)
 

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from ketaclinic.core.errors import InputRefused
 from ketaclinic.core.http import current_user
 from ketaclinic.core.schemas import StrictIn
 from ketaclinic.treatment import actions
@@ -50,6 +51,9 @@ class ChecklistIn(SessionVersionIn):
     escort_confirmed: bool
     pregnancy_check: PregnancyCheck
     line_in_place: bool = False
+    weight_confirmed: bool = Field(
+        False, description="Confirms a weight more than 10 % from the last session's"
+    )
     pain_nrs: int
     systolic: float
     diastolic: float
@@ -85,7 +89,10 @@ class ObservationIn(StrictIn):
     spo2: float | None = None
     respiratory_rate: float | None = None
     pain_nrs: int | None = None
-    consciousness: Consciousness | None = None
+    avpu: Consciousness | None = Field(
+        None, description="AVPU: alert, voice, pain, unresponsive (pain or unresponsive: stop)"
+    )
+    consciousness: Consciousness | None = Field(None, description="The same as avpu (older name)")
 
 
 class CorrectionIn(StrictIn):
@@ -250,12 +257,16 @@ def observation(
     request: HttpRequest, session_id: int, payload: ObservationIn
 ) -> Status[Observation]:
     """Vital signs and pain NRS; the answer carries the alerts the clinical core raised."""
-    fields = payload.model_dump(exclude={"consciousness", "at"})
+    fields = payload.model_dump(exclude={"consciousness", "avpu", "at"})
+    if payload.avpu and payload.consciousness and payload.avpu != payload.consciousness:
+        raise InputRefused(
+            "avpu", payload.avpu, f"the same as consciousness ({payload.consciousness})"
+        )
     result = actions.record_observation(
         actor=current_user(request),
         session=_session(request, session_id),
         at=payload.at,
-        consciousness=payload.consciousness or "",
+        consciousness=payload.avpu or payload.consciousness or "",
         **fields,
     )
     return Status(201, result)

@@ -19,6 +19,7 @@ LIMIT_LABELS = {
     "day_hard_max_mg": "Per 24 h (mg): hard",
     "week_soft_max_mg": "Per 7 days (mg): soft",
     "week_hard_max_mg": "Per 7 days (mg): hard",
+    "rate_hard_max_mg_per_h": "Absolute rate (mg/h): hard (100 if empty)",
     "titration_step": "Titration step",
     "min_titration_interval_minutes": "Minimum minutes between increases / doses",
 }

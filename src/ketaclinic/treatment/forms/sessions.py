@@ -56,6 +56,10 @@ class ChecklistForm(VersionForm, VitalsFields):
     escort_name = forms.CharField(label="Escort home (name)", max_length=120)
     escort_confirmed = forms.BooleanField(label="Escort confirmed for discharge", required=False)
     line_in_place = forms.BooleanField(label="IV access in place", required=False)
+    weight_confirmed = forms.BooleanField(
+        label="Weight re-checked: confirm it although it is more than 10 % from the last session's",
+        required=False,
+    )
     pregnancy_check = forms.ChoiceField(
         label="Pregnancy test", choices=PregnancyCheck.choices, widget=forms.RadioSelect
     )

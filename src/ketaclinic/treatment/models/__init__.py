@@ -30,6 +30,7 @@ from ketaclinic.treatment.models.protocols import (
     Protocol,
     ProtocolStatus,
     Route,
+    limit_column,
 )
 from ketaclinic.treatment.models.sessions import (
     PregnancyCheck,
@@ -74,4 +75,5 @@ __all__ = [
     "TestRecord",
     "TreatmentPlan",
     "TreatmentSession",
+    "limit_column",
 ]

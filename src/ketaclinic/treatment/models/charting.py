@@ -140,6 +140,7 @@ class Observation(models.Model):
     spo2 = models.PositiveSmallIntegerField(null=True, blank=True)
     respiratory_rate = models.PositiveSmallIntegerField(null=True, blank=True)
     pain_nrs = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Level of consciousness on the AVPU scale; "pain" or "unresponsive" is a stop alert.
     consciousness = models.CharField(max_length=14, choices=Consciousness.choices, blank=True)
     alerts = models.JSONField(default=list)
     recorded_by = models.ForeignKey(
@@ -161,6 +162,10 @@ class Observation(models.Model):
             _range("spo2", limits.SPO2_PERCENT),
             _range("respiratory_rate", limits.RESPIRATORY_RATE_PER_MIN),
             _range("pain_nrs", limits.NRS),
+            models.CheckConstraint(
+                condition=Q(consciousness__in=["", *Consciousness.values]),
+                name="observation_consciousness_avpu",
+            ),
             models.CheckConstraint(
                 condition=Q(corrects__isnull=True) | ~Q(correction_reason=""),
                 name="observation_correction_has_reason",

@@ -43,7 +43,21 @@ LIMIT_COLUMNS: dict[tuple[str, str], str] = {
     ("per_week", "soft"): "week_soft_max_mg",
     ("per_week", "hard"): "week_hard_max_mg",
 }
-LIMIT_FIELD_NAMES = (*LIMIT_COLUMNS.values(), "titration_step", "min_titration_interval_minutes")
+LIMIT_FIELD_NAMES = (
+    *LIMIT_COLUMNS.values(),
+    "rate_hard_max_mg_per_h",
+    "titration_step",
+    "min_titration_interval_minutes",
+)
+
+
+def limit_column(core_field: str) -> str:
+    """The column the clinical core's limit field names (``per_session.hard`` is
+    ``session_hard_max_mg``), so a refusal sits beside its form field; other names unchanged."""
+    pair, _, level = core_field.partition(".")
+    if core_field == "max_mg_per_h":
+        return "rate_hard_max_mg_per_h"
+    return LIMIT_COLUMNS.get((pair, level), core_field)
 
 
 def _soft_not_above_hard(prefix: str) -> list[models.CheckConstraint]:
@@ -85,6 +99,7 @@ class LimitFields(models.Model):
     day_hard_max_mg = models.FloatField(null=True, blank=True)
     week_soft_max_mg = models.FloatField(null=True, blank=True)
     week_hard_max_mg = models.FloatField(null=True, blank=True)
+    rate_hard_max_mg_per_h = models.FloatField(null=True, blank=True)
     titration_step = models.FloatField(null=True, blank=True)
     min_titration_interval_minutes = models.FloatField(null=True, blank=True)
 
@@ -104,6 +119,7 @@ class LimitFields(models.Model):
             **pairs,
             titration_step=self.titration_step,
             min_interval_minutes=self.min_titration_interval_minutes,
+            max_mg_per_h=self.rate_hard_max_mg_per_h,
         )
 
 

@@ -82,3 +82,15 @@ def cumulative_mg(session: TreatmentSession, now: datetime) -> tuple[float, floa
 def latest_height(patient_id: int) -> float | None:
     intake = Intake.objects.filter(patient_id=patient_id).order_by("-version").first()
     return None if intake is None else intake.height_cm
+
+
+def last_session_weight(session: TreatmentSession) -> float | None:
+    """The weight charted at the patient's previous session (None before the first)."""
+    previous = (
+        TreatmentSession.objects.filter(patient_id=session.patient_id, weight_kg__isnull=False)
+        .exclude(pk=session.pk)
+        .order_by("-scheduled_for", "-id")
+        .values_list("weight_kg", flat=True)
+        .first()
+    )
+    return previous

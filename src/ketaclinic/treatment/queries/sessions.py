@@ -23,8 +23,11 @@ from ketaclinic.clinical.discharge import (
     blood_pressure_check_outstanding,
     observation_ends,
 )
+from ketaclinic.clinical.dosing_weight import adjusted_weight_proposed, body_mass_index
 from ketaclinic.clinical.guardrails import LimitSet, minutes_until
+from ketaclinic.clinical.pump import below_pump_minimum, pump_rate_text
 from ketaclinic.clinical.session_totals import Totals
+from ketaclinic.clinical.vitals import FULL_SET, is_full_set
 from ketaclinic.instruments.models import SelfHarmAlert
 from ketaclinic.instruments.queries import open_self_harm_alerts
 from ketaclinic.patients.queries import visible_patients
@@ -34,6 +37,7 @@ from ketaclinic.treatment.models import (
     AdverseEvent,
     Discharge,
     DoseAdministration,
+    Intake,
     LimitEvent,
     Observation,
     RateSegment,
@@ -41,7 +45,11 @@ from ketaclinic.treatment.models import (
     SessionStatus,
     TreatmentSession,
 )
-from ketaclinic.treatment.queries.delivery import effective_limits, session_totals
+from ketaclinic.treatment.queries.delivery import (
+    effective_limits,
+    last_session_weight,
+    session_totals,
+)
 
 
 def visible_sessions(user: User) -> QuerySet[TreatmentSession]:
@@ -98,6 +106,9 @@ class SessionState:
     observation_until: datetime | None = None
     bp_check_due: datetime | None = None
     close_problems: list[str] = field(default_factory=list)
+    last_weight_kg: float | None = None
+    bmi: float | None = None
+    adjusted_weight_proposed: bool = False
 
     @property
     def current_rate(self) -> RateSegment | None:
@@ -122,6 +133,11 @@ class SessionState:
     @property
     def vitals_overdue(self) -> bool:
         return self.next_vitals_due is not None and self.now > self.next_vitals_due
+
+    @property
+    def vitals_countdown(self) -> str:
+        """The monitoring countdown as words (``due in 14 min 59 s, at 15:01``)."""
+        return "" if self.next_vitals_due is None else due_in_words(self.next_vitals_due, self.now)
 
 
 def session_state(session: TreatmentSession, now: datetime | None = None) -> SessionState:
@@ -155,6 +171,8 @@ def session_state(session: TreatmentSession, now: datetime | None = None) -> Ses
             event.term, event.grade, infusion=session.protocol.is_infusion
         )
     _plan_ahead(state)
+    if session.status == SessionStatus.PLANNED and checklist is None:
+        _weight_advice(state)
     _timers(state)
     _alerts(state)
     if session.status == SessionStatus.STOPPED:
@@ -176,12 +194,28 @@ def _plan_ahead(state: SessionState) -> None:
         )
 
 
+def _weight_advice(state: SessionState) -> None:
+    """The last session's weight (a change of more than 10 % is confirmed) and, at a BMI of 30
+    or more on an actual-weight plan, the adjusted weight proposed (``clinical.dosing_weight``)."""
+    session = state.session
+    state.last_weight_kg = last_session_weight(session)
+    intake = Intake.objects.filter(patient_id=session.patient_id).order_by("-version").first()
+    if intake is None or intake.weight_kg is None or intake.height_cm is None:
+        return
+    state.bmi = body_mass_index(intake.weight_kg, intake.height_cm)
+    state.adjusted_weight_proposed = session.plan.dosing_weight_basis == "actual" and (
+        adjusted_weight_proposed(intake.weight_kg, intake.height_cm)
+    )
+
+
 def _timers(state: SessionState) -> None:
     session, protocol = state.session, state.session.protocol
     interval = timedelta(minutes=protocol.vitals_interval_minutes)
     if session.status in (SessionStatus.RUNNING, SessionStatus.STOPPED):
         since = [session.started_at] + [
-            row.taken_at for row in state.charted_observations if row.phase != "pre_dose"
+            row.taken_at
+            for row in state.charted_observations
+            if row.phase != "pre_dose" and is_full_set(_signs(row))
         ]
         state.next_vitals_due = max(moment for moment in since if moment is not None) + interval
     if session.status == SessionStatus.RUNNING and state.segments:
@@ -204,6 +238,27 @@ def _timers(state: SessionState) -> None:
     )
 
 
+def _signs(row: Observation) -> dict[str, object]:
+    """An observation's signs by the clinical core's names (``avpu`` is ``consciousness``)."""
+    return {
+        **{name: getattr(row, name) for name in FULL_SET if name != "avpu"},
+        "avpu": row.consciousness,
+    }
+
+
+def due_in_words(due: datetime, now: datetime) -> str:
+    """``due in 14 min 59 s, at 15:01`` (or ``overdue by 2 min 5 s, due at 15:01``), the clock
+    time in the current time zone (the site's, on the session page)."""
+    seconds = int(abs((due - now).total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = ([f"{hours} h"] if hours else []) + [f"{minutes} min", f"{seconds} s"]
+    clock = timezone.localtime(due).strftime("%H:%M")
+    if due >= now:
+        return f"due in {' '.join(parts)}, at {clock}"
+    return f"overdue by {' '.join(parts)}, due at {clock}"
+
+
 def _alerts(state: SessionState) -> None:
     latest = state.latest_observation
     current = latest is not None and (
@@ -211,7 +266,11 @@ def _alerts(state: SessionState) -> None:
     )
     if current and latest is not None:
         for alert in latest.alerts:
-            text = f"{alert['field'].replace('_', ' ')} {alert['value']}: {alert['rule']}"
+            text = (
+                alert["rule"]
+                if alert["field"] == "avpu"
+                else f"{alert['field'].replace('_', ' ')} {alert['value']}: {alert['rule']}"
+            )
             state.alerts.append(Alert(alert["level"], text))
     if state.session.status in (SessionStatus.RUNNING, SessionStatus.STOPPED):
         pressures = [row.taken_at for row in state.charted_observations if row.systolic]
@@ -220,6 +279,20 @@ def _alerts(state: SessionState) -> None:
             state.alerts.append(
                 Alert("warn", f"Blood pressure due about 40 min after the dose (at {due:%H:%M})")
             )
+    planned = state.planned_rate
+    site = state.session.patient.site
+    if (
+        state.session.status == SessionStatus.PLANNED
+        and planned is not None
+        and below_pump_minimum(planned.ml_per_h, site.pump_min_ml_per_h, "ml_per_h")
+    ):
+        state.alerts.append(
+            Alert(
+                "stop",
+                f"The planned rate, {pump_rate_text(planned.ml_per_h)} mL/h, is below the pump's "
+                f"minimum of {site.pump_min_ml_per_h:g} mL/h: choose a lower concentration",
+            )
+        )
     if state.session.status == SessionStatus.RUNNING:
         if state.vitals_overdue:
             state.alerts.append(Alert("warn", "Vital signs and pain are overdue"))

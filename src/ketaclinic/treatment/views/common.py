@@ -5,12 +5,30 @@ from __future__ import annotations
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
 
 from ketaclinic.clinical.errors import ClinicalInputError
 from ketaclinic.core.errors import Conflict, Refusals, StaleVersion
 from ketaclinic.treatment.guardrail_errors import GuardrailError, OverrideRequired
+from ketaclinic.treatment.models import TreatmentSession
+
+
+def render_in_site_time(
+    request: HttpRequest,
+    session: TreatmentSession,
+    template: str,
+    context: dict[str, Any],
+    status: int = HTTPStatus.OK,
+) -> HttpResponse:
+    """Render a session page with every clock time in the site's time zone (where the nurse
+    stands), whatever the server's."""
+    with timezone.override(ZoneInfo(session.patient.site.time_zone)):
+        return render(request, template, context, status=status)
 
 
 def attempt(

@@ -12,6 +12,7 @@ from ketaclinic.core.http import current_user
 from ketaclinic.treatment.queries.chart import open_sessions, plans_ready_for_a_session
 from ketaclinic.treatment.queries.report import TARGET_PERCENT, guardrail_report
 from ketaclinic.treatment.queries.sessions import get_session, session_state
+from ketaclinic.treatment.views.common import render_in_site_time
 
 
 @login_required
@@ -27,8 +28,9 @@ def worklist(request: HttpRequest) -> HttpResponse:
 @login_required
 def session_summary(request: HttpRequest, session_id: int) -> HttpResponse:
     session = get_session(current_user(request), session_id, purpose="summary")
-    return render(
+    return render_in_site_time(
         request,
+        session,
         "treatment/summary.html",
         {"session": session, "patient": session.patient, "state": session_state(session)},
     )

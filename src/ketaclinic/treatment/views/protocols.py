@@ -9,9 +9,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from ketaclinic.accounts.actions import set_pump_minimum
+from ketaclinic.accounts.models import Site
 from ketaclinic.accounts.roles import Capability
 from ketaclinic.clinical.errors import ClinicalInputError
 from ketaclinic.core.errors import Conflict, StaleVersion
@@ -33,8 +35,30 @@ def protocol_list(request: HttpRequest) -> HttpResponse:
         {
             "protocols": list_protocols(user),
             "can_manage": user.can(Capability.MANAGE_PROTOCOLS),
+            "sites": Site.objects.filter(pk__in=user.site_ids()),
         },
     )
+
+
+@login_required
+@require_POST
+def pump_minimum(request: HttpRequest, site_id: int) -> HttpResponse:
+    """An admin sets the site's pump minimum (``accounts.actions.set_pump_minimum``)."""
+    user = current_user(request)
+    site = get_object_or_404(Site, pk=site_id, pk__in=user.site_ids())
+    raw = request.POST.get("pump_min_ml_per_h", "")
+    try:
+        value = float(raw)
+    except ValueError:
+        messages.error(request, f"pump_min_ml_per_h: got {raw!r}, expected a number in mL/h")
+        return redirect("treatment:protocols")
+    try:
+        set_pump_minimum(actor=user, site=site, ml_per_h=value)
+    except ClinicalInputError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{site.name}: pump minimum {site.pump_min_ml_per_h:g} mL/h.")
+    return redirect("treatment:protocols")
 
 
 @login_required

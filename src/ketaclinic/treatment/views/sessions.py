@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from ketaclinic.accounts.models import User
@@ -38,7 +38,7 @@ from ketaclinic.treatment.forms.sessions import (
 from ketaclinic.treatment.models import TreatmentSession
 from ketaclinic.treatment.queries.chart import latest_intake
 from ketaclinic.treatment.queries.sessions import get_session, session_state
-from ketaclinic.treatment.views.common import attempt
+from ketaclinic.treatment.views.common import attempt, render_in_site_time
 
 
 def _override(data: dict[str, Any]) -> Override:
@@ -95,7 +95,9 @@ def session_context(
 def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
     user = current_user(request)
     session = get_session(user, session_id)
-    return render(request, "treatment/session.html", session_context(user, session))
+    return render_in_site_time(
+        request, session, "treatment/session.html", session_context(user, session)
+    )
 
 
 def _step(
@@ -119,7 +121,7 @@ def _step(
             return redirect("treatment:session", session_id=session.pk)
     fresh = get_session(user, session_id, purpose="write")
     context = session_context(user, fresh, {key: form})
-    return render(request, "treatment/session.html", context, status=status)
+    return render_in_site_time(request, fresh, "treatment/session.html", context, status=status)
 
 
 @login_required

@@ -7,14 +7,14 @@
   var offset = monitor ? Date.parse(monitor.getAttribute("data-server-now")) - Date.now() : 0;
   if (isNaN(offset)) { offset = 0; }
 
-  function pad(n) { return n < 10 ? "0" + n : String(n); }
-
+  // A duration in words ("14 min 59 s"), as the server writes it (queries.sessions.due_in_words):
+  // "14:59" reads as a clock time at a glance.
   function format(ms) {
     var seconds = Math.floor(Math.abs(ms) / 1000);
     var hours = Math.floor(seconds / 3600);
     var minutes = Math.floor((seconds % 3600) / 60);
     var rest = seconds % 60;
-    return (hours ? hours + ":" + pad(minutes) : String(minutes)) + ":" + pad(rest);
+    return (hours ? hours + " h " : "") + minutes + " min " + rest + " s";
   }
 
   function tick() {
@@ -25,15 +25,17 @@
       var out = box.querySelector(".countdown");
       var due = Date.parse(box.getAttribute("data-countdown"));
       if (!out || isNaN(due)) { continue; }
+      // The clock time comes from the server, in the site's time zone, not the browser's.
+      var clock = box.getAttribute("data-due-clock") || "";
       var left = due - now;
       if (left >= 0) {
-        out.textContent = "in " + format(left);
+        out.textContent = "due in " + format(left) + (clock ? ", at " + clock : "");
         box.classList.remove("overdue");
       } else if (box.hasAttribute("data-done-text")) {
         out.textContent = box.getAttribute("data-done-text");
         box.classList.add("done");
       } else {
-        out.textContent = "OVERDUE " + format(left);
+        out.textContent = "overdue by " + format(left) + (clock ? ", due at " + clock : "");
         box.classList.add("overdue");
       }
     }
