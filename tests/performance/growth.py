@@ -169,7 +169,7 @@ def _treated_patient(people: treatment_demo.Staff, tally: Tally) -> None:
     plan = TreatmentPlan.objects.get(patient=patient, status="approved")
     day = timezone.localdate() - timedelta(days=1)
     session = treatment.schedule_session(actor=people.nurse, plan=plan, scheduled_for=day)
-    treatment_demo._session(people, session, random.Random(5), people.nurse, people.clinician, "ae")
+    treatment_demo._session(session, random.Random(5), people.nurse, people.clinician, "ae")
     submit_questionnaire(
         actor=people.nurse,
         patient=Patient.objects.get(site__code="north", mrn=ALERT_MRN),
