@@ -188,9 +188,15 @@ def _bookable_plan(actor: User, plan: TreatmentPlan) -> TreatmentPlan:
     return current
 
 
-def _check_people(plan: TreatmentPlan, slots: Sequence[Slot]) -> None:
-    site_id = plan.patient.site_id
+def _check_visits(plan: TreatmentPlan, slots: Sequence[Slot]) -> None:
+    """Each visit today or later (site time), in an active chair of the patient's site, with a
+    nurse or clinician of that site."""
+    site = plan.patient.site
+    site_id = site.pk
+    today = local(site, timezone.now()).date()
     for slot in slots:
+        if slot.day < today:
+            raise InputRefused("day", slot.day.isoformat(), f"today ({today}) or later")
         if slot.chair.site_id != site_id or not slot.chair.active:
             raise InputRefused("chair", slot.chair.pk, "an active chair of the patient's site")
         nurse = slot.nurse
@@ -222,7 +228,7 @@ def book_series(*, actor: User, plan: TreatmentPlan, slots: Sequence[Slot]) -> l
     current = _bookable_plan(actor, plan)
     if not slots:
         raise InputRefused("slots", 0, "at least one visit")
-    _check_people(current, slots)
+    _check_visits(current, slots)
     found = check_slots(current, slots)
     if any(found):
         raise BookingRefused(slots, found)
@@ -286,7 +292,7 @@ def reschedule_appointment(
     current = _lock(actor, appointment, expected_version)
     why = _text("reason", reason, required=True, max_length=240)
     plan = current.plan
-    _check_people(plan, [slot])
+    _check_visits(plan, [slot])
     found = check_slots(plan, [slot], ignore=current)
     if any(found):
         raise BookingRefused([slot], found)

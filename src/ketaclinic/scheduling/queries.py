@@ -125,6 +125,10 @@ class DaySchedule:
     closed: bool
 
     @property
+    def by_time(self) -> list[Visit]:
+        return sorted((v for row in self.chairs for v in row.visits), key=lambda v: v.start)
+
+    @property
     def visit_count(self) -> int:
         return sum(1 for row in self.chairs for v in row.visits if v.state != "cancelled")
 
