@@ -523,10 +523,10 @@ def change_requests(request: HttpRequest) -> list[ChangeRequest]:
     return open_change_requests(current_user(request))
 
 
-@router.post("/change-requests/{request_id}/resolve", response=ChangeRequestOut)
-def resolve(request: HttpRequest, request_id: int, payload: ResolveIn) -> ChangeRequest:
+@router.post("/change-requests/{change_request_id}/resolve", response=ChangeRequestOut)
+def resolve(request: HttpRequest, change_request_id: int, payload: ResolveIn) -> ChangeRequest:
     user = _booker(request)
-    found = get_object_or_404(ChangeRequest, pk=request_id)
+    found = get_object_or_404(ChangeRequest, pk=change_request_id)
     return actions.resolve_change_request(
         actor=user, change_request=found, resolution=payload.resolution
     )

@@ -135,6 +135,8 @@ def check_slots(
     plan: TreatmentPlan, slots: Sequence[Slot], *, ignore: Appointment | None = None
 ) -> list[list[Clash]]:
     """Each slot's clashes, in order (an empty list: that slot can be booked)."""
+    if not slots:
+        return []
     site = plan.patient.site
     minutes = visit_minutes(plan)
     ignore_id = ignore.pk if ignore is not None else None

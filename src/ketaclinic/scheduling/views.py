@@ -299,9 +299,9 @@ def start(request: HttpRequest, appointment_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def resolve_request(request: HttpRequest, request_id: int) -> HttpResponse:
+def resolve_request(request: HttpRequest, change_request_id: int) -> HttpResponse:
     user = current_user(request)
-    found = get_object_or_404(ChangeRequest.objects.select_related("appointment"), pk=request_id)
+    found = get_object_or_404(ChangeRequest.objects.select_related("appointment"), pk=change_request_id)
     appointment = get_appointment(user, found.appointment_id)
     form = ResolveForm(request.POST)
     if form.is_valid():
@@ -321,17 +321,17 @@ def resolve_request(request: HttpRequest, request_id: int) -> HttpResponse:
 # -- the site --------------------------------------------------------------------------------
 
 
-def _managed_site(request: HttpRequest, code: str) -> tuple[User, Site]:
+def _managed_site(request: HttpRequest, site_code: str) -> tuple[User, Site]:
     user = current_user(request)
     if not user.can(Capability.MANAGE_SCHEDULE):
         raise PermissionDenied("only the clinic admin keeps chairs and opening hours")
-    return user, get_site(user, code)
+    return user, get_site(user, site_code)
 
 
 @login_required
-def site_page(request: HttpRequest, code: str) -> HttpResponse:
+def site_page(request: HttpRequest, site_code: str) -> HttpResponse:
     """Chairs, opening hours and time zone of one site (the clinic admin)."""
-    user, site = _managed_site(request, code)
+    user, site = _managed_site(request, site_code)
     hours = opening_hours(site)
     initial: dict[str, Any] = {"time_zone": site.time_zone}
     for weekday, (opens, closes) in hours.items():
@@ -350,7 +350,7 @@ def site_page(request: HttpRequest, code: str) -> HttpResponse:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, "Opening hours and time zone saved.")
-                return redirect("scheduling:site", code=site.code)
+                return redirect("scheduling:site", site_code=site.code)
         status = HTTPStatus.UNPROCESSABLE_ENTITY
     return _site(request, site, form, ChairForm(), status)
 
@@ -364,8 +364,8 @@ def _site(
 
 @login_required
 @require_POST
-def add_chair(request: HttpRequest, code: str) -> HttpResponse:
-    user, site = _managed_site(request, code)
+def add_chair(request: HttpRequest, site_code: str) -> HttpResponse:
+    user, site = _managed_site(request, site_code)
     form = ChairForm(request.POST)
     if form.is_valid():
         try:
@@ -376,7 +376,7 @@ def add_chair(request: HttpRequest, code: str) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"Chair {form.cleaned_data['name']} added.")
-            return redirect("scheduling:site", code=site.code)
+            return redirect("scheduling:site", site_code=site.code)
     return _site(request, site, SiteSettingsForm(initial={"time_zone": site.time_zone}), form, HTTPStatus.UNPROCESSABLE_ENTITY)
 
 
