@@ -14,8 +14,14 @@ HOURS = {0: (time(8), time(18)), 1: (time(8), time(18))}  # Monday and Tuesday o
 IV = ("iv_infusion", "iv_bolus")
 
 
-def visit(start: datetime = MONDAY, minutes: int = 180, chair: int = 1, nurse: int = 10,
-          patient: int = 100, ref: int | None = None) -> Booking:
+def visit(
+    start: datetime = MONDAY,
+    minutes: int = 180,
+    chair: int = 1,
+    nurse: int = 10,
+    patient: int = 100,
+    ref: int | None = None,
+) -> Booking:
     return Booking(start, minutes, chair, nurse, patient, ref)
 
 
@@ -131,9 +137,14 @@ def test_the_chair_must_support_the_route() -> None:
 def test_a_series_clashes_with_itself_and_with_the_course() -> None:
     starts = rules.series_starts(MONDAY, 3, 1)
     assert starts == [MONDAY, MONDAY + timedelta(days=1), MONDAY + timedelta(days=2)]
-    candidates = [visit(start) for start in starts] + [visit(MONDAY + timedelta(hours=4), minutes=60, chair=2)]
+    candidates = [visit(start) for start in starts] + [
+        visit(MONDAY + timedelta(hours=4), minutes=60, chair=2)
+    ]
     found = rules.series_clashes(
-        candidates, booked=[], hours=HOURS, course=course(spacing=1, remaining=3),
+        candidates,
+        booked=[],
+        hours=HOURS,
+        course=course(spacing=1, remaining=3),
         chair_routes={1: IV, 2: IV},
     )
     assert [[c.kind for c in f] for f in found] == [
@@ -146,7 +157,7 @@ def test_a_series_clashes_with_itself_and_with_the_course() -> None:
 
 @pytest.mark.parametrize(("count", "every"), [(0, 1), (31, 1), (3, 0), (3, 29)])
 def test_series_limits(count: int, every: int) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="expected"):
         rules.series_starts(MONDAY, count, every)
 
 

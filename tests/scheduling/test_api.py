@@ -37,27 +37,32 @@ def series(clinic: Clinic, count: int = 5, hour: str = "09:00") -> dict[str, obj
 def test_preview_then_book_a_series_with_a_clash_resolved(clinic: Clinic, api) -> None:  # type: ignore[no-untyped-def]
     other = second_plan(clinic)
     actions.book_series(
-        actor=clinic.world.clinician, plan=other, slots=[clinic.slot(3, 9, nurse=clinic.world.clinician)]
+        actor=clinic.world.clinician,
+        plan=other,
+        slots=[clinic.slot(3, 9, nurse=clinic.world.clinician)],
     )
     nurse = api(clinic.world.nurse)
     url = f"/api/scheduling/plans/{clinic.plan.pk}/appointments"
     preview = nurse.post(f"{url}/preview", series(clinic))
     assert preview.status_code == HTTPStatus.OK
     assert [[c["kind"] for c in v["clashes"]] for v in preview.json()] == [
-        [], [], [rules.CHAIR_TAKEN], [], []
+        [],
+        [],
+        [rules.CHAIR_TAKEN],
+        [],
+        [],
     ]
     refused = nurse.post(url, series(clinic))
     assert refused.status_code == HTTPStatus.CONFLICT
     assert refused.json()["visits"][2]["clashes"][0]["kind"] == rules.CHAIR_TAKEN
-    visits = [
-        {k: v for k, v in visit.items() if k != "clashes"} for visit in preview.json()
-    ]
+    visits = [{k: v for k, v in visit.items() if k != "clashes"} for visit in preview.json()]
     visits[2]["chair_id"] = clinic.chair2.pk
     booked = nurse.post(url, {"visits": visits})
     assert booked.status_code == HTTPStatus.CREATED, booked.json()
     body = booked.json()
     assert [v["day"] for v in body] == [clinic.day(n).isoformat() for n in range(1, 6)]
-    assert body[0]["start"] == "09:00:00" and body[0]["time_zone"] == "Europe/London"
+    assert body[0]["start"] == "09:00:00"
+    assert body[0]["time_zone"] == "Europe/London"
 
 
 def test_reschedule_cancel_and_history(clinic: Clinic, api) -> None:  # type: ignore[no-untyped-def]
@@ -76,7 +81,8 @@ def test_reschedule_cancel_and_history(clinic: Clinic, api) -> None:  # type: ig
             "reason": "patient asked",
         },
     )
-    assert moved.status_code == HTTPStatus.OK and moved.json()["version"] == 2
+    assert moved.status_code == HTTPStatus.OK
+    assert moved.json()["version"] == 2
     stale = nurse.post(
         f"/api/scheduling/appointments/{made['id']}/cancel", {"version": 1, "reason": "x"}
     )
@@ -90,12 +96,19 @@ def test_reschedule_cancel_and_history(clinic: Clinic, api) -> None:  # type: ig
 def test_the_patient_sees_preparation_and_asks_for_a_change(clinic: Clinic, api) -> None:  # type: ignore[no-untyped-def]
     [made] = actions.book_series(actor=clinic.world.nurse, plan=clinic.plan, slots=[clinic.slot(1)])
     patient = api(clinic.world.patient_user)
-    [upcoming] = patient.get(f"/api/scheduling/patients/{clinic.world.patient.pk}/appointments").json()
-    assert upcoming["start"] == "09:00:00" and upcoming["ends"] == "12:00:00"
-    assert rules.ESCORT in upcoming["preparation"] and rules.NO_DRIVING in upcoming["preparation"]
-    assert api(clinic.world.other_patient_user).get(
+    [upcoming] = patient.get(
         f"/api/scheduling/patients/{clinic.world.patient.pk}/appointments"
-    ).status_code == HTTPStatus.FORBIDDEN
+    ).json()
+    assert upcoming["start"] == "09:00:00"
+    assert upcoming["ends"] == "12:00:00"
+    assert rules.ESCORT in upcoming["preparation"]
+    assert rules.NO_DRIVING in upcoming["preparation"]
+    assert (
+        api(clinic.world.other_patient_user)
+        .get(f"/api/scheduling/patients/{clinic.world.patient.pk}/appointments")
+        .status_code
+        == HTTPStatus.FORBIDDEN
+    )
     asked = patient.post(
         f"/api/scheduling/appointments/{made.pk}/change-requests", {"message": "Can we do 10?"}
     )
@@ -120,9 +133,12 @@ def test_calendars_per_nurse_and_per_chair(clinic: Clinic, api) -> None:  # type
         events = Calendar.from_ical(response.content).walk("VEVENT")
         assert [str(e["UID"]) for e in events] == [f"appointment-{a.pk}@ketaclinic" for a in made]
         assert events[0].decoded("DTSTART") == made[0].starts_at
-    assert api(clinic.world.nurse_south).get(
-        f"/api/scheduling/calendars/chairs/{clinic.chair1.pk}.ics"
-    ).status_code == HTTPStatus.FORBIDDEN
+    assert (
+        api(clinic.world.nurse_south)
+        .get(f"/api/scheduling/calendars/chairs/{clinic.chair1.pk}.ics")
+        .status_code
+        == HTTPStatus.FORBIDDEN
+    )
     empty = api(clinic.world.nurse).get(f"/api/scheduling/calendars/chairs/{clinic.chair2.pk}.ics")
     assert Calendar.from_ical(empty.content).walk("VEVENT") == []
 
@@ -136,12 +152,18 @@ def test_the_site_admin_sets_hours_and_chairs(clinic: Clinic, api) -> None:  # t
     assert body["time_zone"] == "Europe/Oslo"
     assert [h["weekday"] for h in body["hours"]] == [0, 1, 2, 3, 4, 5]
     bad = admin.put("/api/scheduling/sites/north", {"time_zone": "Mars/Olympus"})
-    assert bad.status_code == HTTPStatus.UNPROCESSABLE_ENTITY and bad.json()["field"] == "time_zone"
-    added = admin.post("/api/scheduling/sites/north/chairs", {"name": "Bay 5", "routes": ["nebulized"]})
+    assert bad.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert bad.json()["field"] == "time_zone"
+    added = admin.post(
+        "/api/scheduling/sites/north/chairs", {"name": "Bay 5", "routes": ["nebulized"]}
+    )
     assert added.status_code == HTTPStatus.CREATED
-    assert api(clinic.world.nurse).post(
-        "/api/scheduling/sites/north/chairs", {"name": "Bay 6", "routes": ["nebulized"]}
-    ).status_code == HTTPStatus.FORBIDDEN
+    assert (
+        api(clinic.world.nurse)
+        .post("/api/scheduling/sites/north/chairs", {"name": "Bay 6", "routes": ["nebulized"]})
+        .status_code
+        == HTTPStatus.FORBIDDEN
+    )
     day = api(clinic.world.nurse).get(f"/api/scheduling/sites/north/days/{clinic.day(1)}").json()
     assert [c["chair"] for c in day["chairs"]] == ["Bay 3", "Bay 5", "Chair 1", "Chair 2"]
     assert day["opens"] == time(8).isoformat()

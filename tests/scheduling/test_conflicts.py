@@ -45,7 +45,9 @@ def test_it_refuses_a_chair_already_taken(clinic: Clinic) -> None:
 def test_a_visit_may_start_the_minute_the_chair_frees(clinic: Clinic) -> None:
     other = second_plan(clinic)
     actions.book_series(actor=clinic.world.nurse, plan=other, slots=[clinic.slot(1, 9)])
-    made = actions.book_series(actor=clinic.world.nurse, plan=clinic.plan, slots=[clinic.slot(1, 12)])
+    made = actions.book_series(
+        actor=clinic.world.nurse, plan=clinic.plan, slots=[clinic.slot(1, 12)]
+    )
     assert len(made) == 1
 
 
@@ -58,7 +60,9 @@ def test_it_refuses_a_nurse_already_with_a_patient(clinic: Clinic) -> None:
 
 def test_it_refuses_a_visit_on_a_closed_day(clinic: Clinic) -> None:
     closed = clinic.day(2).weekday()
-    actions.set_opening_hours(actor=clinic.world.admin, site=clinic.world.north, hours={closed: None})
+    actions.set_opening_hours(
+        actor=clinic.world.admin, site=clinic.world.north, hours={closed: None}
+    )
     with pytest.raises(actions.BookingRefused) as caught:
         actions.book_series(actor=clinic.world.nurse, plan=clinic.plan, slots=[clinic.slot(2)])
     [[clash]] = caught.value.clashes
@@ -88,7 +92,9 @@ def test_it_refuses_spacing_shorter_than_the_plan(world) -> None:  # type: ignor
     [[clash]] = caught.value.clashes
     assert clash.kind == rules.TOO_SOON
     assert "at least 7 days" in clash.message
-    assert len(actions.book_series(actor=world.nurse, plan=clinic.plan, slots=[clinic.slot(8)])) == 1
+    assert (
+        len(actions.book_series(actor=world.nurse, plan=clinic.plan, slots=[clinic.slot(8)])) == 1
+    )
 
 
 def test_it_refuses_a_chair_without_the_route(clinic: Clinic) -> None:
@@ -104,9 +110,11 @@ def test_it_refuses_more_visits_than_the_course_has_left(world) -> None:  # type
 
 def test_a_series_with_one_clash_stores_nothing_and_names_the_visit(clinic: Clinic) -> None:
     other = second_plan(clinic)
-    actions.book_series(actor=clinic.world.clinician, plan=other, slots=[
-        clinic.slot(3, 9, nurse=clinic.world.clinician)
-    ])
+    actions.book_series(
+        actor=clinic.world.clinician,
+        plan=other,
+        slots=[clinic.slot(3, 9, nurse=clinic.world.clinician)],
+    )
     slots = [clinic.slot(n) for n in range(1, 6)]
     with pytest.raises(actions.BookingRefused) as caught:
         actions.book_series(actor=clinic.world.nurse, plan=clinic.plan, slots=slots)
@@ -134,7 +142,9 @@ def test_a_pharmacist_and_another_sites_nurse_may_not_book(clinic: Clinic) -> No
 def test_the_nurse_must_work_at_the_site(clinic: Clinic) -> None:
     with pytest.raises(InputRefused, match="nurse"):
         actions.book_series(
-            actor=clinic.world.nurse, plan=clinic.plan, slots=[clinic.slot(1, nurse=clinic.world.nurse_south)]
+            actor=clinic.world.nurse,
+            plan=clinic.plan,
+            slots=[clinic.slot(1, nurse=clinic.world.nurse_south)],
         )
 
 

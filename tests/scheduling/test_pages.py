@@ -42,7 +42,9 @@ def rows(clinic: Clinic, count: int, change: dict[str, object] | None = None) ->
 def test_a_nurse_books_a_series_after_resolving_its_clash(clinic: Clinic, browser_client) -> None:  # type: ignore[no-untyped-def]
     other = second_plan(clinic)
     actions.book_series(
-        actor=clinic.world.clinician, plan=other, slots=[clinic.slot(3, 9, nurse=clinic.world.clinician)]
+        actor=clinic.world.clinician,
+        plan=other,
+        slots=[clinic.slot(3, 9, nurse=clinic.world.clinician)],
     )
     client = browser_client(clinic.world.nurse)
     url = reverse("scheduling:book", args=[clinic.plan.pk])
@@ -73,7 +75,9 @@ def test_a_nurse_books_a_series_after_resolving_its_clash(clinic: Clinic, browse
     assert Appointment.objects.filter(plan=clinic.plan).count() == 5
 
 
-def test_the_staff_home_shows_todays_chairs_and_the_nurses_list(clinic: Clinic, browser_client) -> None:  # type: ignore[no-untyped-def]
+def test_the_staff_home_shows_todays_chairs_and_the_nurses_list(
+    clinic: Clinic, browser_client
+) -> None:  # type: ignore[no-untyped-def]
     [made] = actions.book_series(
         actor=clinic.world.nurse, plan=clinic.plan, slots=[clinic.slot(0, 8)]
     )
@@ -87,7 +91,9 @@ def test_the_staff_home_shows_todays_chairs_and_the_nurses_list(clinic: Clinic, 
     assert "Today at North" not in pharmacist_home
 
 
-def test_starting_from_the_schedule_opens_the_sessions_checklist(clinic: Clinic, browser_client) -> None:  # type: ignore[no-untyped-def]
+def test_starting_from_the_schedule_opens_the_sessions_checklist(
+    clinic: Clinic, browser_client
+) -> None:  # type: ignore[no-untyped-def]
     [made] = actions.book_series(
         actor=clinic.world.nurse, plan=clinic.plan, slots=[clinic.slot(0, 8)]
     )
@@ -114,13 +120,16 @@ def test_the_day_pages_queries_do_not_grow_with_the_book(clinic: Clinic, browser
 
 
 def test_the_patient_sees_the_appointment_with_preparation_and_asks_to_move_it(
-    clinic: Clinic, browser_client  # type: ignore[no-untyped-def]
+    clinic: Clinic,
+    browser_client,  # type: ignore[no-untyped-def]
 ) -> None:
     [made] = actions.book_series(actor=clinic.world.nurse, plan=clinic.plan, slots=[clinic.slot(1)])
     client = browser_client(clinic.world.patient_user)
     page = client.get(reverse("portal:appointments")).content.decode()
-    assert clinic.day(1).strftime("%A") in page and "09:00" in page
-    assert "Bring an adult" in page and "Do not drive" in page
+    assert clinic.day(1).strftime("%A") in page
+    assert "09:00" in page
+    assert "Bring an adult" in page
+    assert "Do not drive" in page
     assert "Next appointment" in client.get("/").content.decode()
     asked = client.post(
         reverse("portal:appointment_change", args=[made.pk]),

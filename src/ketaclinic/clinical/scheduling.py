@@ -39,7 +39,9 @@ def minimum_observation_minutes(route: str) -> int:
     return MIN_OBSERVATION_OBSERVED_ROUTES if route in OBSERVED_ROUTES else MIN_OBSERVATION_IV
 
 
-def expected_visit_minutes(route: str, administration_minutes: int, observation_minutes: int) -> int:
+def expected_visit_minutes(
+    route: str, administration_minutes: int, observation_minutes: int
+) -> int:
     """How long the chair is held: administration plus observation, observation raised to the
     route's published minimum (a protocol may lengthen it, never shorten it)."""
     return administration_minutes + max(observation_minutes, minimum_observation_minutes(route))
@@ -129,7 +131,10 @@ def clashes(
     chair = [b for b in others if b.chair_id == candidate.chair_id and b.overlaps(candidate)]
     if chair:
         found.append(
-            Clash(CHAIR_TAKEN, f"the chair is already booked {chair[0].start:%H:%M}-{chair[0].end:%H:%M}")
+            Clash(
+                CHAIR_TAKEN,
+                f"the chair is already booked {chair[0].start:%H:%M}-{chair[0].end:%H:%M}",
+            )
         )
     nurse = [b for b in others if b.nurse_id == candidate.nurse_id and b.overlaps(candidate)]
     if len(nurse) >= patients_per_nurse:
@@ -141,10 +146,14 @@ def clashes(
             )
         )
     if not within_hours(candidate.start, candidate.end, hours):
-        found.append(Clash(CLOSED, f"{when} is outside opening hours: {_hours_text(candidate.start, hours)}"))
+        found.append(
+            Clash(CLOSED, f"{when} is outside opening hours: {_hours_text(candidate.start, hours)}")
+        )
     day = candidate.start.date()
     if any(b.patient_id == candidate.patient_id and b.start.date() == day for b in others):
-        found.append(Clash(PATIENT_TWICE, f"the patient already has an appointment on {day:%a %d %b}"))
+        found.append(
+            Clash(PATIENT_TWICE, f"the patient already has an appointment on {day:%a %d %b}")
+        )
     elif course.spacing_days:
         near = [
             other
@@ -161,7 +170,9 @@ def clashes(
             )
     if course.route not in chair_routes:
         found.append(
-            Clash(ROUTE_UNSUPPORTED, f"the chair is not set up for {course.route.replace('_', ' ')}")
+            Clash(
+                ROUTE_UNSUPPORTED, f"the chair is not set up for {course.route.replace('_', ' ')}"
+            )
         )
     return found
 

@@ -37,9 +37,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "Progress", "patient_outcomes:progress", capability=Capability.KEEP_DIARY, roles=PATIENT
     ),
     NavItem("Settings", "portal:settings", capability=Capability.KEEP_DIARY, roles=PATIENT),
-    NavItem(
-        "Appointments", "portal:appointments", capability=Capability.KEEP_DIARY, roles=PATIENT
-    ),
+    NavItem("Appointments", "portal:appointments", capability=Capability.KEEP_DIARY, roles=PATIENT),
     NavItem("Patients", "patients:list", capability=Capability.VIEW_PATIENTS),
     NavItem("Schedule", "scheduling:day", capability=Capability.VIEW_SCHEDULE),
     NavItem("Referrals", "portal:referrals", capability=Capability.TRIAGE_REFERRALS),

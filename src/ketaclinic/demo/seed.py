@@ -135,7 +135,9 @@ def _patient_login(report: DemoReport, sites: dict[str, Site], admin: User) -> N
         link_patient_account(actor=admin, patient=patient, account=account)
         report.count("patient log-ins")
     report.logins.append(("patient", "patient", f"{patient.full_name} (N-1001)"))
-    report.logins.append((BOOKING_LOGIN, "patient", f"{BOOKING_MRN}, whose course is ready to book"))
+    report.logins.append(
+        (BOOKING_LOGIN, "patient", f"{BOOKING_MRN}, whose course is ready to book")
+    )
 
 
 @transaction.atomic

@@ -28,15 +28,22 @@ class ChangeRequestForm(forms.Form):
     )
 
 
-def _page(request: HttpRequest, form_for: int | None = None, form: ChangeRequestForm | None = None,
-          status: int = HTTPStatus.OK) -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    form_for: int | None = None,
+    form: ChangeRequestForm | None = None,
+    status: int = HTTPStatus.OK,
+) -> HttpResponse:
     user = current_user(request)
     patient = diary_queries.own_patient(user)
     upcoming = upcoming_for_patient(patient)
     rows = [
-        (item, form if form is not None and item.appointment.pk == form_for else ChangeRequestForm(
-            prefix=f"a{item.appointment.pk}"
-        ))
+        (
+            item,
+            form
+            if form is not None and item.appointment.pk == form_for
+            else ChangeRequestForm(prefix=f"a{item.appointment.pk}"),
+        )
         for item in upcoming
     ]
     context = {"patient": patient, "rows": rows, "site": patient.site}

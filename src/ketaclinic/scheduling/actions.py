@@ -35,10 +35,10 @@ from ketaclinic.scheduling.models import (
     Appointment,
     AppointmentChange,
     AppointmentStatus,
+    Chair,
     ChangeKind,
     ChangeRequest,
     ChangeRequestStatus,
-    Chair,
     OpeningHours,
 )
 from ketaclinic.treatment.actions import schedule_session
@@ -388,8 +388,10 @@ def resolve_change_request(
 ) -> ChangeRequest:
     """Staff record what they did about a patient's request (moved, cancelled, kept)."""
     require(actor, Capability.BOOK_APPOINTMENTS)
-    current = ChangeRequest.objects.select_for_update().select_related("appointment").get(
-        pk=change_request.pk
+    current = (
+        ChangeRequest.objects.select_for_update()
+        .select_related("appointment")
+        .get(pk=change_request.pk)
     )
     require_site(actor, current.appointment.site_id)
     if current.status != ChangeRequestStatus.OPEN:

@@ -434,9 +434,7 @@ def appointment(request: HttpRequest, appointment_id: int) -> dict[str, object]:
 @router.post(
     "/appointments/{appointment_id}/reschedule", response={200: AppointmentOut, 409: RefusedOut}
 )
-def reschedule(
-    request: HttpRequest, appointment_id: int, payload: RescheduleIn
-) -> Status[object]:
+def reschedule(request: HttpRequest, appointment_id: int, payload: RescheduleIn) -> Status[object]:
     """Move an appointment; the old booking stays in its history."""
     user = _booker(request)
     row = get_appointment(user, appointment_id)
@@ -510,7 +508,9 @@ def request_change(
 ) -> Status[ChangeRequest]:
     """The patient asks the clinic to change an appointment."""
     user = current_user(request)
-    row = get_object_or_404(Appointment.objects.select_related("patient", "site"), pk=appointment_id)
+    row = get_object_or_404(
+        Appointment.objects.select_related("patient", "site"), pk=appointment_id
+    )
     if row.patient.account_id != user.pk:
         raise PermissionDenied("a patient may only ask about their own appointments")
     made = actions.request_change(actor=user, appointment=row, message=payload.message)

@@ -91,12 +91,11 @@ def course(plan: TreatmentPlan, site: Site, *, ignore: int | None = None) -> Cou
         .exclude(status=SessionStatus.CANCELLED)
         .values_list("scheduled_for", flat=True)
     )
-    booked = (
-        Appointment.objects.filter(plan_id__in=ids, status=AppointmentStatus.BOOKED)
-        .exclude(pk=ignore)
-        .values_list("starts_at", flat=True)
-    )
-    booked_days = [local(site, moment).date() for moment in booked]
+    booked = Appointment.objects.filter(plan_id__in=ids, status=AppointmentStatus.BOOKED)
+    if ignore is not None:
+        booked = booked.exclude(pk=ignore)
+    starts = booked.values_list("starts_at", flat=True)
+    booked_days = [local(site, moment).date() for moment in starts]
     return Course(
         spacing_days=plan.spacing_days,
         remaining=plan.sessions_planned - len(session_days) - len(booked_days),
@@ -123,11 +122,11 @@ def booked_around(
     first = min(c.start for c in candidates).replace(tzinfo=site_zone(site)) - timedelta(days=1)
     last = max(c.end for c in candidates).replace(tzinfo=site_zone(site)) + timedelta(days=1)
     nurses = {c.nurse_id for c in candidates}
-    rows = (
-        Appointment.objects.filter(status__in=ACTIVE, starts_at__gte=first, starts_at__lt=last)
-        .filter(Q(site=site) | Q(nurse_id__in=nurses) | Q(patient_id=patient_id))
-        .exclude(pk=ignore)
-    )
+    rows = Appointment.objects.filter(
+        status__in=ACTIVE, starts_at__gte=first, starts_at__lt=last
+    ).filter(Q(site=site) | Q(nurse_id__in=nurses) | Q(patient_id=patient_id))
+    if ignore is not None:
+        rows = rows.exclude(pk=ignore)
     return [_as_booking(site, row) for row in rows]
 
 

@@ -36,9 +36,10 @@ def _events(rows: list[Appointment]) -> bytes:
         event.add("dtstart", row.starts_at)
         event.add("dtend", row.ends_at)
         event.add("sequence", row.version)
+        patient = row.patient
         event.add(
             "summary",
-            f"{row.patient.mrn} {row.patient.family_name}: {row.plan.protocol.name} ({row.chair.name})",
+            f"{patient.mrn} {patient.family_name}: {row.plan.protocol.name} ({row.chair.name})",
         )
         event.add("location", f"{row.site.name}, {row.chair.name}")
         event.add("description", f"Nurse: {row.nurse.get_full_name() or row.nurse.username}")
@@ -46,7 +47,7 @@ def _events(rows: list[Appointment]) -> bytes:
             "status", "CANCELLED" if row.status == AppointmentStatus.CANCELLED else "CONFIRMED"
         )
         calendar.add_component(event)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def calendar_ics(user: User, *, nurse: User | None = None, chair: Chair | None = None) -> bytes:

@@ -23,11 +23,21 @@ def _people(site: Site) -> tuple[list[Chair], list[User]]:
     return [c for c in site_chairs(site) if c.active], bookable_staff(site)
 
 
+class ChairChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Chair) -> str:
+        return f"{obj.name} ({', '.join(obj.route_labels())})"
+
+
+class NurseChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.get_role_display()})"
+
+
 class _SiteChoices(forms.Form):
     """A form whose chair and nurse choices are the site's."""
 
-    chair = forms.ModelChoiceField(queryset=Chair.objects.none(), label="Chair")
-    nurse = forms.ModelChoiceField(queryset=User.objects.none(), label="Nurse")
+    chair = ChairChoice(queryset=Chair.objects.none(), label="Chair")
+    nurse = NurseChoice(queryset=User.objects.none(), label="Nurse")
 
     def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -37,12 +47,8 @@ class _SiteChoices(forms.Form):
         assert isinstance(chair_field, forms.ModelChoiceField)
         assert isinstance(nurse_field, forms.ModelChoiceField)
         chair_field.queryset = Chair.objects.filter(pk__in=[c.pk for c in chairs])
-        chair_field.label_from_instance = lambda c: f"{c.name} ({', '.join(c.route_labels())})"
         nurse_field.queryset = User.objects.filter(pk__in=[u.pk for u in staff]).order_by(
             "role", "last_name"
-        )
-        nurse_field.label_from_instance = (
-            lambda u: f"{u.get_full_name() or u.username} ({u.get_role_display()})"
         )
 
     def slot(self) -> Slot:

@@ -57,7 +57,9 @@ class OpeningHours(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["site", "weekday"], name="hours_once_per_weekday"),
             models.CheckConstraint(condition=Q(weekday__lte=6), name="hours_weekday_0_6"),
-            models.CheckConstraint(condition=Q(opens__lt=models.F("closes")), name="hours_open_before_close"),
+            models.CheckConstraint(
+                condition=Q(opens__lt=models.F("closes")), name="hours_open_before_close"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -159,6 +161,9 @@ class AppointmentChange(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"appointment {self.appointment_id} v{self.version}: {self.kind}"
+
 
 class ChangeRequestStatus(models.TextChoices):
     OPEN = "open", "Waiting for the clinic"
@@ -198,3 +203,6 @@ class ChangeRequest(models.Model):
                 name="change_request_resolution_paired",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"change request {self.pk} on appointment {self.appointment_id} ({self.status})"

@@ -20,9 +20,9 @@ from ketaclinic.scheduling.booking import local, opening_hours, site_zone
 from ketaclinic.scheduling.models import (
     Appointment,
     AppointmentStatus,
+    Chair,
     ChangeRequest,
     ChangeRequestStatus,
-    Chair,
 )
 from ketaclinic.treatment.models import SessionStatus
 
@@ -158,7 +158,7 @@ def day_schedule(user: User, site: Site, day: date) -> DaySchedule:
     rows = []
     for chair in chairs:
         row = ChairRow(chair)
-        for appointment in chair.day_visits:  # type: ignore[attr-defined]
+        for appointment in chair.day_visits:
             appointment.site = site
             visit = _visit(appointment, now)
             visit.left = max(0.0, (visit.start - first).total_seconds() / span * 100)
@@ -209,11 +209,15 @@ def needs_attention(user: User) -> list[Visit]:
     (infusing or in recovery), at the user's sites."""
     require(user, Capability.VIEW_SCHEDULE)
     now = timezone.now()
-    rows = _appointments().filter(
-        site_id__in=user.site_ids(),
-        starts_at__gte=now - timedelta(days=1),
-        starts_at__lt=now,
-    ).exclude(status=AppointmentStatus.CANCELLED)
+    rows = (
+        _appointments()
+        .filter(
+            site_id__in=user.site_ids(),
+            starts_at__gte=now - timedelta(days=1),
+            starts_at__lt=now,
+        )
+        .exclude(status=AppointmentStatus.CANCELLED)
+    )
     found = []
     for appointment in rows:
         visit = _visit(appointment, now)
@@ -310,7 +314,7 @@ def upcoming_for_patient(patient: Patient) -> list[Upcoming]:
             start=local(site, row.starts_at),
             end=local(site, row.ends_at),
             preparation=preparation_instructions(row.plan.protocol.fasting_hours),
-            open_request=row.open_requests[0] if row.open_requests else None,  # type: ignore[attr-defined]
+            open_request=row.open_requests[0] if row.open_requests else None,
         )
         for row in rows
     ]

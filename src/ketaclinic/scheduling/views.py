@@ -98,7 +98,12 @@ def _series_rows(form: SeriesForm, site: Site) -> list[VisitForm]:
     starts = series_starts(first, data["count"], data["every_days"])
     return [
         VisitForm(
-            initial={"day": s.date(), "start": s.time(), "chair": data["chair"], "nurse": data["nurse"]},
+            initial={
+                "day": s.date(),
+                "start": s.time(),
+                "chair": data["chair"],
+                "nurse": data["nurse"],
+            },
             site=site,
             prefix=f"v{n}",
         )
@@ -122,7 +127,9 @@ def book_page(request: HttpRequest, plan_id: int) -> HttpResponse:
     site = plan.patient.site
     status = HTTPStatus.OK
     action = request.POST.get("action", "")
-    series = SeriesForm(request.POST if action == "preview" else None, site=site, initial=_initial(user, plan))
+    series = SeriesForm(
+        request.POST if action == "preview" else None, site=site, initial=_initial(user, plan)
+    )
     rows: list[VisitForm] = []
     clashes: list[list[Clash]] = []
     if action == "preview" and series.is_valid():
@@ -208,7 +215,9 @@ def _appointment(
         "appointment": appointment,
         "start": start,
         "end": local(site, appointment.ends_at),
-        "history": [(change, local(site, change.starts_at)) for change in appointment.changes.all()],
+        "history": [
+            (change, local(site, change.starts_at)) for change in appointment.changes.all()
+        ],
         "requests": list(appointment.change_requests.all()),
         "is_today": start.date() == local_today(site),
         "can_book": user.can(Capability.BOOK_APPOINTMENTS),
@@ -250,7 +259,11 @@ def reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
         )
     except actions.BookingRefused as exc:
         return _appointment(
-            request, user, appointment, reschedule=form, clashes=exc.clashes[0],
+            request,
+            user,
+            appointment,
+            reschedule=form,
+            clashes=exc.clashes[0],
             status=HTTPStatus.CONFLICT,
         )
     except REFUSALS as exc:
@@ -293,7 +306,9 @@ def start(request: HttpRequest, appointment_id: int) -> HttpResponse:
     except REFUSALS as exc:
         messages.error(request, str(exc))
         return redirect("scheduling:appointment", appointment_id=appointment.pk)
-    messages.success(request, f"Session {session.number} started from the schedule: checklist next.")
+    messages.success(
+        request, f"Session {session.number} started from the schedule: checklist next."
+    )
     return redirect("treatment:session", session_id=session.pk)
 
 
@@ -301,7 +316,9 @@ def start(request: HttpRequest, appointment_id: int) -> HttpResponse:
 @require_POST
 def resolve_request(request: HttpRequest, change_request_id: int) -> HttpResponse:
     user = current_user(request)
-    found = get_object_or_404(ChangeRequest.objects.select_related("appointment"), pk=change_request_id)
+    found = get_object_or_404(
+        ChangeRequest.objects.select_related("appointment"), pk=change_request_id
+    )
     appointment = get_appointment(user, found.appointment_id)
     form = ResolveForm(request.POST)
     if form.is_valid():
@@ -370,14 +387,23 @@ def add_chair(request: HttpRequest, site_code: str) -> HttpResponse:
     if form.is_valid():
         try:
             actions.add_chair(
-                actor=user, site=site, name=form.cleaned_data["name"], routes=form.cleaned_data["routes"]
+                actor=user,
+                site=site,
+                name=form.cleaned_data["name"],
+                routes=form.cleaned_data["routes"],
             )
         except REFUSALS as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"Chair {form.cleaned_data['name']} added.")
             return redirect("scheduling:site", site_code=site.code)
-    return _site(request, site, SiteSettingsForm(initial={"time_zone": site.time_zone}), form, HTTPStatus.UNPROCESSABLE_ENTITY)
+    return _site(
+        request,
+        site,
+        SiteSettingsForm(initial={"time_zone": site.time_zone}),
+        form,
+        HTTPStatus.UNPROCESSABLE_ENTITY,
+    )
 
 
 # -- calendars -------------------------------------------------------------------------------
