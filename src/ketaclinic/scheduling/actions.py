@@ -42,6 +42,7 @@ from ketaclinic.scheduling.models import (
     OpeningHours,
 )
 from ketaclinic.treatment.actions import schedule_session
+from ketaclinic.treatment.actions.common import text
 from ketaclinic.treatment.models import (
     PlanStatus,
     ProtocolStatus,
@@ -64,15 +65,6 @@ class BookingRefused(Conflict):
             if found
         ]
         super().__init__("not booked, " + " | ".join(parts))
-
-
-def _text(field: str, value: str, *, required: bool, max_length: int) -> str:
-    cleaned = (value or "").strip()
-    if required and not cleaned:
-        raise InputRefused(field, value, "a non-empty text")
-    if len(cleaned) > max_length:
-        raise InputRefused(field, f"{cleaned[:20]}...", f"at most {max_length} characters")
-    return cleaned
 
 
 def _audit(actor: User, action: str, site: Site, object_type: str, pk: int, **detail: Any) -> None:
@@ -153,7 +145,7 @@ def _routes(routes: Sequence[str]) -> list[str]:
 def add_chair(*, actor: User, site: Site, name: str, routes: Sequence[str]) -> Chair:
     """A treatment chair or bay and the routes it is equipped for."""
     _manage(actor, site)
-    label = _text("name", name, required=True, max_length=60)
+    label = text("name", name, required=True, max_length=60)
     if Chair.objects.filter(site=site, name=label).exists():
         raise Conflict(f"{site.name} already has a chair called {label}")
     chair = Chair.objects.create(site=site, name=label, routes=_routes(routes))
@@ -290,7 +282,7 @@ def reschedule_appointment(
     """Move a booked visit (day, time, chair or nurse); the old booking stays in its history."""
     Site.objects.select_for_update().get(pk=appointment.site_id)
     current = _lock(actor, appointment, expected_version)
-    why = _text("reason", reason, required=True, max_length=240)
+    why = text("reason", reason, required=True, max_length=240)
     plan = current.plan
     _check_visits(plan, [slot])
     found = check_slots(plan, [slot], ignore=current)
@@ -322,7 +314,7 @@ def cancel_appointment(
 ) -> Appointment:
     """Cancel a visit that has not started; it stays in the book, marked cancelled."""
     current = _lock(actor, appointment, expected_version)
-    why = _text("reason", reason, required=True, max_length=240)
+    why = text("reason", reason, required=True, max_length=240)
     current.status = AppointmentStatus.CANCELLED
     current.version += 1
     current.save(update_fields=["status", "version"])
@@ -372,11 +364,11 @@ def request_change(*, actor: User, appointment: Appointment, message: str) -> Ch
         raise PermissionDenied("a patient may only ask about their own appointments")
     if appointment.status != AppointmentStatus.BOOKED:
         raise Conflict(f"the appointment is {appointment.get_status_display().lower()}")
-    text = _text("message", message, required=True, max_length=500)
+    said = text("message", message, required=True, max_length=500)
     if appointment.change_requests.filter(status=ChangeRequestStatus.OPEN).exists():
         raise Conflict("you have already asked to change this appointment: the clinic will reply")
     request = ChangeRequest.objects.create(
-        appointment=appointment, message=text, requested_by=actor
+        appointment=appointment, message=said, requested_by=actor
     )
     _audit(actor, "change_request", appointment.site, "appointment", appointment.pk)
     return request
@@ -397,7 +389,7 @@ def resolve_change_request(
     if current.status != ChangeRequestStatus.OPEN:
         raise Conflict("this request has already been dealt with")
     current.status = ChangeRequestStatus.DONE
-    current.resolution = _text("resolution", resolution, required=True, max_length=240)
+    current.resolution = text("resolution", resolution, required=True, max_length=240)
     current.resolved_by = actor
     current.resolved_at = timezone.now()
     current.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])

@@ -186,7 +186,7 @@ def day_schedule(user: User, site: Site, day: date) -> DaySchedule:
     )
 
 
-def nurse_day(user: User, day_of: dict[int, date] | None = None) -> list[Visit]:
+def nurse_day(user: User) -> list[Visit]:
     """The user's own visits today (each site's today), not cancelled, in time order."""
     if not user.can(Capability.CHART_SESSIONS):
         return []
