@@ -184,6 +184,14 @@ PAGES = [
     Page("diary summary, printable", "patient", lambda i: "/summary/print/", 6),
     Page("my questionnaires", "patient", lambda i: "/questionnaires/", 8, fixed="what is due"),
     Page("settings", "patient", lambda i: "/settings/", 5, fixed="a form"),
+    Page("my appointments", "patient", lambda i: "/my/appointments/", 0, fixed="none booked"),
+    Page(
+        "schedule of the day (nurse)",
+        "nurse",
+        lambda i: "/schedule/",
+        0,
+        fixed="today's book: the growth books no visits",
+    ),
 ]
 
 

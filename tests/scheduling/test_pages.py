@@ -141,3 +141,28 @@ def test_the_patient_sees_the_appointment_with_preparation_and_asks_to_move_it(
         reverse("portal:appointment_change", args=[made.pk]), {f"a{made.pk}-message": "mine?"}
     )
     assert other.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_running_session_shows_on_the_home_page_and_the_day(
+    clinic: Clinic, api, browser_client
+) -> None:  # type: ignore[no-untyped-def]
+    from ketaclinic.treatment import actions as treatment
+    from tests.treatment.builders import CHECKLIST
+
+    [made] = actions.book_series(
+        actor=clinic.world.nurse, plan=clinic.plan, slots=[clinic.slot(0, 8)]
+    )
+    session = actions.start_appointment(actor=clinic.world.nurse, appointment=made)
+    treatment.complete_checklist(
+        actor=clinic.world.nurse, session=session, expected_version=session.version, **CHECKLIST
+    )
+    session.refresh_from_db()
+    treatment.start_session(
+        actor=clinic.world.nurse, session=session, expected_version=session.version
+    )
+    home = browser_client(clinic.world.clinician).get("/").content.decode()
+    assert "Late or running now" in home
+    assert "state-running" in home
+    day = api(clinic.world.nurse).get(f"/api/scheduling/sites/north/days/{clinic.today()}").json()
+    [visit] = [v for chair in day["chairs"] for v in chair["visits"]]
+    assert visit["state"] == "running"

@@ -22,9 +22,9 @@ from ketaclinic.scheduling.queries import local_today
 from ketaclinic.treatment.models import PlanStatus, TreatmentPlan
 
 # The schedule's browser test books this patient's course (approved plan, nothing booked).
-BOOKING_MRN = "N-1012"
+BOOKING_MRN = "N-1018"
 # Another ready course: the same test books it first, into a chair the series then wants.
-BLOCKING_MRN = "N-1013"
+BLOCKING_MRN = "N-1019"
 BOOKING_LOGIN = "patient2"
 IV = ["iv_infusion", "iv_bolus"]
 INHALED = ["intranasal", "nebulized"]

@@ -55,8 +55,8 @@ COURSES = (
     ("N-1005", "lit-outpatient-iv", 0, 3, 7),  # ready: approved plan, no session yet
     ("N-1011", "lit-outpatient-iv", 0, 3, 7),  # ready too: the ledger's browser test (issue 6)
     ("S-1002", "lit-outpatient-iv", 2, 3, 7),
-    ("N-1012", "lit-outpatient-iv", 0, 6, 1),  # ready to book: the schedule's browser test
-    ("N-1013", "lit-outpatient-iv", 0, 3, 7),  # ready too: takes a chair in that test
+    ("N-1018", "lit-outpatient-iv", 0, 6, 1),  # ready to book: the schedule's browser test
+    ("N-1019", "lit-outpatient-iv", 0, 3, 7),  # ready too: takes a chair in that test
 )
 READY_MRN = "N-1005"
 # Other apps' demo steps around each session, registered by seed_demo: the ledger draws before

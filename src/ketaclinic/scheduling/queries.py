@@ -214,7 +214,7 @@ def needs_attention(user: User) -> list[Visit]:
         .filter(
             site_id__in=user.site_ids(),
             starts_at__gte=now - timedelta(days=1),
-            starts_at__lt=now,
+            starts_at__lt=now + timedelta(days=1),  # a session may start before its time
         )
         .exclude(status=AppointmentStatus.CANCELLED)
     )
