@@ -26,6 +26,7 @@ from ketaclinic.inventory.api import router as inventory_router
 from ketaclinic.outcomes.api import router as outcomes_router
 from ketaclinic.outcomes.patient_api import router as patient_outcomes_router
 from ketaclinic.patients.api import router as patients_router
+from ketaclinic.scheduling.api import router as scheduling_router
 from ketaclinic.treatment.api import router as treatment_router
 from ketaclinic.treatment.guardrail_errors import GuardrailError
 
@@ -131,6 +132,7 @@ api.add_router("/patients", patients_router)
 api.add_router("", interop_router)
 api.add_router("/diary", diary_router)
 api.add_router("/treatment", treatment_router)
+api.add_router("/scheduling", scheduling_router)
 api.add_router("/inventory", inventory_router)
 api.add_router("/outcomes", outcomes_router)
 api.add_router("", patient_outcomes_router)

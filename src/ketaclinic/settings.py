@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "ketaclinic.inventory",
     "ketaclinic.diary",
     "ketaclinic.portal",
+    "ketaclinic.scheduling",
     "ketaclinic.reminders",
     "django_tasks",
     "django_tasks_db",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("audit/", include("ketaclinic.audit.urls")),
     path("inventory/", include("ketaclinic.inventory.urls")),
     path("treatment/", include("ketaclinic.treatment.urls")),
+    path("schedule/", include("ketaclinic.scheduling.urls")),
     path("exports/", include("ketaclinic.interop.urls")),
     path("outcomes/", include("ketaclinic.outcomes.urls")),
     # Portal, diary and questionnaires: public pages, the patient's pages and chart tabs.

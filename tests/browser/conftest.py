@@ -68,7 +68,9 @@ def live_app(
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120  # a shared, loaded machine can take a minute to start it
+    # A cold start imports the analytics stack (lifelines, matplotlib): on a busy shared
+    # machine that alone can take most of a minute.
+    deadline = time.monotonic() + 120
     while True:
         try:
             with urllib.request.urlopen(f"{url}/api/health", timeout=2) as response:  # noqa: S310

@@ -103,12 +103,15 @@ class Page:
 # The pinned counts include each request's own overhead: reading the session and the user (2);
 # for staff, the idle timeout's last-seen stamp (the session's update in a savepoint: 3); and on
 # a page audited as a read (a search, a chart), the audit chain's append (the head, the insert,
-# the head's update, in a savepoint: 5).
+# the head's update, in a savepoint: 5). Staff with the schedule (issue 18) read on their home
+# page each site's hours, chairs and day (3 a site), their own visits, late or running ones,
+# patients' change requests and their sites (7 for one site, 9 for the admin's two); the
+# patient's home, the next appointment (1).
 PAGES = [
-    Page("home (clinician)", "clinician", lambda i: "/", 9),
-    Page("home (nurse)", "nurse", lambda i: "/", 8),
+    Page("home (clinician)", "clinician", lambda i: "/", 16),
+    Page("home (nurse)", "nurse", lambda i: "/", 15),
     Page("home (pharmacist)", "pharmacist", lambda i: "/", 7),
-    Page("home (admin)", "admin", lambda i: "/", 6),
+    Page("home (admin)", "admin", lambda i: "/", 15),
     Page("home (researcher)", "researcher", lambda i: "/", 3, fixed="no patient data"),
     Page("registry", "clinician", lambda i: "/patients/", 4),
     Page("registry search", "clinician", lambda i: "/patients/?q=m", 7),
@@ -176,7 +179,7 @@ PAGES = [
         7,
         fixed="a page of 50 events",
     ),
-    Page("portal home", "patient", lambda i: "/", 8, fixed="today's day and what is due"),
+    Page("portal home", "patient", lambda i: "/", 9, fixed="today's day and what is due"),
     Page("diary calendar", "patient", lambda i: "/diary/", 5),
     Page("diary day", "patient", lambda i: f"/diary/{i.diary_day}/", 8),
     Page("diary day history", "patient", lambda i: f"/diary/{i.diary_day}/history/", 8),
@@ -184,6 +187,14 @@ PAGES = [
     Page("diary summary, printable", "patient", lambda i: "/summary/print/", 6),
     Page("my questionnaires", "patient", lambda i: "/questionnaires/", 8, fixed="what is due"),
     Page("settings", "patient", lambda i: "/settings/", 5, fixed="a form"),
+    Page("my appointments", "patient", lambda i: "/my/appointments/", 4, fixed="none booked"),
+    Page(
+        "schedule of the day (nurse)",
+        "nurse",
+        lambda i: "/schedule/",
+        9,
+        fixed="today's book: the growth books no visits",
+    ),
 ]
 
 

@@ -356,7 +356,73 @@ PAGES.update(
     }
 )
 
+# Appointments (issue 18): staff with the schedule (admin, clinician, nurse) at the site; the
+# admin keeps chairs and hours; starting a session is charting's; patients their own.
+SCHEDULE_ANY_SITE = only("admin", "clinician", "nurse", "clinician_south", "nurse_south")
+PAGES.update(
+    {
+        "scheduling:day": {"GET": Call(SCHEDULE_ANY_SITE)},
+        "scheduling:book": {"GET": Call(TRIAGE_NORTH), "POST": Call(TRIAGE_NORTH)},
+        "scheduling:appointment": {"GET": Call(TRIAGE_NORTH)},
+        "scheduling:reschedule": {"POST": Call(TRIAGE_NORTH)},
+        "scheduling:cancel": {"POST": Call(TRIAGE_NORTH)},
+        "scheduling:start": {"POST": Call(CHARTING)},
+        "scheduling:resolve_request": {"POST": Call(TRIAGE_NORTH)},
+        "scheduling:site": {"GET": Call(ADMIN), "POST": Call(ADMIN)},
+        "scheduling:add_chair": {"POST": Call(ADMIN)},
+        "scheduling:nurse_calendar": {"GET": Call(TRIAGE_NORTH)},
+        "scheduling:chair_calendar": {"GET": Call(TRIAGE_NORTH)},
+        "portal:appointments": {"GET": Call(PATIENTS)},
+        "portal:appointment_change": {"POST": Call(OWNER)},
+    }
+)
+
+
+def _visit(ids: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "day": ids["tomorrow"].isoformat(),
+        "start": "11:00",
+        "chair_id": ids["chair_id"],
+        "nurse_id": ids["user_id"],
+    }
+
+
 API: dict[str, tuple[Call, ...]] = {
+    "GET /api/scheduling/sites/{site_code}": (Call(TRIAGE_NORTH),),
+    "PUT /api/scheduling/sites/{site_code}": (
+        Call(ADMIN, body=lambda ids: {"time_zone": "Europe/London", "hours": []}),
+    ),
+    "POST /api/scheduling/sites/{site_code}/chairs": (
+        Call(ADMIN, body=lambda ids: {"name": "Bay 9", "routes": ["nebulized"]}),
+    ),
+    "GET /api/scheduling/sites/{site_code}/days/{day}": (Call(TRIAGE_NORTH),),
+    "GET /api/scheduling/sites/{site_code}/appointments": (
+        Call(TRIAGE_NORTH, query="start={today}&end={tomorrow}"),
+    ),
+    "POST /api/scheduling/plans/{plan_id}/appointments/preview": (
+        Call(TRIAGE_NORTH, body=lambda ids: {"visits": [_visit(ids)]}),
+    ),
+    "POST /api/scheduling/plans/{plan_id}/appointments": (
+        Call(TRIAGE_NORTH, body=lambda ids: {"visits": [_visit(ids)]}),
+    ),
+    "GET /api/scheduling/appointments/{appointment_id}": (Call(TRIAGE_NORTH),),
+    "POST /api/scheduling/appointments/{appointment_id}/reschedule": (
+        Call(TRIAGE_NORTH, body=lambda ids: {**_visit(ids), "version": 1, "reason": "later"}),
+    ),
+    "POST /api/scheduling/appointments/{appointment_id}/cancel": (
+        Call(TRIAGE_NORTH, body=lambda ids: {"version": 1, "reason": "unwell"}),
+    ),
+    "POST /api/scheduling/appointments/{appointment_id}/start": (Call(CHARTING),),
+    "GET /api/scheduling/patients/{patient_id}/appointments": (Call(OWNER | TRIAGE_NORTH),),
+    "POST /api/scheduling/appointments/{appointment_id}/change-requests": (
+        Call(OWNER, body=lambda ids: {"message": "Another day, please."}),
+    ),
+    "GET /api/scheduling/change-requests": (Call(SCHEDULE_ANY_SITE),),
+    "POST /api/scheduling/change-requests/{change_request_id}/resolve": (
+        Call(TRIAGE_NORTH, body=lambda ids: {"resolution": "Moved to 11:00."}),
+    ),
+    "GET /api/scheduling/calendars/nurses/{user_id}.ics": (Call(TRIAGE_NORTH),),
+    "GET /api/scheduling/calendars/chairs/{chair_id}.ics": (Call(TRIAGE_NORTH),),
     "GET /api/outcomes/cohort": (Call(COHORT_OUTCOMES),),
     "GET /api/patients/{patient_id}/outcomes": (Call(OWNER | CHARTING),),
     "GET /api/health": (Call(EVERYONE),),

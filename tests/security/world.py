@@ -8,7 +8,7 @@ bearer token. ``ids`` holds the real path parameters the matrix fills into each 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
@@ -24,6 +24,8 @@ from ketaclinic.instruments.queries import open_self_harm_alerts
 from ketaclinic.inventory import actions as inventory
 from ketaclinic.inventory.models import Incident, Supplier
 from ketaclinic.portal import actions as portal
+from ketaclinic.scheduling import actions as scheduling
+from ketaclinic.scheduling.booking import Slot
 from ketaclinic.treatment import actions as treatment
 from ketaclinic.treatment.models import Protocol, TreatmentPlan, TreatmentSession
 from tests.conftest import PASSWORD, World, build_world, make_patient, make_user
@@ -50,6 +52,25 @@ class MatrixWorld:
     ids: dict[str, Any]  # real objects of North and its patient, by path parameter name
     pages: dict[str, Client]
     tokens: dict[str, str | None]
+
+
+def _booked(world: World, plan_id: int) -> tuple[Any, Any]:
+    """North open every day with a chair; the patient booked tomorrow and asking to move."""
+    scheduling.set_opening_hours(
+        actor=world.admin, site=world.north, hours={day: (time(8), time(18)) for day in range(7)}
+    )
+    chair = scheduling.add_chair(
+        actor=world.admin, site=world.north, name="Chair 1", routes=["iv_infusion"]
+    )
+    [appointment] = scheduling.book_series(
+        actor=world.nurse,
+        plan=TreatmentPlan.objects.get(pk=plan_id),
+        slots=[Slot(today() + timedelta(days=1), time(9), chair, world.nurse)],
+    )
+    change_request = scheduling.request_change(
+        actor=world.patient_user, appointment=appointment, message="Could it be later?"
+    )
+    return appointment, change_request
 
 
 def build() -> MatrixWorld:
@@ -102,6 +123,7 @@ def build() -> MatrixWorld:
         history="Chronic migraine; five preventives failed.",
         consent_to_contact=True,
     )
+    appointment, change_request = _booked(world, session.plan_id)
     invitee = make_patient(world.clinician, world.north, "N-3", email="invitee@example.org")
     _, link = portal.invite_patient(
         actor=world.clinician, patient=invitee, link_base="http://testserver/"
@@ -132,6 +154,11 @@ def build() -> MatrixWorld:
         "fmt": "fhir",
         "north_id": world.north.pk,
         "site_id": world.north.pk,
+        "appointment_id": appointment.pk,
+        "chair_id": appointment.chair_id,
+        "change_request_id": change_request.pk,
+        "user_id": world.nurse.pk,
+        "tomorrow": today() + timedelta(days=1),
         "session_version": TreatmentSession.objects.get(pk=session.pk).version,
         "plan_version": TreatmentPlan.objects.get(pk=session.plan_id).version,
         "supplier_id": Supplier.objects.get().pk,

@@ -70,6 +70,11 @@ class Capability(StrEnum):
     VIEW_COHORT_OUTCOMES = "view_cohort_outcomes"
     # The same analytics de-identified and aggregated, small cells suppressed: research.
     VIEW_DEIDENTIFIED_AGGREGATES = "view_deidentified_aggregates"
+    # Appointments (issue 18): see the sites' day schedule and calendars; book, move, cancel and
+    # start appointments; keep a site's chairs, opening hours and time zone (the clinic admin).
+    VIEW_SCHEDULE = "view_schedule"
+    BOOK_APPOINTMENTS = "book_appointments"
+    MANAGE_SCHEDULE = "manage_schedule"
 
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -89,6 +94,9 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.TRIAGE_REFERRALS,
             Capability.INVITE_PATIENTS,
             Capability.VIEW_COHORT_OUTCOMES,
+            Capability.VIEW_SCHEDULE,
+            Capability.BOOK_APPOINTMENTS,
+            Capability.MANAGE_SCHEDULE,
         }
     ),
     Role.CLINICIAN: frozenset(
@@ -117,6 +125,8 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.INVITE_PATIENTS,
             Capability.PLAN_QUESTIONNAIRES,
             Capability.VIEW_COHORT_OUTCOMES,
+            Capability.VIEW_SCHEDULE,
+            Capability.BOOK_APPOINTMENTS,
         }
     ),
     # Nurses take histories and run sessions; diagnosis, eligibility and plans are a physician's.
@@ -139,6 +149,8 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.INVITE_PATIENTS,
             Capability.PLAN_QUESTIONNAIRES,
             Capability.VIEW_COHORT_OUTCOMES,
+            Capability.VIEW_SCHEDULE,
+            Capability.BOOK_APPOINTMENTS,
         }
     ),
     # The pharmacist needs the registry to reconcile dispensing to patients, never to edit it.

@@ -18,6 +18,7 @@ from ketaclinic.demo.cohort import seed_cohort
 from ketaclinic.demo.diary import seed_diaries
 from ketaclinic.demo.inventory import register_session_hooks, seed_history, seed_stock
 from ketaclinic.demo.portal import seed_portal
+from ketaclinic.demo.scheduling import BOOKING_LOGIN, BOOKING_MRN, seed_schedule
 from ketaclinic.demo.treatment import seed_treatment
 from ketaclinic.patients.actions import create_patient, link_patient_account
 from ketaclinic.patients.models import Patient
@@ -134,6 +135,9 @@ def _patient_login(report: DemoReport, sites: dict[str, Site], admin: User) -> N
         link_patient_account(actor=admin, patient=patient, account=account)
         report.count("patient log-ins")
     report.logins.append(("patient", "patient", f"{patient.full_name} (N-1001)"))
+    report.logins.append(
+        (BOOKING_LOGIN, "patient", f"{BOOKING_MRN}, whose course is ready to book")
+    )
 
 
 @transaction.atomic
@@ -146,6 +150,7 @@ def seed_demo() -> DemoReport:
     seed_stock(report, sites, users)
     register_session_hooks()
     seed_treatment(report, users)
+    seed_schedule(report, users)
     seed_history(report, sites, users)
     days = seed_diaries(users["admin"])
     if days:

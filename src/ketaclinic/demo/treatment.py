@@ -40,6 +40,8 @@ BOLUS = {
     "target_pain_nrs": 3,
     "vitals_interval_minutes": 10,
     "observation_minutes": 60,
+    "administration_minutes": 15,
+    "fasting_hours": 2,
     "source": "Synthetic demo protocol: not taken from the literature",
 }
 # (MRN, protocol code, sessions already given, sessions planned, spacing days)
@@ -55,6 +57,8 @@ COURSES = (
     ("N-1005", "lit-outpatient-iv", 0, 3, 7),  # ready: approved plan, no session yet
     ("N-1011", "lit-outpatient-iv", 0, 3, 7),  # ready too: the ledger's browser test
     ("S-1002", "lit-outpatient-iv", 2, 3, 7),
+    ("N-1018", "lit-outpatient-iv", 0, 6, 1),  # ready to book: the schedule's browser test
+    ("N-1019", "lit-outpatient-iv", 0, 3, 7),  # ready too: takes a chair in that test
 )
 READY_MRN = "N-1005"
 # Other apps' demo steps around each session, registered by seed_demo: the ledger draws before

@@ -37,7 +37,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "Progress", "patient_outcomes:progress", capability=Capability.KEEP_DIARY, roles=PATIENT
     ),
     NavItem("Settings", "portal:settings", capability=Capability.KEEP_DIARY, roles=PATIENT),
+    NavItem("Appointments", "portal:appointments", capability=Capability.KEEP_DIARY, roles=PATIENT),
     NavItem("Patients", "patients:list", capability=Capability.VIEW_PATIENTS),
+    NavItem("Schedule", "scheduling:day", capability=Capability.VIEW_SCHEDULE),
     NavItem("Referrals", "portal:referrals", capability=Capability.TRIAGE_REFERRALS),
     NavItem("Sessions", "treatment:worklist", capability=Capability.CHART_SESSIONS),
     NavItem("Protocols", "treatment:protocols", capability=Capability.VIEW_PROTOCOLS),

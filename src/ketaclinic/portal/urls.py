@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ketaclinic.portal import account_views, public_views, staff_views
+from ketaclinic.portal import account_views, appointment_views, public_views, staff_views
 
 app_name = "portal"
 urlpatterns = [
@@ -32,6 +32,12 @@ urlpatterns = [
     ),
     # The patient.
     path("settings/", account_views.settings_page, name="settings"),
+    path("my/appointments/", appointment_views.appointments, name="appointments"),
+    path(
+        "my/appointments/<int:appointment_id>/change/",
+        appointment_views.request_change,
+        name="appointment_change",
+    ),
     # Staff.
     path("referrals/", staff_views.referral_queue, name="referrals"),
     path("referrals/<int:request_id>/", staff_views.referral_detail, name="referral"),

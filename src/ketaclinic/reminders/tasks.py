@@ -33,9 +33,10 @@ MESSAGES = {
     ),
     ReminderKind.SESSION: (
         "Reminder: your session is tomorrow",
-        "You have a treatment session at your clinic tomorrow. Please arrange for an adult to "
-        "take you home afterwards: no driving until the next day after sleep.\n{url}",
-        "core:home",
+        "You have a treatment session at your clinic tomorrow ({detail}). Please arrange for an "
+        "adult to take you home afterwards: no driving until the next day after sleep. How to "
+        "prepare, and how to ask for a change:\n{url}",
+        "portal:appointments",
     ),
 }
 FOOTER = "\n\nTo change the hour of these reminders or turn them off: {settings_url}"
@@ -65,7 +66,7 @@ def send_reminder(reminder_id: int) -> str:
     else:
         subject, body, url_name = MESSAGES[ReminderKind(reminder.kind)]
         base = settings.PUBLIC_BASE_URL.rstrip("/")
-        text = body.format(url=base + reverse(url_name)) + FOOTER.format(
+        text = body.format(url=base + reverse(url_name), detail=reminder.detail) + FOOTER.format(
             settings_url=base + reverse("portal:settings")
         )
         send_mail(f"KetaClinic: {subject}", text, None, [address])

@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from ketaclinic.core.append_only import RefuseChanges
+
 
 class Migration(migrations.Migration):
 
@@ -20,4 +22,6 @@ class Migration(migrations.Migration):
             name='escalated_to',
             field=models.CharField(blank=True, max_length=254),
         ),
+        # SQLite rebuilds the table for the new columns and loses its trigger: put it back.
+        RefuseChanges("instruments_selfharmalert", ("DELETE",)),
     ]

@@ -29,6 +29,8 @@ SETTINGS = (
     "target_pain_nrs",
     "vitals_interval_minutes",
     "observation_minutes",
+    "administration_minutes",
+    "fasting_hours",
     "source",
     "notes",
     *LIMIT_FIELD_NAMES,
@@ -68,10 +70,13 @@ def clean_protocol(fields: dict[str, Any]) -> dict[str, Any]:
     for name, default, low, high in (
         ("vitals_interval_minutes", 15, 1, 240),
         ("observation_minutes", floor, floor, 1440),
+        ("administration_minutes", 60, 0, 720),
+        ("fasting_hours", 0, 0, 12),
     ):
         value = data[name] if data[name] is not None else default
         if not isinstance(value, int) or not low <= value <= high:
-            raise InputRefused(name, value, f"whole minutes from {low} to {high}")
+            unit = "hours" if name == "fasting_hours" else "minutes"
+            raise InputRefused(name, value, f"whole {unit} from {low} to {high}")
         data[name] = value
     starting = _number(data, "starting_dose")
     probe = Protocol(**data)

@@ -50,6 +50,8 @@ class ProtocolSettingsIn(LimitsIn):
         le=1440,
         description="at least 120 intranasal or nebulized, 30 IV",
     )
+    administration_minutes: int = Field(60, ge=0, le=720)
+    fasting_hours: int = Field(0, ge=0, le=12)
     source: str = Field("", max_length=300)
     notes: str = Field("", max_length=2000)
 
@@ -66,6 +68,8 @@ class ProtocolChangesIn(LimitsIn):
     target_pain_nrs: int | None = Field(None, ge=0, le=10)
     vitals_interval_minutes: int | None = Field(None, ge=1, le=240)
     observation_minutes: int | None = Field(None, ge=0, le=1440)
+    administration_minutes: int | None = Field(None, ge=0, le=720)
+    fasting_hours: int | None = Field(None, ge=0, le=12)
     source: str | None = Field(None, max_length=300)
     notes: str | None = Field(None, max_length=2000)
 
@@ -98,6 +102,8 @@ class ProtocolOut(Schema):
     target_pain_nrs: int
     vitals_interval_minutes: int
     observation_minutes: int
+    administration_minutes: int
+    fasting_hours: int
     limits: dict[str, float | None]
     source: str
     notes: str

@@ -106,6 +106,12 @@ class ProtocolForm(LimitsMixin):
         required=False,
         help_text="At least 120 after intranasal or nebulized doses, 30 after IV (empty: that).",
     )
+    administration_minutes = forms.IntegerField(
+        label="Time to give the drug (min, for booking)", min_value=0, max_value=720, initial=60
+    )
+    fasting_hours = forms.IntegerField(
+        label="Fasting before the session (hours, 0 = none)", min_value=0, max_value=12, initial=0
+    )
     source = forms.CharField(max_length=300, required=False)
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     reason = forms.CharField(label="Reason for the new version", max_length=240, required=False)

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from ketaclinic.core.append_only import RefuseChanges
+
 
 class Migration(migrations.Migration):
 
@@ -71,4 +73,6 @@ class Migration(migrations.Migration):
             model_name='discharge',
             constraint=models.CheckConstraint(condition=models.Q(('dissociation_resolved__isnull', True), models.Q(('dissociation_resolved', True), ('sedation_resolved', True)), _connector='OR'), name='discharge_dissociation_sedation_resolved'),
         ),
+        # SQLite rebuilds the table to add a constraint and loses its triggers: put them back.
+        RefuseChanges("treatment_discharge", ("UPDATE", "DELETE")),
     ]

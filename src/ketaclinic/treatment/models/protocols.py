@@ -134,6 +134,10 @@ class Protocol(LimitFields):
     target_pain_nrs = models.PositiveSmallIntegerField(default=3)
     vitals_interval_minutes = models.PositiveSmallIntegerField(default=15)
     observation_minutes = models.PositiveSmallIntegerField(default=60)
+    # What a booking needs (ketaclinic.scheduling): how long the drug takes to give, and whether
+    # the patient comes fasting (0: no fasting asked). Observation is added to the former.
+    administration_minutes = models.PositiveSmallIntegerField(default=60)
+    fasting_hours = models.PositiveSmallIntegerField(default=0)
     source = models.CharField(max_length=300, blank=True)
     notes = models.TextField(blank=True)
     literature_example = models.BooleanField(default=False)
@@ -175,6 +179,10 @@ class Protocol(LimitFields):
             ),
             models.CheckConstraint(
                 condition=Q(target_pain_nrs__lte=10), name="protocol_target_nrs_0_10"
+            ),
+            models.CheckConstraint(
+                condition=Q(administration_minutes__lte=720) & Q(fasting_hours__lte=12),
+                name="protocol_booking_times_in_range",
             ),
             models.CheckConstraint(
                 condition=Q(reviewed_at__isnull=True, reviewed_by__isnull=True)
