@@ -23,6 +23,7 @@ from ketaclinic.accounts.roles import Capability
 from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical.scheduling import Clash
 from ketaclinic.core.errors import Conflict, InputRefused, StaleVersion
+from ketaclinic.core.inputs import text
 from ketaclinic.scheduling.booking import (
     Slot,
     aware,
@@ -42,7 +43,6 @@ from ketaclinic.scheduling.models import (
     OpeningHours,
 )
 from ketaclinic.treatment.actions import schedule_session
-from ketaclinic.treatment.actions.common import text
 from ketaclinic.treatment.models import (
     PlanStatus,
     ProtocolStatus,
