@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from ketaclinic.accounts.actions import record_failed_login, record_login, record_logout
+from ketaclinic.accounts.limits import PASSWORD_MAX_LENGTH
 from ketaclinic.accounts.middleware import TWO_FACTOR_SESSION_KEY
 from ketaclinic.accounts.two_factor import needs_second_factor
 
 
+class LoginForm(AuthenticationForm):
+    """Django's log-in form with the password bounded too (the username is, by its column), so
+    an over-long value is refused beside its field before django-axes or the hasher see it."""
+
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
