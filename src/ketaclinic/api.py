@@ -113,7 +113,7 @@ def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         return api.create_response(request, {"detail": KINDS[status].title}, status=status)
     return api.create_response(
         request,
-        {"detail": "Server error.", "reference": report_server_error(request, exc)},
+        {"detail": KINDS[500].title, "reference": report_server_error(request, exc)},
         status=500,
     )
 
