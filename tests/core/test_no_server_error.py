@@ -52,7 +52,9 @@ def test_the_longest_username_still_counts_as_a_failed_log_in(world, api):
 def test_the_log_in_page_refuses_an_over_long_username_beside_the_field(world, client):
     response = client.post(reverse("accounts:login"), {"username": "x" * 151, "password": "p"})
     assert response.status_code == HTTPStatus.OK
-    assert b"Username: Ensure this value has at most 150 characters (it has 151)." in response.content
+    assert (
+        b"Username: Ensure this value has at most 150 characters (it has 151)." in response.content
+    )
     assert not AccessAttempt.objects.exists()
     huge = client.post(reverse("accounts:login"), {"username": "x" * MEGABYTE, "password": "p"})
     assert huge.status_code == HTTPStatus.UNPROCESSABLE_ENTITY

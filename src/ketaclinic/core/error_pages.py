@@ -38,6 +38,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template import loader
 from django.urls import Resolver404, resolve
+from django.utils.safestring import SafeString, mark_safe
 from django.views.debug import ExceptionReporter
 
 from ketaclinic.core.request_context import current_context, new_request_id
@@ -133,11 +134,12 @@ def error_response(
 
 def report_server_error(request: HttpRequest | None, exc: BaseException) -> str:
     """Log the traceback and audit the failure, once per request; the reference for the user."""
-    if request is not None and getattr(request, "_error_reference", None):
-        return str(request._error_reference)  # type: ignore[union-attr]
+    earlier = getattr(request, "_error_reference", None)
+    if earlier:
+        return str(earlier)
     context = current_context()
     reference = context.request_id if context else new_request_id()
-    method = request.method if request is not None else ""
+    method = str(request.method) if request is not None else ""
     path = request.path if request is not None else ""
     logger.error(
         "server error, reference %s: %s %s",
@@ -147,7 +149,7 @@ def report_server_error(request: HttpRequest | None, exc: BaseException) -> str:
         exc_info=(type(exc), exc, exc.__traceback__),
     )
     if request is not None:
-        request._error_reference = reference  # type: ignore[union-attr]
+        setattr(request, "_error_reference", reference)  # noqa: B010 - not a declared attribute
     _audit_server_error(request, exc, reference, method, path)
     return reference
 
@@ -221,18 +223,19 @@ class NoTracebackReporter(ExceptionReporter):
     """What Django's debug handler shows for an exception outside a view: the branded page,
     never the traceback (which the server log has)."""
 
-    def get_traceback_html(self) -> str:
+    def get_traceback_html(self) -> SafeString:
         exc = self.exc_value or RuntimeError("unknown error")
         request = self.request or HttpRequest()
         status = status_for(exc)
         reference = report_server_error(self.request, exc) if status == 500 else ""
-        return error_html(request, status, reference=reference)
+        return mark_safe(error_html(request, status, reference=reference))  # noqa: S308 - rendered
 
-    def get_traceback_text(self) -> str:
+    def get_traceback_text(self) -> SafeString:
         exc = self.exc_value or RuntimeError("unknown error")
         if status_for(exc) == 500:
-            return f"Server error. Reference: {report_server_error(self.request, exc)}\n"
-        return f"{KINDS[status_for(exc)].title}.\n"
+            reference = report_server_error(self.request, exc)
+            return SafeString(f"Server error. Reference: {reference}\n")
+        return SafeString(f"{KINDS[status_for(exc)].title}.\n")
 
 
 @receiver(got_request_exception)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.files import File
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,7 +15,7 @@ from ketaclinic.jobs.kinds import JobOutput, get_kind
 from ketaclinic.jobs.models import Job, JobStatus
 
 
-def job_storage():  # type: ignore[no-untyped-def]
+def job_storage() -> Storage:
     """Where results go: ``STORAGES["jobs"]`` (settings: the data directory, or S3)."""
     return storages["jobs"]
 

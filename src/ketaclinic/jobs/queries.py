@@ -28,5 +28,6 @@ def list_jobs(user: User, *, kind: str, limit: int = 10) -> list[Job]:
     return list(Job.objects.filter(requested_by=user, kind=kind).order_by("-created_at")[:limit])
 
 
-def open_result(job: Job) -> File:
-    return job_storage().open(job.result_name, "rb")
+def open_result(job: Job) -> File[bytes]:
+    result: File[bytes] = job_storage().open(job.result_name, "rb")
+    return result
