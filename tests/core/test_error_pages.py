@@ -57,7 +57,7 @@ def test_a_refusal_is_the_branded_403_with_the_reason_and_the_way_back(mode, wor
     client.force_login(world.pharmacist)
     response = client.get("/exports/", HTTP_REFERER="http://testserver/patients/")
     html = branded(response, 403, "You may not open this page")
-    assert "your role may not export records" in html
+    assert "Your role may not export records" in html
     assert 'href="/patients/">Back to the previous page</a>' in html
 
 
