@@ -90,7 +90,7 @@ def test_a_failed_csrf_check_is_the_branded_403_saying_what_to_do(mode):
 def test_an_over_long_form_value_is_refused_naming_field_and_limit(mode, client):
     response = client.post("/accounts/login/", {"username": "u" * (TEXT_MAX_LENGTH + 1)})
     html = branded(response, 422, "A value was refused")
-    assert f"username: 10,001 characters; at most {TEXT_MAX_LENGTH:,} are accepted" in html
+    assert f"Username: 10,001 characters; at most {TEXT_MAX_LENGTH:,} are accepted" in html
 
 
 def test_a_server_error_shows_a_reference_and_no_traceback(mode, world, caplog):
