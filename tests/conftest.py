@@ -236,3 +236,57 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory):
     yield template
     if template.database:
         template.drop(template.database)
+
+
+@pytest.fixture
+def task_worker(
+    monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Path
+) -> Callable[[], None]:
+    """Run Django's ``db_worker`` over the task queue until it is empty, in this test's
+    transaction; background jobs' results go to a temporary folder.
+
+    The worker recycles database connections between tasks (``close_old_connections``), which
+    would close the connection holding the test's transaction, so that one call is made a no-op,
+    as Django's own test runner does for the request signals. Everything else is the real worker.
+    """
+    from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "jobs": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "jobs")},
+        },
+    }
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> None:
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+
+    return run
+
+
+@pytest.fixture
+def finish_job(task_worker: Callable[[], None]) -> Callable[[Client, Any], Any]:
+    """Follow a page's "started a job" redirect: run the worker, then download the result."""
+
+    def finish(client: Client, started: Any) -> Any:
+        assert started.status_code == 302, started.status_code
+        assert started["Location"].startswith("/jobs/"), started["Location"]
+        task_worker()
+        return read_stream(client.get(started["Location"] + "download/"))
+
+    return finish
+
+
+def read_stream(response: Any) -> Any:
+    """A streamed response (a job's download) read whole into a plain one, headers kept."""
+    if not getattr(response, "streaming", False):
+        return response
+    from django.http import HttpResponse
+
+    whole = HttpResponse(b"".join(response.streaming_content), status=response.status_code)
+    for header, value in response.items():
+        whole[header] = value
+    return whole

@@ -19,10 +19,12 @@ from ninja.openapi.schema import OpenAPISchema
 from ketaclinic.accounts.api import router as auth_router
 from ketaclinic.accounts.api_auth import API_AUTH
 from ketaclinic.clinical.errors import ClinicalInputError
+from ketaclinic.core.error_pages import KINDS, report_server_error, status_for
 from ketaclinic.core.errors import Conflict, Refusals, StaleVersion
 from ketaclinic.diary.api import router as diary_router
 from ketaclinic.interop.api import router as interop_router
 from ketaclinic.inventory.api import router as inventory_router
+from ketaclinic.jobs.api import router as jobs_router
 from ketaclinic.outcomes.api import router as outcomes_router
 from ketaclinic.outcomes.patient_api import router as patient_outcomes_router
 from ketaclinic.patients.api import router as patients_router
@@ -109,6 +111,20 @@ def on_bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpRes
     return api.create_response(request, {"detail": f"Malformed form data: {exc}"}, status=400)
 
 
+@api.exception_handler(Exception)
+def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Anything else is our fault: JSON 500 with the reference that the server log (with the
+    traceback) and the audit carry; never the traceback itself, in any mode."""
+    status = status_for(exc)
+    if status != 500:  # a request too large (413) or malformed (400), seen when reading it
+        return api.create_response(request, {"detail": KINDS[status].title}, status=status)
+    return api.create_response(
+        request,
+        {"detail": KINDS[500].title, "reference": report_server_error(request, exc)},
+        status=500,
+    )
+
+
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc) or "You may not do this."}, status=403)
@@ -136,3 +152,4 @@ api.add_router("/scheduling", scheduling_router)
 api.add_router("/inventory", inventory_router)
 api.add_router("/outcomes", outcomes_router)
 api.add_router("", patient_outcomes_router)
+api.add_router("/jobs", jobs_router)

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "ketaclinic.interop",
     "ketaclinic.outcomes",
     "ketaclinic.home",
+    "ketaclinic.jobs",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +99,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ketaclinic.core.middleware.RequestContextMiddleware",
     "ketaclinic.core.middleware.RejectNulCharactersMiddleware",
+    "ketaclinic.core.middleware.BoundedInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -106,6 +108,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "ketaclinic.accounts.middleware.StaffIdleTimeoutMiddleware",
     "ketaclinic.accounts.middleware.TwoFactorMiddleware",
+    # Branded 404 for unknown addresses and branded answers to exceptions views raise, in every
+    # mode: never Django's debug page, its URL list or a traceback (core.error_pages).
+    "ketaclinic.core.error_pages.ErrorPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out authentication into the lock-out answer.
@@ -113,6 +118,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "ketaclinic.urls"
+# Even with DEBUG on (development), Django's own error pages show the branded page, not a
+# traceback; a failed CSRF check answers the branded 403 with what to do.
+DEFAULT_EXCEPTION_REPORTER = "ketaclinic.core.error_pages.NoTracebackReporter"
+CSRF_FAILURE_VIEW = "ketaclinic.core.error_pages.csrf_failure"
 WSGI_APPLICATION = "ketaclinic.wsgi.application"
 
 TEMPLATES = [
@@ -254,8 +263,35 @@ USE_TZ = True
 STATIC_URL = "/static/"
 # Collected files only in production; development and tests serve from the apps (finders).
 STATIC_ROOT = DATA_DIR / "static" if PRODUCTION else None
+# Background jobs' results (ketaclinic.jobs): the data directory by default; a clinic running
+# several app servers points them at shared S3-compatible storage (django-storages) by setting
+# KETACLINIC_JOB_STORAGE_BUCKET, so any server can hand out what any worker wrote.
+_job_bucket = env_optional("KETACLINIC_JOB_STORAGE_BUCKET")
+JOB_STORAGE: dict[str, object] = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _job_bucket,
+            "location": env_str("KETACLINIC_JOB_STORAGE_PREFIX", "ketaclinic"),
+            "endpoint_url": env_optional("KETACLINIC_JOB_STORAGE_ENDPOINT_URL"),
+            "region_name": env_optional("KETACLINIC_JOB_STORAGE_REGION"),
+            # None: boto3's own chain (AWS_ACCESS_KEY_ID..., an instance role) supplies them.
+            "access_key": env_optional("KETACLINIC_JOB_STORAGE_ACCESS_KEY_ID"),
+            "secret_key": env_optional("KETACLINIC_JOB_STORAGE_SECRET_ACCESS_KEY"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if _job_bucket
+    else {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DATA_DIR / "jobs")},
+    }
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "jobs": JOB_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

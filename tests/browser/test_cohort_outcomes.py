@@ -80,7 +80,12 @@ def test_a_nurse_reads_the_clinic_numbers_and_opens_the_pdf(page: Page, live_app
     page.goto(f"{live_app.url}/outcomes/cohort/")
     expect(page.get_by_text("Your sites' patients as recorded · every count shown")).to_be_visible()
     expect(page.get_by_text("<11")).to_have_count(0)
-    response = page.request.get(f"{live_app.url}/outcomes/cohort/report.pdf")
+    # The PDF is prepared in the background: its page shows the progress, then the download.
+    page.get_by_role("button", name="PDF report").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Cohort outcomes report (PDF)")
+    download = page.get_by_role("link", name="Download")
+    expect(download).to_be_visible(timeout=120_000)
+    response = page.request.get(live_app.url + str(download.get_attribute("href")))
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF")

@@ -17,8 +17,12 @@ def test_a_researcher_downloads_a_deidentified_export(page: Page, live_app: Live
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Exports").click()
     expect(page.get_by_label("De-identify (HIPAA Safe Harbor)")).to_be_disabled()
     page.get_by_label("Format").select_option("parquet")
+    page.get_by_role("button", name="Prepare the export").click()
+    # Prepared in the background: the job's page shows its progress, then the download.
+    link = page.get_by_role("link", name="Download")
+    expect(link).to_be_visible(timeout=120_000)
     with page.expect_download() as download_info:
-        page.get_by_role("button", name="Download (zip)").click()
+        link.click()
     download = download_info.value
     assert download.suggested_filename.startswith("ketaclinic-parquet-deidentified-north-south")
     path = tmp_path / "export.zip"
@@ -41,7 +45,7 @@ def test_a_researcher_downloads_a_deidentified_export(page: Page, live_app: Live
 def test_the_exports_page_reads_on_a_phone(phone_page: Page, live_app: LiveApp):
     log_in(phone_page, live_app.url, "clinician")
     phone_page.goto(f"{live_app.url}/exports/")
-    button = phone_page.get_by_role("button", name="Download (zip)")
+    button = phone_page.get_by_role("button", name="Prepare the export")
     expect(button).to_be_visible()
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390

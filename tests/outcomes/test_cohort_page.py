@@ -263,9 +263,12 @@ def test_the_page_runs_the_same_queries_whatever_the_cohort_size(world, browser_
 QUERIES = 13
 
 
-def test_the_clinic_outcomes_report_is_a_pdf_of_the_same_numbers(world, cohort, browser_client):
-    response = browser_client(world.clinician).get(
-        URL + "report.pdf?route=intranasal&route=iv_infusion"
+def test_the_clinic_outcomes_report_is_a_pdf_of_the_same_numbers(
+    world, cohort, browser_client, finish_job
+):
+    client = browser_client(world.clinician)
+    response = finish_job(
+        client, client.post(URL + "report.pdf?route=intranasal&route=iv_infusion")
     )
     assert response.status_code == HTTPStatus.OK
     assert response["Content-Type"] == "application/pdf"
@@ -290,11 +293,12 @@ def test_the_clinic_outcomes_report_is_a_pdf_of_the_same_numbers(world, cohort, 
     ],
 )
 def test_the_report_opens_inline_on_a4_portrait_and_is_never_cached(
-    world, cohort, browser_client, persona, kind, heading
+    world, cohort, browser_client, finish_job, persona, kind, heading
 ):
     """Name, disposition and caching of the report, and its paper (A4 portrait, the heading
     naming the audience)."""
-    response = browser_client(getattr(world, persona)).get(URL + "report.pdf")
+    client = browser_client(getattr(world, persona))
+    response = finish_job(client, client.post(URL + "report.pdf"))
     assert re.fullmatch(
         rf'inline; filename="ketaclinic-outcomes-{kind}-\d{{4}}-\d{{2}}-\d{{2}}\.pdf"',
         response["Content-Disposition"],
@@ -304,8 +308,9 @@ def test_the_report_opens_inline_on_a4_portrait_and_is_never_cached(
 
 
 @override_settings(OUTCOMES_MIN_CELL=3)
-def test_a_researchers_pdf_is_suppressed_like_the_page(world, cohort, browser_client):
-    response = browser_client(world.researcher).get(URL + "report.pdf")
+def test_a_researchers_pdf_is_suppressed_like_the_page(world, cohort, browser_client, finish_job):
+    client = browser_client(world.researcher)
+    response = finish_job(client, client.post(URL + "report.pdf"))
     reader = PdfReader(io.BytesIO(response.content))
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "de-identified cohort outcomes" in text

@@ -169,7 +169,7 @@ PAGES = [
     Page("alert", "clinician", lambda i: f"/alerts/{i.alert}/", 8, fixed="one alert"),
     Page("chart diary", "clinician", lambda i: f"/patients/{i.hana}/diary/", 11),
     Page("chart diary day", "clinician", lambda i: f"/patients/{i.hana}/diary/{i.diary_day}/", 12),
-    Page("exports", "researcher", lambda i: "/exports/", 3, fixed="a form"),
+    Page("exports", "researcher", lambda i: "/exports/", 4, fixed="a form and the last 10 jobs"),
     # Pages of 50 events: what is on them changes, not how much.
     Page("audit search", "admin", lambda i: "/audit/", 7, fixed="a page of 50 events"),
     Page(

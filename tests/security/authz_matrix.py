@@ -280,6 +280,11 @@ PAGES: dict[str, dict[str, Call]] = {
         "GET": Call(only("admin", "clinician", "researcher", "clinician_south")),
         "POST": Call(only("admin", "clinician", "researcher", "clinician_south")),
     },
+    "favicon": {"GET": Call(EVERYONE)},
+    # A background job: its owner only (the clinician's queued export of North).
+    "jobs:job": {"GET": Call(only("clinician"))},
+    "jobs:progress": {"GET": Call(only("clinician"))},
+    "jobs:download": {"GET": Call(only("clinician"))},  # 409 while it is not done
     # Public pages and the invitation and password-reset links (the token is the key).
     "portal:learn": {"GET": Call(EVERYONE)},
     "portal:screen": {"GET": Call(EVERYONE), "POST": Call(EVERYONE)},
@@ -465,6 +470,8 @@ API: dict[str, tuple[Call, ...]] = {
         Call(IDENTIFIED_EXPORT | only("researcher"), query=f"{NORTH}&deidentify=true"),
     ),
     "POST /api/sites/{site_code}/fhir/import": (Call(IDENTIFIED_EXPORT),),
+    "GET /api/jobs/{job_id}": (Call(only("clinician")),),
+    "GET /api/jobs/{job_id}/download": (Call(only("clinician")),),
     "GET /api/diary/{patient_id}/days": (Call(OWNER | CHARTING, query=DAYS),),
     "GET /api/diary/{patient_id}/days/{day}": (Call(OWNER | CHARTING),),
     "PUT /api/diary/{patient_id}/days/{day}": (

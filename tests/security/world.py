@@ -21,8 +21,10 @@ from ketaclinic.accounts.models import User
 from ketaclinic.diary.actions import save_day
 from ketaclinic.instruments import actions as instruments
 from ketaclinic.instruments.queries import open_self_harm_alerts
+from ketaclinic.interop.jobs import export_params
 from ketaclinic.inventory import actions as inventory
 from ketaclinic.inventory.models import Incident, Supplier
+from ketaclinic.jobs.actions import start_job
 from ketaclinic.portal import actions as portal
 from ketaclinic.scheduling import actions as scheduling
 from ketaclinic.scheduling.booking import Slot
@@ -128,7 +130,14 @@ def build() -> MatrixWorld:
     _, link = portal.invite_patient(
         actor=world.clinician, patient=invitee, link_base="http://testserver/"
     )
+    # The clinician's whole-site export, still queued: only its owner may look at it.
+    job = start_job(
+        actor=world.clinician,
+        kind="export",
+        params=export_params(fmt="fhir", site="north", deidentify=False),
+    )
     ids: dict[str, Any] = {
+        "job_id": job.pk,
         "patient_id": world.patient.pk,
         "day": day,
         "position": 1,

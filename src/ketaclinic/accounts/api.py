@@ -8,6 +8,7 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import Field
 
 from ketaclinic.accounts.actions import (
     hash_token,
@@ -15,6 +16,7 @@ from ketaclinic.accounts.actions import (
     record_failed_login,
     revoke_api_token,
 )
+from ketaclinic.accounts.limits import OTP_MAX_LENGTH, PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH
 from ketaclinic.accounts.models import ApiToken, User
 from ketaclinic.accounts.two_factor import (
     has_authenticator,
@@ -31,9 +33,12 @@ ENROL_FIRST = "Two-factor authentication is required: enrol an authenticator in 
 
 
 class TokenIn(StrictIn):
-    username: str
-    password: str
-    otp: str | None = None
+    """Bounded before anything sees the values: a username longer than the user table's column
+    (150) can name no account, and django-axes would store it in a 255-character column."""
+
+    username: str = Field(..., max_length=USERNAME_MAX_LENGTH)
+    password: str = Field(..., max_length=PASSWORD_MAX_LENGTH)
+    otp: str | None = Field(None, max_length=OTP_MAX_LENGTH)
 
 
 class TokenOut(Schema):
@@ -51,7 +56,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, obj
     """A bearer token for ``Authorization: Bearer ...``; it expires and can be revoked."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if not isinstance(user, User) or not user.is_active:
-        record_failed_login(username=payload.username[:150])
+        record_failed_login(username=payload.username)
         return Status(401, {"detail": BAD_CREDENTIALS})
     if needs_second_factor(user):
         if not has_authenticator(user):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.core.exceptions import SuspiciousOperation
+from django.http import HttpRequest, HttpResponse
 
+from ketaclinic.core.error_pages import error_response, exception_response
 from ketaclinic.core.request_context import (
     RequestContext,
     new_request_id,
@@ -66,9 +68,46 @@ class RejectNulCharactersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         query = request.META.get("QUERY_STRING", "").lower().encode()
         content_type = str(request.META.get("CONTENT_TYPE", ""))
-        body = b"" if content_type.startswith("multipart/") else request.body.lower()
+        try:
+            body = b"" if content_type.startswith("multipart/") else request.body.lower()
+        except SuspiciousOperation as exc:  # larger than DATA_UPLOAD_MAX_MEMORY_SIZE: 413
+            return exception_response(request, exc)
         if any(marker in query or marker in body for marker in _NUL_MARKERS):
-            if request.path.startswith("/api/"):
-                return JsonResponse({"detail": NUL_REFUSED}, status=400)
-            return HttpResponseBadRequest(NUL_REFUSED)
+            return error_response(request, 400, detail=NUL_REFUSED)
+        return self.get_response(request)
+
+
+TEXT_TOO_LONG = "{field}: {length:,} characters; at most {limit:,} are accepted"
+
+
+class BoundedInputMiddleware:
+    """Refuses a query or form value longer than any field of KetaClinic accepts (422, naming
+    the field and the limit), before a view, a form or django-axes sees it.
+
+    The one bound for every page's form at once: a form field that stores into a shorter column
+    declares its own ``max_length`` (model forms take the column's), this caps the rest at
+    :data:`~ketaclinic.core.schemas.TEXT_MAX_LENGTH`. JSON bodies are bounded by the API's
+    schemas (:class:`~ketaclinic.core.schemas.BoundedIn`).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from ketaclinic.core.schemas import TEXT_MAX_LENGTH
+
+        fields = [request.GET]
+        if request.method == "POST" and not request.path.startswith("/api/"):
+            try:
+                fields.append(request.POST)
+            except SuspiciousOperation as exc:  # too large, too many fields: 413
+                return exception_response(request, exc)
+        for values in fields:
+            for name, items in values.lists():
+                for value in items:
+                    if len(value) > TEXT_MAX_LENGTH:
+                        detail = TEXT_TOO_LONG.format(
+                            field=name[:80], length=len(value), limit=TEXT_MAX_LENGTH
+                        )
+                        return error_response(request, 422, detail=detail)
         return self.get_response(request)

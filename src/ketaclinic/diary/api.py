@@ -14,7 +14,7 @@ from pydantic import Field
 
 from ketaclinic.accounts.roles import Role
 from ketaclinic.core.http import current_user
-from ketaclinic.core.schemas import StrictIn
+from ketaclinic.core.schemas import BoundedIn, StrictIn
 from ketaclinic.diary import actions, queries
 from ketaclinic.diary.entries import AttackEntry, DayEntry, DayFactors, MedicationEntry
 from ketaclinic.diary.metrics import diary_summary
@@ -89,7 +89,7 @@ class DayIn(StrictIn):
     reason: str = Field("", max_length=240)
 
 
-class RangeIn(Schema):
+class RangeIn(BoundedIn):
     start: date
     end: date
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Schema
@@ -17,13 +17,16 @@ from pydantic import Field
 
 from ketaclinic.accounts.models import Site
 from ketaclinic.core.http import current_user
-from ketaclinic.core.schemas import ErrorOut
+from ketaclinic.core.schemas import BoundedIn, ErrorOut
 from ketaclinic.interop import actions, queries
-from ketaclinic.interop.archive import FORMATS, export_archive
+from ketaclinic.interop.archive import FORMATS
 from ketaclinic.interop.exports import audit_export
 from ketaclinic.interop.fhir.context import ExportContext
 from ketaclinic.interop.fhir.streams import resource_types, resources
+from ketaclinic.interop.jobs import export_params
 from ketaclinic.interop.scope import export_scope
+from ketaclinic.jobs.actions import start_job
+from ketaclinic.jobs.http import JobAcceptedOut, accepted
 
 router = Router(tags=["interop"])
 
@@ -39,11 +42,11 @@ def _fhir_content(media_type: str, description: str) -> dict[str, Any]:
     return {"description": description, "content": {media_type: {"schema": schema}}}
 
 
-class PatientBundleIn(Schema):
+class PatientBundleIn(BoundedIn):
     deidentify: bool = Field(False, description="Safe Harbor de-identification (45 CFR 164.514)")
 
 
-class BulkIn(Schema):
+class BulkIn(BoundedIn):
     site: str | None = Field(None, max_length=20, description="Site code; default all yours")
     deidentify: bool = Field(False, description="Required for researchers")
 
@@ -119,34 +122,27 @@ def bulk_export(
 
 @router.get(
     "/exports/{fmt}",
-    response=ERRORS,
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "The export as a zip archive",
-                "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    },
-    summary="A whole export (fhir, redcap or parquet) as a zip archive",
+    response={202: JobAcceptedOut, **ERRORS},
+    summary="Start a whole export (fhir, redcap or parquet) as a background job",
 )
-def export_zip(
-    request: HttpRequest, fmt: str, params: Query[BulkIn]
-) -> HttpResponse | FileResponse:
-    """One of your sites or all; researchers: de-identified only; audited with its parameters."""
+def export_zip(request: HttpRequest, fmt: str, params: Query[BulkIn]) -> HttpResponse:
+    """One of your sites or all; researchers: de-identified only; audited with its parameters.
+
+    A whole site's export takes longer than a request may, so this answers 202 at once with
+    ``Location``: the job's status (GET /api/jobs/{id}), which gives ``download_url`` (a zip
+    archive) when it is done."""
     if fmt not in FORMATS:
         return HttpResponse(
             status=404,
             content=b'{"detail": "no such export format"}',
             content_type="application/json",
         )
-    scope = export_scope(
-        actor=current_user(request), site_code=params.site, deidentify=params.deidentify
+    job = start_job(
+        actor=current_user(request),
+        kind="export",
+        params=export_params(fmt=fmt, site=params.site, deidentify=params.deidentify),
     )
-    archive = export_archive(scope=scope, fmt=fmt)
-    return FileResponse(
-        archive.file, as_attachment=True, filename=archive.filename, content_type="application/zip"
-    )
+    return accepted(job)
 
 
 @router.post(

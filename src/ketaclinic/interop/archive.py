@@ -1,49 +1,47 @@
-"""An export as one zip archive, for the exports page and the API (the CLI writes a folder).
+"""An export as one zip archive: what the export job stores (the CLI writes a folder).
 
-The export is written to a private temporary folder, zipped there, and handed back as an open
-file whose folder is already gone: the caller streams it (``FileResponse``) and, on close, the
-last trace disappears from the disk. Memory stays flat: both the export and the zip stream.
+The export is written to a private temporary folder and zipped there (:func:`write_archive`,
+run by the export job, :mod:`.jobs`, which stores the zip and removes the folder). Memory stays
+flat: both the export and the zip stream.
 """
 
 from __future__ import annotations
 
 import shutil
-import tempfile
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from django.utils import timezone
 
 from ketaclinic.interop import exports
 from ketaclinic.interop.scope import ExportScope
+from ketaclinic.jobs.kinds import Progress
 
 FORMATS = ("parquet", "redcap", "fhir")
 
 
-@dataclass
-class Archive:
-    file: BinaryIO
-    filename: str
+def archive_name(scope: ExportScope, fmt: str) -> str:
+    kind = "deidentified" if scope.deidentify else "identified"
+    return f"ketaclinic-{fmt}-{kind}-{'-'.join(scope.site_codes)}-{timezone.localdate():%Y%m%d}"
 
 
-def export_archive(*, scope: ExportScope, fmt: str) -> Archive:
-    """Run the export (checked and audited by :mod:`.exports`) and zip it."""
+def write_archive(
+    *, scope: ExportScope, fmt: str, folder: Path, progress: Progress | None = None
+) -> Path:
+    """Run the export (checked and audited by :mod:`.exports`) into ``folder`` and zip it
+    there; the zip's path. ``progress`` hears of each step (a background job's status)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
-    kind = "deidentified" if scope.deidentify else "identified"
-    name = f"ketaclinic-{fmt}-{kind}-{'-'.join(scope.site_codes)}-{timezone.localdate():%Y%m%d}"
-    folder = Path(tempfile.mkdtemp(prefix="ketaclinic-export-"))
-    try:
-        out = folder / name
-        getattr(exports, f"export_{fmt}")(scope=scope, out=out)
-        zipped = folder / f"{name}.zip"
-        with zipfile.ZipFile(zipped, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(out.rglob("*")):
-                if path.is_file():
-                    archive.write(path, arcname=f"{name}/{path.relative_to(out)}")
-        handle = zipped.open("rb")
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    return Archive(file=handle, filename=f"{name}.zip")
+    report = progress or (lambda _percent, _stage: None)
+    name = archive_name(scope, fmt)
+    out = folder / name
+    report(10, f"Writing the {fmt.upper() if fmt != 'parquet' else 'Parquet'} export")
+    getattr(exports, f"export_{fmt}")(scope=scope, out=out)
+    report(80, "Compressing the files")
+    zipped = folder / f"{name}.zip"
+    with zipfile.ZipFile(zipped, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(out.rglob("*")):
+            if path.is_file():
+                archive.write(path, arcname=f"{name}/{path.relative_to(out)}")
+    shutil.rmtree(out, ignore_errors=True)
+    return zipped

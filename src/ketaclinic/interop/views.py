@@ -1,22 +1,24 @@
-"""The exports page: a form, and the export as a zip download. Thin: the scope checks and the
-audit are in :mod:`.scope` and :mod:`.exports`."""
+"""The exports page: a form that starts the export as a background job (the job's page shows
+its progress, then the download), and the user's recent exports. Thin: the scope checks and the
+audit are in :mod:`.scope`, :mod:`.exports` and :mod:`ketaclinic.jobs`."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 from ketaclinic.accounts.roles import Capability
 from ketaclinic.core.http import current_user
-from ketaclinic.interop.archive import export_archive
 from ketaclinic.interop.forms import ExportForm
-from ketaclinic.interop.scope import export_scope
+from ketaclinic.interop.jobs import export_params
+from ketaclinic.jobs.actions import start_job
+from ketaclinic.jobs.queries import list_jobs
 
 
 @login_required
-def exports_page(request: HttpRequest) -> HttpResponse | FileResponse:
+def exports_page(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     if not user.can(Capability.EXPORT_DEIDENTIFIED) and not user.can(Capability.EXPORT_IDENTIFIED):
         raise PermissionDenied("your role may not export records")
@@ -27,13 +29,19 @@ def exports_page(request: HttpRequest) -> HttpResponse | FileResponse:
     )
     if request.method == "POST" and form.is_valid():
         deidentify = form.cleaned_data["deidentify"] or not identified_allowed
-        scope = export_scope(
-            actor=user, site_code=form.cleaned_data["site"] or None, deidentify=deidentify
+        params = export_params(
+            fmt=form.cleaned_data["format"],
+            site=form.cleaned_data["site"] or None,
+            deidentify=deidentify,
         )
-        archive = export_archive(scope=scope, fmt=form.cleaned_data["format"])
-        return FileResponse(archive.file, as_attachment=True, filename=archive.filename)
+        job = start_job(actor=user, kind="export", params=params)
+        return redirect("jobs:job", job_id=job.pk)
     return render(
         request,
         "interop/exports.html",
-        {"form": form, "identified_allowed": identified_allowed},
+        {
+            "form": form,
+            "identified_allowed": identified_allowed,
+            "jobs": list_jobs(user, kind="export"),
+        },
     )

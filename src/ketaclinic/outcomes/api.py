@@ -16,7 +16,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from ketaclinic.core.http import current_user
-from ketaclinic.core.schemas import ErrorOut
+from ketaclinic.core.schemas import BoundedIn, ErrorOut
 from ketaclinic.outcomes.cohort_filters import CohortFilterForm
 from ketaclinic.outcomes.cohort_queries import (
     cohort_scope,
@@ -24,12 +24,13 @@ from ketaclinic.outcomes.cohort_queries import (
     list_protocol_names,
 )
 from ketaclinic.outcomes.cohort_report import Cell, CohortReport, Proportion, SurvivalRow
+from ketaclinic.outcomes.disclosure import TABLE_WITHHELD_REASON
 
 router = Router(tags=["outcomes"])
 ERRORS: dict[int, type[Schema]] = {403: ErrorOut, 422: ErrorOut}
 
 
-class CohortIn(Schema):
+class CohortIn(BoundedIn):
     """The cohort page's filters; a list parameter is repeated (``route=a&route=b``). Plain
     strings here: the page's filter form checks them all, so every refusal reads the same."""
 
@@ -50,9 +51,9 @@ class CohortIn(Schema):
 
 class CohortCountOut(Schema):
     value: int | None = Field(description="Null when suppressed")
-    suppressed: Literal["small", "complementary"] | None = Field(
+    suppressed: Literal["small", "complementary", "table"] | None = Field(
         description="small: 1 to min_cell - 1 (or its complement is); complementary: withheld "
-        "so that a small count cannot be worked out by subtraction"
+        "so that a small count cannot be worked out by subtraction; table: " + TABLE_WITHHELD_REASON
     )
 
 

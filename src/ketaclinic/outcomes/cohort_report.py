@@ -32,7 +32,7 @@ class Cell:
     def __str__(self) -> str:
         if self.hidden is Hidden.SMALL:
             return f"<{self.min_cell}"
-        if self.hidden is Hidden.COMPLEMENTARY:
+        if self.hidden in (Hidden.COMPLEMENTARY, Hidden.TABLE):
             return "withheld"
         return f"{self.value:,}"
 

@@ -1,7 +1,9 @@
 """The cohort outcomes page and its PDF: thin, over :mod:`.cohort_queries`.
 
 The filters are GET parameters; a bad one is refused (400) with the page's form showing which
-field, which value and what was expected, and nothing computed.
+field, which value and what was expected, and nothing computed. The PDF (figures drawn for
+paper, then laid out by WeasyPrint) takes longer than a request may: the page's button POSTs
+its filters, which start a background job (:mod:`.cohort_jobs`) and lead to its page.
 """
 
 from __future__ import annotations
@@ -10,11 +12,14 @@ from http import HTTPStatus
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from ketaclinic.core.http import current_user, download
+from ketaclinic.accounts.models import User
+from ketaclinic.core.http import current_user
+from ketaclinic.jobs.actions import start_job
 from ketaclinic.outcomes.cohort_figures import cohort_figures
 from ketaclinic.outcomes.cohort_filters import CohortFilterForm, CohortFilters
 from ketaclinic.outcomes.cohort_queries import (
@@ -22,24 +27,30 @@ from ketaclinic.outcomes.cohort_queries import (
     get_cohort_report,
     list_protocol_names,
 )
-from ketaclinic.outcomes.rendering import COHORT_PAPER, Medium
+from ketaclinic.outcomes.rendering import Medium
 
 TEMPLATE = "outcomes/cohort.html"
 
 
 def _prepare(request: HttpRequest, medium: str) -> tuple[dict[str, Any], bool]:
-    """The template context, and whether the filters were valid (then with the report)."""
-    user = current_user(request)
+    return cohort_context(current_user(request), request.GET or None, medium)
+
+
+def cohort_context(
+    user: User, data: QueryDict | None, medium: str, *, report: bool = True
+) -> tuple[dict[str, Any], bool]:
+    """The template context, and whether the filters were valid (then with the report, unless
+    ``report`` is false: the filters alone are checked)."""
     scope = cohort_scope(user)
-    form = CohortFilterForm(
-        request.GET or None, sites=scope.site_choices(), protocols=list_protocol_names()
-    )
+    form = CohortFilterForm(data, sites=scope.site_choices(), protocols=list_protocol_names())
     context: dict[str, Any] = {"form": form, "scope": scope}
     if form.is_bound and not form.is_valid():
         return context, False
     filters = form.filters() if form.is_bound else CohortFilters()
-    context["report"] = get_cohort_report(user, scope, filters, now=timezone.now(), medium=medium)
     context["query"] = filters.query_string()
+    if not report:
+        return context, True
+    context["report"] = get_cohort_report(user, scope, filters, now=timezone.now(), medium=medium)
     return context, True
 
 
@@ -60,18 +71,18 @@ def cohort_page(request: HttpRequest) -> HttpResponse:
     return render(request, TEMPLATE, context, status=status)
 
 
+def add_figures(context: dict[str, Any], medium: Medium) -> None:
+    _add_figures(context, medium)
+
+
 @login_required
+@require_POST
 def cohort_report_pdf(request: HttpRequest) -> HttpResponse:
-    """The clinic outcomes report: the page's template on paper, PNG figures."""
-    context, valid = _prepare(request, "pdf")
+    """Start the PDF of the page's filters (the form's action carries them) as a job."""
+    context, valid = cohort_context(current_user(request), request.GET or None, "pdf", report=False)
     if not valid:
         return render(request, TEMPLATE, context, status=HTTPStatus.BAD_REQUEST)
-    report = context["report"]
-    _add_figures(context, "paper")
-    kind = "deidentified" if report.audience == "researcher" else "clinic"
-    return download(
-        COHORT_PAPER.render(TEMPLATE, context),
-        f"ketaclinic-outcomes-{kind}-{report.as_of.isoformat()}.pdf",
-        inline=True,
-        cache_control="private, no-store",
+    job = start_job(
+        actor=current_user(request), kind="cohort_pdf", params={"query": context["query"]}
     )
+    return redirect("jobs:job", job_id=job.pk)

@@ -18,10 +18,16 @@ infusion 31, intranasal 20, nebulized <11" tells that 6 courses were nebulized. 
    the hidden and the implied counts; a small one is *recoverable* when the relations and the
    shown counts fix it, i.e. when the null space of the relations (restricted to the unknowns)
    is zero at it (one SVD per round). While some small count is recoverable, the smallest shown
-   non-zero count of a relation that holds it is hidden too, preferring a part over the total
-   (shown as "withheld", not "<11": it need not be small), and the check repeats. This covers
-   chains through several relations (route = its protocols, all = the routes), not only a sum
-   with one hidden cell.
+   non-zero count linked to it is hidden too, preferring a part over the total (shown as
+   "withheld", not "<11": it need not be small), and the check repeats. "Linked": in a relation
+   that holds it, or, when every other cell of those relations is unknown already, in a relation
+   reached through those unknown cells (a hidden protocol fixed through its hidden route and the
+   shown total of all routes). This covers chains through several relations (route = its
+   protocols, all = the routes), not only a sum with one hidden cell.
+4. The last resort, so that the function always answers and never asserts: when no shown cell
+   is linked to an exposed count (only possible when the counts given do not add up as the
+   relations say: a fixed count whose links are all unknown is otherwise fixed at zero), every
+   shown cell is withheld (``Hidden.TABLE``, with :data:`TABLE_WITHHELD_REASON`).
 
 What remains possible, and accepted: bounds (a withheld cell is at least ``min_cell``; two
 hidden cells sum to a known number), and differencing two queries with different filters: the
@@ -45,6 +51,13 @@ from ketaclinic.outcomes.stats import MIN_CELL
 class Hidden(StrEnum):
     SMALL = "small"  # primary: 1 to min_cell - 1, or its complement is
     COMPLEMENTARY = "complementary"  # withheld so that a small cell cannot be recovered
+    TABLE = "table"  # the whole table withheld: no complementary cell could protect a small one
+
+
+TABLE_WITHHELD_REASON = (
+    "withheld with its whole table: no other cell could be hidden to keep a small count from "
+    "being worked out"
+)
 
 
 @dataclass(frozen=True)
@@ -100,8 +113,9 @@ def protect(
     added: list[tuple[Hashable, dict[Hashable, Hidden]]] = []  # a complement, what it hid
     while exposed := _exposed(relations, hidden, unshown, sensitive):
         complement = _complement(values, relations, set(hidden) | set(unshown), exposed)
-        if complement is None:  # a fixed count has a shown neighbour in some relation
-            raise AssertionError(f"no complement for {exposed!r}")
+        if complement is None:  # counts that do not add up: nothing shown is linked to them
+            hidden.update({key: Hidden.TABLE for key in values if key not in hidden})
+            break
         before = set(hidden)
         hidden[complement] = Hidden.COMPLEMENTARY
         _hide_dependents(values, hidden, follow, min_cell)
@@ -110,7 +124,7 @@ def protect(
     for _, bundle in sorted(added, key=lambda item: -values[item[0]]):
         for key in bundle:
             del hidden[key]
-        if _exposed(relations, hidden, unshown, sensitive):
+        if _exposed(relations, hidden, unshown, sensitive) or _shown_dependent(hidden, follow):
             hidden.update(bundle)
     return Disclosure(hidden=hidden, min_cell=min_cell)
 
@@ -124,6 +138,14 @@ def _exposed(
     """Small counts (hidden or implied) that the relations and the shown counts fix."""
     unknowns = set(hidden) | set(unshown)
     return [key for key in _determined(relations, unknowns) if key in sensitive]
+
+
+def _shown_dependent(
+    hidden: Mapping[Hashable, Hidden], follow: Mapping[Hashable, Sequence[Hashable]]
+) -> bool:
+    """Whether a hidden key's dependent is shown (a complement shown again must not leave one:
+    it can be a dependent of a group hidden after it)."""
+    return any(d not in hidden for key in hidden for d in follow.get(key, ()))
 
 
 def _hide_dependents(
@@ -162,6 +184,33 @@ def _determined(relations: Sequence[Relation], unknowns: set[Hashable]) -> list[
     return [key for key, is_fixed in zip(columns, fixed, strict=True) if is_fixed]
 
 
+def _linked_shown_cells(
+    relations: Sequence[Relation], unknowns: set[Hashable], exposed: Sequence[Hashable]
+) -> tuple[dict[Hashable, set[Hashable]], set[Hashable]]:
+    """Shown cells linked to each exposed count, and which of them are totals: those in a
+    relation holding it; failing any, those reached through relations of unknown cells only."""
+    reach: dict[Hashable, set[Hashable]] = {}
+    totals: set[Hashable] = set()
+    for key in exposed:
+        frontier, seen = {key}, {key}
+        while frontier and not any(key in held for held in reach.values()):
+            step: set[Hashable] = set()
+            for relation in relations:
+                cells = (relation.total, *relation.parts)
+                if not frontier & set(cells):
+                    continue
+                for cell in cells:
+                    if cell not in unknowns:
+                        reach.setdefault(cell, set()).add(key)
+                        if cell == relation.total:
+                            totals.add(cell)
+                    elif cell not in seen:
+                        seen.add(cell)
+                        step.add(cell)
+            frontier = step
+    return reach, totals
+
+
 def _complement(
     values: Mapping[Hashable, int],
     relations: Sequence[Relation],
@@ -169,20 +218,9 @@ def _complement(
     exposed: Sequence[Hashable],
 ) -> Hashable | None:
     """The shown cell to hide next: non-zero before zero (a hidden zero protects little), a
-    part before a total (readers want totals), then one in relations with the most exposed
-    counts, the smallest."""
-    reach: dict[Hashable, set[Hashable]] = {}
-    totals: set[Hashable] = set()
-    for relation in relations:
-        cells = (relation.total, *relation.parts)
-        held = [key for key in exposed if key in cells]
-        if not held:
-            continue
-        for key in cells:
-            if key not in unknowns:
-                reach.setdefault(key, set()).update(held)
-                if key == relation.total:
-                    totals.add(key)
+    part before a total (readers want totals), then one linked to the most exposed counts, the
+    smallest."""
+    reach, totals = _linked_shown_cells(relations, unknowns, exposed)
     if not reach:
         return None
     return min(

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from ketaclinic.accounts.models import Site
 from ketaclinic.core.http import current_user
-from ketaclinic.core.schemas import StrictIn
+from ketaclinic.core.schemas import BoundedIn, StrictIn
 from ketaclinic.patients import actions, queries
 from ketaclinic.patients.models import Patient, PatientStatus, Sex
 
@@ -86,7 +86,7 @@ class RevisionOut(Schema):
         return user.get_username() if user is not None else None
 
 
-class SearchIn(Schema):
+class SearchIn(BoundedIn):
     q: str = Field("", max_length=80, description="MRN, name or date of birth (YYYY-MM-DD)")
     status: PatientStatus | None = None
     limit: int = Field(50, ge=1, le=200)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from ketaclinic.accounts.roles import Capability
 from ketaclinic.core.http import current_user
+from ketaclinic.core.schemas import BoundedIn
 from ketaclinic.inventory import actions
 from ketaclinic.inventory.api.common import site_by_code
 from ketaclinic.inventory.api.schemas import (
@@ -31,11 +32,11 @@ from ketaclinic.inventory.queries.stock import (
 router = Router(tags=["inventory"])
 
 
-class SiteQuery(Schema):
+class SiteQuery(BoundedIn):
     site: str
 
 
-class IncidentQuery(Schema):
+class IncidentQuery(BoundedIn):
     site: str
     open: bool = False
 

@@ -6,9 +6,10 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 
 from ketaclinic.core.http import current_user
+from ketaclinic.core.schemas import BoundedIn
 from ketaclinic.inventory.api.common import site_by_code
 from ketaclinic.inventory.api.schemas import LedgerReportOut, SessionLineOut
 from ketaclinic.inventory.queries.reports import SessionLine, dispensing_log, ledger_report
@@ -18,7 +19,7 @@ from ketaclinic.patients.queries import get_patient
 router = Router(tags=["inventory"])
 
 
-class ReportQuery(Schema):
+class ReportQuery(BoundedIn):
     site: str
     start: date
     end: date

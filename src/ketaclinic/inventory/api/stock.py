@@ -6,11 +6,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from ketaclinic.accounts.models import Site, User
 from ketaclinic.accounts.roles import Capability
 from ketaclinic.core.http import current_user
+from ketaclinic.core.schemas import BoundedIn
 from ketaclinic.inventory import actions
 from ketaclinic.inventory.api.common import container_for, site_by_code
 from ketaclinic.inventory.api.schemas import (
@@ -50,7 +51,7 @@ def _manager(request: HttpRequest) -> User:
     return user
 
 
-class StockQuery(Schema):
+class StockQuery(BoundedIn):
     site: str
     include_empty: bool = False
 

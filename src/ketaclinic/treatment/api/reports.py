@@ -9,12 +9,13 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from ketaclinic.core.http import current_user
+from ketaclinic.core.schemas import BoundedIn
 from ketaclinic.treatment.queries.report import TARGET_PERCENT, guardrail_report
 
 router = Router(tags=["treatment: reports"])
 
 
-class PeriodIn(Schema):
+class PeriodIn(BoundedIn):
     start: date | None = None
     end: date | None = None
 

@@ -1,0 +1,106 @@
+"""Every write of a job: started (checked, audited, queued), its progress, done or failed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files import File
+from django.core.files.storage import Storage, storages
+from django.db import transaction
+from django.utils import timezone
+
+from ketaclinic.accounts.models import User
+from ketaclinic.audit.actions import record_event
+from ketaclinic.jobs.kinds import JobOutput, get_kind
+from ketaclinic.jobs.models import Job, JobStatus
+
+
+def job_storage() -> Storage:
+    """Where results go: ``STORAGES["jobs"]`` (settings: the data directory, or S3)."""
+    return storages["jobs"]
+
+
+def _audit(job: Job, action: str, actor: User | None, **detail: Any) -> None:
+    record_event(
+        actor=actor,
+        action=action,
+        object_type="job",
+        object_id=str(job.pk),
+        site_id=None,
+        detail={"kind": job.kind, "params": job.params, "sites": job.site_codes, **detail},
+    )
+
+
+@transaction.atomic
+def start_job(*, actor: User, kind: str, params: dict[str, Any]) -> Job:
+    """Check that ``actor`` may run it, store it, audit it and queue it for the worker.
+
+    Queued in the same transaction: with the database task backend the task is a row beside
+    the job's, so both exist or neither does.
+    """
+    from ketaclinic.jobs.tasks import run_job
+
+    definition = get_kind(kind)
+    sites = list(definition.authorize(actor, params))
+    job = Job.objects.create(
+        kind=kind,
+        params=params,
+        label=definition.describe(params)[:200],
+        requested_by=actor,
+        site_codes=sites,
+        stage="Waiting for the worker",
+    )
+    _audit(job, "job.start", actor)
+    run_job.enqueue(str(job.pk))
+    return job
+
+
+@transaction.atomic
+def mark_running(*, job: Job) -> None:
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, started_at=timezone.now(), stage="Starting", progress=1
+    )
+
+
+def report_progress(*, job: Job, percent: int, stage: str) -> None:
+    """One UPDATE, committed at once (the worker runs outside any transaction), so the status
+    page sees it while the job goes on."""
+    Job.objects.filter(pk=job.pk).update(progress=max(0, min(percent, 99)), stage=stage[:200])
+
+
+@transaction.atomic
+def finish_job(*, job: Job, output: JobOutput) -> Job:
+    """Store the result file under the job's name and mark it done."""
+    storage = job_storage()
+    with output.path.open("rb") as handle:
+        name = storage.save(f"jobs/{job.pk}/{output.filename}", File(handle))
+    Job.objects.filter(pk=job.pk).update(
+        result_name=name,
+        result_filename=output.filename,
+        content_type=output.content_type,
+        size=storage.size(name),
+        status=JobStatus.DONE,
+        progress=100,
+        stage="Ready to download",
+        finished_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    _audit(job, "job.done", None, size=job.size)
+    return job
+
+
+@transaction.atomic
+def fail_job(*, job: Job, reference: str) -> None:
+    """Mark it failed with the reference of the server log's traceback (never the traceback)."""
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.FAILED,
+        finished_at=timezone.now(),
+        stage="Failed",
+        error=f"The job failed; reference {reference}.",
+    )
+    _audit(job, "job.failed", None, reference=reference)
+
+
+@transaction.atomic
+def record_download(*, actor: User, job: Job) -> None:
+    _audit(job, "job.download", actor, size=job.size)

@@ -1,0 +1,51 @@
+"""What kinds of job there are, and the contract each follows.
+
+A kind belongs to the app whose work it runs (exports to ``interop``, the cohort PDF to
+``outcomes``); this module only names them, by dotted path, so the jobs app imports no record
+app at start-up. Each kind says who may start it (and, since the check runs again at every
+status look and download, who still may), what to call it, and how to run it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.utils.module_loading import import_string
+
+from ketaclinic.accounts.models import User
+
+Progress = Callable[[int, str], None]  # percent done (0-100), what is being done
+
+
+@dataclass(frozen=True)
+class JobOutput:
+    """A finished job's file, written to a private temporary folder the runner owns."""
+
+    path: Path
+    filename: str
+    content_type: str
+
+
+@dataclass(frozen=True)
+class JobKind:
+    # Raises PermissionDenied (or InputRefused) unless ``actor`` may run it with these params;
+    # returns the codes of the sites it covers (for the audit and the status page).
+    authorize: Callable[[User, dict[str, Any]], Sequence[str]]
+    describe: Callable[[dict[str, Any]], str]
+    # Runs in the worker, as the user who asked; writes under the folder it is given.
+    run: Callable[[User, dict[str, Any], Path, Progress], JobOutput]
+
+
+KINDS = {
+    "export": "ketaclinic.interop.jobs.EXPORT",
+    "cohort_pdf": "ketaclinic.outcomes.cohort_jobs.COHORT_PDF",
+}
+
+
+def get_kind(name: str) -> JobKind:
+    kind = import_string(KINDS[name])
+    assert isinstance(kind, JobKind)
+    return kind
