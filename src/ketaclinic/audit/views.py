@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ketaclinic.audit.forms import AuditSearchForm
-from ketaclinic.audit.queries import AuditFilters, search_events
+from ketaclinic.audit.queries import AuditFilters, describe_events, search_events
 from ketaclinic.core.http import current_user, page_number
 
 
@@ -20,5 +20,10 @@ def audit_search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/search.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "lines": describe_events(list(page.object_list)),
+            "query": query.urlencode(),
+        },
     )
