@@ -68,7 +68,7 @@ def live_app(
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded CI machine can take a minute to boot it
     while True:
         try:
             with urllib.request.urlopen(f"{url}/api/health", timeout=2) as response:  # noqa: S310
