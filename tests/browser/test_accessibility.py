@@ -150,7 +150,6 @@ VISITS = [
             "/diary/",
             "/diary/{yesterday}/",
             "/diary/{yesterday}/attack/",
-            "/diary/{yesterday}/about/",
             "/diary/{yesterday}/history/",
             "/summary/",
             "/questionnaires/",
@@ -183,7 +182,7 @@ def role_pages(browser: Browser, live_app: LiveApp) -> Iterator[dict[str, Page]]
     class Pages(dict[str, Page]):
         def __missing__(self, role: str) -> Page:
             context = browser.new_context(viewport={"width": 1280, "height": 900})
-            context.set_default_timeout(15_000)
+            context.set_default_timeout(60_000)  # the outcome pages compute on a loaded machine
             contexts.append(context)
             page = context.new_page()
             if role != "anonymous":
