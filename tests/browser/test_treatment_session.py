@@ -120,7 +120,7 @@ def test_a_nurse_runs_an_iv_session_and_the_clinician_sees_it(page: Page, live_a
     discharge.get_by_role("button", name="Discharge and sign off").click()
     expect(page.get_by_text("Patient discharged; the session is closed.")).to_be_visible()
     # The printable summary carries the ledger: drawn, given, wasted and who witnessed it.
-    page.get_by_role("link", name="Printable summary").click()
+    page.get_by_role("link", name="Printable summary").first.click()
     ledger = page.get_by_role("region", name="Ketamine ledger")
     expect(ledger).to_contain_text("Drawn from stock")
     expect(ledger).to_contain_text("Wasted (witnessed)")
