@@ -353,8 +353,12 @@ OUTCOMES_RELAPSE_MIN_MMD = env_int("KETACLINIC_RELAPSE_MIN_MMD", 0, minimum=0, m
 PORTAL_INVITE_DAYS = env_int("KETACLINIC_PORTAL_INVITE_DAYS", 7, minimum=1, maximum=60)
 # Consultation requests accepted per client address per hour (spam resistance).
 PORTAL_REQUESTS_PER_HOUR = env_int("KETACLINIC_PORTAL_REQUESTS_PER_HOUR", 5, minimum=1)
-# Where links in e-mails point (invitation, password reset come from the request itself).
-PUBLIC_BASE_URL = env_str("KETACLINIC_PUBLIC_URL", "http://127.0.0.1:8000")
+# Where links in e-mails point (invitation, password reset come from the request itself). In
+# development, this server itself: PORT, which `ketaclinic serve --port` passes on to the web and
+# worker processes it starts, so a reminder's link reaches the port actually served.
+PUBLIC_BASE_URL = env_str(
+    "KETACLINIC_PUBLIC_URL", f"http://127.0.0.1:{env_int('PORT', 8000, minimum=1, maximum=65535)}"
+)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 
 LOGGING = {

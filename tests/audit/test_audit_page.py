@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from ketaclinic.audit.models import AuditEvent
+from ketaclinic.audit.queries import describe_events
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +39,28 @@ def test_anonymous_visitors_are_sent_to_log_in(world, client):
     response = client.get(reverse("audit:search"))
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_log_names_the_user_and_the_patient_not_their_numbers(world, browser_client):
+    browser_client(world.nurse).get(reverse("patients:detail", args=[world.patient.pk]))
+    response = browser_client(world.admin).get(
+        reverse("audit:search"), {"actor": "nurse1", "action": "patient.read"}
+    )
+    html = response.content.decode()
+    assert "Nurse1 (nurse1)" in html  # the user's name, then the username
+    assert "patient Lindqvist, Hana (N-1)" in html
+    assert f"patient {world.patient.pk}<" not in html
+
+
+def test_the_log_falls_back_to_the_stored_username_and_number():
+    """An event outlives its user and object: the stored username and id still show."""
+    event = AuditEvent(
+        seq=1, actor_id=987654, actor_username="gone", object_type="patient", object_id="424242"
+    )
+    (line,) = describe_events([event])
+    assert (line.actor, line.subject) == ("gone", "patient 424242")
+
+
+def test_the_log_scrolls_inside_its_own_focusable_region_on_a_phone(world, browser_client):
+    html = browser_client(world.admin).get(reverse("audit:search")).content.decode()
+    assert '<div class="table-wrap" tabindex="0" role="region" aria-label="Audit events">' in html

@@ -85,7 +85,7 @@ def live_app(
         yield LiveApp(url=url, env=env)
     finally:
         server.terminate()
-        server.wait(timeout=15)
+        server.wait(timeout=60)
         log.close()
         demo_template.drop(database)
 

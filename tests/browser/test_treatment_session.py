@@ -15,28 +15,16 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from ketaclinic.demo.treatment import READY_MRN
+from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import DEMO_PASSWORD, LiveApp, log_in
 from tests.browser.ledger_steps import book_and_waste, draw
 
 pytestmark = pytest.mark.browser
-AXE = Axe()
 ALDRETE = ("activity", "respiration", "circulation", "consciousness", "oxygen_saturation")
 PADSS = ("vital_signs", "ambulation", "nausea_vomiting", "pain")
-
-
-def assert_accessible(page: Page) -> None:
-    """No critical or serious axe-core violation (WCAG 2.1 AA rules) on the page as it is."""
-    results = AXE.run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]})
-    bad = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-        if v["impact"] in ("critical", "serious")
-    ]
-    assert bad == [], f"{page.url}: {bad}"
 
 
 def record_vitals(page: Page, systolic: str, heart_rate: str, pain: str) -> None:
@@ -77,6 +65,7 @@ def test_a_nurse_runs_an_iv_session_and_the_clinician_sees_it(page: Page, live_a
     form.get_by_label("Negative today").check()
     form.get_by_role("button", name="Complete checklist").click()
     expect(page.get_by_text("Checklist complete.")).to_be_visible()
+    assert_accessible(page)  # the session page with its checklist done and the ledger's forms
     draw(page, "1")  # the controlled-substance ledger: 50 mg drawn for the session
 
     # Start at the planned rate: 0.15 mg/kg/h x 70 kg at 1 mg/mL = 10.5 mL/h
@@ -93,6 +82,12 @@ def test_a_nurse_runs_an_iv_session_and_the_clinician_sees_it(page: Page, live_a
     for systolic, heart_rate, pain in (("126", "76", "6"), ("122", "80", "5"), ("120", "78", "5")):
         record_vitals(page, systolic, heart_rate, pain)
     expect(page.locator("#observations tbody tr")).to_have_count(4)
+    assert_accessible(page)  # a running infusion
+    # After an action, a section scrolled to stops below the sticky monitor, not under it.
+    heading = page.locator("#observations").locator("xpath=ancestor-or-self::section//h2").first
+    heading.evaluate("element => element.scrollIntoView()")
+    monitor_bottom = monitor.evaluate("element => element.getBoundingClientRect().bottom")
+    assert heading.evaluate("element => element.getBoundingClientRect().top") >= monitor_bottom
 
     # A soft-limit change: the reason and nurse2's co-sign
     change_rate(page, "0.25")
@@ -124,6 +119,7 @@ def test_a_nurse_runs_an_iv_session_and_the_clinician_sees_it(page: Page, live_a
     refusal = page.get_by_role("alert").filter(has_text="Refused")
     expect(refusal).to_contain_text("rate 0.4 mg/kg/h is above the hard limit of 0.3 mg/kg/h")
     expect(monitor.locator("#current-rate")).to_contain_text("17.5")
+    assert_accessible(page)  # the refusal on screen
 
     # An adverse event
     page.goto(session_url)  # back to the clean page after the refusal
@@ -138,6 +134,7 @@ def test_a_nurse_runs_an_iv_session_and_the_clinician_sees_it(page: Page, live_a
     page.get_by_role("button", name="Stop infusion").click()
     expect(page.get_by_text("Treatment stopped.")).to_be_visible()
     expect(page.get_by_text("Total given")).to_be_visible()
+    assert_accessible(page)  # recovery
     book_and_waste(page)  # drawn = administered + wasted, or the session cannot close
     discharge = page.locator("#discharge-card")
     for item in ALDRETE + PADSS:  # nothing is scored for the nurse
@@ -167,6 +164,15 @@ def test_a_nurse_runs_an_iv_session_and_the_clinician_sees_it(page: Page, live_a
     expect(
         page.locator("#discharge-card .errorlist, #discharge-card [role=alert]").first
     ).to_contain_text("observe 60 min after the infusion ended")
+    # The printable summary carries the ledger: drawn, given, wasted and who witnessed it.
+    page.get_by_role("link", name="Printable summary").first.click()
+    ledger = page.get_by_role("region", name="Ketamine ledger")
+    expect(ledger).to_contain_text("Drawn from stock")
+    expect(ledger).to_contain_text("Wasted (witnessed)")
+    waste = page.locator(".summary-ledger tbody tr").filter(has_text="Waste (witnessed)")
+    expect(waste).to_contain_text("Jo Marquez")  # nurse2, the witness
+    assert_accessible(page)
+    page.goto(session_url)
     page.get_by_role("button", name="Log out").click()
 
     # The clinician sees it on the chart

@@ -126,3 +126,63 @@ def test_audit_verify_passes_then_catches_a_tampered_event(demo_env, demo_templa
     broken = run(demo_env, "audit", "verify")
     assert broken.returncode == 1
     assert "event #3: contents changed" in broken.stderr
+
+
+def test_serve_preloads_the_application_so_the_first_request_is_not_the_slow_one():
+    """gunicorn loads the app before forking (--preload), and loading it imports every view and
+    compiles every URL pattern and template (timing belongs in benchmarks/, not here)."""
+    import inspect
+
+    from ketaclinic.cli import server_commands
+
+    assert '"--preload"' in inspect.getsource(server_commands._serve)
+    probe = (
+        "import ketaclinic.wsgi\n"
+        "from django.urls import get_resolver\n"
+        "from django.template import engines\n"
+        "resolver = get_resolver()\n"
+        "assert resolver._populated, 'URL patterns not compiled'\n"
+        "assert all(ns._populated for _, ns in resolver.namespace_dict.values())\n"
+        "loader = engines['django'].engine.template_loaders[0]\n"
+        "assert 'patients/detail.html' in loader.get_template_cache, 'templates not compiled'\n"
+        "print('warm')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**os.environ, "KETACLINIC_ENV": "test"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.stdout.strip() == "warm", done.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"PORT": "8123"}, "http://127.0.0.1:8123"),
+        ({}, "http://127.0.0.1:8000"),
+        (
+            {"PORT": "8123", "KETACLINIC_PUBLIC_URL": "https://clinic.example"},
+            "https://clinic.example",
+        ),
+    ],
+)
+def test_the_development_public_url_follows_port(env, expected):
+    probe = "from django.conf import settings; print(settings.PUBLIC_BASE_URL)"
+    environment = {
+        k: v for k, v in os.environ.items() if k not in ("PORT", "KETACLINIC_PUBLIC_URL")
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {probe}"],
+        env={
+            **environment,
+            "KETACLINIC_ENV": "test",
+            "DJANGO_SETTINGS_MODULE": "ketaclinic.settings",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.stdout.strip() == expected, done.stderr

@@ -107,3 +107,45 @@ def test_reminders_scans_once_and_says_what_it_queued(migrated):
     result = ketaclinic("reminders", data_dir=migrated)
     assert result.returncode == 0, result.stderr
     assert "reminders queued: none" in result.stdout
+
+
+def _worker_env(data_dir: Path) -> dict[str, str]:
+    return {
+        **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+        "KETACLINIC_DATA_DIR": str(data_dir),
+        "KETACLINIC_ENV": "development",
+    }
+
+
+@pytest.mark.parametrize(
+    ("signum", "after"),
+    [
+        (signal.SIGINT, 1.5),  # Ctrl-C while it is still starting (Django, the schedule)
+        (signal.SIGINT, None),  # Ctrl-C once it waits for tasks
+        (signal.SIGTERM, None),  # a service manager stopping it
+    ],
+    ids=["ctrl-c-starting", "ctrl-c-running", "sigterm-running"],
+)
+def test_the_worker_stops_on_a_signal_without_a_traceback(migrated, signum, after):
+    worker = subprocess.Popen(
+        [str(KETACLINIC), "worker"],
+        env=_worker_env(migrated),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        if after is None:  # wait for the worker's loop: it logs "Starting worker"
+            assert worker.stdout is not None
+            line = worker.stdout.readline()
+            while line and "Starting worker" not in line:
+                line = worker.stdout.readline()
+        else:
+            time.sleep(after)
+        worker.send_signal(signum)
+        output, _ = worker.communicate(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert "Traceback" not in output, output
+    assert worker.returncode in (0, 130), (worker.returncode, output)

@@ -11,9 +11,8 @@ from ketaclinic.patients.models import Patient
 from tests.conftest import count_queries, make_patient
 
 pytestmark = pytest.mark.django_db
-# session, user, sites, patient, revisions; audit: head lock, insert, head update (the
-# session's last-seen stamp is written at most once a minute: not here).
-CHART_PAGE_QUERIES = 8
+# The chart's Overview tab; pinned against a growing record in tests/core/test_chart_overview.py.
+CHART_PAGE_QUERIES = 20
 
 FORM = {
     "mrn": "N-300",
@@ -176,3 +175,33 @@ def test_the_chart_page_query_count_is_pinned(world, browser_client):
             },
         )
     assert count_queries(client, url) == few == CHART_PAGE_QUERIES
+
+
+def test_the_search_finds_a_patient_by_the_number_of_the_mrn_without_its_prefix(
+    world, browser_client
+):
+    make_patient(world.clinician, world.north, "N-1005", family_name="Okonkwo")
+    client = browser_client(world.nurse)
+    for text in ("N-1005", "1005", "n-100", "100"):
+        response = client.get(reverse("patients:list"), {"q": text})
+        assert b"Okonkwo" in response.content, text
+    assert b"Okonkwo" not in client.get(reverse("patients:list"), {"q": "005"}).content
+
+
+def test_the_list_pages_through_the_registry_fifty_at_a_time(world, browser_client):
+    for n in range(60):
+        make_patient(world.clinician, world.north, f"N-{700 + n}", family_name=f"Zed{n:02d}")
+    client = browser_client(world.nurse)
+    first = client.get(reverse("patients:list"), {"q": "zed"})
+    assert first.content.count(b"/patients/") >= 50
+    assert b"Patients 1\xe2\x80\x9350 of 60" in first.content
+    assert b'rel="next"' in first.content
+    assert b"Zed49" in first.content
+    assert b"Zed50" not in first.content
+    second = client.get(reverse("patients:list"), {"q": "zed", "page": "2"})
+    assert b"Zed50" in second.content
+    assert b"Zed59" in second.content
+    assert b"Zed49" not in second.content
+    assert b'rel="prev"' in second.content
+    assert b'rel="next"' not in second.content
+    assert b"q=zed&amp;page=1" in second.content  # the search is kept from page to page

@@ -113,8 +113,12 @@ PAGES = [
     Page("home (pharmacist)", "pharmacist", lambda i: "/", 7),
     Page("home (admin)", "admin", lambda i: "/", 15),
     Page("home (researcher)", "researcher", lambda i: "/", 3, fixed="no patient data"),
-    Page("registry", "clinician", lambda i: "/patients/", 4),
-    Page("registry search", "clinician", lambda i: "/patients/?q=m", 7),
+    Page("registry", "clinician", lambda i: "/patients/", 5),  # a page of 50 and the count
+    # The chart's Overview tab reads every record app, each part bounded (LIMIT 1 or a date range).
+    Page("chart overview", "clinician", lambda i: f"/patients/{i.treated}/", 20),
+    Page("chart overview, diary", "clinician", lambda i: f"/patients/{i.hana}/", 20),
+    Page("chart overview, alert", "clinician", lambda i: f"/patients/{i.alerted}/", 20),
+    Page("registry search", "clinician", lambda i: "/patients/?q=m", 8),
     Page("treatment tab", "clinician", lambda i: f"/treatment/patients/{i.treated}/", 15),
     Page("intake", "clinician", lambda i: f"/treatment/patients/{i.treated}/intake/", 10),
     Page("eligibility", "clinician", lambda i: f"/treatment/patients/{i.treated}/eligibility/", 11),
@@ -131,7 +135,7 @@ PAGES = [
         "session summary",
         "nurse",
         lambda i: f"/treatment/sessions/{i.session}/summary/",
-        14,
+        17,  # with the ledger: its totals (two) and its lines (one)
         fixed="a discharged session",
     ),
     Page("protocols", "admin", lambda i: "/treatment/protocols/", 3),
@@ -171,12 +175,13 @@ PAGES = [
     Page("chart diary day", "clinician", lambda i: f"/patients/{i.hana}/diary/{i.diary_day}/", 12),
     Page("exports", "researcher", lambda i: "/exports/", 4, fixed="a form and the last 10 jobs"),
     # Pages of 50 events: what is on them changes, not how much.
-    Page("audit search", "admin", lambda i: "/audit/", 7, fixed="a page of 50 events"),
+    # ... and the names of its users, patients and sites (three queries).
+    Page("audit search", "admin", lambda i: "/audit/", 10, fixed="a page of 50 events"),
     Page(
         "audit search by user",
         "admin",
         lambda i: "/audit/?actor=nurse",
-        7,
+        10,
         fixed="a page of 50 events",
     ),
     Page("portal home", "patient", lambda i: "/", 9, fixed="today's day and what is due"),

@@ -1,5 +1,7 @@
 from django import forms
 
+from ketaclinic.core.widgets import DateInput
+
 
 class AuditSearchForm(forms.Form):
     actor = forms.CharField(label="User", max_length=150, required=False)
@@ -10,5 +12,5 @@ class AuditSearchForm(forms.Form):
     )
     object_type = forms.CharField(label="Object type", max_length=60, required=False)
     object_id = forms.CharField(label="Object id", max_length=64, required=False)
-    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(required=False, widget=DateInput())
+    until = forms.DateField(required=False, widget=DateInput())

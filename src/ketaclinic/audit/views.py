@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from ketaclinic.audit.checkpointing import checkpoint_status
 from ketaclinic.audit.forms import AuditSearchForm
-from ketaclinic.audit.queries import AuditFilters, search_events
+from ketaclinic.audit.queries import AuditFilters, describe_events, search_events
 from ketaclinic.core.http import current_user, page_number
 
 
@@ -24,6 +24,7 @@ def audit_search(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "lines": describe_events(list(page.object_list)),
             "query": query.urlencode(),
             "checkpoints": checkpoint_status(),
         },

@@ -22,6 +22,7 @@ from ketaclinic.cli import (
 )
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,9 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    status: int = args.handler(args)
+    try:
+        args = build_parser().parse_args(argv)
+        status: int = args.handler(args)
+    except KeyboardInterrupt:
+        # Ctrl-C before a command installs its own handler (the worker's start-up, a long
+        # import): stop quietly, with the status shells give an interrupted command.
+        return EXIT_INTERRUPTED
     return status
 
 

@@ -69,6 +69,8 @@ def _serve(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
+    # The processes started below read it: KETACLINIC_PUBLIC_URL's development default follows it.
+    os.environ["PORT"] = str(args.port)
     worker = [sys.executable, "-m", "ketaclinic.cli", "worker"]
     if args.reload:
         runserver = [sys.executable, "-m", "django", "runserver", f"{args.host}:{args.port}"]
@@ -88,6 +90,9 @@ def _serve(args: argparse.Namespace) -> int:
         "-",
         "--graceful-timeout",
         "10",
+        # Load the application (Django, every URL and view: see wsgi.py) once, before the workers
+        # fork: the first request is then as fast as the second, and the workers share its memory.
+        "--preload",
     ]
     print(f"KetaClinic serving on http://{args.host}:{args.port}/", flush=True)
     if args.no_worker:

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from ketaclinic.clinical.limits import MIDAS_DAYS
+from ketaclinic.core.widgets import DateInput
 from ketaclinic.instruments.items import QuestionSet
 
 
@@ -49,19 +50,15 @@ class AcknowledgeForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    start_date = forms.DateField(
-        label="Schedule starts", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start_date = forms.DateField(label="Schedule starts", widget=DateInput())
 
 
 class CourseForm(forms.Form):
-    start_date = forms.DateField(
-        label="Course starts", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start_date = forms.DateField(label="Course starts", widget=DateInput())
     end_date = forms.DateField(
         label="Course ends",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="Leave empty while unknown.",
     )
     label = forms.CharField(label="Label", max_length=80, required=False)

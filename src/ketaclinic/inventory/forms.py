@@ -7,11 +7,12 @@ from typing import Any
 
 from django import forms
 
+from ketaclinic.core.widgets import DateInput
 from ketaclinic.inventory.models import Container, CountKind, InventoryTiming, ProductForm
 from ketaclinic.inventory.quantities import mg_text, strength_text
 
 UNITS = (("mg", "mg"), ("ml", "mL"))
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 def container_label(container: Container, *, with_balance: bool = True) -> str:

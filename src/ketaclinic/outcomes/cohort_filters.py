@@ -18,6 +18,7 @@ from django import forms
 from django.http import QueryDict
 
 from ketaclinic.clinical.errors import describe_value
+from ketaclinic.core.widgets import DateInput
 from ketaclinic.outcomes.periods import CohortFilter
 
 # ICHD-3 codes to select by: a code selects its subtypes too (periods.CohortFilter).
@@ -161,7 +162,7 @@ class _Day(forms.DateField):
 
 
 _TICKS = forms.CheckboxSelectMultiple
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_DATE = DateInput()
 
 
 class CohortFilterForm(forms.Form):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from ketaclinic.core.widgets import DateInput
 from ketaclinic.patients.models import PatientStatus, Sex
 
 
@@ -11,9 +12,7 @@ class PatientForm(forms.Form):
     mrn = forms.CharField(label="MRN", max_length=20)
     given_name = forms.CharField(label="Given name", max_length=80)
     family_name = forms.CharField(label="Family name", max_length=80)
-    date_of_birth = forms.DateField(
-        label="Date of birth", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_of_birth = forms.DateField(label="Date of birth", widget=DateInput())
     sex = forms.ChoiceField(choices=[("", "Choose…"), *Sex.choices])
     phone = forms.CharField(max_length=30, required=False)
     email = forms.EmailField(max_length=254, required=False)

@@ -6,6 +6,7 @@ import contextlib
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -26,16 +27,17 @@ def visible_patients(user: User) -> QuerySet[Patient]:
     return Patient.objects.none()
 
 
-def search_patients(
-    user: User, *, text: str = "", status: str = "", site_id: int | None = None, limit: int = 50
-) -> list[Patient]:
-    """Registry search by MRN, name or date of birth (YYYY-MM-DD), for staff of the sites."""
+def _matching(user: User, *, text: str, status: str, site_id: int | None) -> QuerySet[Patient]:
+    """The patients at the user's sites matching the search, in name order.
+
+    An MRN matches from its start ("N-10") or from its number ("1005" finds "N-1005"): staff
+    read the number aloud from a letter or a wristband without the site's prefix.
+    """
     if not user.can(Capability.VIEW_PATIENTS):
         raise PermissionDenied("your role may not search the registry")
     patients = visible_patients(user).select_related("site")
-    text = text.strip()
     if text:
-        condition = Q(mrn__istartswith=text)
+        condition = Q(mrn__istartswith=text) | Q(mrn__icontains=f"-{text}")
         for word in text.split():
             condition |= Q(family_name__istartswith=word) | Q(given_name__istartswith=word)
         with contextlib.suppress(ValueError):
@@ -45,14 +47,43 @@ def search_patients(
         patients = patients.filter(status=status)
     if site_id is not None:
         patients = patients.filter(site_id=site_id)
-    found = list(patients[:limit])
+    return patients.order_by("family_name", "given_name", "id")
+
+
+def _audit_search(user: User, text: str, results: int) -> None:
     if text:
         record_event(
             actor=user,
             action="patient.search",
             object_type="patient",
-            detail={"text": text, "results": len(found)},
+            detail={"text": text, "results": results},
         )
+
+
+def search_patients(
+    user: User, *, text: str = "", status: str = "", site_id: int | None = None, limit: int = 50
+) -> list[Patient]:
+    """Registry search by MRN, name or date of birth (YYYY-MM-DD), for staff of the sites."""
+    text = text.strip()
+    found = list(_matching(user, text=text, status=status, site_id=site_id)[:limit])
+    _audit_search(user, text, len(found))
+    return found
+
+
+PATIENTS_PER_PAGE = 50
+
+
+def page_of_patients(
+    user: User, *, text: str = "", status: str = "", page: int | str = 1
+) -> Page[Patient]:
+    """One page of the registry search (:func:`search_patients`' rules), the total counted once;
+    a page number past the end gives the last page."""
+    text = text.strip()
+    paginator = Paginator(
+        _matching(user, text=text, status=status, site_id=None), PATIENTS_PER_PAGE
+    )
+    found = paginator.get_page(page)
+    _audit_search(user, text, paginator.count)
     return found
 
 

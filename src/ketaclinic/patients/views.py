@@ -12,6 +12,7 @@ from ketaclinic.accounts.roles import Capability
 from ketaclinic.core.errors import Conflict, InputRefused, StaleVersion
 from ketaclinic.core.http import current_user
 from ketaclinic.patients import actions, queries
+from ketaclinic.patients.chart_overview import get_chart_overview
 from ketaclinic.patients.forms import PatientCreateForm, PatientEditForm, SearchForm
 from ketaclinic.patients.validation import EDITABLE_FIELDS
 
@@ -23,10 +24,14 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     text, status = "", ""
     if form.is_valid():
         text, status = form.cleaned_data["q"], form.cleaned_data["status"]
-    patients = queries.search_patients(user, text=text, status=status, limit=100)
+    page = queries.page_of_patients(user, text=text, status=status, page=request.GET.get("page", 1))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "form": form,
-        "patients": patients,
+        "page": page,
+        "patients": page.object_list,
+        "query": query.urlencode(),
         "searched": bool(text or status),
         "can_edit": user.can(Capability.EDIT_PATIENTS),
     }
@@ -47,6 +52,7 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
         "patients/detail.html",
         {
             "patient": patient,
+            "overview": get_chart_overview(user, patient),
             "revisions": queries.list_revisions(patient),
             "can_edit": user.can(Capability.EDIT_PATIENTS),
             "active_tab": "overview",

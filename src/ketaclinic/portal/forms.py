@@ -11,6 +11,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 
 from ketaclinic.accounts.models import User
+from ketaclinic.core.widgets import DateInput
 from ketaclinic.patients.models import Sex
 from ketaclinic.portal.models import ContactPreference
 
@@ -44,9 +45,7 @@ class ConsultationForm(forms.Form):
     site = forms.ChoiceField(label="Clinic")
     given_name = forms.CharField(label="First name", max_length=80)
     family_name = forms.CharField(label="Last name", max_length=80)
-    date_of_birth = forms.DateField(
-        label="Date of birth", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_of_birth = forms.DateField(label="Date of birth", widget=DateInput())
     sex = forms.ChoiceField(
         label="Sex",
         choices=[(v, label if v != "unknown" else "Prefer not to say") for v, label in Sex.choices],

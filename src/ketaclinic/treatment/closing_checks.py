@@ -18,7 +18,9 @@ session closes. It registers a check from its ``AppConfig.ready()``::
 refuses (409) while any returns a problem; the session page lists the problems ahead of time
 (``close_problems``) so the nurse sees what is missing before trying. Panels for the session page
 (for example the ledger's draw / waste form) register with ``register_session_panel``: the page
-includes each template with ``session`` and ``state`` in its context.
+includes each template with ``session`` and ``state`` in its context; sections of the printable
+session summary (the ledger's drawn, given and wasted with the witness) register with
+``register_summary_section`` the same way.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from ketaclinic.treatment.models import TreatmentSession
 CloseCheck = Callable[[TreatmentSession], list[str]]
 _CHECKS: dict[str, CloseCheck] = {}
 _PANELS: list[str] = []
+_SUMMARY_SECTIONS: list[str] = []
 
 
 def register_close_check(name: str, check: CloseCheck) -> None:
@@ -54,6 +57,16 @@ def register_session_panel(template_name: str) -> None:
 
 def session_panels() -> list[str]:
     return list(_PANELS)
+
+
+def register_summary_section(template_name: str) -> None:
+    """Include ``template_name`` in the printable session summary (after the charted tables)."""
+    if template_name not in _SUMMARY_SECTIONS:
+        _SUMMARY_SECTIONS.append(template_name)
+
+
+def summary_sections() -> list[str]:
+    return list(_SUMMARY_SECTIONS)
 
 
 def administered_mg(session: TreatmentSession) -> float:

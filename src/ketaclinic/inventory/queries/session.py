@@ -153,3 +153,13 @@ def session_ledger(
 def ledger_close_problems(session: TreatmentSession) -> list[str]:
     """The close check the treatment app runs before discharge (drawn = given + wasted)."""
     return session_ledger(session).problems()
+
+
+def session_movements(session: TreatmentSession) -> list[Movement]:
+    """Every ledger line of ``session`` in the order it happened, with who recorded and who
+    witnessed it (one query)."""
+    return list(
+        Movement.objects.filter(session=session)
+        .select_related("container__product", "recorded_by", "witness")
+        .order_by("occurred_at", "id")
+    )

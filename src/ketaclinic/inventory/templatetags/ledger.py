@@ -10,6 +10,7 @@ from django.utils.html import format_html
 
 from ketaclinic.clinical.controlled_substances import micrograms_to_mg, micrograms_to_ml
 from ketaclinic.inventory.panel import panel_context
+from ketaclinic.inventory.queries.session import session_ledger, session_movements
 from ketaclinic.treatment.models import TreatmentSession
 
 register = template.Library()
@@ -70,4 +71,15 @@ def ledger_panel(context: template.Context, session: TreatmentSession) -> dict[s
         **panel_context(context["request"].user, session, given_mg=getattr(totals, "mg", None)),
         "csrf_token": context.get("csrf_token"),
         "request": context["request"],
+    }
+
+
+@register.inclusion_tag("inventory/_session_summary.html", takes_context=True)
+def ledger_summary(context: template.Context, session: TreatmentSession) -> dict[str, Any]:
+    """The session's ledger on the printable summary: totals and every line with its witness."""
+    totals = getattr(context.get("state"), "totals", None)
+    return {
+        "session": session,
+        "ledger": session_ledger(session, given_mg=getattr(totals, "mg", None)),
+        "movements": session_movements(session),
     }

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from ketaclinic.clinical.eligibility import CONDITIONS
+from ketaclinic.core.widgets import DateInput
 from ketaclinic.treatment.models import Course, EligibilityScreen, TestName, TestOutcome
 
 CHILDBEARING = [("", "Not recorded"), ("yes", "Yes"), ("no", "No")]
@@ -94,9 +95,7 @@ class ScreenForm(forms.Form):
 class TestForm(forms.Form):
     test = forms.ChoiceField(choices=TestName.choices)
     outcome = forms.ChoiceField(choices=TestOutcome.choices, widget=forms.RadioSelect)
-    performed_on = forms.DateField(
-        label="Done on", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    performed_on = forms.DateField(label="Done on", required=False, widget=DateInput())
     result = forms.CharField(label="Result", max_length=200, required=False)
     reason = forms.CharField(label="Why not needed", max_length=240, required=False)
 
@@ -105,7 +104,7 @@ class ConsentForm(forms.Form):
     consented_on = forms.DateField(
         label="Consent given on",
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     information_version = forms.CharField(
         label="Information sheet (version)", max_length=80, initial="Ketamine leaflet v1"

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ketaclinic.core.http import current_user
+from ketaclinic.treatment.closing_checks import summary_sections
 from ketaclinic.treatment.queries.chart import open_sessions, plans_ready_for_a_session
 from ketaclinic.treatment.queries.report import TARGET_PERCENT, guardrail_report
 from ketaclinic.treatment.queries.sessions import get_session, session_state
@@ -32,7 +33,12 @@ def session_summary(request: HttpRequest, session_id: int) -> HttpResponse:
         request,
         session,
         "treatment/summary.html",
-        {"session": session, "patient": session.patient, "state": session_state(session)},
+        {
+            "session": session,
+            "patient": session.patient,
+            "state": session_state(session),
+            "sections": summary_sections(),
+        },
     )
 
 
