@@ -26,6 +26,7 @@ def test_a_nurse_logs_in_and_sees_the_patients_link(world, client):
     assert labels == [
         "Home",
         "Patients",
+        "Schedule",
         "Referrals",
         "Sessions",
         "Protocols",

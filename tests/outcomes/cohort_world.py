@@ -166,6 +166,8 @@ def library(admin: User) -> dict[str, Protocol]:
             dose_soft_max=0.3,
             dose_hard_max=0.5,
             session_hard_max_mg=50,
+            day_hard_max_mg=50,
+            week_hard_max_mg=150,
             vitals_interval_minutes=10,
             observation_minutes=60,
             source="test",

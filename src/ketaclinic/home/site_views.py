@@ -59,7 +59,7 @@ def site_safety(request: HttpRequest, site_id: int) -> HttpResponse:
                 form.add_error(exc.field if exc.field in form.fields else None, str(exc))
             else:
                 messages.success(request, f"Safety contacts of {site.name} saved.")
-                return redirect("accounts:site_safety", site_id=site.pk)
+                return redirect("core:site_safety", site_id=site.pk)
     else:
         form = SiteEscalationForm(
             initial={

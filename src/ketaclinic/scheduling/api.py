@@ -171,7 +171,7 @@ class RescheduleIn(VisitIn):
     reason: str = Field(..., min_length=1, max_length=240)
 
 
-class CancelIn(StrictIn):
+class AppointmentCancelIn(StrictIn):
     version: int = Field(..., ge=1)
     reason: str = Field(..., min_length=1, max_length=240)
 
@@ -213,7 +213,7 @@ class ChairDayOut(Schema):
     visits: list[VisitOnDayOut]
 
 
-class DayOut(Schema):
+class ScheduleDayOut(Schema):
     site: str
     day: date
     time_zone: str
@@ -341,7 +341,7 @@ def add_chair(request: HttpRequest, site_code: str, payload: ChairIn) -> Status[
     return Status(201, chair)
 
 
-@router.get("/sites/{site_code}/days/{day}", response=DayOut)
+@router.get("/sites/{site_code}/days/{day}", response=ScheduleDayOut)
 def day(request: HttpRequest, site_code: str, day: date) -> dict[str, object]:
     """The site's day per chair, each visit with its state (booked, late, running, ...)."""
     user = current_user(request)
@@ -453,7 +453,9 @@ def reschedule(request: HttpRequest, appointment_id: int, payload: RescheduleIn)
 
 
 @router.post("/appointments/{appointment_id}/cancel", response=AppointmentOut)
-def cancel(request: HttpRequest, appointment_id: int, payload: CancelIn) -> dict[str, object]:
+def cancel(
+    request: HttpRequest, appointment_id: int, payload: AppointmentCancelIn
+) -> dict[str, object]:
     user = _booker(request)
     row = get_appointment(user, appointment_id)
     done = actions.cancel_appointment(
