@@ -19,6 +19,18 @@ from tests.browser.conftest import LiveApp, log_in
 from tests.browser.ledger_steps import book_and_waste, draw
 
 pytestmark = pytest.mark.browser
+# The modified Aldrete and PADSS items, each scored by the nurse (nothing is pre-filled).
+DISCHARGE_ITEMS = (
+    "activity",
+    "respiration",
+    "circulation",
+    "consciousness",
+    "oxygen_saturation",
+    "vital_signs",
+    "ambulation",
+    "nausea_vomiting",
+    "pain",
+)
 
 LEDGER_MRN = "N-1011"
 LOT = "E2E-LOT-7"
@@ -102,12 +114,20 @@ def run_session_with_the_ledger(page: Page, base: str) -> None:
         page.get_by_role("alert").filter(has_text="Before this session can close")
     ).to_contain_text("record the administered amount")
     book_and_waste(page, witness="nurse2")
+    # The ledger balances: with every discharge item scored, what still holds the patient is
+    # the observation time after the infusion, never the ledger.
     discharge = page.locator("#discharge-card")
+    for item in DISCHARGE_ITEMS:
+        discharge.locator(f"#id_{item}").select_option("2")
+    discharge.get_by_role("group", name="Dissociation resolved").get_by_label("Yes").check()
+    discharge.get_by_role("group", name="Sedation resolved").get_by_label("Yes").check()
     discharge.get_by_label("Escort (name)").fill("Partner")
     discharge.get_by_label("Escort present").check()
     discharge.get_by_label(re.compile("Instructions given")).check()
     discharge.get_by_role("button", name="Discharge and sign off").click()
-    expect(page.get_by_text("Patient discharged; the session is closed.")).to_be_visible()
+    refusal = page.locator("#discharge-card .errorlist, #discharge-card [role=alert]").first
+    expect(refusal).to_contain_text(re.compile("observe", re.IGNORECASE))
+    expect(page.get_by_text("record the administered amount")).to_have_count(0)
 
 
 def count_with_one_short(page: Page, base: str) -> None:
