@@ -111,7 +111,8 @@ PAGES = [
     Page("home (clinician)", "clinician", lambda i: "/", 16),
     Page("home (nurse)", "nurse", lambda i: "/", 15),
     Page("home (pharmacist)", "pharmacist", lambda i: "/", 7),
-    Page("home (admin)", "admin", lambda i: "/", 15),
+    # + the sites whose self-harm escalation is not configured, and their clinicians (2)
+    Page("home (admin)", "admin", lambda i: "/", 17),
     Page("home (researcher)", "researcher", lambda i: "/", 3, fixed="no patient data"),
     Page("registry", "clinician", lambda i: "/patients/", 5),  # a page of 50 and the count
     # The chart's Overview tab reads every record app, each part bounded (LIMIT 1 or a date range).
@@ -138,7 +139,8 @@ PAGES = [
         17,  # with the ledger: its totals (two) and its lines (one)
         fixed="a discharged session",
     ),
-    Page("protocols", "admin", lambda i: "/treatment/protocols/", 3),
+    # + the admin's sites and their pump minimums, for the pump-minimum form (2)
+    Page("protocols", "admin", lambda i: "/treatment/protocols/", 5),
     Page(
         "protocol",
         "admin",
@@ -176,12 +178,13 @@ PAGES = [
     Page("exports", "researcher", lambda i: "/exports/", 4, fixed="a form and the last 10 jobs"),
     # Pages of 50 events: what is on them changes, not how much.
     # ... and the names of its users, patients and sites (three queries).
-    Page("audit search", "admin", lambda i: "/audit/", 10, fixed="a page of 50 events"),
+    # + the chain's end, beside the newest signed checkpoint (1)
+    Page("audit search", "admin", lambda i: "/audit/", 11, fixed="a page of 50 events"),
     Page(
         "audit search by user",
         "admin",
         lambda i: "/audit/?actor=nurse",
-        10,
+        11,
         fixed="a page of 50 events",
     ),
     Page("portal home", "patient", lambda i: "/", 9, fixed="today's day and what is due"),
