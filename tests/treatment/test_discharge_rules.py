@@ -153,6 +153,12 @@ def test_observation_after_iv_is_never_shorter_than_30_min_after_the_infusion(wo
         "code": "north-in",
         "route": "intranasal",
         "mg_per_spray": 10,
+        "concentration_mg_per_ml": 100,
+        "starting_dose": 20,
+        "dose_hard_max": 40,
+        "rate_soft_max": None,
+        "rate_hard_max": None,
+        "titration_step": None,
         "observation_minutes": 60,
     }
     refused = client.post("/api/treatment/protocols", nasal)
