@@ -151,6 +151,10 @@ PAGES: dict[str, dict[str, Call]] = {
             },
         ),
     },
+    # A site's pump minimum, set from the protocol library: its admin.
+    "treatment:pump_minimum": {
+        "POST": Call(ADMIN, body=lambda ids: {"pump_min_ml_per_h": "0.1"}),
+    },
     # The registry.
     "patients:list": {"GET": Call(CHART_ANY_SITE)},
     "patients:create": {
@@ -352,7 +356,7 @@ COHORT_OUTCOMES = only(
 PAGES.update(
     {
         "outcomes:cohort": {"GET": Call(COHORT_OUTCOMES)},
-        "outcomes:cohort_pdf": {"GET": Call(COHORT_OUTCOMES)},
+        "outcomes:cohort_pdf": {"POST": Call(COHORT_OUTCOMES)},
         "patient_outcomes:chart": {"GET": Call(CHARTING)},
         "patient_outcomes:summary_pdf": {"GET": Call(CHARTING)},
         "patient_outcomes:letter_pdf": {"GET": Call(CHARTING)},
