@@ -153,6 +153,8 @@ def test_the_admin_page_refuses_a_protocol_missing_a_hard_cap(world, browser_cli
         "target_pain_nrs": 3,
         "vitals_interval_minutes": 15,
         "observation_minutes": 60,
+        "administration_minutes": 120,
+        "fasting_hours": 0,
     }
     response = browser_client(world.admin).post(reverse("treatment:protocol_create"), form)
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
