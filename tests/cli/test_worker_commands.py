@@ -90,9 +90,10 @@ def test_serve_starts_the_worker_which_runs_tasks_and_both_stop_on_sigterm(migra
         commands = [_cmdline(pid) for pid in children]
         assert any("gunicorn" in command for command in commands), commands
         assert any("ketaclinic.cli worker" in command for command in commands), commands
-        # The worker queued the periodic reminder scan, ran it, and queued the next one.
+        # The worker queued its two periodic tasks (the reminder scan and the audit
+        # checkpoint), ran each, and queued the next of each.
         deadline = time.monotonic() + 20
-        while _task_statuses(migrated) != ["READY", "SUCCESSFUL"]:
+        while _task_statuses(migrated) != ["READY", "READY", "SUCCESSFUL", "SUCCESSFUL"]:
             assert time.monotonic() < deadline, _task_statuses(migrated)
             time.sleep(0.3)
     finally:
