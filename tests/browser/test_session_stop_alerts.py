@@ -11,25 +11,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import ARTIFACTS, LiveApp, log_in
 
 pytestmark = pytest.mark.browser
-AXE = Axe()
 MRN = "N-1003"
-
-
-def assert_accessible(page: Page) -> None:
-    """No critical or serious axe-core violation (WCAG 2.1 AA rules) on the page as it is."""
-    results = AXE.run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]})
-    bad = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-        if v["impact"] in ("critical", "serious")
-    ]
-    assert bad == [], f"{page.url}: {bad}"
 
 
 @pytest.mark.xfail(
