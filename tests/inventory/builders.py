@@ -79,6 +79,7 @@ CHECKLIST = {
     "heart_rate": 72,
     "spo2": 98,
     "respiratory_rate": 14,
+    "consciousness": "alert",
 }
 DISCHARGE = {
     "activity": 2,

@@ -112,6 +112,7 @@ CHECKLIST_FORM = {
     "spo2": "98",
     "respiratory_rate": "14",
     "pain_nrs": "7",
+    "consciousness": "alert",
 }
 DISCHARGE_FORM = {
     "escort_name": "Partner",

@@ -64,6 +64,7 @@ CHECKLIST = {
     "pregnancy_check": "negative",
     "line_in_place": True,
     "pain_nrs": 7,
+    "consciousness": "alert",
     **VITALS,
 }
 

@@ -211,6 +211,52 @@ def test_pre_dose_180_or_110_does_not_start(world, systolic, diastolic, outcome)
     assert checklist.bp_confirmation_needed
 
 
+@pytest.mark.parametrize(
+    ("avpu", "refused"),
+    [("alert", False), ("voice", False), ("pain", True), ("unresponsive", True)],
+)
+def test_pre_dose_consciousness_is_charted_as_assessed_and_pain_does_not_start(
+    world, avpu, refused
+):
+    session = scheduled_session(world)
+    fields = {**CHECKLIST, "consciousness": avpu}
+    if refused:
+        with pytest.raises(InputRefused) as caught:
+            actions.complete_checklist(
+                actor=world.nurse, session=session, expected_version=session.version, **fields
+            )
+        assert caught.value.field == "avpu"
+        assert not hasattr(fresh(session), "checklist")
+        assert not fresh(session).observations.exists()  # nothing partial is stored
+        return
+    actions.complete_checklist(
+        actor=world.nurse, session=session, expected_version=session.version, **fields
+    )
+    [pre_dose] = fresh(session).observations.filter(phase="pre_dose")
+    assert pre_dose.consciousness == avpu
+
+
+def test_the_checklist_cannot_be_completed_without_assessing_consciousness(
+    world, api, browser_client
+):
+    session = scheduled_session(world)
+    without = {key: value for key, value in CHECKLIST.items() if key != "consciousness"}
+    response = api(world.nurse).post(
+        f"/api/treatment/sessions/{session.pk}/checklist", {"version": session.version, **without}
+    )
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert "consciousness" in response.content.decode()
+    form = {
+        "version": session.version,
+        **{key: value for key, value in without.items() if value is not True},
+        "escort_confirmed": "on",
+        "line_in_place": "on",
+    }
+    page = browser_client(world.nurse).post(reverse("treatment:checklist", args=[session.pk]), form)
+    assert "Assess consciousness (AVPU) before the first dose." in page.content.decode()
+    assert not hasattr(fresh(session), "checklist")
+
+
 def test_avpu_pain_raises_a_stop_alert_through_the_api_and_on_the_page(world, api, browser_client):
     session = running_session(world)
     url = f"/api/treatment/sessions/{session.pk}/observations"

@@ -56,6 +56,7 @@ COURSES = (
     ("N-1010", "demo-iv-bolus", 2, 4, 5),
     ("N-1005", "lit-outpatient-iv", 0, 3, 7),  # ready: approved plan, no session yet
     ("N-1011", "lit-outpatient-iv", 0, 3, 7),  # ready too: the ledger's browser test
+    ("N-1012", "lit-outpatient-iv", 0, 3, 7),  # ready too: the AVPU stop-alert browser test
     ("S-1002", "lit-outpatient-iv", 2, 3, 7),
     ("N-1018", "lit-outpatient-iv", 0, 6, 1),  # ready to book: the schedule's browser test
     ("N-1019", "lit-outpatient-iv", 0, 3, 7),  # ready too: takes a chair in that test
@@ -239,7 +240,7 @@ def _session(
         pregnancy_check="not_relevant" if session.patient.sex != "female" else "negative",
         line_in_place=route in ("iv_infusion", "iv_bolus"),
         at=_at(day, -10),
-        **{key: value for key, value in _vitals(rng, pain).items() if key != "consciousness"},
+        **_vitals(rng, pain),
     )
     for hook in BEFORE_START:
         hook(session, nurse, _at(day, -5))

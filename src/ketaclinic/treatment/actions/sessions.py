@@ -101,6 +101,7 @@ def complete_checklist(
     diastolic: float,
     heart_rate: float,
     spo2: float,
+    consciousness: str,
     respiratory_rate: float | None = None,
     line_in_place: bool = False,
     weight_confirmed: bool = False,
@@ -108,7 +109,9 @@ def complete_checklist(
 ) -> SessionChecklist:
     """The pre-session checklist (docs/clinical-rules.md §3 and §6): today's weight gives the dosing
     weight; pre-dose vitals within the stop limits (above 140/90 waits for a clinician); no open
-    self-harm alert; a negative pregnancy test where relevant; an escort; IV access for IV. A
+    self-harm alert; a negative pregnancy test where relevant; an escort; IV access for IV;
+    consciousness as the nurse assessed it (AVPU), so a patient responding only to pain, or not
+    at all, is not dosed (the stop rule of ``clinical.vitals`` in every phase). A
     weight more than 10 % from the last session's is refused unless ``weight_confirmed``
     (``clinical.dosing_weight.weight_needs_confirmation``)."""
     current = lock_session(actor, session, Capability.CHART_SESSIONS, expected_version)
@@ -158,7 +161,7 @@ def complete_checklist(
             "spo2": spo2,
             "respiratory_rate": respiratory_rate,
             "pain_nrs": pain_nrs,
-            "consciousness": "alert",
+            "consciousness": consciousness,
         },
     )
     stops = [alert for alert in observation.alerts if alert["level"] == "stop"]

@@ -59,6 +59,9 @@ class ChecklistIn(SessionVersionIn):
     diastolic: float
     heart_rate: float
     spo2: float
+    consciousness: Consciousness = Field(
+        ..., description="AVPU as assessed before the first dose; pain or unresponsive: no dose"
+    )
     respiratory_rate: float | None = None
 
 

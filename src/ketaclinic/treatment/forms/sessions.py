@@ -52,6 +52,14 @@ class ObservationForm(VitalsFields):
 
 
 class ChecklistForm(VersionForm, VitalsFields):
+    """The pre-dose checklist. Consciousness is assessed like every other sign: nothing is
+    chosen for the nurse, so "alert" is charted only when someone saw it."""
+
+    consciousness = forms.ChoiceField(
+        label="Consciousness (AVPU)",
+        choices=[("", "—"), *Consciousness.choices],
+        error_messages={"required": "Assess consciousness (AVPU) before the first dose."},
+    )
     weight_kg = _decimal("Today's weight (kg)")
     escort_name = forms.CharField(label="Escort home (name)", max_length=120)
     escort_confirmed = forms.BooleanField(label="Escort confirmed for discharge", required=False)

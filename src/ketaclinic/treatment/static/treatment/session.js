@@ -44,6 +44,27 @@
   tick();
   window.setInterval(tick, 1000);
 
+  // The sticky monitor grows and shrinks with what it shows; the page's scroll padding follows
+  // it (ketaclinic.css), so a section scrolled to after an action stops below the monitor.
+  // Setting a custom property through the CSSOM needs no inline style, so the CSP still holds.
+  var running = document.querySelector(".monitor-running");
+  function padBelowMonitor() {
+    var root = document.documentElement;
+    if (!running || window.getComputedStyle(running).position !== "sticky") {
+      root.style.removeProperty("--monitor-height");
+      return;
+    }
+    var gap = 16; // px of air between the monitor and the heading it must not cover
+    root.style.setProperty(
+      "--monitor-height", Math.ceil(running.getBoundingClientRect().height) + gap + "px"
+    );
+  }
+  padBelowMonitor();
+  if (running && window.ResizeObserver) {
+    new window.ResizeObserver(padBelowMonitor).observe(running);
+  }
+  window.addEventListener("resize", padBelowMonitor);
+
   // After a refused step the page comes back with the reason inside the form: bring it into
   // view (on a phone it would otherwise sit below the monitor, out of sight).
   var refusal = document.querySelector("form [role=alert]");
