@@ -67,9 +67,17 @@ def test_a_nurse_runs_an_iv_session_and_the_clinician_sees_it(page: Page, live_a
     assert_accessible(page)  # a running infusion
     # After an action, a section scrolled to stops below the sticky monitor, not under it.
     heading = page.locator("#observations").locator("xpath=ancestor-or-self::section//h2").first
-    heading.evaluate("element => element.scrollIntoView()")
-    monitor_bottom = monitor.evaluate("element => element.getBoundingClientRect().bottom")
-    assert heading.evaluate("element => element.getBoundingClientRect().top") >= monitor_bottom
+    # Two animation frames first: the monitor's size is settled and its padding applied (a
+    # countdown that wraps to a second line changes the height from one second to the next).
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    top, monitor_bottom = heading.evaluate(
+        """element => {
+            element.scrollIntoView();
+            const monitor = document.querySelector(".monitor-running");
+            return [element.getBoundingClientRect().top, monitor.getBoundingClientRect().bottom];
+        }"""
+    )
+    assert top >= monitor_bottom
 
     # A soft-limit change: the reason and nurse2's co-sign
     change_rate(page, "0.25")

@@ -4,8 +4,9 @@ anyone is shown to its admin as a configuration error."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from http import HTTPStatus
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -81,7 +82,8 @@ def test_an_unacknowledged_alert_is_escalated_by_the_worker_after_the_window(
         run_worker()
     assert sent_to() == [["okafor@example.org"], ["oncall@north.example.org"]]
     escalation = mail.outbox[1]
-    assert "not acknowledged after 4 h" in escalation.subject
+    assert "not acknowledged" in escalation.subject
+    assert "none has acknowledged the alert in 4 hours" in escalation.body
     assert world.patient.mrn in escalation.body
     assert f"/alerts/{alert.pk}/" in escalation.body
     escalated = SelfHarmAlert.objects.get()
@@ -91,6 +93,49 @@ def test_an_unacknowledged_alert_is_escalated_by_the_worker_after_the_window(
     with time_machine.travel(RAISED + timedelta(hours=5), tick=False):
         run_worker()
     assert len(mail.outbox) == 2  # once only
+
+
+@pytest.fixture
+def weekday_hours(world):
+    """North opens 08:00-17:00 on weekdays, in its own time zone."""
+    from ketaclinic.scheduling.actions import set_opening_hours
+
+    set_opening_hours(
+        actor=world.admin,
+        site=world.north,
+        hours={day: (time(8), time(17)) for day in range(5)},
+    )
+
+
+def test_an_alert_raised_while_the_clinic_is_closed_is_escalated_at_once(
+    world, contacts, weekday_hours, run_worker, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(RAISED, tick=False):  # Friday 22:30 UTC: closed
+        raise_alert(world, django_capture_on_commit_callbacks)
+        run_worker()
+    # both at once (the worker runs the escalation first: it has the higher priority)
+    assert sorted(sent_to()) == [["okafor@example.org"], ["oncall@north.example.org"]]
+    [escalation] = [m for m in mail.outbox if m.to == ["oncall@north.example.org"]]
+    assert "the clinic is closed and nobody is there to read it" in escalation.body
+    assert SelfHarmAlert.objects.get().escalated_at == RAISED
+
+
+def test_an_alert_raised_before_closing_is_escalated_at_closing_time(
+    world, contacts, weekday_hours, run_worker, django_capture_on_commit_callbacks
+):
+    zone = ZoneInfo(world.north.time_zone)
+    raised = datetime(2026, 12, 4, 15, 0, tzinfo=zone)  # Friday, two hours before closing
+    closing = datetime(2026, 12, 4, 17, 0, tzinfo=zone)
+    with time_machine.travel(raised, tick=False):
+        raise_alert(world, django_capture_on_commit_callbacks)
+        run_worker()
+    with time_machine.travel(closing - timedelta(minutes=1), tick=False):
+        run_worker()
+    assert sent_to() == [["okafor@example.org"]]
+    with time_machine.travel(closing, tick=False):
+        run_worker()
+    assert sent_to()[-1] == ["oncall@north.example.org"]
+    assert "before the clinic closed" in mail.outbox[-1].body
 
 
 def test_an_acknowledged_alert_is_not_escalated(

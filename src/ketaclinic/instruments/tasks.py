@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -11,7 +13,7 @@ from django.utils import timezone
 from django_tasks import task, task_backends
 
 from ketaclinic.audit.actions import record_event
-from ketaclinic.clinical.self_harm import escalation_due
+from ketaclinic.clinical.self_harm import escalation_due, staffed_until
 from ketaclinic.instruments.actions import record_self_harm_escalation
 from ketaclinic.instruments.models import SelfHarmAlert
 from ketaclinic.instruments.queries import reachable_clinicians
@@ -69,14 +71,28 @@ def notify_self_harm_alert(alert_id: int) -> int:
     return len(recipients)
 
 
-ESCALATION_SUBJECT = "KetaClinic: self-harm alert not acknowledged after {hours} h ({site})"
+ESCALATION_SUBJECT = "KetaClinic: self-harm alert not acknowledged ({site})"
 ESCALATION_BODY = (
     "{contact},\n\n"
     "A patient of {site} (MRN {mrn}) answered item 9 of the PHQ-9 (thoughts of self-harm) "
     "with {answer} of 3 on {when}. The site's clinicians were told, and none has acknowledged "
-    "the alert in {hours} hours. You are {site}'s escalation contact: please make sure a "
-    "clinician reviews the patient now.\n{url}\n"
+    "the alert {why}. You are {site}'s escalation contact: please make sure a clinician "
+    "reviews the patient now.\n{url}\n"
 )
+
+
+def alert_escalation_due(alert: SelfHarmAlert) -> tuple[datetime, str]:
+    """When the alert goes to the escalation contact, and why then, in words: the site's window,
+    cut short by its opening hours (``ketaclinic.clinical.self_harm``)."""
+    site = alert.patient.site
+    hours = {row.weekday: (row.opens, row.closes) for row in site.opening_hours.all()}
+    staffed = staffed_until(alert.raised_at, ZoneInfo(site.time_zone), hours)
+    due = escalation_due(alert.raised_at, site.self_harm_window_hours, staffed)
+    if staffed is not None and due == alert.raised_at:
+        return due, "because the clinic is closed and nobody is there to read it"
+    if staffed is not None and due == staffed:
+        return due, "before the clinic closed"
+    return due, f"in {site.self_harm_window_hours} hours"
 
 
 def schedule_escalation(alert: SelfHarmAlert) -> bool:
@@ -89,37 +105,38 @@ def schedule_escalation(alert: SelfHarmAlert) -> bool:
     if not backend.supports_defer:
         logger.error("self-harm alert %s: the task backend cannot defer its escalation", alert.pk)
         return False
-    due = escalation_due(alert.raised_at, alert.patient.site.self_harm_window_hours)
+    due, _ = alert_escalation_due(alert)
     escalate_self_harm_alert.using(run_after=due).enqueue(alert.pk)
     return True
 
 
 @task(priority=60)
 def escalate_self_harm_alert(alert_id: int) -> str:
-    """At the end of the site's window: tell the escalation contact about an alert nobody
-    acknowledged (``ketaclinic.clinical.self_harm``). Returns what happened."""
+    """At the end of the site's window, at closing time, or at once when the clinic is closed:
+    tell the escalation contact about an alert nobody acknowledged
+    (``ketaclinic.clinical.self_harm``). Returns what happened."""
     alert = SelfHarmAlert.objects.select_related("patient__site").get(pk=alert_id)
     site = alert.patient.site
-    hours = site.self_harm_window_hours
     if alert.acknowledged_at is not None:
         return "acknowledged"
     if alert.escalated_at is not None:
         return "already escalated"
-    if timezone.now() < escalation_due(alert.raised_at, hours):
+    due, why = alert_escalation_due(alert)
+    if timezone.now() < due:
         return "not yet due"
     if not site.escalation_contact_email:
         logger.error("self-harm alert %s: site %s has no escalation contact", alert.pk, site.code)
         record_self_harm_escalation(alert=alert, contact="")
         return "no escalation contact"
     send_mail(
-        ESCALATION_SUBJECT.format(hours=hours, site=site.name),
+        ESCALATION_SUBJECT.format(site=site.name),
         ESCALATION_BODY.format(
             contact=site.escalation_contact_name,
             site=site.name,
             mrn=alert.patient.mrn,
             answer=alert.item9_answer,
             when=timezone.localtime(alert.raised_at).strftime("%Y-%m-%d %H:%M %Z"),
-            hours=hours,
+            why=why,
             url=settings.PUBLIC_BASE_URL.rstrip("/")
             + reverse("instruments:alert", args=[alert.pk]),
         ),
