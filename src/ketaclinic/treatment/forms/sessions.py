@@ -43,11 +43,14 @@ class VitalsFields(forms.Form):
 
 
 class ObservationForm(VitalsFields):
+    """A reading during or after the dose. AVPU starts empty, like every other sign: a form that
+    showed "Alert" would chart it for a patient nobody assessed (and a pain score alone would
+    pass as a full set of vitals)."""
+
     consciousness = forms.ChoiceField(
         label="Consciousness (AVPU)",
         choices=[("", "—"), *Consciousness.choices],
         required=False,
-        initial="alert",
     )
 
 
