@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
 from django.utils import timezone
 
-from ketaclinic.audit.chain import event_hash
-from ketaclinic.audit.models import AuditEvent, AuditHead
+from ketaclinic.audit.chain import entry_hash
+from ketaclinic.audit.models import AuditEvent
 from ketaclinic.core.request_context import current_context
 
 if TYPE_CHECKING:
@@ -22,7 +21,6 @@ def _plain(detail: dict[str, Any] | None) -> dict[str, Any]:
     return result
 
 
-@transaction.atomic(savepoint=False)
 def record_event(
     *,
     actor: User | None,
@@ -32,19 +30,16 @@ def record_event(
     site_id: int | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain.
+    """Append one event to the log: a single INSERT, no lock shared with other writers.
 
     Called inside the caller's transaction, so an action and its audit event are stored together
-    or not at all. The head row is locked first: on PostgreSQL ``SELECT ... FOR UPDATE`` queues
-    concurrent writers; on SQLite the IMMEDIATE transaction already holds the write lock.
-    No savepoint of its own: an event is never kept without its action, so a failure here
-    undoes the caller's whole transaction anyway (and every audited write saves two round
-    trips to the database).
+    or not at all. The event carries the hash of its own fields; a database trigger queues it for
+    the sealer (:mod:`ketaclinic.audit.sealing`), which gives it its place in the hash chain
+    within seconds of the commit (ADR 0008). One statement, so no savepoint is needed: it either
+    inserts the event and its queue entry or fails the caller's transaction.
     """
-    head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
     context = current_context()
     fields: dict[str, Any] = {
-        "seq": head.last_seq + 1,
         "occurred_at": timezone.now(),
         "actor_id": actor.pk if actor is not None else None,
         "actor_username": actor.get_username() if actor is not None else "system",
@@ -57,7 +52,4 @@ def record_event(
         "request_id": context.request_id if context else "",
         "detail": _plain(detail),
     }
-    digest = event_hash(prev_hash=head.last_hash, **fields)
-    event = AuditEvent.objects.create(prev_hash=head.last_hash, hash=digest, **fields)
-    AuditHead.objects.filter(id=1).update(last_seq=event.seq, last_hash=digest)
-    return event
+    return AuditEvent.objects.create(entry_hash=entry_hash(fields), **fields)
