@@ -49,7 +49,9 @@ def _seal_batch(batch: int) -> tuple[int, int, int]:
             seq += 1
             digest = event_hash(prev_hash=previous, seq=seq, fields=fields_of(event))
             seals.append(
-                AuditSeal(seq=seq, event_id=event.pk, prev_hash=previous, hash=digest, sealed_at=now)
+                AuditSeal(
+                    seq=seq, event_id=event.pk, prev_hash=previous, hash=digest, sealed_at=now
+                )
             )
             previous = digest
         if len(seals) < len(ids):

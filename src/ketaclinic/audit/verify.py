@@ -63,10 +63,9 @@ def _check_sealed(problems: list[str], max_problems: int) -> int:
             problems.append(f"event #{seal.seq}: previous-hash link broken")
         if event is None:
             problems.append(f"event #{seal.seq} missing (deleted; its seal remains)")
-        elif (
-            event_hash(prev_hash=seal.prev_hash, seq=seal.seq, fields=fields_of(event)) != seal.hash
-            or _entry_changed(event)
-        ):
+        elif event_hash(
+            prev_hash=seal.prev_hash, seq=seal.seq, fields=fields_of(event)
+        ) != seal.hash or _entry_changed(event):
             problems.append(f"event #{seal.seq}: contents changed since it was written")
         expected_prev, expected_seq = seal.hash, seal.seq + 1
         if len(problems) >= max_problems:

@@ -47,11 +47,10 @@ def register(subparsers: Any) -> None:
 
 def _worker(args: argparse.Namespace) -> int:
     setup_django()
+    from django.conf import settings
     from django.core.management import call_command
     from django_tasks import task_backends
     from django_tasks_db import DatabaseBackend
-
-    from django.conf import settings
 
     from ketaclinic.audit.sealing import seal_pending, start_sealer_thread
     from ketaclinic.audit.tasks import ensure_checkpoint_scheduled
