@@ -1,4 +1,4 @@
-"""FHIR JSON of a built resource, byte for byte what ``model_dump_json()`` writes, ~10x faster.
+"""FHIR JSON of a built resource, byte for byte what ``model_dump_json()`` writes, ~13x faster.
 
 ``fhir.resources`` serialises through a Python ``model_serializer`` that, for every element of
 every nested model, looks up the class's element order, alias map and field types again and
