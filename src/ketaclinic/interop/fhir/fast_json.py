@@ -40,9 +40,7 @@ def _plan(cls: type[FHIRAbstractModel]) -> Plan:
         ext_key = ""
         if primitive and ext in cls.model_fields:
             ext_key = cls.model_fields[ext].alias or ext
-        fields.append(
-            (name, info.alias or name, primitive, ext if ext_key else "", ext_key)
-        )
+        fields.append((name, info.alias or name, primitive, ext if ext_key else "", ext_key))
     return bool(cls.has_resource_base()), getattr(cls, "__resource_type__", ""), tuple(fields)
 
 
