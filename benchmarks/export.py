@@ -16,6 +16,11 @@ stay flat as the cohort grows; the naive one grows with it. FHIR is the slow for
 FHIR baseline runs only up to ``--naive-fhir-max`` patients, where its memory is already shown
 growing. The last line is the JSON object of docs/contracts.md "Benchmarks".
 
+FHIR is also exported identified (``project_identified``, the admin's export) and, up to
+``--model-serialiser-max`` patients (1,000), with the old model-based writer
+(``model_serialiser``: fhir.resources' ``model_dump_json`` in place of
+``ketaclinic.interop.fhir.fast_json``, issue 22's baseline); each prints resources per second.
+
     .venv/bin/python benchmarks/export.py [--sizes 1000,3000,10000] [--formats parquet,redcap,fhir]
 """
 
@@ -30,6 +35,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -96,12 +102,20 @@ def run_contender(fmt: str, contender: str, out: Path) -> dict[str, object]:
     from ketaclinic.interop import exports
     from ketaclinic.interop.scope import export_scope
 
+    identified = contender == "project_identified"
     scope = export_scope(
-        actor=User.objects.get(username=RESEARCHER), site_code=None, deidentify=True
+        actor=User.objects.get(username=ADMIN if identified else RESEARCHER),
+        site_code=None,
+        deidentify=not identified,
     )
+    if contender == "model_serialiser":
+        # Today's (before issue 22) FHIR writer: fhir.resources' own model_dump_json.
+        from ketaclinic.interop.fhir import bulk
+
+        bulk.dumps = lambda resource: resource.model_dump_json()  # type: ignore[assignment]
     shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
-    if contender == "project":
+    if contender in ("project", "project_identified", "model_serialiser"):
         counts = getattr(exports, f"export_{fmt}")(scope=scope, out=out)
     else:
         sys.path.insert(0, str(HERE))
@@ -120,11 +134,43 @@ def measure(database: Path, fmt: str, contender: str, out: Path) -> dict[str, ob
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def _fhir_figures(table: Any, sizes: list[int], largest: int) -> dict[str, object]:
+    """Issue 22's FHIR figures: ours at the largest cohort (identified and de-identified) and the
+    old model-based serialiser on the largest cohort it ran on (the 1,000-patient slice)."""
+    fhir = table[largest]["fhir"]
+    figures: dict[str, object] = {
+        "resources_per_s": fhir["project_identified"]["resources_per_s"],
+        "deidentified_resources_per_s": fhir["project"]["resources_per_s"],
+    }
+    sliced = [size for size in sizes if "model_serialiser" in table[size]["fhir"]]
+    if sliced:
+        old = table[sliced[-1]]["fhir"]["model_serialiser"]
+        figures["model_serialiser_patients"] = sliced[-1]
+        figures["model_serialiser_s"] = round(float(old["seconds"]), 2)
+        figures["model_serialiser_resources_per_s"] = old["resources_per_s"]
+    return figures
+
+
+def _model_serialiser_baseline(table: Any, sizes: list[int]) -> dict[str, float]:
+    """The old model-based FHIR serialiser's time, keyed by the slice it ran on."""
+    sliced = [size for size in sizes if "model_serialiser" in table[size].get("fhir", {})]
+    if not sliced:
+        return {}
+    seconds = float(table[sliced[-1]]["fhir"]["model_serialiser"]["seconds"])
+    return {f"fhir_model_serialiser_{sliced[-1]}": round(seconds, 2)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,3000,10000")
     parser.add_argument("--formats", default="parquet,redcap,fhir")
     parser.add_argument("--naive-fhir-max", type=int, default=3000)
+    parser.add_argument(
+        "--model-serialiser-max",
+        type=int,
+        default=1000,
+        help="largest cohort exported with the old model-based FHIR serialiser (the baseline)",
+    )
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench" / "export")
     parser.add_argument("--run", help=argparse.SUPPRESS)
@@ -150,6 +196,10 @@ def main() -> int:
         for fmt in formats:
             table[size][fmt] = {}
             contenders = ["project"]
+            if fmt == "fhir":
+                contenders.append("project_identified")
+                if size <= args.model_serialiser_max:
+                    contenders.append("model_serialiser")
             if fmt != "fhir" or size <= args.naive_fhir_max:
                 contenders.append("naive_in_memory")
             for contender in contenders:
@@ -161,6 +211,11 @@ def main() -> int:
                       f"{figures['peak_rss_mb']:7.0f} MB   {figures['counts']}")  # fmt: skip
             results = table[size][fmt]
             same = results["project"]["counts"] == results.get("naive_in_memory", {}).get("counts")
+            if fmt == "fhir":
+                total = sum(results["project"]["counts"].values())  # type: ignore[union-attr]
+                for name, figures in results.items():
+                    figures["resources_per_s"] = round(total / float(figures["seconds"]))  # type: ignore[arg-type]
+                    print(f"  fhir     {name:<18} {figures['resources_per_s']:>8,} resources/s")
             if len(results) == 2 and not same:
                 problems.append(f"{size} {fmt}: the contenders wrote different counts")
 
@@ -197,10 +252,12 @@ def main() -> int:
                  "formats_timed": both},
         "project_s": round(sum(seconds(f, "project") for f in both), 2),
         "baselines_s": {
-            "naive_in_memory": round(sum(seconds(f, "naive_in_memory") for f in both), 2)
+            "naive_in_memory": round(sum(seconds(f, "naive_in_memory") for f in both), 2),
+            **_model_serialiser_baseline(table, sizes),
         },
         "peak_rss_mb": round(project_peak[largest]),
         "project_fhir_s": round(seconds("fhir", "project"), 2) if "fhir" in formats else None,
+        **(_fhir_figures(table, sizes, largest) if "fhir" in formats else {}),
         "peak_rss_mb_by_size": {
             str(size): {"project": peaks(size, "project"),
                         "naive_in_memory": peaks(size, "naive_in_memory")}

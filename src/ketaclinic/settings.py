@@ -338,6 +338,9 @@ AUDIT_CHECKPOINT_EMAIL = env_list("KETACLINIC_AUDIT_CHECKPOINT_EMAIL", [])
 AUDIT_CHECKPOINT_MINUTES = env_int(
     "KETACLINIC_AUDIT_CHECKPOINT_MINUTES", 5, minimum=1, maximum=1440
 )
+# How often the worker's sealer gives newly written audit events their place in the hash chain
+# (ADR 0008): the longest an event stays unsealed while the worker runs.
+AUDIT_SEAL_SECONDS = env_int("KETACLINIC_AUDIT_SEAL_SECONDS", 2, minimum=1, maximum=60)
 
 # --- Outcomes -------------------------------------------------------------------------------
 # Time to relapse (ketaclinic.outcomes.relapse): a course relapses in the first month whose

@@ -55,7 +55,7 @@ def test_the_log_names_the_user_and_the_patient_not_their_numbers(world, browser
 def test_the_log_falls_back_to_the_stored_username_and_number():
     """An event outlives its user and object: the stored username and id still show."""
     event = AuditEvent(
-        seq=1, actor_id=987654, actor_username="gone", object_type="patient", object_id="424242"
+        actor_id=987654, actor_username="gone", object_type="patient", object_id="424242"
     )
     (line,) = describe_events([event])
     assert (line.actor, line.subject) == ("gone", "patient 424242")

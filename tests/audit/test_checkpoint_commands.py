@@ -26,7 +26,7 @@ def test_a_rewound_log_passes_alone_and_fails_against_the_checkpoints(
     made = run(demo_env, "backup", "--out", str(tmp_path / "demo.backup"))
     assert made.returncode == 0, made.stderr
     assert "audit checkpoint: event #" in made.stdout  # every backup is checkpointed
-    [(last_seq,)] = run_sql(demo_env, "SELECT max(seq) FROM audit_auditevent")
+    [(last_seq,)] = run_sql(demo_env, "SELECT max(seq) FROM audit_auditseal")
     again = run(demo_env, "audit", "checkpoint")
     assert again.returncode == 0, again.stderr
     assert "nothing new to sign" in again.stdout  # no event since the backup's checkpoint
@@ -36,13 +36,19 @@ def test_a_rewound_log_passes_alone_and_fails_against_the_checkpoints(
     assert "against the checkpoints" in clean.stdout
 
     keep = int(str(last_seq)) - 3
-    for statement in drop_sql(demo_template.engine, "audit_auditevent", "DELETE"):
-        run_sql(demo_env, statement)
-    run_sql(demo_env, f"DELETE FROM audit_auditevent WHERE seq > {keep}")
+    for table in ("audit_auditevent", "audit_auditseal"):
+        for statement in drop_sql(demo_template.engine, table, "DELETE"):
+            run_sql(demo_env, statement)
+    run_sql(
+        demo_env,
+        "DELETE FROM audit_auditevent WHERE id IN "
+        f"(SELECT event_id FROM audit_auditseal WHERE seq > {keep})",
+    )
+    run_sql(demo_env, f"DELETE FROM audit_auditseal WHERE seq > {keep}")
     run_sql(
         demo_env,
         "UPDATE audit_audithead SET last_seq = e.seq, last_hash = e.hash "
-        f"FROM (SELECT seq, hash FROM audit_auditevent WHERE seq = {keep}) AS e",
+        f"FROM (SELECT seq, hash FROM audit_auditseal WHERE seq = {keep}) AS e",
     )
 
     alone = run(demo_env, "audit", "verify")

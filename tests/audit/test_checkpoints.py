@@ -15,7 +15,8 @@ from django_tasks_db.models import DBTaskResult
 from ketaclinic.audit import checkpoints
 from ketaclinic.audit.actions import record_event
 from ketaclinic.audit.checkpointing import verify_against_checkpoints, write_checkpoint
-from ketaclinic.audit.models import AuditEvent, AuditHead
+from ketaclinic.audit.models import AuditEvent, AuditHead, AuditSeal
+from ketaclinic.audit.sealing import seal_pending
 from ketaclinic.audit.tasks import CHECKPOINT_TASK, ensure_checkpoint_scheduled
 from ketaclinic.audit.verify import verify_chain
 from ketaclinic.core.append_only import drop_sql
@@ -40,10 +41,13 @@ def _cut_tail_and_rewind_head(keep: int) -> None:
     """What someone with the database owner's rights could do: delete the newest events and set
     the head back to the last one kept, leaving a shorter chain that is valid in itself."""
     with connection.cursor() as cursor:
-        for statement in drop_sql(connection.vendor, "audit_auditevent", "DELETE"):
-            cursor.execute(statement)
-    AuditEvent.objects.filter(seq__gt=keep).delete()
-    last = AuditEvent.objects.get(seq=keep)
+        for table in ("audit_auditevent", "audit_auditseal"):
+            for statement in drop_sql(connection.vendor, table, "DELETE"):
+                cursor.execute(statement)
+    cut = AuditSeal.objects.filter(seq__gt=keep)
+    AuditEvent.objects.filter(pk__in=list(cut.values_list("event_id", flat=True))).delete()
+    cut.delete()
+    last = AuditSeal.objects.get(seq=keep)
     AuditHead.objects.filter(id=1).update(last_seq=last.seq, last_hash=last.hash)
 
 
@@ -82,6 +86,7 @@ def test_a_chain_rewritten_through_a_checkpoint_is_caught(places):
     write_checkpoint()
     _cut_tail_and_rewind_head(keep=2)
     record_event(actor=None, action="test.forged", detail={"n": 99})  # a new #3 in its place
+    seal_pending()
     assert verify_chain().ok
     [problem] = verify_against_checkpoints(places / "audit-checkpoints.jsonl")
     assert "event #3 has another hash than was signed" in problem
@@ -91,7 +96,7 @@ def test_a_forged_checkpoint_is_refused(places):
     _events(2)
     write_checkpoint()
     path = places / "audit-checkpoints.jsonl"
-    last = AuditEvent.objects.get(seq=2)
+    last = AuditSeal.objects.get(seq=2)
     forged_point = checkpoints.Checkpoint("main", 2, last.hash, datetime.now(UTC))
     checkpoints.append(path, checkpoints.sign(forged_point, Ed25519PrivateKey.generate()))
     [problem] = verify_against_checkpoints(path)

@@ -57,7 +57,7 @@ def test_the_whole_site_export_answers_202_at_once_and_the_worker_writes_it(
         AuditEvent.objects.filter(
             action__in=["job.start", "export.fhir", "job.done", "job.download"]
         )
-        .order_by("seq")
+        .order_by("id")
         .values_list("action", "actor_username")
     )
     assert actions == [

@@ -15,7 +15,8 @@ from django.core.mail import send_mail
 from django.utils import timezone
 
 from ketaclinic.audit import checkpoints
-from ketaclinic.audit.models import AuditEvent
+from ketaclinic.audit.models import AuditSeal
+from ketaclinic.audit.sealing import seal_pending
 
 logger = logging.getLogger(__name__)
 
@@ -33,13 +34,15 @@ class CheckpointWritten:
 
 
 def write_checkpoint() -> CheckpointWritten:
-    """Sign the chain's last event and append it to every configured place.
+    """Seal what is queued, then sign the chain's last seal and append it to every configured place.
 
-    Reads the last stored event itself rather than ``AuditHead``: the checkpoint states what the
-    chain holds. Nothing is written when no event was added since the last checkpoint, so the
-    file grows with the log, not with the clock.
+    Sealing first makes a checkpoint cover every event committed before it (``ketaclinic backup``
+    relies on that). Reads the last stored seal itself rather than ``AuditHead``: the checkpoint
+    states what the chain holds. Nothing is written when no event was sealed since the last
+    checkpoint, so the file grows with the log, not with the clock.
     """
-    last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    seal_pending()
+    last = AuditSeal.objects.order_by("-seq").values_list("seq", "hash").first()
     primary = Path(settings.AUDIT_CHECKPOINT_FILE)
     if last is None or checkpoints.last_seq(primary, checkpoints.MAIN_CHAIN) >= last[0]:
         return CheckpointWritten(None, ())
@@ -80,7 +83,7 @@ class CheckpointStatus:
 
 
 def checkpoint_status() -> CheckpointStatus:
-    chain_end = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    chain_end = AuditSeal.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
     return CheckpointStatus(
         newest=checkpoints.newest(Path(settings.AUDIT_CHECKPOINT_FILE)),
         chain_end=chain_end,
@@ -102,8 +105,8 @@ def verify_against_checkpoints(path: Path, public_key_path: Path | None = None) 
     ordered = sorted(wanted)
     for start in range(0, len(ordered), 500):
         chunk = ordered[start : start + 500]
-        hashes.update(AuditEvent.objects.filter(seq__in=chunk).values_list("seq", "hash"))
-    chain_end = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+        hashes.update(AuditSeal.objects.filter(seq__in=chunk).values_list("seq", "hash"))
+    chain_end = AuditSeal.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
     return checkpoints.problems_against(
         signed, public_key, chain_hashes=hashes, chain_end=chain_end
     )

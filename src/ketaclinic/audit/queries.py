@@ -45,7 +45,7 @@ def filtered_events(filters: AuditFilters) -> QuerySet[AuditEvent]:
         events = events.filter(occurred_at__gte=_day_start(filters.since))
     if filters.until:
         events = events.filter(occurred_at__lt=_day_start(filters.until) + timedelta(days=1))
-    return events.order_by("-seq")
+    return events.select_related("seal").order_by("-id")
 
 
 def search_events(

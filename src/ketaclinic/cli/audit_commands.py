@@ -49,6 +49,15 @@ def register(subparsers: Any) -> None:
         ),
     )
     checkpoint.set_defaults(handler=_checkpoint)
+    seal = audit_sub.add_parser(
+        "seal",
+        help="seal the events written since the last seal into the hash chain now",
+        description=(
+            "Give every audit event written since the last seal its place in the hash chain "
+            "(the worker does this every KETACLINIC_AUDIT_SEAL_SECONDS; this is for cron)."
+        ),
+    )
+    seal.set_defaults(handler=_seal)
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -72,8 +81,22 @@ def _verify(args: argparse.Namespace) -> int:
         return 1
     against = f", and against the checkpoints in {args.checkpoints}" if args.checkpoints else ""
     print(f"audit chain OK: {report.events_checked} events verified{against}")
+    if report.unsealed:
+        print(
+            f"note: {report.unsealed} events written since "
+            f"{report.oldest_unsealed:%Y-%m-%d %H:%M:%S} are not sealed yet; they were checked "
+            "against their own hashes and the sealer's queue (docs/adr/0008)"
+        )
     if args.checkpoints is None:
         print(NO_CHECKPOINTS)
+    return 0
+
+
+def _seal(args: argparse.Namespace) -> int:
+    setup_django()
+    from ketaclinic.audit.sealing import seal_pending
+
+    print(seal_pending().summary())
     return 0
 
 

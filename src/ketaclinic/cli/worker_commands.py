@@ -19,7 +19,8 @@ def register(subparsers: Any) -> None:
         "worker",
         help="run the background task worker",
         description=(
-            "Run queued tasks (reminders, alert e-mails) from the database queue, and keep the "
+            "Run queued tasks (reminders, alert e-mails) from the database queue, seal new audit "
+            "events into the hash chain every KETACLINIC_AUDIT_SEAL_SECONDS, and keep the "
             "periodic reminder scan and audit checkpoint scheduled. 'ketaclinic serve' starts one "
             "for you."
         ),
@@ -46,10 +47,12 @@ def register(subparsers: Any) -> None:
 
 def _worker(args: argparse.Namespace) -> int:
     setup_django()
+    from django.conf import settings
     from django.core.management import call_command
     from django_tasks import task_backends
     from django_tasks_db import DatabaseBackend
 
+    from ketaclinic.audit.sealing import seal_pending, start_sealer_thread
     from ketaclinic.audit.tasks import ensure_checkpoint_scheduled
     from ketaclinic.reminders.tasks import ensure_scan_scheduled
 
@@ -59,17 +62,25 @@ def _worker(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    if not args.batch:
+    if args.batch:
+        seal_pending()
+    else:
         ensure_scan_scheduled()
         ensure_checkpoint_scheduled()
-    call_command(
-        "db_worker",
-        interval=args.interval,
-        batch=args.batch,
-        reload=False,
-        startup_delay=False,
-        verbosity=1,
-    )
+        # A thread of its own, so a long task never holds back sealing (ADR 0008).
+        _thread, stop = start_sealer_thread(settings.AUDIT_SEAL_SECONDS)
+    try:
+        call_command(
+            "db_worker",
+            interval=args.interval,
+            batch=args.batch,
+            reload=False,
+            startup_delay=False,
+            verbosity=1,
+        )
+    finally:
+        if not args.batch:
+            stop.set()
     return 0
 
 

@@ -22,6 +22,7 @@ from ketaclinic.interop import actions, queries
 from ketaclinic.interop.archive import FORMATS
 from ketaclinic.interop.exports import audit_export
 from ketaclinic.interop.fhir.context import ExportContext
+from ketaclinic.interop.fhir.fast_json import dumps
 from ketaclinic.interop.fhir.streams import resource_types, resources
 from ketaclinic.interop.jobs import export_params
 from ketaclinic.interop.scope import export_scope
@@ -72,7 +73,7 @@ def patient_bundle(
     bundle = queries.get_patient_bundle(
         current_user(request), patient_id, deidentify=params.deidentify
     )
-    return HttpResponse(bundle.model_dump_json(), content_type=FHIR_JSON)
+    return HttpResponse(dumps(bundle), content_type=FHIR_JSON)
 
 
 @router.get(
@@ -84,7 +85,7 @@ def patient_bundle(
 def held_imports(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Conditions, MedicationStatements and Observations an import held for this patient."""
     bundle = queries.get_held_imports(current_user(request), patient_id)
-    return HttpResponse(bundle.model_dump_json(), content_type=FHIR_JSON)
+    return HttpResponse(dumps(bundle), content_type=FHIR_JSON)
 
 
 @router.get(
@@ -115,7 +116,7 @@ def bulk_export(
         for resource in resources(
             scope.site_ids, context, today=timezone.localdate(), only=resource_type
         ):
-            yield resource.model_dump_json() + "\n"
+            yield dumps(resource) + "\n"
 
     return StreamingHttpResponse(lines(), content_type=FHIR_NDJSON)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO
 
 from ketaclinic.interop.fhir.context import ExportContext
+from ketaclinic.interop.fhir.fast_json import dumps
 from ketaclinic.interop.fhir.streams import resources
 
 
@@ -31,7 +32,7 @@ def write_ndjson(
             if handle is None:
                 handle = files[kind] = (out / f"{kind}.ndjson").open("w", encoding="utf-8")
                 counts[kind] = 0
-            handle.write(resource.model_dump_json())
+            handle.write(dumps(resource))
             handle.write("\n")
             counts[kind] += 1
     finally:
