@@ -41,7 +41,7 @@ PERSONAS = ("clinician", "clinician_south", "researcher", "patient_user", None)
 def _document() -> dict[str, Any]:
     """The document the API serves, read once: each read is a deep copy of the whole document
     (the API's own guard against callers changing it), and doing that once per operation for
-    every persona was three quarters of this sweep's time."""
+    every persona was about half of this sweep's CPU time."""
     return api.get_openapi_schema()
 
 
