@@ -1,7 +1,10 @@
 """Run the test suite on SQLite and on PostgreSQL (docs/contracts.md: `make test`).
 
-The two passes run at the same time (one per core), each writing its own log, printed when it
-ends. PostgreSQL comes from KETACLINIC_TEST_POSTGRES_URL, or a local server at 127.0.0.1:5432 when
+The two passes run at the same time, each split over pytest-xdist workers (KETACLINIC_TEST_WORKERS
+per pass, default: the number of cores; 0 runs each pass in one process), each writing its own
+log, printed when it ends with its wall and CPU time and its ten slowest tests. Workers share one
+migrated test database and one demo database per pass, cloned (tests/shared_databases.py).
+PostgreSQL comes from KETACLINIC_TEST_POSTGRES_URL, or a local server at 127.0.0.1:5432 when
 one answers (CI always has one; .ci/run starts it); without one the PostgreSQL pass is skipped
 with a notice, never silently. Coverage of the clinical core must be 100 % of branches.
 """
@@ -28,6 +31,7 @@ class Pass:
     started: float
     status: int | None = None
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
 
 
 def postgres_url() -> str | None:
@@ -43,13 +47,28 @@ def postgres_url() -> str | None:
 
 def start(label: str, env: dict[str, str], extra: list[str], logs: Path) -> Pass:
     log = logs / f"{label}.log"
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *extra, *sys.argv[1:]]
+    workers = os.environ.get("KETACLINIC_TEST_WORKERS", str(os.cpu_count() or 1))
+    # loadscope: a module's tests stay on one worker, so its module-scoped fixtures (the
+    # authorisation matrix's world, the server commands' demo copy) are built once.
+    parallel = ["-n", workers, "--dist", "loadscope"] if int(workers) > 0 else []
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "--durations=10",
+        *parallel,
+        *extra,
+        *sys.argv[1:],
+    ]
     with log.open("wb") as handle:
         process = subprocess.Popen(command, env=env, stdout=handle, stderr=subprocess.STDOUT)
     return Pass(label, process, log, time.monotonic())
 
 
 def main() -> int:
+    began = time.monotonic()
     base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     base["KETACLINIC_ENV"] = "test"
     logs = Path(tempfile.mkdtemp(prefix="ketaclinic-tests-"))
@@ -68,11 +87,15 @@ def main() -> int:
         passes.append(start("PostgreSQL", {**base, "DATABASE_URL": url}, [], logs))
     print(f"running {len(passes)} passes in parallel; logs in {logs}", flush=True)
     for run in passes:
-        run.status = run.process.wait()
+        # wait4: the pass's CPU time (its workers, browsers and servers included), which stays
+        # meaningful when a loaded machine stretches the wall time.
+        _, status, usage = os.wait4(run.process.pid, 0)
+        run.process.returncode = run.status = os.waitstatus_to_exitcode(status)
         run.seconds = time.monotonic() - run.started
+        run.cpu_seconds = usage.ru_utime + usage.ru_stime
         print(f"\n==== test suite on {run.label} ====", flush=True)
         sys.stdout.write(run.log.read_text(errors="replace"))
-    results = [(run.label, run.status, run.seconds) for run in passes]
+    results = [(run.label, run.status, run.seconds, run.cpu_seconds) for run in passes]
     if passes[0].status == 0:
         clinical = subprocess.call(
             [
@@ -86,12 +109,14 @@ def main() -> int:
                 "--skip-covered",
             ]
         )
-        results.append(("clinical-core branch coverage 100 %", clinical, 0.0))
+        results.append(("clinical-core branch coverage 100 %", clinical, 0.0, 0.0))
     print("\n==== summary ====")
-    for label, status, seconds in results:
+    for label, status, seconds, cpu in results:
         outcome = "passed" if status == 0 else "FAILED"
-        print(f"{label:<40} {outcome}" + (f" in {seconds:.0f} s" if seconds else ""))
-    return 0 if all(status == 0 for _, status, _ in results) else 1
+        timing = f" in {seconds:.0f} s wall, {cpu:.0f} s CPU" if seconds else ""
+        print(f"{label:<40} {outcome}{timing}")
+    print(f"{'the whole run':<40} {time.monotonic() - began:.0f} s wall")
+    return 0 if all(status == 0 for _, status, _, _ in results) else 1
 
 
 if __name__ == "__main__":

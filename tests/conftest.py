@@ -228,14 +228,90 @@ def count_queries(client: Client, url: str) -> int:
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory):
-    """The demo database, built once per run through the real command; clone it per test."""
-    from tests.demo_template import build_template
+def demo_template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """The demo database, built once per run through the real command; clone it per test.
+    Under pytest-xdist one is built for all the workers (tests.shared_databases)."""
+    from tests.demo_template import build_template, shared_template
 
+    if _xdist_worker(request.config):
+        yield shared_template(_shared_folder(tmp_path_factory))
+        return
     template = build_template(tmp_path_factory.mktemp("demo-template"))
     yield template
     if template.database:
         template.drop(template.database)
+
+
+def _xdist_worker(config: pytest.Config) -> str | None:
+    return getattr(config, "workerinput", {}).get("workerid")
+
+
+def _shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder every xdist worker of this run shares (the parent of each one's basetemp)."""
+    return tmp_path_factory.getbasetemp().parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The controller names the run before it starts any xdist worker (they inherit it)."""
+    from tests.shared_databases import run_id
+
+    if not _xdist_worker(config):
+        run_id()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The controller drops the run's shared PostgreSQL templates once every worker is done."""
+    from tests.shared_databases import drop_templates
+
+    if not _xdist_worker(session.config) and session.config.getoption("numprocesses", None):
+        drop_templates()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_modify_db_settings: None,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    """pytest-django's test database set-up, except under xdist, where each worker clones the
+    run's one migrated template instead of migrating its own (tests.shared_databases)."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    from tests.shared_databases import admin_url, set_up_worker_database
+
+    verbosity = request.config.option.verbose
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    worker = _xdist_worker(request.config)
+    if worker is None or not aliases:
+        with django_db_blocker.unblock():
+            config = setup_databases(
+                verbosity=verbosity,
+                interactive=False,
+                aliases=aliases,
+                serialized_aliases=serialized_aliases,
+            )
+        yield
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=verbosity)
+        return
+    with django_db_blocker.unblock():
+        own = set_up_worker_database(
+            worker, _shared_folder(tmp_path_factory), verbosity, serialized_aliases
+        )
+    yield
+    if own is not None:
+        from django.db import connection
+
+        from tests.postgres import drop_database
+
+        with django_db_blocker.unblock():
+            connection.close()
+        url = admin_url()
+        assert url is not None
+        drop_database(url, own)
 
 
 @pytest.fixture

@@ -8,16 +8,19 @@ what is tested. Everything runs through the real `ketaclinic` command.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 
 from tests.postgres import create_database, drop_database, with_database
+from tests.shared_databases import demo_template_name, exclusive
 
 KETACLINIC = Path(sys.executable).parent / "ketaclinic"
 DB_FILE = "ketaclinic.sqlite3"
@@ -46,7 +49,6 @@ def run_sql(env: dict[str, str], statement: str) -> list[tuple[object, ...]]:
         "    rows = c.fetchall() if c.description else []\n"
         "print(json.dumps([list(r) for r in rows], default=str))\n"
     )
-    import json
 
     done = subprocess.run(
         [sys.executable, "-c", script, statement],
@@ -64,6 +66,9 @@ class DemoTemplate:
     admin_url: str | None
     database: str | None
     first_output: str
+    # Under pytest-xdist the workers share one template; clones are made under this lock
+    # (PostgreSQL refuses to copy a template that another session is copying).
+    lock: Path | None = None
 
     @property
     def engine(self) -> str:
@@ -81,7 +86,10 @@ class DemoTemplate:
                 source.backup(target)
             target.close()
             return env
-        with psycopg.connect(with_database(self.admin_url, "postgres"), autocommit=True) as conn:
+        with (
+            exclusive(self.lock) if self.lock else nullcontext(),
+            psycopg.connect(with_database(self.admin_url, "postgres"), autocommit=True) as conn,
+        ):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.database}"')
         env["DATABASE_URL"] = with_database(self.admin_url, name)
@@ -92,15 +100,45 @@ class DemoTemplate:
             drop_database(self.admin_url, name)
 
 
-def build_template(data_dir: Path) -> DemoTemplate:
+def build_template(data_dir: Path, database: str | None = None) -> DemoTemplate:
     admin_url = os.environ.get("DATABASE_URL")
     env = base_env(data_dir)
-    database = None
     if admin_url:
-        database = f"kc_demo_template_{os.getpid()}"
+        database = database or f"kc_demo_template_{os.getpid()}"
         env["DATABASE_URL"] = create_database(admin_url, database)
+    else:
+        database = None
     migrated = run(env, "migrate")
     assert migrated.returncode == 0, migrated.stderr
     seeded = run(env, "demo")
     assert seeded.returncode == 0, seeded.stderr
     return DemoTemplate(data_dir, admin_url, database, seeded.stdout)
+
+
+def shared_template(shared: Path) -> DemoTemplate:
+    """The run's one demo template for every pytest-xdist worker: the first worker to ask
+    builds it (under a lock in the run's shared folder), the others read what it wrote. The
+    controller drops the PostgreSQL database at the end of the run (tests.shared_databases)."""
+    lock = shared / "demo-template.lock"
+    described = shared / "demo-template.json"
+    with exclusive(lock):
+        if not described.exists():
+            built = build_template(shared / "demo-template", demo_template_name())
+            described.write_text(
+                json.dumps(
+                    {
+                        "data_dir": str(built.data_dir),
+                        "admin_url": built.admin_url,
+                        "database": built.database,
+                        "first_output": built.first_output,
+                    }
+                )
+            )
+    fields = json.loads(described.read_text())
+    return DemoTemplate(
+        Path(fields["data_dir"]),
+        fields["admin_url"],
+        fields["database"],
+        fields["first_output"],
+        lock,
+    )
