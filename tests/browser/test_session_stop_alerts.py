@@ -2,7 +2,7 @@
 screen at once, the monitoring countdown reads as a duration with the clock time, pump rates read
 to two decimals below 10 mL/h, and axe-core finds no serious WCAG 2.1 AA violation.
 
-Demo patient N-1012 has an approved outpatient IV plan and no session yet; no other browser test
+Demo patient N-1017 has an approved outpatient IV plan and no session yet; no other browser test
 uses it, and it has no open alert that would hold the session back.
 """
 
@@ -18,7 +18,7 @@ from tests.browser.conftest import ARTIFACTS, LiveApp, log_in
 from tests.browser.session_steps import complete_checklist, start_session_for
 
 pytestmark = pytest.mark.browser
-MRN = "N-1012"
+MRN = "N-1017"
 
 
 def test_avpu_pain_shows_the_stop_alert_on_screen(page: Page, live_app: LiveApp):

@@ -56,7 +56,7 @@ COURSES = (
     ("N-1010", "demo-iv-bolus", 2, 4, 5),
     ("N-1005", "lit-outpatient-iv", 0, 3, 7),  # ready: approved plan, no session yet
     ("N-1011", "lit-outpatient-iv", 0, 3, 7),  # ready too: the ledger's browser test
-    ("N-1012", "lit-outpatient-iv", 0, 3, 7),  # ready too: the AVPU stop-alert browser test
+    ("N-1017", "lit-outpatient-iv", 0, 3, 7),  # ready too: the AVPU stop-alert browser test
     ("S-1002", "lit-outpatient-iv", 2, 3, 7),
     ("N-1018", "lit-outpatient-iv", 0, 6, 1),  # ready to book: the schedule's browser test
     ("N-1019", "lit-outpatient-iv", 0, 3, 7),  # ready too: takes a chair in that test
