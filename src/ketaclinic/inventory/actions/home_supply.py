@@ -52,6 +52,11 @@ def _sprays(field: str, value: int) -> int:
     return value
 
 
+def _not_dispensed(container: Container) -> None:
+    if dispensed_to(container.pk) is not None:
+        raise Conflict(f"{container.code} has already been dispensed: a bottle is dispensed once")
+
+
 def early_refill(prescription: HomePrescription) -> bool:
     """Would a bottle dispensed now be early (``clinical.home_intranasal.refill_is_early``)?"""
     one_use = prescription.sprays_per_use * prescription.ug_per_spray
@@ -75,6 +80,7 @@ def dispense_home_supply(
     patient = prescription.patient
     if patient.site_id != container.site_id:
         raise InputRefused("container", container.code, "a bottle of the patient's site")
+    _not_dispensed(container)  # checked again under the bottle's lock
     approver = None
     if early_refill(prescription):
         reason = text("early_refill_reason", early_refill_reason)
@@ -117,8 +123,7 @@ def _dispense(
     locked = lock_container(container.pk)
     prescription = HomePrescription.objects.select_related("patient").get(pk=prescription.pk)
     _in_force(prescription)
-    if dispensed_to(locked.pk) is not None:
-        raise Conflict(f"{locked.code} has already been dispensed: a bottle is dispensed once")
+    _not_dispensed(locked)
     if locked.product.form != ProductForm.NASAL_SPRAY:
         raise InputRefused("container", locked.code, "a nasal-spray bottle")
     if abs(float(locked.product.strength_mg_per_ml) - prescription.concentration_mg_per_ml) > 1e-9:
