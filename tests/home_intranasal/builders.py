@@ -12,10 +12,16 @@ from django.utils import timezone
 from ketaclinic.inventory import actions as inventory
 from ketaclinic.inventory.models import Container, Product
 from ketaclinic.treatment import actions
-from ketaclinic.treatment.models import HomePrescription, TreatmentPlan
+from ketaclinic.treatment.models import HomePrescription, HomeUse, TreatmentPlan, TreatmentSession
 from tests.conftest import World
 from tests.inventory.builders import registered
-from tests.treatment.builders import complete, scheduled_session
+from tests.treatment.builders import (
+    CHECKLIST,
+    PLAN,
+    complete,
+    enabled_protocol,
+    scheduled_session,
+)
 
 YUAN = "lit-intranasal-home-yuan"
 RX = {
@@ -46,8 +52,10 @@ def rx_body(**overrides: Any) -> dict[str, Any]:
     }
 
 
-def prescribed(world: World, **overrides: Any) -> HomePrescription:
-    plan = observed_plan(world)
+def prescribed(
+    world: World, plan: TreatmentPlan | None = None, **overrides: Any
+) -> HomePrescription:
+    plan = plan or observed_plan(world)
     body = rx_body(**overrides)
     return actions.prescribe_home_intranasal(actor=world.clinician, plan=plan, **body)
 
@@ -64,14 +72,14 @@ def spray_product(world: World) -> Product:
     )
 
 
-def spray_bottles(world: World, count: int = 2, lot: str = "NS-LOT-7") -> list[Container]:
+def spray_bottles(world: World, count: int = 2, lot: str = "SPRAYLOT7") -> list[Container]:
     """``count`` bottles of 10 mL at 100 mg/mL: 1000 mg, 100 sprays of 10 mg each."""
     supplier = registered(world)
     receipt = inventory.receive_stock(
         actor=world.pharmacist,
         site=world.north,
         supplier=supplier,
-        invoice_reference="INV-NS-1",
+        invoice_reference="INV-SPRAY-26",
         lines=[
             inventory.ReceivedLine(
                 product=spray_product(world),
@@ -84,3 +92,51 @@ def spray_bottles(world: World, count: int = 2, lot: str = "NS-LOT-7") -> list[C
         ],
     )
     return list(receipt.containers.order_by("pk"))
+
+
+def running_iv_session(world: World) -> TreatmentSession:
+    """For a patient already eligible (``observed_plan`` made them so): an approved IV plan and
+    its session running, through the real actions."""
+    protocol = enabled_protocol(world)
+    draft = actions.create_plan(
+        actor=world.clinician,
+        patient=world.patient,
+        protocol=protocol,
+        **{**PLAN, "starting_dose": protocol.starting_dose},
+    )
+    plan = actions.approve_plan(actor=world.clinician, plan=draft, expected_version=draft.version)
+    session = actions.schedule_session(actor=world.nurse, plan=plan, scheduled_for=None)
+    actions.complete_checklist(
+        actor=world.nurse, session=session, expected_version=session.version, **CHECKLIST
+    )
+    session = TreatmentSession.objects.get(pk=session.pk)
+    actions.start_session(actor=world.nurse, session=session, expected_version=session.version)
+    return TreatmentSession.objects.get(pk=session.pk)
+
+
+def home_supply_in_use(world: World, plan: TreatmentPlan | None = None) -> dict[str, int]:
+    """A prescription, one bottle dispensed and one in stock, and a warned use (for the
+    authorisation matrix and the browser flow)."""
+    rx = prescribed(world, plan)
+    bottle, spare = spray_bottles(world, count=2)
+    inventory.dispense_home_supply(
+        actor=world.pharmacist, prescription=rx, container=bottle, received_by="Hana Lindqvist"
+    )
+    now = timezone.now()
+    for minutes, sprays in ((60, 4), (30, 4)):
+        actions.log_home_use(
+            actor=world.patient_user,
+            patient=world.patient,
+            sprays=sprays,
+            pain_before=7,
+            used_at=now - timedelta(minutes=minutes),
+            confirm_warnings=True,
+        )
+    warned = HomeUse.objects.exclude(warnings=[]).order_by("-pk").first()
+    assert warned is not None
+    return {
+        "prescription_id": rx.pk,
+        "use_id": warned.pk,
+        "dispensed_bottle_id": bottle.pk,
+        "spare_bottle_id": spare.pk,
+    }

@@ -35,7 +35,7 @@ def test_dispensing_moves_the_whole_bottle_out_of_custody_exactly(world, api):
     assert body["kind"] == "dispense"
     assert body["quantity_ug"] == 1_000_000
     assert body["sprays"] == 100
-    assert body["lot"] == "NS-LOT-7"
+    assert body["lot"] == "SPRAYLOT7"
     assert body["recorded_by"] == "pharm1"
     assert body["counterparty"] == "Hana Lindqvist"
     container = Container.objects.get(pk=bottle.pk)
