@@ -73,3 +73,32 @@ def test_out_of_range_is_refused_and_only_the_patient_logs(world, api):
     other = api(world.other_patient_user).post(URL, {"sprays": 2, "pain_before": 5})
     assert other.status_code == HTTPStatus.CONFLICT  # no prescription of their own
     assert not HomeUse.objects.exists()
+
+
+def test_a_use_during_a_recorded_attack_feeds_the_diary_as_acute_medication(world, api):
+    from ketaclinic.diary.actions import save_day
+    from ketaclinic.diary.models import AttackMedication, DiaryDay
+    from tests.diary.helpers import day_with, migraine_attack, yesterday
+
+    day = yesterday()
+    prescribed(world, starts_on=day.isoformat())
+    attack = migraine_attack(day)
+    save_day(
+        actor=world.patient_user,
+        patient=world.patient,
+        day=day,
+        expected_version=0,
+        entry=day_with(attack),
+    )
+    assert DiaryDay.objects.get(patient=world.patient, date=day).med_other is False
+    at = attack.started_at + timedelta(minutes=30)
+    logged = api(world.patient_user).post(
+        URL, {"sprays": 2, "pain_before": 7, "used_at": at.isoformat()}
+    )
+    assert logged.status_code == HTTPStatus.CREATED, logged.json()
+    refreshed = DiaryDay.objects.get(patient=world.patient, date=day)
+    assert refreshed.version == 2
+    assert refreshed.med_other is True  # an acute-medication day, no contract class
+    assert refreshed.med_triptan is False
+    medication = AttackMedication.objects.filter(drug="ketamine_intranasal").get()
+    assert medication.dose_mg == 20

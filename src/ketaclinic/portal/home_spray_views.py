@@ -83,6 +83,12 @@ def home_spray(request: HttpRequest) -> HttpResponse:
             status = HTTPStatus.UNPROCESSABLE_ENTITY
         else:
             if logged.use is not None:
+                if not logged.in_diary:
+                    messages.info(
+                        request,
+                        "Not in your diary yet: record the attack in the diary and choose "
+                        "the nasal spray as its medicine.",
+                    )
                 if logged.warnings:
                     messages.warning(request, "Logged. Your clinic has been told.")
                 else:

@@ -4,8 +4,10 @@ acknowledges a warned use. The rules are ``ketaclinic.clinical.home_intranasal``
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -19,6 +21,9 @@ from ketaclinic.clinical import limits as ranges
 from ketaclinic.clinical.errors import ClinicalInputError
 from ketaclinic.core.errors import Conflict, InputRefused
 from ketaclinic.core.inputs import moment, text
+from ketaclinic.diary import actions as diary_actions
+from ketaclinic.diary import queries as diary_queries
+from ketaclinic.diary.entries import MedicationEntry
 from ketaclinic.patients.models import Patient
 from ketaclinic.treatment.actions.common import for_patient
 from ketaclinic.treatment.models import (
@@ -150,6 +155,7 @@ class LoggedUse:
 
     warnings: list[rules.UseWarning]
     use: HomeUse | None
+    in_diary: bool = False  # added to the diary attack it was taken for
 
 
 def _nrs(field: str, value: int | None, *, required: bool) -> int | None:
@@ -219,6 +225,7 @@ def log_home_use(
         warnings=[{"code": w.code, "message": w.message} for w in warnings],
         recorded_by=actor,
     )
+    fed = _feed_diary(actor, patient, use, prescription.mg_per_spray)
     _audit(
         actor,
         "log_use",
@@ -227,8 +234,44 @@ def log_home_use(
         use.pk,
         sprays=sprays,
         warnings=[w.code for w in warnings],
+        in_diary=fed,
     )
-    return LoggedUse(warnings, use)
+    return LoggedUse(warnings, use, fed)
+
+
+def _feed_diary(actor: User, patient: Patient, use: HomeUse, mg_per_spray: float) -> bool:
+    """Add the use to the diary attack it was taken for, as the acute medication
+    ``ketamine_intranasal`` (a new diary version). Only an attack the patient recorded that covers
+    the time (or the day's only attack) is fed: an attack is never invented."""
+    time_zone = diary_queries.patient_time_zone(patient)
+    day = use.used_at.astimezone(ZoneInfo(time_zone)).date()
+    row = diary_queries.get_day(patient, day)
+    current = diary_queries.current_entry(patient, day)
+    covering = [
+        number
+        for number, attack in enumerate(current.attacks, start=1)
+        if attack.started_at <= use.used_at
+        and (attack.ended_at is None or use.used_at <= attack.ended_at)
+    ]
+    if not covering and len(current.attacks) == 1:
+        covering = [1]
+    if row is None or not covering:
+        return False
+    attack = current.attacks[covering[-1] - 1]
+    medication = MedicationEntry(
+        drug="ketamine_intranasal",
+        dose_mg=Decimal(str(round(use.sprays * mg_per_spray, 3))),
+        taken_at=use.used_at,
+    )
+    diary_actions.save_attack(
+        actor=actor,
+        patient=patient,
+        day=day,
+        expected_version=row.version,
+        attack=replace(attack, medications=(*attack.medications, medication)),
+        position=covering[-1],
+    )
+    return True
 
 
 @transaction.atomic
