@@ -159,3 +159,37 @@ def test_review_flags() -> None:
     assert review_flags(steady + recent, today, fine) == []
     imbalance = review_flags([], today, Reconciliation(100_000, 0, 120_000, 0))
     assert imbalance == ["ledger imbalance: 20 mg more accounted for than dispensed"]
+
+
+def test_acute_response_per_use() -> None:
+    from ketaclinic.clinical.home_intranasal import acute_response
+
+    assert acute_response(8, 4) is True
+    assert acute_response(8, 5) is False
+    assert acute_response(8, None) is None
+    assert acute_response(0, 0) is None
+
+
+def test_home_outcomes() -> None:
+    from ketaclinic.clinical.home_intranasal import LoggedUse, home_outcomes
+
+    empty = home_outcomes([])
+    assert empty.uses == 0
+    assert empty.uses_per_month is None
+    uses = [
+        LoggedUse(T0, 2, 8, 3, side_effect=True, over_cap=False),
+        LoggedUse(T0 + dt.timedelta(days=1), 4, 6, 5, side_effect=False, over_cap=True),
+        LoggedUse(T0 + dt.timedelta(days=30), 2, 7, None, side_effect=False, over_cap=True),
+    ]
+    result = home_outcomes(uses)
+    assert result.uses == 3
+    assert result.months == 2
+    assert result.uses_per_month == 1.5
+    assert result.sprays_per_use == pytest.approx(8 / 3)
+    assert result.with_pain_after == 2
+    assert result.acute_responses == 1
+    assert result.acute_response_rate == 0.5
+    assert result.side_effect_rate == pytest.approx(1 / 3)
+    assert result.days_over_cap == 2
+    unjudged = home_outcomes([LoggedUse(T0, 2, 8, None, side_effect=False, over_cap=False)])
+    assert unjudged.acute_response_rate is None

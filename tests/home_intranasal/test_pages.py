@@ -77,7 +77,17 @@ def test_patient_logs_with_one_tap_and_is_warned_over_the_day_cap(world, browser
     home = clinician.get("/")
     assert b"Home nasal spray: uses over the limits" in home.content
     assert b"Lindqvist" in home.content
+    chart = clinician.get(f"/patients/{world.patient.pk}/home-spray/")
+    assert b"4 over 1 month of 28 days" in chart.content
+    assert b"Days over a cap</dt><dd>1</dd>" in chart.content
     use = HomeUse.objects.exclude(warnings=[]).get()
     ack = clinician.post(f"/patients/{world.patient.pk}/home-spray/uses/{use.pk}/acknowledge/")
     assert ack.status_code == HTTPStatus.FOUND
     assert b"uses over the limits" not in clinician.get("/").content
+
+
+def test_the_safety_page_explains_home_use(client):
+    text = client.get("/learn/safety/").content.decode()
+    assert "The first dose is given in the clinic" in text
+    assert "Bring every bottle back" in text
+    assert "only where trained staff can watch you" not in text

@@ -267,3 +267,64 @@ def review_flags(uses: Sequence[Use], today: dt.date, reconciliation: Reconcilia
             "than dispensed"
         )
     return flags
+
+
+@dataclass(frozen=True)
+class LoggedUse:
+    """One logged use with what the outcomes need."""
+
+    at: dt.datetime
+    sprays: int
+    pain_before: int
+    pain_after_2h: int | None
+    side_effect: bool
+    over_cap: bool
+
+
+@dataclass(frozen=True)
+class HomeOutcomes:
+    uses: int
+    months: int
+    uses_per_month: float | None
+    sprays_per_use: float | None
+    with_pain_after: int
+    acute_responses: int
+    acute_response_rate: float | None
+    side_effect_rate: float | None
+    days_over_cap: int
+
+
+ACUTE_RESPONSE_DROP = 0.5
+"""Acute response to one use: pain 2 h after at most half the pain before (a >= 50 % reduction,
+the acute-treatment response threshold used for KetaClinic's clinic sessions; Pomeroy 2017)."""
+
+
+def acute_response(pain_before: int, pain_after_2h: int | None) -> bool | None:
+    """Whether one use relieved pain by at least half at 2 h; ``None`` when not recorded or when
+    there was no pain to relieve."""
+    if pain_after_2h is None or pain_before == 0:
+        return None
+    return pain_after_2h <= pain_before * ACUTE_RESPONSE_DROP
+
+
+def home_outcomes(uses: Sequence[LoggedUse]) -> HomeOutcomes:
+    """Per patient or cohort: uses per 28-day month over the span logged, sprays per use, acute
+    response per use (among uses with a 2 h score), side-effect rate, days with a use over a cap."""
+    if not uses:
+        return HomeOutcomes(0, 0, None, None, 0, 0, None, None, 0)
+    first = min(u.at for u in uses).date()
+    last = max(u.at for u in uses).date()
+    months = (last - first).days // 28 + 1
+    judged = [r for u in uses if (r := acute_response(u.pain_before, u.pain_after_2h)) is not None]
+    responses = sum(judged)
+    return HomeOutcomes(
+        uses=len(uses),
+        months=months,
+        uses_per_month=len(uses) / months,
+        sprays_per_use=sum(u.sprays for u in uses) / len(uses),
+        with_pain_after=len(judged),
+        acute_responses=responses,
+        acute_response_rate=responses / len(judged) if judged else None,
+        side_effect_rate=sum(u.side_effect for u in uses) / len(uses),
+        days_over_cap=len({u.at.date() for u in uses if u.over_cap}),
+    )

@@ -31,7 +31,12 @@ from ketaclinic.patients.models import Patient
 from ketaclinic.treatment import actions as treatment
 from ketaclinic.treatment.models import LIMIT_FIELD_NAMES, HomeUse, TreatmentPlan
 from ketaclinic.treatment.queries.chart import chart_patient, current_plan, list_plans
-from ketaclinic.treatment.queries.home import current_prescription, protocol_caps, uses_of
+from ketaclinic.treatment.queries.home import (
+    current_prescription,
+    outcomes_of,
+    protocol_caps,
+    uses_of,
+)
 
 
 class PrescribeForm(forms.Form):
@@ -136,6 +141,7 @@ def _context(user: User, patient: Patient, **forms_given: Any) -> dict[str, Any]
         "prescription": prescription,
         "uses": list(uses_of(patient)[:100]),
         "flags": flags_for(patient),
+        "outcomes": outcomes_of(patient),
         "totals": totals,
         "movements": home_movements(patient) if user.can(Capability.VIEW_LEDGER) else [],
         "can_plan": can_plan,

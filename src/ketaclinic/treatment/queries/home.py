@@ -6,7 +6,14 @@ import datetime as dt
 
 from django.db.models import Max, QuerySet
 
-from ketaclinic.clinical.home_intranasal import PrescriptionCaps, ProtocolCaps, Use
+from ketaclinic.clinical.home_intranasal import (
+    HomeOutcomes,
+    LoggedUse,
+    PrescriptionCaps,
+    ProtocolCaps,
+    Use,
+    home_outcomes,
+)
 from ketaclinic.patients.models import Patient
 from ketaclinic.treatment.models import (
     HomePrescription,
@@ -87,3 +94,21 @@ def uses_since(patient: Patient, since: dt.datetime) -> list[Use]:
         "used_at", "sprays"
     )
     return [Use(at, sprays) for at, sprays in rows]
+
+
+def outcomes_of(patient: Patient) -> HomeOutcomes:
+    """The patient's home-use outcomes (``clinical.home_intranasal.home_outcomes``)."""
+    rows = HomeUse.objects.filter(patient=patient)
+    return home_outcomes(
+        [
+            LoggedUse(
+                at=row.used_at,
+                sprays=row.sprays,
+                pain_before=row.pain_before,
+                pain_after_2h=row.pain_after_2h,
+                side_effect=bool(row.side_effects),
+                over_cap=any(w["code"] in ("day_cap", "week_cap") for w in row.warnings),
+            )
+            for row in rows
+        ]
+    )
