@@ -96,7 +96,6 @@ def test_the_api_answers_a_zip(charted, api, task_worker):
         "courses.parquet",
         "diary_days.parquet",
         "home_uses.parquet",
-        "home_uses.parquet",
         "patients.parquet",
         "questionnaires.parquet",
         "sessions.parquet",
