@@ -67,6 +67,7 @@ STAFF_CHART = [
     "/patients/{hana}/questionnaires/",
     "/patients/{alerted}/questionnaires/",
     "/patients/{treated}/outcomes/",
+    "/patients/{treated}/home-spray/",  # home nasal spray (issue 19)
 ]
 VISITS = [
     *(
@@ -156,6 +157,7 @@ VISITS = [
             "/questionnaires/midas/",
             "/progress/",
             "/settings/",
+            "/my/nasal-spray/",
         )
     ),
 ]

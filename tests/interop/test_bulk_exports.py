@@ -17,6 +17,7 @@ PARQUET_FILES = [
     "adverse_events.parquet",
     "courses.parquet",
     "diary_days.parquet",
+    "home_uses.parquet",
     "patients.parquet",
     "questionnaires.parquet",
     "sessions.parquet",

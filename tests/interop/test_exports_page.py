@@ -95,6 +95,7 @@ def test_the_api_answers_a_zip(charted, api, task_worker):
         "adverse_events.parquet",
         "courses.parquet",
         "diary_days.parquet",
+        "home_uses.parquet",
         "patients.parquet",
         "questionnaires.parquet",
         "sessions.parquet",

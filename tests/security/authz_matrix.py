@@ -384,6 +384,33 @@ PAGES.update(
         "scheduling:chair_calendar": {"GET": Call(TRIAGE_NORTH)},
         "portal:appointments": {"GET": Call(PATIENTS)},
         "portal:appointment_change": {"POST": Call(OWNER)},
+        # Home nasal spray (issue 19): the patient's own log; the chart's Home spray tab, where
+        # the clinician prescribes and acknowledges and the pharmacist dispenses and takes back.
+        "portal:home_spray": {
+            "GET": Call(PATIENTS),
+            "POST": Call(PATIENTS, body=lambda ids: {"pain_before": "6"}),
+        },
+        "core:home_spray": {"GET": Call(NORTH_CHART)},
+        "core:home_spray_prescribe": {"POST": Call(CLINICIAN, body=lambda ids: HOME_RX_FORM)},
+        "core:home_spray_dispense": {
+            "POST": Call(
+                PHARMACIST,
+                body=lambda ids: {"container": ids["spare_bottle_id"], "received_by": "Hana"},
+            )
+        },
+        "core:home_spray_return": {
+            "POST": Call(
+                PHARMACIST,
+                body=lambda ids: {
+                    "container": ids["dispensed_bottle_id"],
+                    "sprays": "10",
+                    "returned_by": "Hana",
+                    "witness_username": "nurse1",
+                    "witness_password": ids["password"],
+                },
+            )
+        },
+        "core:home_spray_acknowledge": {"POST": Call(CLINICIAN)},
     }
 )
 
@@ -397,7 +424,50 @@ def _visit(ids: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+HOME_RX_FORM = {
+    "sprays_per_use": "2",
+    "min_interval_minutes": "15",
+    "max_sprays_per_day": "6",
+    "max_sprays_per_week": "20",
+    "bottles": "2",
+    "sprays_per_bottle": "100",
+    "starts_on": TODAY,
+    "review_on": LATER,
+    "instructions": "One spray per nostril at the start of an attack.",
+}
+
 API: dict[str, tuple[Call, ...]] = {
+    # Home nasal spray (issue 19).
+    "POST /api/treatment/plans/{plan_id}/home-prescriptions": (
+        Call(CLINICIAN, body=lambda ids: HOME_RX_FORM),
+    ),
+    "GET /api/treatment/patients/{patient_id}/home-intranasal": (Call(NORTH_CHART),),
+    "POST /api/treatment/home-uses/{use_id}/acknowledgement": (Call(CLINICIAN),),
+    "GET /api/treatment/me/home-intranasal": (Call(PATIENTS),),
+    "POST /api/treatment/me/home-uses": (
+        Call(PATIENTS, body=lambda ids: {"sprays": 2, "pain_before": 6}),
+    ),
+    "POST /api/inventory/home-prescriptions/{prescription_id}/dispensings": (
+        Call(
+            PHARMACIST,
+            body=lambda ids: {"container_id": ids["spare_bottle_id"], "received_by": "Hana"},
+        ),
+    ),
+    "POST /api/inventory/containers/{container_id}/patient-returns": (
+        Call(
+            PHARMACIST,
+            body=lambda ids: {
+                "sprays": 10,
+                "returned_by": "Hana",
+                "witness_username": "nurse1",
+                "witness_password": ids["password"],
+            },
+        ),
+    ),
+    "POST /api/inventory/containers/{container_id}/home-losses": (
+        Call(PHARMACIST, body=lambda ids: {"sprays": 1, "reason": "lost on a bus"}),
+    ),
+    "GET /api/inventory/patients/{patient_id}/home-supply": (Call(PHARMACIST),),
     "GET /api/scheduling/sites/{site_code}": (Call(TRIAGE_NORTH),),
     "PUT /api/scheduling/sites/{site_code}": (
         Call(ADMIN, body=lambda ids: {"time_zone": "Europe/London", "hours": []}),

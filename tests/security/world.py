@@ -24,16 +24,19 @@ from ketaclinic.instruments.queries import open_self_harm_alerts
 from ketaclinic.interop.jobs import export_params
 from ketaclinic.inventory import actions as inventory
 from ketaclinic.inventory.models import Incident, Supplier
+from ketaclinic.inventory.queries.session import ledger_close_problems
+from ketaclinic.inventory.session_ledger import CLOSE_CHECK
 from ketaclinic.jobs.actions import start_job
 from ketaclinic.portal import actions as portal
 from ketaclinic.scheduling import actions as scheduling
 from ketaclinic.scheduling.booking import Slot
 from ketaclinic.treatment import actions as treatment
+from ketaclinic.treatment.closing_checks import register_close_check, unregister_close_check
 from ketaclinic.treatment.models import Protocol, TreatmentPlan, TreatmentSession
 from tests.conftest import PASSWORD, World, build_world, make_patient, make_user
 from tests.diary.helpers import day_with, migraine_attack, today, yesterday
+from tests.home_intranasal.builders import home_supply_in_use, observed_plan, running_iv_session
 from tests.inventory.builders import matching_count, registered, vials
-from tests.treatment.builders import running_session
 
 PHQ9_ITEM9_POSITIVE = [1, 1, 1, 1, 1, 1, 1, 1, 2]
 
@@ -91,7 +94,16 @@ def build() -> MatrixWorld:
             entry=day_with(migraine_attack(day)),
         )
         instruments.start_questionnaire_plan(actor=world.nurse, patient=patient, start_date=today())
-    session = running_session(world)
+    # Home nasal spray first (its observed first dose makes the patient eligible), then the
+    # IV session that stays running.
+    # The first dose's ledger (draw, administered) is not what the matrix checks: the close
+    # check is set aside for it, as every test outside tests/inventory does.
+    unregister_close_check(CLOSE_CHECK)
+    try:
+        home_plan = observed_plan(world)
+    finally:
+        register_close_check(CLOSE_CHECK, ledger_close_problems)
+    session = running_iv_session(world)
     reading = treatment.record_observation(actor=world.nurse, session=session, heart_rate=72)
     midas = instruments.submit_questionnaire(
         actor=world.patient_user, patient=world.patient, instrument="midas", answers=[5, 4, 6, 3, 5]
@@ -109,6 +121,7 @@ def build() -> MatrixWorld:
     registered(world)
     containers = vials(world, count=2)
     count = matching_count(world, containers)
+    home_ids = home_supply_in_use(world, home_plan)
     inventory.draw_for_session(
         actor=world.nurse, session=session, container=containers[0], quantity_mg="10"
     )
@@ -176,6 +189,7 @@ def build() -> MatrixWorld:
         "password": PASSWORD,
         "today": today(),
         "week_ago": today() - timedelta(days=7),
+        **home_ids,
     }
     users: dict[str, User | None] = {
         "anonymous": None,

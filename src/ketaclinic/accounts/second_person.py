@@ -65,6 +65,16 @@ STOCK_COSIGNER = SecondPersonRole(
     "cosigner_password",
 )
 
+# The clinician who authorises an early refill of a home intranasal supply (issue 19): the
+# pharmacist dispenses, a prescriber gives the reason and confirms by password.
+PRESCRIBER = SecondPersonRole(
+    "prescriber",
+    Capability.PLAN_TREATMENT,
+    "a clinician (a prescriber's role)",
+    "clinician_username",
+    "clinician_password",
+)
+
 
 def _credentials_request(path: str) -> HttpRequest:
     """A request carrying the caller's address, so django-axes counts a wrong second-person

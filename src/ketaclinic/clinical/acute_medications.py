@@ -41,6 +41,7 @@ CLASS_LABELS = {
     "combination_analgesic": "Combination painkiller",
     "gepant": "Gepant",
     "ditan": "Ditan",
+    "ketamine_intranasal": "Ketamine nasal spray (home)",
     "other": "Other",
 }
 
@@ -84,6 +85,10 @@ ACUTE_DRUGS: tuple[AcuteDrug, ...] = (
     AcuteDrug("rimegepant", "Rimegepant", "gepant", 75),
     AcuteDrug("ubrogepant", "Ubrogepant", "gepant", 50),
     AcuteDrug("lasmiditan", "Lasmiditan", "ditan", 100),
+    # Home intranasal ketamine (Yuan C, et al. Reg Anesth Pain Med 2023;48:581): an acute
+    # treatment, not migraine-specific, and not counted towards ICHD-3 8.2 (no 8.2 class); the
+    # home spray log adds it to the attack it was taken for (CLINICAL.md §9 "what counts where").
+    AcuteDrug("ketamine_intranasal", "Ketamine nasal spray (home)", "ketamine_intranasal", 20),
     AcuteDrug("other", "Something else (say which in the note)", "other", None),
 )
 """The list the diary offers, grouped by class in this order."""

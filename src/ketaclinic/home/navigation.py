@@ -36,6 +36,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(
         "Progress", "patient_outcomes:progress", capability=Capability.KEEP_DIARY, roles=PATIENT
     ),
+    NavItem("Nasal spray", "portal:home_spray", capability=Capability.KEEP_DIARY, roles=PATIENT),
     NavItem("Settings", "portal:settings", capability=Capability.KEEP_DIARY, roles=PATIENT),
     NavItem("Appointments", "portal:appointments", capability=Capability.KEEP_DIARY, roles=PATIENT),
     NavItem("Patients", "patients:list", capability=Capability.VIEW_PATIENTS),

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from ketaclinic.accounts.roles import Role
 from ketaclinic.core.http import current_user
 from ketaclinic.home.queries import get_home_summary
+from ketaclinic.home.spray_queries import open_use_alerts, review_list
 from ketaclinic.home.worklist import tasks_for
 from ketaclinic.instruments.queries import open_alerts_for_staff, safety_configuration_problems
 from ketaclinic.portal.account_views import patient_home
@@ -27,6 +28,8 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "summary": get_home_summary(user),
             "alerts": open_alerts_for_staff(user),
+            "spray_alerts": open_use_alerts(user),
+            "spray_reviews": review_list(user),
             "safety_problems": safety_configuration_problems(user),
             "referrals": queue_counts(user),
             "tasks": tasks_for(user),

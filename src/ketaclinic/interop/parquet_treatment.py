@@ -12,6 +12,9 @@
   treatment day (the calendar days of the first and last session start in the patient's diary
   time zone, so that a course's baseline is the diary's 28 days before it).
 - ``vitals`` and ``adverse_events``: the charted rows (no free text).
+- ``home_uses``: one row per logged use of home intranasal ketamine (issue 19): sprays, pain
+  before and 2 h after, side effects as flags (the patient's own words are left out), whether the
+  use was over a cap (its warnings named ``day_cap`` or ``week_cap``) and whether it was warned.
 
 De-identified: patient ids are the pseudonymous numbers; every date and time is shifted with the
 patient's offset. Session and plan numbers are database keys, not patient identifiers, but they
@@ -35,6 +38,7 @@ from ketaclinic.patients.models import Patient
 from ketaclinic.treatment.models import (
     AdverseEvent,
     DiagnosisConfirmation,
+    HomeUse,
     Observation,
     TreatmentPlan,
     TreatmentSession,
@@ -60,6 +64,21 @@ ADVERSE_EVENTS: dict[str, pl.DataType] = {
     "term": pl.String(),
     "grade": pl.Int8(),
     "action_taken": pl.String(),
+}
+HOME_USES: dict[str, pl.DataType] = {
+    "patient_id": pl.Int64(),
+    "prescription_id": pl.Int64(),
+    "used_at": pl.Datetime("us", "UTC"),
+    "sprays": pl.Int16(),
+    "pain_before": pl.Int8(),
+    "pain_after_2h": pl.Int8(),
+    "dissociation": pl.Boolean(),
+    "dizziness": pl.Boolean(),
+    "nausea": pl.Boolean(),
+    "other_side_effect": pl.Boolean(),
+    "could_rest": pl.Boolean(),
+    "over_cap": pl.Boolean(),
+    "warned": pl.Boolean(),
 }
 Row = tuple[Any, ...]
 
@@ -271,10 +290,46 @@ def _adverse_events(site_ids: list[int], context: ExportContext) -> Iterator[Row
         )
 
 
+def _home_uses(site_ids: list[int], context: ExportContext) -> Iterator[Row]:
+    ids = _Ids(context)
+    rows = (
+        HomeUse.objects.filter(patient__site_id__in=site_ids)
+        .order_by("pk")
+        .values_list(
+            "patient_id",
+            "prescription_id",
+            "used_at",
+            "sprays",
+            "pain_before",
+            "pain_after_2h",
+            "dissociation",
+            "dizziness",
+            "nausea",
+            "other_side_effects",
+            "could_rest",
+            "warnings",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+    for patient, prescription, used, *scores, other, rest, warnings in rows:
+        codes = {warning["code"] for warning in warnings}
+        yield (
+            ids.patient(patient),
+            ids.record("home_prescription", prescription),
+            ids.moment(used, patient),
+            *scores,
+            bool(other),
+            rest,
+            bool(codes & {"day_cap", "week_cap"}),
+            bool(codes),
+        )
+
+
 def treatment_tables(site_ids: list[int], context: ExportContext) -> list[Any]:
     return [
         ("sessions", schema.SESSIONS, lambda: session_rows(site_ids, context)),
         ("courses", schema.COURSES, lambda: course_rows(site_ids, context)),
         ("vitals", VITALS, lambda: _vitals(site_ids, context)),
         ("adverse_events", ADVERSE_EVENTS, lambda: _adverse_events(site_ids, context)),
+        ("home_uses", HOME_USES, lambda: _home_uses(site_ids, context)),
     ]

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from ketaclinic.portal import account_views, appointment_views, public_views, staff_views
+from ketaclinic.portal import (
+    account_views,
+    appointment_views,
+    home_spray_views,
+    public_views,
+    staff_views,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -33,6 +39,7 @@ urlpatterns = [
     # The patient.
     path("settings/", account_views.settings_page, name="settings"),
     path("my/appointments/", appointment_views.appointments, name="appointments"),
+    path("my/nasal-spray/", home_spray_views.home_spray, name="home_spray"),
     path(
         "my/appointments/<int:appointment_id>/change/",
         appointment_views.request_change,

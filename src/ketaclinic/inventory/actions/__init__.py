@@ -19,6 +19,11 @@ from ketaclinic.inventory.actions.disposal import (
     transfer_stock,
     waste_remainder,
 )
+from ketaclinic.inventory.actions.home_supply import (
+    dispense_home_supply,
+    receive_patient_return,
+    report_home_loss,
+)
 from ketaclinic.inventory.actions.stock import (
     ReceivedLine,
     add_product,
@@ -35,11 +40,14 @@ __all__ = [
     "add_supplier",
     "adjust_stock",
     "destroy_stock",
+    "dispense_home_supply",
     "draw_for_session",
+    "receive_patient_return",
     "receive_stock",
     "record_administered",
     "record_count",
     "register_site",
+    "report_home_loss",
     "report_loss",
     "return_to_stock",
     "transfer_stock",

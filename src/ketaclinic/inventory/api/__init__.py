@@ -2,8 +2,8 @@
 
 from ninja import Router
 
-from ketaclinic.inventory.api import counts, custody, reports, stock
+from ketaclinic.inventory.api import counts, custody, home_supply, reports, stock
 
 router = Router()
-for module in (stock, custody, counts, reports):
+for module in (stock, custody, counts, reports, home_supply):
     router.add_router("", module.router)

@@ -11,7 +11,9 @@ from ketaclinic.inventory.models.counts import (
     InventoryTiming,
     Measure,
 )
+from ketaclinic.inventory.models.home_supply import HomeSupplyMovement
 from ketaclinic.inventory.models.ledger import (
+    HOME_KINDS,
     SESSION_KINDS,
     WITNESSED_KINDS,
     Movement,
@@ -28,6 +30,7 @@ from ketaclinic.inventory.models.stock import (
 )
 
 __all__ = [
+    "HOME_KINDS",
     "KETAMINE_RXNORM",
     "SESSION_KINDS",
     "WITNESSED_KINDS",
@@ -35,6 +38,7 @@ __all__ = [
     "Count",
     "CountKind",
     "CountLine",
+    "HomeSupplyMovement",
     "Incident",
     "IncidentEvent",
     "IncidentEventKind",

@@ -34,10 +34,26 @@ class MovementKind(models.TextChoices):
     DESTRUCTION = "destruction", "Expiry / destruction"
     ADJUSTMENT = "adjustment", "Adjustment (co-signed)"
     LOSS = "loss", "Loss or theft"
+    # Home intranasal supply (issue 19): a bottle leaves the clinic's custody to a patient, comes
+    # back (witnessed) for destruction, or is reported lost at the patient's (an incident).
+    DISPENSE = "dispense", "Dispensed to patient (home)"
+    PATIENT_RETURN = "patient_return", "Returned by patient (witnessed)"
+    PATIENT_LOSS = "patient_loss", "Lost or stolen at the patient's"
 
 
 # Kinds that need a second person (a witness, or a co-signer for an adjustment).
-WITNESSED_KINDS = frozenset({MovementKind.WASTE, MovementKind.DESTRUCTION, MovementKind.ADJUSTMENT})
+WITNESSED_KINDS = frozenset(
+    {
+        MovementKind.WASTE,
+        MovementKind.DESTRUCTION,
+        MovementKind.ADJUSTMENT,
+        MovementKind.PATIENT_RETURN,
+    }
+)
+# Kinds that name a patient without a session: the home supply.
+HOME_KINDS = frozenset(
+    {MovementKind.DISPENSE, MovementKind.PATIENT_RETURN, MovementKind.PATIENT_LOSS}
+)
 SESSION_KINDS = frozenset({MovementKind.DRAW, MovementKind.ADMINISTERED, MovementKind.RETURN})
 
 
@@ -69,6 +85,11 @@ KIND_EFFECTS = (
     | _effect(MovementKind.ADJUSTMENT, 1, 0, session=False)
     | _effect(MovementKind.ADJUSTMENT, -1, 0, session=False)
     | _effect(MovementKind.LOSS, -1, 0, session=False)
+    # The whole bottle leaves stock; what comes back returns to stock only to be destroyed (the
+    # action refuses to dispense a bottle twice); a loss at home moves nothing the clinic holds.
+    | _effect(MovementKind.DISPENSE, -1, 0, session=False)
+    | _effect(MovementKind.PATIENT_RETURN, 1, 0, session=False)
+    | _effect(MovementKind.PATIENT_LOSS, 0, 0, session=False)
 )
 
 
@@ -136,7 +157,8 @@ class Movement(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(session__isnull=True, patient__isnull=True)
-                | Q(session__isnull=False, patient__isnull=False),
+                | Q(session__isnull=False, patient__isnull=False)
+                | Q(kind__in=sorted(k.value for k in HOME_KINDS), patient__isnull=False),
                 name="movement_session_patient_paired",
             ),
             models.CheckConstraint(
@@ -155,8 +177,18 @@ class Movement(models.Model):
                 name="movement_witness_not_recorder",
             ),
             models.CheckConstraint(
-                condition=~Q(kind__in=["adjustment", "loss", "destruction"]) | ~Q(reason=""),
+                condition=~Q(kind__in=["adjustment", "loss", "destruction", "patient_loss"])
+                | ~Q(reason=""),
                 name="movement_reasoned_kinds_have_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=sorted(k.value for k in HOME_KINDS))
+                | Q(patient__isnull=False, session__isnull=True),
+                name="movement_home_kinds_name_patient",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="patient_loss") | Q(incident__isnull=False),
+                name="movement_patient_loss_has_incident",
             ),
             models.CheckConstraint(
                 condition=~Q(kind="destruction") | ~Q(form_reference=""),

@@ -10,6 +10,11 @@ from ketaclinic.treatment.actions.eligibility import (
     record_eligibility_screen,
     record_test,
 )
+from ketaclinic.treatment.actions.home import (
+    acknowledge_home_use,
+    log_home_use,
+    prescribe_home_intranasal,
+)
 from ketaclinic.treatment.actions.intake import confirm_diagnosis, record_intake
 from ketaclinic.treatment.actions.observations import (
     correct_observation,
@@ -33,6 +38,7 @@ from ketaclinic.treatment.actions.sessions import (
 
 __all__ = [
     "Override",
+    "acknowledge_home_use",
     "approve_plan",
     "cancel_session",
     "change_rate",
@@ -46,6 +52,8 @@ __all__ = [
     "discharge_session",
     "enable_protocol",
     "give_dose",
+    "log_home_use",
+    "prescribe_home_intranasal",
     "record_adverse_event",
     "record_consent",
     "record_eligibility_screen",

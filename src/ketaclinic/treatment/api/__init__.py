@@ -2,8 +2,16 @@
 
 from ninja import Router
 
-from ketaclinic.treatment.api import eligibility, intake, plans, protocols, reports, sessions
+from ketaclinic.treatment.api import (
+    eligibility,
+    home,
+    intake,
+    plans,
+    protocols,
+    reports,
+    sessions,
+)
 
 router = Router()
-for module in (intake, eligibility, protocols, plans, sessions, reports):
+for module in (intake, eligibility, protocols, plans, sessions, reports, home):
     router.add_router("", module.router)

@@ -22,6 +22,7 @@ from ketaclinic.treatment.models.eligibility import (
     TestOutcome,
     TestRecord,
 )
+from ketaclinic.treatment.models.home import HomePrescription, HomeUse, HomeUseAcknowledgement
 from ketaclinic.treatment.models.intake import DiagnosisConfirmation, Intake, RefractoryStatus
 from ketaclinic.treatment.models.plans import DosingWeightBasis, PlanStatus, TreatmentPlan
 from ketaclinic.treatment.models.protocols import (
@@ -54,6 +55,9 @@ __all__ = [
     "DoseAdministration",
     "DosingWeightBasis",
     "EligibilityScreen",
+    "HomePrescription",
+    "HomeUse",
+    "HomeUseAcknowledgement",
     "Intake",
     "LimitEvent",
     "LimitLevel",

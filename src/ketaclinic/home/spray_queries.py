@@ -1,0 +1,72 @@
+"""Home nasal-spray reads for staff pages: alerts (warned uses nobody acknowledged) and review
+flags (``clinical.home_intranasal.review_flags``) for the clinician's home page and the chart."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from ketaclinic.accounts.models import User
+from ketaclinic.accounts.roles import Capability
+from ketaclinic.clinical.home_intranasal import ESCALATION_WINDOW_DAYS, review_flags
+from ketaclinic.inventory.queries.home_supply import reconciliation
+from ketaclinic.patients.models import Patient
+from ketaclinic.patients.queries import visible_patients
+from ketaclinic.treatment.models import HomePrescription, HomeUse
+from ketaclinic.treatment.queries.home import uses_since
+
+ALERT_DAYS = 14
+LOOKBACK = dt.timedelta(days=2 * ESCALATION_WINDOW_DAYS)
+
+
+def flags_for(patient: Patient, today: dt.date | None = None) -> list[str]:
+    """The patient's review flags today: every-day use, escalating sprays, ledger imbalance."""
+    today = today or timezone.localdate()
+    start = timezone.make_aware(dt.datetime.combine(today, dt.time.min)) - LOOKBACK
+    return review_flags(uses_since(patient, start), today, reconciliation(patient))
+
+
+def open_use_alerts(user: User) -> list[HomeUse]:
+    """Warned uses of the last two weeks no clinician has acknowledged (staff who chart)."""
+    if not user.can(Capability.VIEW_PATIENTS):
+        return []
+    since = timezone.now() - dt.timedelta(days=ALERT_DAYS)
+    return list(
+        HomeUse.objects.filter(
+            patient__in=visible_patients(user), used_at__gte=since, acknowledgement__isnull=True
+        )
+        .exclude(warnings=[])
+        .select_related("patient")
+        .order_by("-used_at")[:50]
+    )
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    patient: Patient
+    prescription: HomePrescription
+    flags: list[str]
+    review_due: bool
+
+
+def review_list(user: User) -> list[ReviewItem]:
+    """Patients with a home prescription in force who need a look: a flag, or review due."""
+    if not user.can(Capability.PLAN_TREATMENT):
+        return []
+    today = timezone.localdate()
+    items = []
+    prescriptions = (
+        HomePrescription.objects.filter(
+            patient__in=visible_patients(user), superseded_by__isnull=True
+        )
+        .select_related("patient")
+        .order_by("review_on")[:100]
+    )
+    for prescription in prescriptions:
+        flags = flags_for(prescription.patient, today)
+        due = prescription.review_on <= today
+        if flags or due:
+            items.append(ReviewItem(prescription.patient, prescription, flags, due))
+    return items
