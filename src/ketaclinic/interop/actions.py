@@ -22,12 +22,13 @@ from ketaclinic.accounts.permissions import require, require_site
 from ketaclinic.accounts.roles import Capability
 from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical.errors import ClinicalInputError
-from ketaclinic.core.errors import InputRefused
+from ketaclinic.core.errors import Conflict, InputRefused
 from ketaclinic.instruments.actions import submit_questionnaire
 from ketaclinic.interop.fhir import score_observation
-from ketaclinic.interop.fhir.context import code_system, mrn_system
+from ketaclinic.interop.fhir.context import code_system
 from ketaclinic.interop.fhir.reading import (
     Entry,
+    PatientFields,
     References,
     all_identifiers,
     identifier_key,
@@ -37,11 +38,13 @@ from ketaclinic.interop.fhir.reading import (
 )
 from ketaclinic.interop.models import FhirImport, ImportedRecord, ImportOutcome
 from ketaclinic.patients.actions import create_patient
-from ketaclinic.patients.models import Patient
+from ketaclinic.patients.models import Patient, PatientIdentifier
 
 HELD_TYPES = frozenset({"Condition", "MedicationStatement", "Observation"})
 """Imported and kept with their patient until KetaClinic has a record type for them."""
 PATIENT_TYPES = frozenset({"Patient"})
+IMPORT_MRN_PREFIX = "IMP-"
+"""MRNs given to imported patients whose sender's MRN does not fit ours (IMP-1001, ...)."""
 
 
 @dataclass
@@ -85,6 +88,7 @@ class _Importer:
         self.seen: dict[tuple[str, str], int] = {}
         self.pending: list[ImportedRecord] = []
         self.report = ImportReport()
+        self.next_import_number: int | None = None
 
     def run(self) -> ImportReport:
         # Patients first: everything else points at one.
@@ -150,17 +154,25 @@ class _Importer:
             self.patients[entry.index] = known.patient
             self.report.add(entry, "skipped", reason="imported before", patient=known.patient.pk)
             return
-        fields = patient_fields(entry)
-        own = (mrn_system(self.site.code), fields["mrn"])
-        existing = Patient.objects.filter(site=self.site, mrn=fields["mrn"].upper()).first()
-        if own in keys and existing is not None:
+        found = patient_fields(entry, self.site.code)
+        existing = self._registered(found)
+        if existing is not None:
             self.patients[entry.index] = existing
             self.report.add(entry, "skipped", reason="already registered here", patient=existing.pk)
             return
         try:
-            patient = create_patient(actor=self.actor, site=self.site, **fields)
+            patient = create_patient(
+                actor=self.actor,
+                site=self.site,
+                mrn=self._mrn(found),
+                **found.fields,
+                details=found.details,
+                identifiers=found.identifiers,
+            )
         except ClinicalInputError as exc:
             raise InputRefused(f"{entry.path} ({exc.field})", exc.value, exc.expected) from None
+        except Conflict as exc:
+            raise InputRefused(f"{entry.path}.identifier", str(exc), "unique at the site") from None
         self.patients[entry.index] = patient
         key = identifier_key(resource, resource.identifier)
         self._remember(
@@ -172,6 +184,41 @@ class _Importer:
             object_id=patient.pk,
         )
         self.report.add(entry, "created", patient=patient.pk)
+
+    def _registered(self, found: PatientFields) -> Patient | None:
+        """The site's record of this patient: by our own MRN, else by another system's
+        identifier (system, value) that a record here already carries."""
+        if found.own_mrn is not None:
+            return Patient.objects.filter(site=self.site, mrn=found.own_mrn.upper()).first()
+        condition = Q()
+        for system, value, _type, _use in found.identifiers:
+            condition |= Q(system=system, value=value)
+        if not found.identifiers:
+            return None
+        match = PatientIdentifier.objects.filter(condition, site=self.site).first()
+        return match.patient if match is not None else None
+
+    def _mrn(self, found: PatientFields) -> str:
+        """The new record's MRN: ours when the Patient has it, the sender's MRN when it fits
+        and is free here, else the next ``IMP-<n>`` (a foreign MRN such as Synthea's UUID
+        stays one of the record's identifiers)."""
+        for mrn in (found.own_mrn, found.mrn_candidate):
+            if mrn is not None and not self._mrn_taken(mrn):
+                return mrn
+        if self.next_import_number is None:
+            numbers = [
+                int(mrn[len(IMPORT_MRN_PREFIX) :])
+                for mrn in Patient.objects.filter(
+                    site=self.site, mrn__startswith=IMPORT_MRN_PREFIX
+                ).values_list("mrn", flat=True)
+                if mrn[len(IMPORT_MRN_PREFIX) :].isdigit()
+            ]
+            self.next_import_number = max(numbers, default=1000) + 1
+        number, self.next_import_number = self.next_import_number, self.next_import_number + 1
+        return f"{IMPORT_MRN_PREFIX}{number}"
+
+    def _mrn_taken(self, mrn: str) -> bool:
+        return Patient.objects.filter(site=self.site, mrn=mrn.upper()).exists()
 
     def _subject(self, entry: Entry, reference: Reference | None) -> Patient:
         index = self.references.resolve(reference)

@@ -21,7 +21,12 @@ def patients(site_ids: list[int], *, patient_id: int | None = None) -> Iterator[
     rows = Patient.objects.filter(site_id__in=site_ids)
     if patient_id is not None:
         rows = rows.filter(pk=patient_id)
-    return rows.select_related("site").order_by("pk").iterator(chunk_size=CHUNK_SIZE)
+    return (
+        rows.select_related("site")
+        .prefetch_related("identifiers")
+        .order_by("pk")
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
 
 
 def questionnaires(

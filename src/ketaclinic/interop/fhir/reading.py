@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from fhir.resources.R4B import get_fhir_model_class
@@ -26,9 +26,10 @@ from pydantic import ValidationError
 from ketaclinic.clinical.contracts import format_location
 from ketaclinic.core.errors import InputRefused
 from ketaclinic.instruments.models import InstrumentName
-from ketaclinic.interop.fhir.context import IDENTIFIER_TYPE, base, extension_url
+from ketaclinic.interop.fhir.context import IDENTIFIER_TYPE, base, extension_url, mrn_system
 from ketaclinic.interop.fhir.patient import REGISTRY_STATUS
-from ketaclinic.patients.models import PatientStatus, Sex
+from ketaclinic.patients.models import IDENTIFIER_MAX_LENGTH, PatientStatus, Sex
+from ketaclinic.patients.validation import MRN_PATTERN
 
 CONTENT_DIGEST_SYSTEM = "urn:ketaclinic:content-sha256"
 """Identifier of a resource that came without one: a digest of its content (minus id, meta),
@@ -135,36 +136,99 @@ def all_identifiers(identifiers: list[Identifier] | None) -> list[tuple[str, str
 def _is_mrn(identifier: Identifier) -> bool:
     if identifier.system and str(identifier.system).startswith(f"{base()}/sid/mrn/"):
         return True
+    return _type_code(identifier) == "MR"
+
+
+def _type_code(identifier: Identifier) -> str:
     codings = identifier.type.coding if identifier.type and identifier.type.coding else []
-    return any(c.system == IDENTIFIER_TYPE and c.code == "MR" for c in codings)
+    return next((str(c.code) for c in codings if c.system == IDENTIFIER_TYPE and c.code), "")
 
 
-def patient_fields(entry: Entry) -> dict[str, Any]:
-    """``create_patient``'s keyword arguments from a FHIR Patient (identified: names, birth date).
+US_CORE_RACE = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race"
+US_CORE_ETHNICITY = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-ethnicity"
+US_CORE_BIRTH_SEX = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex"
 
-    A de-identified Patient (no name, a birth year only) cannot become a registry record.
+
+def _omb_code(patient: FhirPatient, url: str) -> str:
+    for ext in patient.extension or []:
+        if ext.url == url:
+            for part in ext.extension or []:
+                if part.url == "ombCategory" and part.valueCoding is not None:
+                    return str(part.valueCoding.code or "")
+    return ""
+
+
+@dataclass(frozen=True)
+class PatientFields:
+    """What an incoming Patient becomes: ``create_patient``'s arguments and how to match it."""
+
+    own_mrn: str | None
+    """The value of this site's own MRN identifier, when the Patient carries one."""
+    mrn_candidate: str | None
+    """Another system's MRN that also fits ours (adopted when free here), else None."""
+    fields: dict[str, Any]
+    details: dict[str, Any]
+    identifiers: list[tuple[str, str, str, str]]
+
+
+def patient_fields(entry: Entry, site_code: str) -> PatientFields:
+    """A FHIR Patient's registry fields (identified: names, birth date) for site ``site_code``.
+
+    Every identifier with a system is kept as it came (other systems' MRNs, Synthea's UUIDs up
+    to 255 characters); this site's MRN, when it is among them, is the record's MRN. A
+    de-identified Patient (no name, a birth year only) cannot become a registry record.
     """
     patient = entry.resource
     assert isinstance(patient, FhirPatient)
     path = entry.path
-    mrn = next((i.value for i in patient.identifier or [] if _is_mrn(i) and i.value), None)
-    if mrn is None:
-        raise InputRefused(f"{path}.identifier", None, "a medical record number (type MR)")
-    name = patient.name[0] if patient.name else None
+    own_system = mrn_system(site_code)
+    own_mrn: str | None = None
+    candidate: str | None = None
+    identifiers: list[tuple[str, str, str, str]] = []
+    for position, identifier in enumerate(patient.identifier or []):
+        if not identifier.system or not identifier.value:
+            continue
+        system, value = str(identifier.system), str(identifier.value)
+        for field, text in (("system", system), ("value", value)):
+            if len(text) > IDENTIFIER_MAX_LENGTH:
+                raise InputRefused(
+                    f"{path}.identifier[{position}].{field}",
+                    f"{text[:20]}...",
+                    f"at most {IDENTIFIER_MAX_LENGTH} characters",
+                )
+        if system == own_system:
+            own_mrn = value
+            continue
+        if candidate is None and _is_mrn(identifier) and MRN_PATTERN.match(value):
+            candidate = value
+        identifiers.append((system, value, _type_code(identifier)[:10], str(identifier.use or "")))
+    names = patient.name or []
+    name = next((n for n in names if n.use == "official"), names[0] if names else None)
     family = name.family if name is not None else None
-    given = " ".join(part for part in name.given or [] if part) if name is not None else ""
+    given = [part for part in (name.given or []) if part] if name is not None else []
     if not family or not given:
         raise InputRefused(f"{path}.name", None, "a family and a given name")
     born = patient.birthDate
     if not isinstance(born, date):
         raise InputRefused(f"{path}.birthDate", born, "a full date of birth (YYYY-MM-DD)")
-    telecom = {item.system: item.value for item in reversed(patient.telecom or [])}
+    phone = next((t for t in patient.telecom or [] if t.system == "phone" and t.value), None)
+    email = next((t for t in patient.telecom or [] if t.system == "email" and t.value), None)
     address = patient.address[0] if patient.address else None
     address_text = ""
+    details: dict[str, Any] = {"other_given_names": [str(part) for part in given[1:]]}
     if address is not None:
         address_text = address.text or ", ".join(
-            part for part in [*(address.line or []), address.city, address.postalCode] if part
+            part
+            for part in [*(address.line or []), address.city, address.state, address.postalCode]
+            if part
         )
+        details |= {
+            "address_line": ", ".join(str(line) for line in address.line or []),
+            "city": address.city or "",
+            "state": address.state or "",
+            "postal_code": address.postalCode or "",
+            "country": address.country or "",
+        }
     status = next(
         (
             str(ext.valueCode)
@@ -175,17 +239,31 @@ def patient_fields(entry: Entry) -> dict[str, Any]:
     )
     if patient.deceasedBoolean or patient.deceasedDateTime:
         status = PatientStatus.DECEASED
-    return {
-        "mrn": str(mrn),
-        "given_name": given,
+    died = patient.deceasedDateTime
+    if isinstance(died, datetime):
+        details["deceased_at"] = died if died.tzinfo else died.replace(tzinfo=UTC)
+    elif isinstance(died, date):
+        details["deceased_at"] = datetime(died.year, died.month, died.day, tzinfo=UTC)
+    birth_sex = next(
+        (str(e.valueCode) for e in patient.extension or [] if e.url == US_CORE_BIRTH_SEX), ""
+    )
+    details |= {
+        "phone_use": str(phone.use or "") if phone is not None else "",
+        "race": _omb_code(patient, US_CORE_RACE),
+        "ethnicity": _omb_code(patient, US_CORE_ETHNICITY),
+        "birth_sex": birth_sex,
+    }
+    fields = {
+        "given_name": str(given[0]),
         "family_name": str(family),
         "date_of_birth": born,
         "sex": patient.gender if patient.gender in Sex.values else Sex.UNKNOWN,
-        "phone": telecom.get("phone") or "",
-        "email": telecom.get("email") or "",
+        "phone": str(phone.value) if phone is not None else "",
+        "email": str(email.value) if email is not None else "",
         "address": address_text,
         "status": status,
     }
+    return PatientFields(own_mrn, candidate, fields, details, identifiers)
 
 
 @dataclass(frozen=True)
