@@ -26,7 +26,14 @@ from pydantic import ValidationError
 from ketaclinic.clinical.contracts import format_location
 from ketaclinic.core.errors import InputRefused
 from ketaclinic.instruments.models import InstrumentName
-from ketaclinic.interop.fhir.context import IDENTIFIER_TYPE, base, extension_url, mrn_system
+from ketaclinic.interop.fhir.context import (
+    IDENTIFIER_TYPE,
+    LOINC,
+    base,
+    extension_url,
+    mrn_system,
+    questionnaire_url,
+)
 from ketaclinic.interop.fhir.patient import REGISTRY_STATUS
 from ketaclinic.patients.models import IDENTIFIER_MAX_LENGTH, PatientStatus, Sex
 from ketaclinic.patients.validation import MRN_PATTERN
@@ -55,22 +62,98 @@ class Entry:
 class ParsedBundle:
     type: str
     entries: list[Entry]
+    source: str = ""
+    """``Bundle.meta.source``: the sending system, when it says."""
+
+    @property
+    def sender(self) -> str:
+        """Who sent the Bundle, as the chart shows it ("from <sender>"): its ``meta.source``,
+        else the system of its first Patient's MRN (the hospital that keeps it), else the
+        server of its first absolute fullUrl, else "an unnamed sender"."""
+        if self.source:
+            return self.source[:255]
+        for entry in self.entries:
+            resource: Any = entry.resource
+            if entry.resource_type == "Patient":
+                for identifier in resource.identifier or []:
+                    if identifier.system and _is_mrn(identifier):
+                        return str(identifier.system)[:255]
+        for entry in self.entries:
+            if entry.full_url.startswith(("http://", "https://")):
+                return "/".join(entry.full_url.split("/")[:3])[:255]
+        return "an unnamed sender"
+
+
+MAX_DEPTH = 64
+"""Deepest JSON nesting an import reads (a QuestionnaireResponse's nested items stay far
+below it); deeper is refused before any validation, naming where."""
+MAX_STRING = 1024 * 1024
+"""Longest single string (1 MiB): a name, a note or an attachment, never a whole file."""
+
+
+def _check_shape(data: Any) -> None:
+    """Refuse JSON nested deeper than MAX_DEPTH, strings over MAX_STRING, NUL characters and
+    unpaired surrogates (neither database can store them); iterative, so no recursion limit."""
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise InputRefused(path or "body", "...", f"JSON nested at most {MAX_DEPTH} deep")
+        if isinstance(value, dict):
+            for key, item in value.items():
+                stack.append((item, f"{path}.{key}" if path else str(key), depth + 1))
+        elif isinstance(value, list):
+            for position, item in enumerate(value):
+                stack.append((item, f"{path}[{position}]", depth + 1))
+        elif isinstance(value, str):
+            if len(value) > MAX_STRING:
+                raise InputRefused(path, f"{value[:20]}...", f"at most {MAX_STRING} characters")
+            if "\x00" in value:
+                raise InputRefused(path, value[:40], "text without NUL characters")
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InputRefused(path, value[:40], "valid Unicode text") from None
+
+
+def _as_bundle(data: dict[str, Any]) -> dict[str, Any]:
+    """A single resource (as HL7's examples come) is read as a Bundle of that one entry."""
+    if data.get("resourceType") == "Bundle":
+        return data
+    return {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": data}]}
 
 
 def parse_bundle(raw: bytes | str | dict[str, Any]) -> ParsedBundle:
-    """The Bundle's entries, each a validated R4 resource; InputRefused names the first fault."""
+    """The Bundle's entries, each a validated R4 resource; InputRefused names the first fault.
+
+    A single resource is read as a one-entry Bundle. Nothing malformed gets further than
+    here: wrong types, deep nesting, huge strings, bad UTF-8 are each refused naming where.
+    """
     data: Any = raw
     if isinstance(raw, bytes | str):
         try:
             data = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             raise InputRefused("body", str(exc)[:60], "a FHIR Bundle as JSON") from None
-    if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
+        except RecursionError:
+            raise InputRefused("body", "...", f"JSON nested at most {MAX_DEPTH} deep") from None
+    _check_shape(data)
+    if not isinstance(data, dict) or not isinstance(data.get("resourceType"), str):
         got = data.get("resourceType") if isinstance(data, dict) else type(data).__name__
-        raise InputRefused("resourceType", got, "Bundle")
-    for index, entry in enumerate(data.get("entry") or []):
-        resource = entry.get("resource") if isinstance(entry, dict) else None
+        raise InputRefused("resourceType", got, "a Bundle or a single FHIR R4 resource")
+    data = _as_bundle(data)
+    items = data.get("entry")
+    if items is not None and not isinstance(items, list):
+        raise InputRefused("entry", items, "a list of entries")
+    for index, entry in enumerate(items or []):
+        if not isinstance(entry, dict):
+            raise InputRefused(f"entry[{index}]", entry, "an object with a resource")
+        resource = entry.get("resource")
+        if resource is not None and not isinstance(resource, dict):
+            raise InputRefused(f"entry[{index}].resource", resource, "a FHIR resource object")
         kind = resource.get("resourceType") if isinstance(resource, dict) else None
+        if resource is None:
+            continue
         try:
             get_fhir_model_class(str(kind))
         except (KeyError, ValueError, TypeError):
@@ -83,14 +166,16 @@ def parse_bundle(raw: bytes | str | dict[str, Any]) -> ParsedBundle:
         error = exc.errors(include_url=False)[0]
         value = error.get("input")
         raise InputRefused(format_location(error["loc"]), value, error["msg"]) from None
-    except (KeyError, TypeError, ValueError) as exc:  # the library's own refusals
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+        # The library's own refusals, outside pydantic's errors: never a traceback.
         raise InputRefused("entry", str(exc)[:60], "a valid FHIR R4 Bundle") from None
     entries = [
         Entry(index=index, full_url=entry.fullUrl or "", resource=entry.resource)
         for index, entry in enumerate(bundle.entry or [])
         if entry.resource is not None
     ]
-    return ParsedBundle(type=str(bundle.type), entries=entries)
+    source = str(bundle.meta.source) if bundle.meta is not None and bundle.meta.source else ""
+    return ParsedBundle(type=str(bundle.type), entries=entries, source=source)
 
 
 class References:
@@ -208,6 +293,8 @@ def patient_fields(entry: Entry, site_code: str) -> PatientFields:
     given = [part for part in (name.given or []) if part] if name is not None else []
     if not family or not given:
         raise InputRefused(f"{path}.name", None, "a family and a given name")
+    if patient.gender is not None and patient.gender not in Sex.values:
+        raise InputRefused(f"{path}.gender", patient.gender, "one of " + ", ".join(Sex.values))
     born = patient.birthDate
     if not isinstance(born, date):
         raise InputRefused(f"{path}.birthDate", born, "a full date of birth (YYYY-MM-DD)")
@@ -273,12 +360,43 @@ class Answers:
     completed_at: datetime | None
 
 
+LOINC_PHQ9 = "44249-1"
+"""The PHQ-9 panel in LOINC; its Questionnaire's canonical is ``http://loinc.org/q/44249-1``."""
+LOINC_PHQ9_TOTAL = "44261-6"
+LOINC_PHQ9_ITEMS = (
+    "44250-9",  # 1 little interest or pleasure in doing things
+    "44255-8",  # 2 feeling down, depressed, or hopeless
+    "44259-0",  # 3 trouble falling or staying asleep, or sleeping too much
+    "44254-1",  # 4 feeling tired or having little energy
+    "44251-7",  # 5 poor appetite or overeating
+    "44258-2",  # 6 feeling bad about yourself
+    "44252-5",  # 7 trouble concentrating
+    "44253-3",  # 8 moving or speaking slowly, or being fidgety
+    "44260-8",  # 9 thoughts that you would be better off dead
+)
+LOINC_FREQUENCY_ANSWERS = {"LA6568-5": 0, "LA6569-3": 1, "LA6570-1": 2, "LA6571-9": 3}
+"""LOINC answer list LL358-3 (not at all, several days, more than half the days, nearly every
+day) as the PHQ-9's 0-3 item scores."""
+LOINC_QUESTIONNAIRE = "http://loinc.org/q/"
+
+
 def questionnaire_answers(entry: Entry) -> Answers | None:
-    """Instrument and answers of a QuestionnaireResponse to one of our instruments, else None."""
+    """Instrument and answers of a QuestionnaireResponse to one of our instruments, else None.
+
+    Ours are matched by canonical URL exactly (this installation's, unversioned: a version or
+    another server's ``.../phq9`` is someone else's questionnaire and is held as received);
+    a LOINC PHQ-9 (panel 44249-1, items by their LOINC codes) is scored as ours.
+    """
     response = entry.resource
     assert isinstance(response, QuestionnaireResponse)
-    instrument = str(response.questionnaire or "").rstrip("/").split("/")[-1].split("|")[0]
-    if instrument not in InstrumentName.values:
+    canonical = str(response.questionnaire or "")
+    authored = response.authored if isinstance(response.authored, datetime) else None
+    if canonical in (f"{LOINC_QUESTIONNAIRE}{LOINC_PHQ9}", f"{LOINC}/{LOINC_PHQ9}"):
+        return Answers("phq9", _loinc_phq9(entry), authored)
+    instrument = next(
+        (name for name in InstrumentName.values if questionnaire_url(name) == canonical), None
+    )
+    if instrument is None:
         return None
     items = sorted(response.item or [], key=lambda item: _position(item.linkId))
     answers: list[Any] = []
@@ -292,8 +410,35 @@ def questionnaire_answers(entry: Entry) -> Answers | None:
                 f"{entry.path}.item[{position}].answer", None, "an integer or a string answer"
             )
         answers.append(value)
-    authored = response.authored if isinstance(response.authored, datetime) else None
     return Answers(instrument=instrument, answers=answers, completed_at=authored)
+
+
+def _loinc_phq9(entry: Entry) -> list[Any]:
+    """The nine item scores of a LOINC PHQ-9, by item code (linkId ``44250-9`` or
+    ``/44250-9``, nested in groups or not); the total (44261-6) is recomputed, never read."""
+    by_code: dict[str, Any] = {}
+    stack = list(getattr(entry.resource, "item", None) or [])
+    while stack:
+        item = stack.pop()
+        stack.extend(item.item or [])
+        code = str(item.linkId or "").rsplit("/", 1)[-1]
+        if code in LOINC_PHQ9_ITEMS and item.answer:
+            answer = item.answer[0]
+            if answer.valueCoding is not None:
+                by_code[code] = LOINC_FREQUENCY_ANSWERS.get(str(answer.valueCoding.code))
+            else:
+                by_code[code] = answer.valueInteger
+    answers = []
+    for position, code in enumerate(LOINC_PHQ9_ITEMS):
+        value = by_code.get(code)
+        if value is None:
+            raise InputRefused(
+                f"{entry.path}.item (LOINC {code})",
+                None,
+                f"PHQ-9 item {position + 1} answered with a LOINC LL358-3 code or 0-3",
+            )
+        answers.append(value)
+    return answers
 
 
 def _position(link_id: str | None) -> int:
