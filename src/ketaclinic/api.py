@@ -23,6 +23,7 @@ from ketaclinic.core.error_pages import KINDS, report_server_error, status_for
 from ketaclinic.core.errors import Conflict, Refusals, StaleVersion
 from ketaclinic.diary.api import router as diary_router
 from ketaclinic.interop.api import router as interop_router
+from ketaclinic.interop.fhir_rest import router as fhir_router
 from ketaclinic.inventory.api import router as inventory_router
 from ketaclinic.jobs.api import router as jobs_router
 from ketaclinic.outcomes.api import router as outcomes_router
@@ -153,3 +154,4 @@ api.add_router("/inventory", inventory_router)
 api.add_router("/outcomes", outcomes_router)
 api.add_router("", patient_outcomes_router)
 api.add_router("/jobs", jobs_router)
+api.add_router("/fhir", fhir_router)

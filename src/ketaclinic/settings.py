@@ -50,6 +50,10 @@ DEID_SECRET = _deid_secret
 # Identifier systems and code systems of this installation's FHIR resources (one base per
 # installation, so two clinics' record numbers never share a system).
 FHIR_BASE = env_str("KETACLINIC_FHIR_BASE", "https://ketaclinic.example/fhir").rstrip("/")
+# The largest request body read (a FHIR Bundle import; Synthea's run to ~4 MiB, a whole
+# practice's to tens): 64 MiB, answered 413 (JSON on the API) above. Django's 2.5 MiB default
+# refused real bundles. Form fields stay bounded by DATA_UPLOAD_MAX_NUMBER_FIELDS.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024 * 1024
 # Researchers' cohort outcomes (ketaclinic.outcomes.disclosure): counts of 1 to this minus one
 # are suppressed. 11 follows the CMS cell-size suppression policy ("1 to 10"); a data use
 # agreement may ask for more, never less than 2 (1 would suppress nothing).

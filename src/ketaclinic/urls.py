@@ -15,6 +15,7 @@ urlpatterns = [
     path("treatment/", include("ketaclinic.treatment.urls")),
     path("schedule/", include("ketaclinic.scheduling.urls")),
     path("exports/", include("ketaclinic.interop.urls")),
+    path("", include("ketaclinic.interop.chart_urls")),
     path("outcomes/", include("ketaclinic.outcomes.urls")),
     path("jobs/", include("ketaclinic.jobs.urls")),
     # Portal, diary and questionnaires: public pages, the patient's pages and chart tabs.

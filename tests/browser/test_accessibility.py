@@ -66,6 +66,7 @@ STAFF_CHART = [
     "/patients/{hana}/diary/{yesterday}/",
     "/patients/{hana}/questionnaires/",
     "/patients/{alerted}/questionnaires/",
+    "/patients/{hana}/external-history/",
     "/patients/{treated}/outcomes/",
     "/patients/{treated}/home-spray/",  # home nasal spray (issue 19)
 ]

@@ -92,9 +92,14 @@ def test_vitals_use_loinc_the_vital_signs_profile_and_ucum():
         ("8462-4", 94.0),
     ]
     assert panel.component[0].valueQuantity.code == "mm[Hg]"
-    assert all(
-        by_code[c].meta.profile == [VITAL_SIGNS_PROFILE] for c in ("85354-9", "8867-4", "59408-5")
-    )
+    us_core = "http://hl7.org/fhir/us/core/StructureDefinition/"
+    assert {c: by_code[c].meta.profile for c in ("85354-9", "8867-4", "59408-5")} == {
+        "85354-9": [VITAL_SIGNS_PROFILE, f"{us_core}us-core-blood-pressure"],
+        "8867-4": [VITAL_SIGNS_PROFILE, f"{us_core}us-core-heart-rate"],
+        "59408-5": [VITAL_SIGNS_PROFILE, f"{us_core}us-core-pulse-oximetry"],
+    }
+    # US Core's pulse oximetry: 2708-6 beside the pulse-oximetry code.
+    assert [c.code for c in by_code["59408-5"].code.coding] == ["59408-5", "2708-6"]
     assert by_code["72514-3"].valueInteger == 6
     assert by_code["72514-3"].meta is None
     assert panel.encounter.reference == "Encounter/session-3"

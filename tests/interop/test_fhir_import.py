@@ -222,10 +222,13 @@ def test_one_bad_entry_refuses_the_whole_bundle(charted, east):
     ("body", "field"),
     [
         ("not json", "body"),
-        ({"resourceType": "Patient"}, "resourceType"),
+        ({"resourceType": "Patient"}, "entry[0].resource.name"),  # read as a Bundle of one
         (entries({**PATIENT, "birthDate": "1979-13-45"}), "entry[0].resource.birthDate"),
         (entries({"resourceType": "Unicorn"}), "entry[0].resource.resourceType"),
-        (entries({**PATIENT, "identifier": []}), "entry[0].resource.identifier"),
+        (
+            entries({**PATIENT, "identifier": [{"system": "urn:x", "value": "9" * 256}]}),
+            "entry[0].resource.identifier[0].value",
+        ),
         (entries({**PATIENT, "birthDate": "1979"}), "entry[0].resource.birthDate"),
         (
             entries({**condition(), "subject": {"reference": "Patient/elsewhere"}}),

@@ -326,6 +326,7 @@ PAGES: dict[str, dict[str, Call]] = {
     "instruments:thanks": {"GET": Call(OWNER)},
     "instruments:fill": {"GET": Call(PATIENTS), "POST": Call(PATIENTS)},
     "instruments:chart": {"GET": Call(NORTH_CHART)},
+    "interop_chart:external_history": {"GET": Call(NORTH_CHART)},
     "instruments:plan_start": {"POST": Call(CHARTING)},
     "instruments:plan_stop": {"POST": Call(CHARTING)},
     "instruments:course_add": {"POST": Call(CHARTING)},
@@ -545,6 +546,25 @@ API: dict[str, tuple[Call, ...]] = {
         Call(IDENTIFIED_EXPORT | only("researcher"), query=f"{NORTH}&deidentify=true"),
     ),
     "POST /api/sites/{site_code}/fhir/import": (Call(IDENTIFIED_EXPORT),),
+    # The FHIR REST subset: the CapabilityStatement is public (clients read it first); a record
+    # by its id is for its site's exporting staff; Bulk Data $export for anyone who may export
+    # (researchers de-identified, always); a bulk job for its owner only.
+    "GET /api/fhir/metadata": (Call(EVERYONE),),
+    "GET /api/fhir/Patient/{resource_id}": (Call(IDENTIFIED_EXPORT),),
+    "GET /api/fhir/Patient/{resource_id}/$everything": (Call(IDENTIFIED_EXPORT),),
+    "GET /api/fhir/Patient": (
+        Call(
+            IDENTIFIED_EXPORT | only("clinician_south"),
+            query="identifier=https://ketaclinic.example/fhir/sid/mrn/north|N-1",
+        ),
+    ),
+    "GET /api/fhir/$export": (Call(IDENTIFIED_EXPORT | only("clinician_south", "researcher")),),
+    "GET /api/fhir/Patient/$export": (
+        Call(IDENTIFIED_EXPORT | only("clinician_south", "researcher")),
+    ),
+    "GET /api/fhir/bulk/{export_id}": (Call(only("clinician")),),
+    "DELETE /api/fhir/bulk/{export_id}": (Call(only("clinician")),),
+    "GET /api/fhir/bulk/{export_id}/{resource_type}.ndjson": (Call(only("clinician")),),
     "GET /api/jobs/{job_id}": (Call(only("clinician")),),
     "GET /api/jobs/{job_id}/download": (Call(only("clinician")),),
     "GET /api/diary/{patient_id}/days": (Call(OWNER | CHARTING, query=DAYS),),

@@ -21,6 +21,7 @@ from ketaclinic.accounts.models import User
 from ketaclinic.diary.actions import save_day
 from ketaclinic.instruments import actions as instruments
 from ketaclinic.instruments.queries import open_self_harm_alerts
+from ketaclinic.interop.bulk_data import bulk_params
 from ketaclinic.interop.jobs import export_params
 from ketaclinic.inventory import actions as inventory
 from ketaclinic.inventory.models import Incident, Supplier
@@ -149,8 +150,16 @@ def build() -> MatrixWorld:
         kind="export",
         params=export_params(fmt="fhir", site="north", deidentify=False),
     )
+    # The clinician's Bulk Data $export, queued: only its owner may poll, download or delete it.
+    bulk = start_job(
+        actor=world.clinician,
+        kind="bulk_fhir",
+        params=bulk_params(level="system", types=None, since=None, deidentify=False),
+    )
     ids: dict[str, Any] = {
         "job_id": job.pk,
+        "export_id": bulk.pk,
+        "resource_id": f"patient-{world.patient.pk}",
         "patient_id": world.patient.pk,
         "day": day,
         "position": 1,

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from fhir.resources.R4B.patient import Patient as FhirPatient
@@ -22,12 +23,14 @@ from ketaclinic.accounts.permissions import require, require_site
 from ketaclinic.accounts.roles import Capability
 from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical.errors import ClinicalInputError
-from ketaclinic.core.errors import InputRefused
+from ketaclinic.core.errors import Conflict, InputRefused
 from ketaclinic.instruments.actions import submit_questionnaire
 from ketaclinic.interop.fhir import score_observation
-from ketaclinic.interop.fhir.context import code_system, mrn_system
+from ketaclinic.interop.fhir.context import LOINC, code_system
 from ketaclinic.interop.fhir.reading import (
+    LOINC_PHQ9_TOTAL,
     Entry,
+    PatientFields,
     References,
     all_identifiers,
     identifier_key,
@@ -37,11 +40,24 @@ from ketaclinic.interop.fhir.reading import (
 )
 from ketaclinic.interop.models import FhirImport, ImportedRecord, ImportOutcome
 from ketaclinic.patients.actions import create_patient
-from ketaclinic.patients.models import Patient
+from ketaclinic.patients.models import IDENTIFIER_MAX_LENGTH, Patient, PatientIdentifier
 
-HELD_TYPES = frozenset({"Condition", "MedicationStatement", "Observation"})
-"""Imported and kept with their patient until KetaClinic has a record type for them."""
+HELD_TYPES = frozenset(
+    {
+        "AllergyIntolerance",
+        "Condition",
+        "Encounter",
+        "MedicationRequest",
+        "MedicationStatement",
+        "Observation",
+        "Procedure",
+    }
+)
+"""Kept with their patient as read-only external history (shown on the chart, "from <sender>,
+imported <date>", and exported again) until KetaClinic has a record type for them."""
 PATIENT_TYPES = frozenset({"Patient"})
+IMPORT_MRN_PREFIX = "IMP-"
+"""MRNs given to imported patients whose sender's MRN does not fit ours (IMP-1001, ...)."""
 
 
 @dataclass
@@ -85,23 +101,37 @@ class _Importer:
         self.seen: dict[tuple[str, str], int] = {}
         self.pending: list[ImportedRecord] = []
         self.report = ImportReport()
+        self.next_import_number: int | None = None
 
     def run(self) -> ImportReport:
         # Patients first: everything else points at one.
         for entry in self.entries:
             if entry.resource_type in PATIENT_TYPES:
-                self._patient(entry)
+                self._guarded(self._patient, entry)
                 self._step()
         for entry in self.entries:
             if entry.resource_type == "QuestionnaireResponse":
-                self._questionnaire(entry)
+                self._guarded(self._questionnaire, entry)
             elif entry.resource_type in HELD_TYPES:
-                self._held(entry)
+                self._guarded(self._held, entry)
             elif entry.resource_type not in PATIENT_TYPES:
                 self.report.add(entry, "skipped", reason=f"{entry.resource_type} is not imported")
             if entry.resource_type not in PATIENT_TYPES:
                 self._step()
         return self.report
+
+    @staticmethod
+    def _guarded(step: Callable[[Entry], None], entry: Entry) -> None:
+        """One entry's mapping; a resource valid FHIR but not shaped as the mapping reads it
+        (a missing element it needs) is refused naming the entry, never a traceback."""
+        try:
+            step(entry)
+        except ClinicalInputError:  # a refusal already naming its field (a ValueError too)
+            raise
+        except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
+            raise InputRefused(
+                entry.path, str(exc)[:80], "a resource KetaClinic can read"
+            ) from None
 
     def _step(self) -> None:
         self.done += 1
@@ -123,6 +153,13 @@ class _Importer:
         )
 
     def _remember(self, entry: Entry, key: tuple[str, str], outcome: str, **fields: Any) -> None:
+        for part, text in zip(("system", "value"), key, strict=True):
+            if len(text) > IDENTIFIER_MAX_LENGTH:
+                raise InputRefused(
+                    f"{entry.path}.identifier.{part}",
+                    f"{text[:20]}...",
+                    f"at most {IDENTIFIER_MAX_LENGTH} characters",
+                )
         self.seen[key] = entry.index
         self.pending.append(
             ImportedRecord(
@@ -150,17 +187,25 @@ class _Importer:
             self.patients[entry.index] = known.patient
             self.report.add(entry, "skipped", reason="imported before", patient=known.patient.pk)
             return
-        fields = patient_fields(entry)
-        own = (mrn_system(self.site.code), fields["mrn"])
-        existing = Patient.objects.filter(site=self.site, mrn=fields["mrn"].upper()).first()
-        if own in keys and existing is not None:
+        found = patient_fields(entry, self.site.code)
+        existing = self._registered(found)
+        if existing is not None:
             self.patients[entry.index] = existing
             self.report.add(entry, "skipped", reason="already registered here", patient=existing.pk)
             return
         try:
-            patient = create_patient(actor=self.actor, site=self.site, **fields)
+            patient = create_patient(
+                actor=self.actor,
+                site=self.site,
+                mrn=self._mrn(found),
+                **found.fields,
+                details=found.details,
+                identifiers=found.identifiers,
+            )
         except ClinicalInputError as exc:
             raise InputRefused(f"{entry.path} ({exc.field})", exc.value, exc.expected) from None
+        except Conflict as exc:
+            raise InputRefused(f"{entry.path}.identifier", str(exc), "unique at the site") from None
         self.patients[entry.index] = patient
         key = identifier_key(resource, resource.identifier)
         self._remember(
@@ -173,11 +218,48 @@ class _Importer:
         )
         self.report.add(entry, "created", patient=patient.pk)
 
-    def _subject(self, entry: Entry, reference: Reference | None) -> Patient:
+    def _registered(self, found: PatientFields) -> Patient | None:
+        """The site's record of this patient: by our own MRN, else by another system's
+        identifier (system, value) that a record here already carries."""
+        if found.own_mrn is not None:
+            return Patient.objects.filter(site=self.site, mrn=found.own_mrn.upper()).first()
+        condition = Q()
+        for system, value, _type, _use in found.identifiers:
+            condition |= Q(system=system, value=value)
+        if not found.identifiers:
+            return None
+        match = PatientIdentifier.objects.filter(condition, site=self.site).first()
+        return match.patient if match is not None else None
+
+    def _mrn(self, found: PatientFields) -> str:
+        """The new record's MRN: ours when the Patient has it, the sender's MRN when it fits
+        and is free here, else the next ``IMP-<n>`` (a foreign MRN such as Synthea's UUID
+        stays one of the record's identifiers)."""
+        for mrn in (found.own_mrn, found.mrn_candidate):
+            if mrn is not None and not self._mrn_taken(mrn):
+                return mrn
+        if self.next_import_number is None:
+            numbers = [
+                int(mrn[len(IMPORT_MRN_PREFIX) :])
+                for mrn in Patient.objects.filter(
+                    site=self.site, mrn__startswith=IMPORT_MRN_PREFIX
+                ).values_list("mrn", flat=True)
+                if mrn[len(IMPORT_MRN_PREFIX) :].isdigit()
+            ]
+            self.next_import_number = max(numbers, default=1000) + 1
+        number, self.next_import_number = self.next_import_number, self.next_import_number + 1
+        return f"{IMPORT_MRN_PREFIX}{number}"
+
+    def _mrn_taken(self, mrn: str) -> bool:
+        return Patient.objects.filter(site=self.site, mrn=mrn.upper()).exists()
+
+    def _subject(
+        self, entry: Entry, reference: Reference | None, *, field: str = "subject"
+    ) -> Patient:
         index = self.references.resolve(reference)
         if index is None or index not in self.patients:
             shown = reference.reference if reference is not None else None
-            raise InputRefused(f"{entry.path}.subject", shown, "a Patient entry of this Bundle")
+            raise InputRefused(f"{entry.path}.{field}", shown, "a Patient entry of this Bundle")
         return self.patients[index]
 
     def _already(self, entry: Entry, key: tuple[str, str]) -> bool:
@@ -222,7 +304,10 @@ class _Importer:
 
     def _held(self, entry: Entry) -> None:
         resource: Any = entry.resource
-        patient = self._subject(entry, resource.subject)
+        if entry.resource_type == "AllergyIntolerance":
+            patient = self._subject(entry, resource.patient, field="patient")
+        else:
+            patient = self._subject(entry, resource.subject)
         if entry.resource_type == "Observation" and self._derived_score(resource):
             self.report.add(
                 entry, "skipped", reason="a questionnaire score: recomputed from the answers"
@@ -235,13 +320,38 @@ class _Importer:
         self.report.add(entry, "held", reason="kept with the patient until a record type exists")
 
     def _derived_score(self, observation: Any) -> bool:
+        """A score we recompute: ours, or a LOINC PHQ-9 total, derived from a response here."""
         codings = observation.code.coding or []
-        scored = any(c.system == code_system(score_observation.SCORE_SYSTEM) for c in codings)
+        scored = any(
+            c.system == code_system(score_observation.SCORE_SYSTEM)
+            or (c.system == LOINC and c.code == LOINC_PHQ9_TOTAL)
+            for c in codings
+        )
         sources = [self.references.resolve(ref) for ref in observation.derivedFrom or []]
         return scored and any(
             index is not None and self.entries[index].resource_type == "QuestionnaireResponse"
             for index in sources
         )
+
+
+TYPE_CAPABILITIES: dict[str, tuple[Capability, ...]] = {
+    "Patient": (Capability.EDIT_PATIENTS,),
+    "QuestionnaireResponse": (Capability.RECORD_QUESTIONNAIRES,),
+}
+"""What an entry of each type needs beyond IMPORT_RECORDS (the actions it is written through
+check the same again); everything else is held or skipped, which IMPORT_RECORDS covers."""
+
+
+def check_import_permissions(actor: User, entries: list[Entry]) -> None:
+    """Before anything is written: the first entry the actor may not import is refused by name
+    (an admin may register patients but not enter questionnaire answers)."""
+    for entry in entries:
+        for capability in TYPE_CAPABILITIES.get(entry.resource_type, ()):
+            if not actor.can(capability):
+                raise PermissionDenied(
+                    f"{entry.path} ({entry.resource_type}): your role ({actor.role}) may not "
+                    f"{capability.value}; nothing was imported"
+                )
 
 
 def _any_identifier(keys: list[tuple[str, str]]) -> Q:
@@ -273,12 +383,14 @@ def import_fhir_bundle(
     require_site(actor, site.pk)
     parsed = parse_bundle(bundle)
     entries = parsed.entries
+    check_import_permissions(actor, entries)
     importer = _Importer(actor, site, entries, progress)
     report = importer.run()
     fhir_import = FhirImport.objects.create(
         site=site,
         imported_by=actor,
         bundle_type=parsed.type[:20],
+        sender=parsed.sender,
         entries=len(entries),
         created=report.count("created"),
         skipped=report.count("skipped"),

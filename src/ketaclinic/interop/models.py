@@ -29,6 +29,11 @@ class FhirImport(models.Model):
     )
     imported_at = models.DateTimeField(default=timezone.now)
     bundle_type = models.CharField(max_length=20)
+    sender = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Who sent the Bundle: its meta.source, else its patients' identifier system",
+    )
     entries = models.PositiveIntegerField()
     created = models.PositiveIntegerField()
     skipped = models.PositiveIntegerField()

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import Http404
 from django.utils import timezone
 from fhir.resources.R4B import get_fhir_model_class
-from fhir.resources.R4B.bundle import Bundle, BundleEntry
+from fhir.resources.R4B.bundle import Bundle, BundleEntry, BundleEntrySearch
 from fhir.resources.R4B.resource import Resource
 
 from ketaclinic.accounts.models import User
@@ -15,7 +15,8 @@ from ketaclinic.accounts.permissions import require
 from ketaclinic.accounts.roles import Capability
 from ketaclinic.audit.actions import record_event
 from ketaclinic.interop.fhir.bundle import build_patient_bundle
-from ketaclinic.interop.fhir.context import ExportContext
+from ketaclinic.interop.fhir.context import ExportContext, base, mrn_system
+from ketaclinic.interop.fhir.patient import build_patient
 from ketaclinic.interop.models import ImportedRecord, ImportOutcome
 from ketaclinic.interop.scope import deidentifier
 from ketaclinic.patients.models import Patient
@@ -28,15 +29,7 @@ def get_patient_bundle(user: User, patient_id: int, *, deidentify: bool = False)
     A named record is asked for by id, so this needs ``EXPORT_IDENTIFIED`` even when the Bundle
     is to be de-identified: a researcher never reaches a record by its number.
     """
-    patient = _visible_patient(user, Capability.EXPORT_IDENTIFIED, patient_id)
-    record_event(
-        actor=user,
-        action="export.fhir.patient",
-        object_type="patient",
-        object_id=patient.pk,
-        site_id=patient.site_id,
-        detail={"deidentified": deidentify, "format": "fhir-bundle"},
-    )
+    patient = _exported_patient(user, patient_id, deidentified=deidentify, form="fhir-bundle")
     context = ExportContext(deidentifier() if deidentify else None)
     return build_patient_bundle(
         site_ids=[patient.site_id],
@@ -72,6 +65,21 @@ def _resource(resource_type: str, data: dict[str, Any]) -> Resource:
     return resource
 
 
+def _exported_patient(user: User, patient_id: int, *, deidentified: bool, form: str) -> Patient:
+    """A record asked for by id, for export: staff who export identified records at its site;
+    audited as an export of that form."""
+    patient = _visible_patient(user, Capability.EXPORT_IDENTIFIED, patient_id)
+    record_event(
+        actor=user,
+        action="export.fhir.patient",
+        object_type="patient",
+        object_id=patient.pk,
+        site_id=patient.site_id,
+        detail={"deidentified": deidentified, "format": form},
+    )
+    return patient
+
+
 def _visible_patient(user: User, capability: Capability, patient_id: int) -> Patient:
     """The patient, for a user with ``capability`` at the patient's site; 404 otherwise."""
     require(user, capability)
@@ -79,3 +87,40 @@ def _visible_patient(user: User, capability: Capability, patient_id: int) -> Pat
     if patient is None:
         raise Http404("no such patient")
     return patient
+
+
+def get_fhir_patient(user: User, patient_id: int) -> Resource:
+    """``GET Patient/{id}``: the registry record as a FHIR Patient (staff who may export
+    identified records, of the patient's site); audited as an export."""
+    patient = _exported_patient(user, patient_id, deidentified=False, form="fhir-patient")
+    full = Patient.objects.select_related("site").prefetch_related("identifiers").get(pk=patient.pk)
+    return build_patient(full, ExportContext(), today=timezone.localdate())
+
+
+def search_fhir_patients(user: User, system: str, value: str) -> Bundle:
+    """``GET Patient?identifier=system|value``: a searchset of the user's visible patients with
+    that identifier (this site's MRN system, or another system's identifier kept with them)."""
+    require(user, Capability.EXPORT_IDENTIFIED)
+    visible = visible_patients(user).select_related("site").prefetch_related("identifiers")
+    matches = [
+        patient
+        for patient in visible.filter(mrn=value.upper())
+        if mrn_system(patient.site.code) == system
+    ]
+    matches += list(visible.filter(identifiers__system=system, identifiers__value=value))
+    record_event(
+        actor=user,
+        action="patient.search",
+        object_type="patient",
+        detail={"identifier": f"{system}|{value}", "results": len(matches), "via": "fhir"},
+    )
+    today = timezone.localdate()
+    entries = [
+        BundleEntry(
+            fullUrl=f"{base()}/Patient/patient-{patient.pk}",
+            resource=build_patient(patient, ExportContext(), today=today),
+            search=BundleEntrySearch(mode="match"),
+        )
+        for patient in {p.pk: p for p in matches}.values()
+    ]
+    return Bundle(type="searchset", total=len(entries), entry=entries or None)

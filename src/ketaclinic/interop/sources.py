@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from ketaclinic.diary.models import DiaryDay
 from ketaclinic.instruments.models import QuestionnaireResponse
+from ketaclinic.interop.models import ImportedRecord, ImportOutcome
 from ketaclinic.patients.models import Patient
 
 CHUNK_SIZE = 2000
@@ -21,7 +22,12 @@ def patients(site_ids: list[int], *, patient_id: int | None = None) -> Iterator[
     rows = Patient.objects.filter(site_id__in=site_ids)
     if patient_id is not None:
         rows = rows.filter(pk=patient_id)
-    return rows.select_related("site").order_by("pk").iterator(chunk_size=CHUNK_SIZE)
+    return (
+        rows.select_related("site")
+        .prefetch_related("identifiers")
+        .order_by("pk")
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
 
 
 def questionnaires(
@@ -51,3 +57,23 @@ def diary_days(
         rows = rows.filter(patient_id=patient_id)
     del by_patient  # always in patient order: the (patient, date) index gives it for free
     return rows.order_by("patient_id", "date").iterator(chunk_size=CHUNK_SIZE)
+
+
+def external_history(
+    site_ids: list[int], *, patient_id: int | None = None, resource_type: str
+) -> Iterator[ImportedRecord]:
+    """Held imported resources of one type (another system's record of the patient), in the
+    order they were imported."""
+    rows = ImportedRecord.objects.filter(
+        site_id__in=site_ids,
+        outcome=ImportOutcome.HELD,
+        resource_type=resource_type,
+        patient__isnull=False,
+    )
+    if patient_id is not None:
+        rows = rows.filter(patient_id=patient_id)
+    return (
+        rows.select_related("fhir_import")
+        .order_by("fhir_import_id", "entry_index")
+        .iterator(chunk_size=CHUNK_SIZE)
+    )

@@ -11,10 +11,30 @@ from django.shortcuts import redirect, render
 
 from ketaclinic.accounts.roles import Capability
 from ketaclinic.core.http import current_user
+from ketaclinic.interop.external_history import external_history
 from ketaclinic.interop.forms import ExportForm
 from ketaclinic.interop.jobs import export_params
 from ketaclinic.jobs.actions import start_job
 from ketaclinic.jobs.queries import list_jobs
+from ketaclinic.patients.queries import get_patient
+
+
+@login_required
+def external_history_page(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The chart's External history tab (read-only; audited as a chart read)."""
+    user = current_user(request)
+    if not user.can(Capability.VIEW_PATIENTS):
+        raise PermissionDenied("your role may not open charts")
+    patient = get_patient(user, patient_id, purpose="external history")
+    return render(
+        request,
+        "interop/external_history.html",
+        {
+            "patient": patient,
+            "active_tab": "external",
+            "sections": external_history(patient),
+        },
+    )
 
 
 @login_required

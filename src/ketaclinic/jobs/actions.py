@@ -104,3 +104,26 @@ def fail_job(*, job: Job, reference: str) -> None:
 @transaction.atomic
 def record_download(*, actor: User, job: Job) -> None:
     _audit(job, "job.download", actor, size=job.size)
+
+
+DELETED = "Deleted by the requester."
+
+
+@transaction.atomic
+def delete_job(*, actor: User, job: Job) -> None:
+    """Cancel a job that has not finished, or delete a finished one's result (the Bulk Data
+    DELETE): its file goes from the jobs' storage and it reads as failed, "Deleted by the
+    requester", so the worker skips it if it had not started and nobody can download it. The
+    row stays (the audit names it)."""
+    if job.result_name:
+        job_storage().delete(job.result_name)
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.FAILED,
+        finished_at=timezone.now(),
+        stage="Deleted",
+        error=DELETED,
+        result_name="",
+        size=None,
+    )
+    job.refresh_from_db()
+    _audit(job, "job.delete", actor)

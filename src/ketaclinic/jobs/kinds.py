@@ -42,6 +42,7 @@ class JobKind:
 KINDS = {
     "export": "ketaclinic.interop.jobs.EXPORT",
     "cohort_pdf": "ketaclinic.outcomes.cohort_jobs.COHORT_PDF",
+    "bulk_fhir": "ketaclinic.interop.bulk_data.BULK_FHIR",
 }
 
 

@@ -34,6 +34,8 @@ def run_job(job_id: str) -> str:
             actions.report_progress(job=job, percent=percent, stage=stage)
 
         output = kind.run(job.requested_by, job.params, folder, progress)
+        if Job.objects.filter(pk=job.pk, status=JobStatus.FAILED).exists():
+            return JobStatus.FAILED  # deleted by its requester while it ran
         actions.report_progress(job=job, percent=99, stage="Storing the result")
         actions.finish_job(job=job, output=output)
         return JobStatus.DONE

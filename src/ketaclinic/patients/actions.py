@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -13,15 +13,25 @@ from ketaclinic.accounts.permissions import require, require_site
 from ketaclinic.accounts.roles import Capability
 from ketaclinic.audit.actions import record_event
 from ketaclinic.core.errors import Conflict, InputRefused, StaleVersion
-from ketaclinic.patients.models import Patient, PatientRevision, PatientStatus
-from ketaclinic.patients.validation import EDITABLE_FIELDS, clean_patient_fields
+from ketaclinic.patients.models import (
+    Patient,
+    PatientIdentifier,
+    PatientRevision,
+    PatientStatus,
+)
+from ketaclinic.patients.validation import (
+    EDITABLE_FIELDS,
+    clean_identifiers,
+    clean_patient_details,
+    clean_patient_fields,
+)
 
 DUPLICATE_MRN = "MRN {mrn} is already in use at {site}"
 REQUIRED_ON_CREATE = ("mrn", "given_name", "family_name", "date_of_birth", "sex")
 
 
 def _json_value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
+    return value.isoformat() if isinstance(value, date | datetime) else value
 
 
 @transaction.atomic
@@ -38,8 +48,14 @@ def create_patient(
     email: str = "",
     address: str = "",
     status: str = PatientStatus.ACTIVE,
+    details: dict[str, Any] | None = None,
+    identifiers: list[tuple[str, str, str, str]] | None = None,
 ) -> Patient:
-    """Register a patient at one of the actor's sites."""
+    """Register a patient at one of the actor's sites.
+
+    ``details``: optional fields (:data:`~ketaclinic.patients.validation.DETAIL_FIELDS`);
+    ``identifiers``: other systems' identifiers as (system, value, type code, use), each unique
+    at the site by (system, value) (an import matches on them)."""
     require(actor, Capability.EDIT_PATIENTS)
     require_site(actor, site.pk)
     fields = clean_patient_fields(
@@ -56,15 +72,26 @@ def create_patient(
         },
         today=timezone.localdate(),
     )
+    extra = clean_patient_details(details or {})
+    foreign = clean_identifiers(identifiers or [])
     if Patient.objects.filter(site=site, mrn=fields["mrn"]).exists():
         raise Conflict(DUPLICATE_MRN.format(mrn=fields["mrn"], site=site.name))
-    patient = Patient.objects.create(site=site, **fields)
+    for system, value, _type, _use in foreign:
+        if PatientIdentifier.objects.filter(site=site, system=system, value=value).exists():
+            raise Conflict(f"identifier {system}|{value} is already in use at {site.name}")
+    patient = Patient.objects.create(site=site, **fields, **extra)
+    PatientIdentifier.objects.bulk_create(
+        PatientIdentifier(
+            site=site, patient=patient, system=system, value=value, type_code=kind, use=use
+        )
+        for system, value, kind, use in dict.fromkeys(foreign)
+    )
+    changes = {name: [None, _json_value(fields[name])] for name in EDITABLE_FIELDS}
+    changes |= {name: [None, _json_value(value)] for name, value in extra.items() if value}
+    if foreign:
+        changes["identifiers"] = [None, [f"{s}|{v}" for s, v, _t, _u in foreign]]
     PatientRevision.objects.create(
-        patient=patient,
-        version=1,
-        changed_by=actor,
-        changes={name: [None, _json_value(fields[name])] for name in EDITABLE_FIELDS},
-        reason="registered",
+        patient=patient, version=1, changed_by=actor, changes=changes, reason="registered"
     )
     record_event(
         actor=actor,

@@ -14,7 +14,7 @@ from ketaclinic.accounts.models import Site
 from ketaclinic.core.http import current_user
 from ketaclinic.core.schemas import BoundedIn, StrictIn
 from ketaclinic.patients import actions, queries
-from ketaclinic.patients.models import Patient, PatientStatus, Sex
+from ketaclinic.patients.models import Patient, PatientIdentifier, PatientStatus, Sex
 
 router = Router(tags=["patients"])
 
@@ -35,11 +35,28 @@ class PatientOut(Schema):
         return obj.site.code
 
 
+class IdentifierOut(Schema):
+    system: str
+    value: str
+    type: str = Field(..., description="HL7 v2-0203 type code (MR, SS, ...), or empty")
+
+    @staticmethod
+    def resolve_type(obj: PatientIdentifier) -> str:
+        return obj.type_code
+
+
 class PatientDetailOut(PatientOut):
     phone: str
     email: str
     address: str
     has_portal_account: bool
+    identifiers: list[IdentifierOut] = Field(
+        ..., description="Other systems' identifiers, kept with their system (the MRN is ours)"
+    )
+
+    @staticmethod
+    def resolve_identifiers(obj: Patient) -> list[PatientIdentifier]:
+        return list(obj.identifiers.all())
 
     @staticmethod
     def resolve_has_portal_account(obj: Patient) -> bool:
@@ -87,7 +104,11 @@ class RevisionOut(Schema):
 
 
 class SearchIn(BoundedIn):
-    q: str = Field("", max_length=80, description="MRN, name or date of birth (YYYY-MM-DD)")
+    q: str = Field(
+        "",
+        max_length=255,
+        description="MRN, name, date of birth (YYYY-MM-DD) or another system's identifier",
+    )
     status: PatientStatus | None = None
     limit: int = Field(50, ge=1, le=200)
 

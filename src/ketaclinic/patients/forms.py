@@ -44,5 +44,5 @@ class PatientEditForm(PatientForm):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label="Search", max_length=80, required=False)
+    q = forms.CharField(label="Search", max_length=255, required=False)
     status = forms.ChoiceField(choices=[("", "Any status"), *PatientStatus.choices], required=False)

@@ -39,6 +39,19 @@ class Patient(models.Model):
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)
     address = models.CharField(max_length=240, blank=True)
+    # Fidelity of imported and exported records (issue 21): every given name, the phone's use,
+    # the moment of death, a structured address and the US Core demographics, all optional.
+    other_given_names = models.JSONField(default=list, blank=True)
+    phone_use = models.CharField(max_length=8, blank=True)
+    deceased_at = models.DateTimeField(null=True, blank=True)
+    address_line = models.CharField(max_length=160, blank=True)
+    city = models.CharField(max_length=80, blank=True)
+    state = models.CharField(max_length=40, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=40, blank=True)
+    race = models.CharField(max_length=16, blank=True, help_text="CDC race code (OMB)")
+    ethnicity = models.CharField(max_length=16, blank=True, help_text="CDC ethnicity code (OMB)")
+    birth_sex = models.CharField(max_length=3, blank=True, help_text="F, M or UNK (US Core)")
     status = models.CharField(
         max_length=12, choices=PatientStatus.choices, default=PatientStatus.ACTIVE
     )
@@ -77,6 +90,40 @@ class Patient(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+
+IDENTIFIER_MAX_LENGTH = 255
+"""The longest identifier value or system kept (Synthea's are 36 characters; documented)."""
+
+
+class PatientIdentifier(models.Model):
+    """An identifier another system gave the patient, kept with its system (FHIR
+    ``Patient.identifier``). The site's own MRN is ``Patient.mrn``; these are everyone
+    else's, matched on import by (system, value) and found by the registry search."""
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="identifiers")
+    system = models.CharField(max_length=IDENTIFIER_MAX_LENGTH)
+    value = models.CharField(max_length=IDENTIFIER_MAX_LENGTH)
+    type_code = models.CharField(max_length=10, blank=True, help_text="HL7 v2-0203, e.g. MR")
+    use = models.CharField(max_length=10, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["patient", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "system", "value"], name="patient_identifier_unique_per_site"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(system="") & ~models.Q(value=""),
+                name="patient_identifier_system_and_value",
+            ),
+        ]
+        indexes = [models.Index(fields=["value"])]
+
+    def __str__(self) -> str:
+        return f"{self.system}|{self.value}"
 
 
 class PatientRevision(models.Model):

@@ -13,7 +13,7 @@ from django.http import Http404
 from ketaclinic.accounts.models import User
 from ketaclinic.accounts.roles import Capability, Role
 from ketaclinic.audit.actions import record_event
-from ketaclinic.patients.models import Patient, PatientRevision
+from ketaclinic.patients.models import Patient, PatientIdentifier, PatientRevision
 
 
 def visible_patients(user: User) -> QuerySet[Patient]:
@@ -31,13 +31,17 @@ def _matching(user: User, *, text: str, status: str, site_id: int | None) -> Que
     """The patients at the user's sites matching the search, in name order.
 
     An MRN matches from its start ("N-10") or from its number ("1005" finds "N-1005"): staff
-    read the number aloud from a letter or a wristband without the site's prefix.
+    read the number aloud from a letter or a wristband without the site's prefix. Another
+    system's identifier (a referring hospital's MRN, kept with the record) matches exactly.
     """
     if not user.can(Capability.VIEW_PATIENTS):
         raise PermissionDenied("your role may not search the registry")
     patients = visible_patients(user).select_related("site")
     if text:
         condition = Q(mrn__istartswith=text) | Q(mrn__icontains=f"-{text}")
+        condition |= Q(
+            pk__in=PatientIdentifier.objects.filter(value__iexact=text).values("patient_id")
+        )
         for word in text.split():
             condition |= Q(family_name__istartswith=word) | Q(given_name__istartswith=word)
         with contextlib.suppress(ValueError):

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from ketaclinic.core.errors import InputRefused
-from ketaclinic.patients.models import PatientStatus, Sex
+from ketaclinic.patients.models import IDENTIFIER_MAX_LENGTH, PatientStatus, Sex
 
 MRN_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,19}$")
 PHONE_PATTERN = re.compile(r"^[0-9+()\-. ]{0,30}$")
@@ -88,4 +88,64 @@ def clean_patient_fields(data: dict[str, Any], *, today: date) -> dict[str, Any]
         cleaned["email"] = email
     if "address" in data:
         cleaned["address"] = _text("address", data["address"], required=False, max_length=240)
+    return cleaned
+
+
+DETAIL_FIELDS = {
+    "other_given_names": 0,
+    "phone_use": 8,
+    "deceased_at": 0,
+    "address_line": 160,
+    "city": 80,
+    "state": 40,
+    "postal_code": 20,
+    "country": 40,
+    "race": 16,
+    "ethnicity": 16,
+    "birth_sex": 3,
+}
+"""Optional registry details (issue 21) and their longest values: the fidelity of an imported
+record (every given name, the phone's use, the moment of death, a structured address) and the
+US Core demographics (race, ethnicity and birth sex codes)."""
+PHONE_USES = ("home", "work", "mobile", "temp", "old")
+BIRTH_SEXES = ("F", "M", "UNK")
+
+
+def clean_patient_details(data: dict[str, Any]) -> dict[str, Any]:
+    """Normalise and check optional details; ``InputRefused`` names the first bad one."""
+    cleaned: dict[str, Any] = {}
+    for name, value in data.items():
+        if name not in DETAIL_FIELDS:
+            raise InputRefused(name, value, "one of " + ", ".join(DETAIL_FIELDS))
+        if name == "other_given_names":
+            names = [_text(name, part, required=True, max_length=80) for part in value or []]
+            if len(names) > 5:
+                raise InputRefused(name, len(names), "at most 5 further given names")
+            cleaned[name] = names
+        elif name == "deceased_at":
+            if value is not None and not isinstance(value, datetime):
+                raise InputRefused(name, value, "a date and time with its offset")
+            cleaned[name] = value
+        else:
+            cleaned[name] = _text(name, value, required=False, max_length=DETAIL_FIELDS[name])
+    if cleaned.get("phone_use") and cleaned["phone_use"] not in PHONE_USES:
+        raise InputRefused("phone_use", cleaned["phone_use"], "one of " + ", ".join(PHONE_USES))
+    if cleaned.get("birth_sex") and cleaned["birth_sex"] not in BIRTH_SEXES:
+        raise InputRefused("birth_sex", cleaned["birth_sex"], "one of " + ", ".join(BIRTH_SEXES))
+    return cleaned
+
+
+def clean_identifiers(items: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str, str]]:
+    """(system, value, type code, use) of foreign identifiers, each at most 255 characters."""
+    cleaned = []
+    for position, (system, value, type_code, use) in enumerate(items):
+        field = f"identifier[{position}]"
+        cleaned.append(
+            (
+                _text(f"{field}.system", system, required=True, max_length=IDENTIFIER_MAX_LENGTH),
+                _text(f"{field}.value", value, required=True, max_length=IDENTIFIER_MAX_LENGTH),
+                _text(f"{field}.type", type_code, required=False, max_length=10),
+                _text(f"{field}.use", use, required=False, max_length=10),
+            )
+        )
     return cleaned

@@ -17,6 +17,7 @@ from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.coding import Coding
 from fhir.resources.R4B.condition import Condition
 from fhir.resources.R4B.extension import Extension
+from fhir.resources.R4B.meta import Meta
 
 from ketaclinic.clinical.codes import codes_for
 from ketaclinic.interop.fhir.context import (
@@ -29,6 +30,9 @@ from ketaclinic.interop.fhir.context import (
 )
 
 KIND = "condition"
+US_CORE_CONDITION = (
+    "http://hl7.org/fhir/us/core/StructureDefinition/us-core-condition-encounter-diagnosis"
+)
 ICHD3 = "ichd-3"
 REFRACTORY_STATUS = "refractory-status"
 CLINICAL_STATUS = "http://terminology.hl7.org/CodeSystem/condition-clinical"
@@ -71,6 +75,7 @@ def build_conditions(diagnosis: ConfirmedDiagnosis, context: ExportContext) -> l
     return [
         Condition(
             id=context.resource_id(KIND, f"{diagnosis.pk}-{position}"),
+            meta=Meta(profile=[US_CORE_CONDITION]),
             identifier=context.record_identifiers(KIND, f"{diagnosis.pk}-{position}"),
             clinicalStatus=concept(CLINICAL_STATUS, "active"),
             verificationStatus=concept(VERIFICATION_STATUS, "confirmed"),

@@ -21,6 +21,7 @@ from ketaclinic.interop.fhir.condition import build_conditions
 from ketaclinic.interop.fhir.consent import build_consent
 from ketaclinic.interop.fhir.context import ExportContext
 from ketaclinic.interop.fhir.diary_day import build_diary_day
+from ketaclinic.interop.fhir.external import build_external
 from ketaclinic.interop.fhir.medication_administration import build_dose, build_rate
 from ketaclinic.interop.fhir.medication_statement import build_medication_statements
 from ketaclinic.interop.fhir.patient import build_patient
@@ -29,6 +30,18 @@ from ketaclinic.interop.fhir.questionnaire_response import build_questionnaire_r
 from ketaclinic.interop.fhir.score_observation import build_score_observation
 from ketaclinic.interop.fhir.session import build_encounter, build_procedure
 from ketaclinic.interop.fhir.vitals import build_vitals
+
+EXTERNAL_TYPES = (
+    "Condition",
+    "Observation",
+    "MedicationRequest",
+    "MedicationStatement",
+    "AllergyIntolerance",
+    "Encounter",
+    "Procedure",
+)
+"""Resource types another system's record brings as external history (the importer's held
+types), exported again as received."""
 
 # A builder returns one resource, or several (a diagnosis with two codes, a row of vitals).
 Builder = Callable[[Any, ExportContext], Resource | Sequence[Resource]]
@@ -92,6 +105,14 @@ def streams(today: date) -> tuple[Stream, ...]:
             "adverse events",
             treatment_sources.adverse_events,
             (("AdverseEvent", _in_session(build_adverse_event)),),
+        ),
+        *(
+            Stream(
+                f"external {kind}",
+                partial(sources.external_history, resource_type=kind),
+                ((kind, build_external),),
+            )
+            for kind in EXTERNAL_TYPES
         ),
     )
 

@@ -14,6 +14,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
+from fhir.resources.R4B.codeableconcept import CodeableConcept
+from fhir.resources.R4B.coding import Coding
 from fhir.resources.R4B.meta import Meta
 from fhir.resources.R4B.observation import Observation, ObservationComponent
 from fhir.resources.R4B.quantity import Quantity
@@ -30,11 +32,20 @@ from ketaclinic.interop.fhir.context import (
 KIND = "vital"
 PAIN_LOINC = ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported")
 SINGLE = (
-    # (attribute, LOINC, display, UCUM unit)
-    ("heart_rate", "8867-4", "Heart rate", "/min"),
-    ("respiratory_rate", "9279-1", "Respiratory rate", "/min"),
-    ("spo2", "59408-5", "Oxygen saturation in Arterial blood by Pulse oximetry", "%"),
+    # (attribute, LOINC, display, UCUM unit, US Core 6.1 profile)
+    ("heart_rate", "8867-4", "Heart rate", "/min", "us-core-heart-rate"),
+    ("respiratory_rate", "9279-1", "Respiratory rate", "/min", "us-core-respiratory-rate"),
+    (
+        "spo2",
+        "59408-5",
+        "Oxygen saturation in Arterial blood by Pulse oximetry",
+        "%",
+        "us-core-pulse-oximetry",
+    ),
 )
+US_CORE = "http://hl7.org/fhir/us/core/StructureDefinition/"
+PULSE_OXIMETRY_LOINC = ("2708-6", "Oxygen saturation in Arterial blood")
+"""US Core's pulse oximetry profile requires 2708-6 beside the pulse-oximetry code 59408-5."""
 
 
 class ChartedVitals(Protocol):
@@ -63,10 +74,7 @@ def build_vitals(
         "effectiveDateTime": context.instant(row.taken_at, patient_id),
         "encounter": context.reference("Encounter", "session", row.session_id),
     }
-    vital: dict[str, Any] = {
-        "meta": Meta(profile=[VITAL_SIGNS_PROFILE]),
-        "category": [category("vital-signs", "Vital Signs")],
-    }
+    vital: dict[str, Any] = {"category": [category("vital-signs", "Vital Signs")]}
     observations = []
     if row.systolic is not None or row.diastolic is not None:
         components = [
@@ -84,17 +92,26 @@ def build_vitals(
                 id=context.resource_id(KIND, f"{row.pk}-bp"),
                 code=concept(LOINC, "85354-9", "Blood pressure panel with all children optional"),
                 component=components,
+                meta=Meta(profile=[VITAL_SIGNS_PROFILE, f"{US_CORE}us-core-blood-pressure"]),
                 **vital,
                 **common,
             )
         )
-    for attribute, code, display, unit in SINGLE:
+    for attribute, code, display, unit, profile in SINGLE:
         value = getattr(row, attribute)
         if value is not None:
+            codings = [Coding(system=LOINC, code=code, display=display)]
+            if attribute == "spo2":
+                codings.append(
+                    Coding(
+                        system=LOINC, code=PULSE_OXIMETRY_LOINC[0], display=PULSE_OXIMETRY_LOINC[1]
+                    )
+                )
             observations.append(
                 Observation(
                     id=context.resource_id(KIND, f"{row.pk}-{attribute.replace('_', '-')}"),
-                    code=concept(LOINC, code, display),
+                    code=CodeableConcept(coding=codings),
+                    meta=Meta(profile=[VITAL_SIGNS_PROFILE, f"{US_CORE}{profile}"]),
                     valueQuantity=_quantity(value, unit),
                     **vital,
                     **common,
