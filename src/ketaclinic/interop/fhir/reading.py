@@ -56,17 +56,28 @@ class ParsedBundle:
     entries: list[Entry]
 
 
-def parse_bundle(raw: bytes | str | dict[str, Any]) -> ParsedBundle:
-    """The Bundle's entries, each a validated R4 resource; InputRefused names the first fault."""
+def bundle_json(raw: bytes | str | dict[str, Any]) -> dict[str, Any]:
+    """The Bundle as JSON, checked only for its shape (a quick look, before deciding whether to
+    import it at once or as a background job); InputRefused for anything else."""
     data: Any = raw
     if isinstance(raw, bytes | str):
         try:
             data = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             raise InputRefused("body", str(exc)[:60], "a FHIR Bundle as JSON") from None
+        except RecursionError:  # nested deeper than the parser goes: no Bundle is
+            raise InputRefused("body", "deeply nested JSON", "a FHIR Bundle as JSON") from None
     if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
         got = data.get("resourceType") if isinstance(data, dict) else type(data).__name__
         raise InputRefused("resourceType", got, "Bundle")
+    if not isinstance(data.get("entry") or [], list):
+        raise InputRefused("entry", type(data["entry"]).__name__, "a list of entries")
+    return data
+
+
+def parse_bundle(raw: bytes | str | dict[str, Any]) -> ParsedBundle:
+    """The Bundle's entries, each a validated R4 resource; InputRefused names the first fault."""
+    data = bundle_json(raw)
     for index, entry in enumerate(data.get("entry") or []):
         resource = entry.get("resource") if isinstance(entry, dict) else None
         kind = resource.get("resourceType") if isinstance(resource, dict) else None
