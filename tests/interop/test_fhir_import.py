@@ -196,19 +196,22 @@ def test_conditions_and_medication_statements_are_held_with_their_patient(charte
     assert [e["outcome"] for e in again.entries] == ["skipped"] * 3
 
 
+# A PHQ-9 answer of 7 (the items score 0 to 3): refused when written, after the Patient entry.
+BAD_ANSWERS = {
+    "resourceType": "QuestionnaireResponse",
+    "status": "completed",
+    "questionnaire": "https://ketaclinic.example/fhir/Questionnaire/phq9",
+    "subject": {"reference": "Patient/p1"},
+    "authored": "2025-01-02T10:00:00Z",
+    "item": [{"linkId": "1", "answer": [{"valueInteger": 7}]}],
+}
+
+
 def test_one_bad_entry_refuses_the_whole_bundle(charted, east):
     site, clinician = east
-    bad_answers = {
-        "resourceType": "QuestionnaireResponse",
-        "status": "completed",
-        "questionnaire": "https://ketaclinic.example/fhir/Questionnaire/phq9",
-        "subject": {"reference": "Patient/p1"},
-        "authored": "2025-01-02T10:00:00Z",
-        "item": [{"linkId": "1", "answer": [{"valueInteger": 7}]}],
-    }
     with pytest.raises(InputRefused) as refused:
         import_fhir_bundle(
-            actor=clinician, site=site, bundle=entries(PATIENT, condition(), bad_answers)
+            actor=clinician, site=site, bundle=entries(PATIENT, condition(), BAD_ANSWERS)
         )
     assert refused.value.field.startswith("entry[2].resource")
     assert not Patient.objects.filter(site=site).exists()

@@ -22,6 +22,7 @@ errors are ten-fold misreadings of decimals). KetaClinic's ranges for ketamine f
 from __future__ import annotations
 
 from ketaclinic.clinical.errors import ClinicalInputError
+from ketaclinic.clinical.tolerance import TOLERANCE as _TOLERANCE
 
 CONCENTRATION_MG_PER_ML: dict[str, tuple[float | None, float]] = {
     "iv_infusion": (0.5, 10.0),
@@ -32,7 +33,6 @@ CONCENTRATION_MG_PER_ML: dict[str, tuple[float | None, float]] = {
 DEFAULT_MAX_MG_PER_H = 100.0
 DEFAULT_PUMP_MIN_ML_PER_H = 0.1
 FINE_RATE_BELOW_ML_PER_H = 10.0
-_TOLERANCE = 1e-9
 
 
 def concentration_range_text(route: str) -> str:

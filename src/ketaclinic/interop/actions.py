@@ -30,6 +30,7 @@ from ketaclinic.interop.fhir.context import LOINC, code_system
 from ketaclinic.interop.fhir.reading import (
     LOINC_PHQ9_TOTAL,
     Entry,
+    ParsedBundle,
     PatientFields,
     References,
     all_identifiers,
@@ -75,14 +76,17 @@ class ImportReport:
     def count(self, outcome: str) -> int:
         return sum(1 for item in self.entries if item["outcome"] == outcome)
 
-    def as_dict(self) -> dict[str, Any]:
+    def summary(self) -> dict[str, Any]:
+        """The counts alone (a background import's result on its status endpoint)."""
         return {
             "import_id": self.fhir_import_id,
             "created": self.count("created"),
             "skipped": self.count("skipped"),
             "held": self.count("held"),
-            "entries": self.entries,
         }
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.summary() | {"entries": self.entries}
 
 
 class _Importer:
@@ -361,7 +365,6 @@ def _any_identifier(keys: list[tuple[str, str]]) -> Q:
     return condition
 
 
-@transaction.atomic
 def import_fhir_bundle(
     *,
     actor: User,
@@ -379,9 +382,27 @@ def import_fhir_bundle(
     half-way leaves nothing either (one transaction), so it can be run again.
     ``progress(done, total)`` after each entry (written, not yet committed).
     """
+    check_import(actor=actor, site=site)
+    return write_import(actor=actor, site=site, parsed=parse_bundle(bundle), progress=progress)
+
+
+def check_import(*, actor: User, site: Site) -> None:
+    """Whether ``actor`` may import into ``site`` (before anything is read or queued)."""
     require(actor, Capability.IMPORT_RECORDS)
     require_site(actor, site.pk)
-    parsed = parse_bundle(bundle)
+
+
+@transaction.atomic
+def write_import(
+    *,
+    actor: User,
+    site: Site,
+    parsed: ParsedBundle,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Write a parsed Bundle (:func:`~.fhir.reading.parse_bundle`, which writes nothing) in one
+    transaction: every entry, the import ledger and the audit event, or none of them."""
+    check_import(actor=actor, site=site)
     entries = parsed.entries
     check_import_permissions(actor, entries)
     importer = _Importer(actor, site, entries, progress)

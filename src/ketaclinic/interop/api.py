@@ -6,12 +6,11 @@ errors are the API's usual JSON ``{"detail", "field"}``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -19,13 +18,13 @@ from ketaclinic.accounts.models import Site
 from ketaclinic.core.http import current_user
 from ketaclinic.core.schemas import BoundedIn, ErrorOut
 from ketaclinic.interop import actions, queries
+from ketaclinic.interop.actions import ImportReport
 from ketaclinic.interop.archive import FORMATS
-from ketaclinic.interop.exports import audit_export
-from ketaclinic.interop.fhir.context import ExportContext
 from ketaclinic.interop.fhir.fast_json import dumps
-from ketaclinic.interop.fhir.streams import resource_types, resources
-from ketaclinic.interop.jobs import export_params
-from ketaclinic.interop.scope import export_scope
+from ketaclinic.interop.fhir.reading import bundle_json
+from ketaclinic.interop.fhir.streams import resource_types
+from ketaclinic.interop.import_jobs import IMPORT_IN_REQUEST_MAX_ENTRIES, import_params
+from ketaclinic.interop.jobs import export_params, fhir_type_params
 from ketaclinic.jobs.actions import start_job
 from ketaclinic.jobs.http import JobAcceptedOut, accepted
 
@@ -52,12 +51,39 @@ class BulkIn(BoundedIn):
     deidentify: bool = Field(False, description="Required for researchers")
 
 
+class ImportEntryOut(Schema):
+    """What became of one entry of the Bundle."""
+
+    entry: int = Field(description="The entry's index in the Bundle")
+    resourceType: str  # FHIR's own spelling
+    outcome: str = Field(description="created, skipped or held")
+    reason: str | None = None
+    patient: int | None = Field(None, description="The patient created or matched")
+    questionnaire: int | None = Field(None, description="The questionnaire response created")
+
+
 class ImportOut(Schema):
     import_id: int | None
     created: int
     skipped: int
     held: int
-    entries: list[dict[str, Any]]
+    entries: list[ImportEntryOut]
+
+    @staticmethod
+    def resolve_import_id(report: ImportReport) -> int | None:
+        return report.fhir_import_id
+
+    @staticmethod
+    def resolve_created(report: ImportReport) -> int:
+        return report.count("created")
+
+    @staticmethod
+    def resolve_skipped(report: ImportReport) -> int:
+        return report.count("skipped")
+
+    @staticmethod
+    def resolve_held(report: ImportReport) -> int:
+        return report.count("held")
 
 
 @router.get(
@@ -90,35 +116,27 @@ def held_imports(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @router.get(
     "/export/fhir/{resource_type}",
-    response=ERRORS,
-    openapi_extra={"responses": {200: _fhir_content(FHIR_NDJSON, "One resource per line")}},
-    summary="Bulk export of one resource type as NDJSON",
+    response={202: JobAcceptedOut, **ERRORS},
+    summary="Start a bulk export of one resource type (NDJSON) as a background job",
 )
-def bulk_export(
-    request: HttpRequest, resource_type: str, params: Query[BulkIn]
-) -> HttpResponse | StreamingHttpResponse:
-    """Streamed, one resource per line, for one of your sites or all; researchers: de-identified
-    only. Resource types: Patient, QuestionnaireResponse, Observation, Provenance (and more as
-    the other apps' records are exported)."""
-    scope = export_scope(
-        actor=current_user(request), site_code=params.site, deidentify=params.deidentify
-    )
+def bulk_export(request: HttpRequest, resource_type: str, params: Query[BulkIn]) -> HttpResponse:
+    """For one of your sites or all; researchers: de-identified only. Resource types: Patient,
+    QuestionnaireResponse, Observation, Provenance, Condition, and the others of the export.
+
+    A site's resources of one type can be more than a request may write (every diary day is an
+    Observation), so, as FHIR Bulk Data's kick-off does, this answers 202 at once with
+    ``Location``: the job's status (GET /api/jobs/{id}), whose ``download_url`` gives the NDJSON
+    (``application/fhir+ndjson``, one resource per line) when it is done; audited when written."""
     if resource_type not in resource_types():
-        return HttpResponse(
-            status=404,
-            content=b'{"detail": "no such resource type"}',
-            content_type="application/json",
-        )
-    audit_export(scope, "export.fhir", resource_type=resource_type, via="api")
-    context = ExportContext(scope.deidentifier)
-
-    def lines() -> Iterator[str]:
-        for resource in resources(
-            scope.site_ids, context, today=timezone.localdate(), only=resource_type
-        ):
-            yield dumps(resource) + "\n"
-
-    return StreamingHttpResponse(lines(), content_type=FHIR_NDJSON)
+        return _not_found("no such resource type")
+    job = start_job(
+        actor=current_user(request),
+        kind="fhir_type",
+        params=fhir_type_params(
+            resource_type=resource_type, site=params.site, deidentify=params.deidentify
+        ),
+    )
+    return accepted(job)
 
 
 @router.get(
@@ -133,11 +151,7 @@ def export_zip(request: HttpRequest, fmt: str, params: Query[BulkIn]) -> HttpRes
     ``Location``: the job's status (GET /api/jobs/{id}), which gives ``download_url`` (a zip
     archive) when it is done."""
     if fmt not in FORMATS:
-        return HttpResponse(
-            status=404,
-            content=b'{"detail": "no such export format"}',
-            content_type="application/json",
-        )
+        return _not_found("no such export format")
     job = start_job(
         actor=current_user(request),
         kind="export",
@@ -148,21 +162,49 @@ def export_zip(request: HttpRequest, fmt: str, params: Query[BulkIn]) -> HttpRes
 
 @router.post(
     "/sites/{site_code}/fhir/import",
-    response={200: ImportOut, 422: ErrorOut, **ERRORS},
+    response={200: ImportOut, 202: JobAcceptedOut, 422: ErrorOut, **ERRORS},
     openapi_extra={
+        "parameters": [
+            {
+                "in": "header",
+                "name": "Prefer",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": "respond-async: import as a background job whatever the size",
+            }
+        ],
         "requestBody": {
             "required": True,
             "content": {
                 FHIR_JSON: {"schema": {"type": "object"}},
                 "application/json": {"schema": {"type": "object"}},
             },
-        }
+        },
     },
     summary="Import a FHIR Bundle into a site",
 )
-def import_bundle(request: HttpRequest, site_code: str) -> dict[str, Any]:
-    """All or nothing; idempotent by identifier; answers what was created, skipped or held."""
+def import_bundle(request: HttpRequest, site_code: str) -> HttpResponse | ImportReport:
+    """All or nothing; idempotent by identifier; answers what was created, skipped or held.
+
+    A Bundle of more than 200 entries (or any, with ``Prefer: respond-async``) is imported by a
+    background job: 202 at once with ``Location``, the job's status, whose ``result`` gives the
+    counts when done, or the refused entry (field, value and limit) when one was refused, in
+    which case nothing was stored; the full report is the job's download."""
     user = current_user(request)
     site = get_object_or_404(Site, code=site_code)
-    report = actions.import_fhir_bundle(actor=user, site=site, bundle=request.body)
-    return report.as_dict()
+    actions.check_import(actor=user, site=site)
+    data = bundle_json(request.body)
+    entries = len(data.get("entry") or [])
+    asynchronous = "respond-async" in request.headers.get("Prefer", "")
+    if asynchronous or entries > IMPORT_IN_REQUEST_MAX_ENTRIES:
+        params = import_params(site=site, entries=entries)
+        return accepted(
+            start_job(actor=user, kind="fhir_import", params=params, upload=request.body)
+        )
+    return actions.import_fhir_bundle(actor=user, site=site, bundle=data)
+
+
+def _not_found(detail: str) -> HttpResponse:
+    return HttpResponse(
+        status=404, content=json.dumps({"detail": detail}), content_type="application/json"
+    )

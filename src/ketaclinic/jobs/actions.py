@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.db import transaction
 from django.utils import timezone
 
 from ketaclinic.accounts.models import User
 from ketaclinic.audit.actions import record_event
-from ketaclinic.jobs.kinds import JobOutput, get_kind
+from ketaclinic.clinical.errors import ClinicalInputError
+from ketaclinic.jobs.kinds import INPUT_FILENAME, JobOutput, get_kind
 from ketaclinic.jobs.models import Job, JobStatus
 
 
@@ -32,11 +35,14 @@ def _audit(job: Job, action: str, actor: User | None, **detail: Any) -> None:
 
 
 @transaction.atomic
-def start_job(*, actor: User, kind: str, params: dict[str, Any]) -> Job:
+def start_job(
+    *, actor: User, kind: str, params: dict[str, Any], upload: bytes | None = None
+) -> Job:
     """Check that ``actor`` may run it, store it, audit it and queue it for the worker.
 
     Queued in the same transaction: with the database task backend the task is a row beside
-    the job's, so both exist or neither does.
+    the job's, so both exist or neither does. ``upload`` (an imported Bundle) is kept in the
+    jobs' storage until the job is over.
     """
     from ketaclinic.jobs.tasks import run_job
 
@@ -50,6 +56,9 @@ def start_job(*, actor: User, kind: str, params: dict[str, Any]) -> Job:
         site_codes=sites,
         stage="Waiting for the worker",
     )
+    if upload is not None:
+        job.input_name = job_storage().save(f"jobs/{job.pk}/{INPUT_FILENAME}", ContentFile(upload))
+        job.save(update_fields=["input_name"])
     _audit(job, "job.start", actor)
     run_job.enqueue(str(job.pk))
     return job
@@ -79,6 +88,7 @@ def finish_job(*, job: Job, output: JobOutput) -> Job:
         result_filename=output.filename,
         content_type=output.content_type,
         size=storage.size(name),
+        result=output.summary,
         status=JobStatus.DONE,
         progress=100,
         stage="Ready to download",
@@ -99,6 +109,40 @@ def fail_job(*, job: Job, reference: str) -> None:
         error=f"The job failed; reference {reference}.",
     )
     _audit(job, "job.failed", None, reference=reference)
+
+
+@transaction.atomic
+def refuse_job(*, job: Job, refusal: ClinicalInputError) -> None:
+    """Mark it failed on refused input (an imported entry out of range): the message names the
+    field, value and limit, as a request's 422 would; nothing of its work was stored."""
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.FAILED,
+        finished_at=timezone.now(),
+        stage="Refused",
+        error=f"Refused, nothing stored: {refusal}"[:500],
+        result={
+            "refused": {
+                "field": refusal.field,
+                "detail": str(refusal),
+                "expected": refusal.expected,
+            }
+        },
+    )
+    _audit(job, "job.refused", None, field=refusal.field[:200])
+
+
+def discard_input(*, job: Job) -> None:
+    """The job is over: its input (identified records) leaves the jobs' storage."""
+    if job.input_name:
+        job_storage().delete(job.input_name)
+        Job.objects.filter(pk=job.pk).update(input_name="")
+
+
+def fetch_input(*, job: Job, folder: Path) -> None:
+    """Copy the job's input into the folder its kind runs in (:data:`INPUT_FILENAME`)."""
+    if job.input_name:
+        with job_storage().open(job.input_name, "rb") as source:
+            (folder / INPUT_FILENAME).write_bytes(source.read())
 
 
 @transaction.atomic

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from django.http import FileResponse, HttpRequest
+from django.urls import reverse
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -26,30 +28,28 @@ class JobOut(Schema):
     status: str = Field(description="queued, running, done or failed")
     progress: int = Field(description="Percent done")
     stage: str
-    sites: list[str]
+    sites: list[str] = Field(validation_alias="site_codes")
     created_at: datetime
     finished_at: datetime | None
-    download_url: str | None = Field(description="Set once the job is done")
-    error: str | None
+    download_url: str | None = Field(None, description="Set once the job is done")
+    error: str | None = Field(None, description="Why it failed (a refusal, or a reference)")
+    result: dict[str, Any] | None = Field(
+        None,
+        description=(
+            "What it did, by kind: an import's counts (created, skipped, held) or, when an "
+            "entry was refused, ``refused`` with its field and message (nothing was stored)"
+        ),
+    )
 
+    @staticmethod
+    def resolve_download_url(job: Job) -> str | None:
+        if job.status != JobStatus.DONE:
+            return None
+        return reverse("api:job_download", kwargs={"job_id": job.pk})
 
-def job_out(job: Job) -> dict[str, object]:
-    from django.urls import reverse
-
-    done = job.status == JobStatus.DONE
-    return {
-        "id": job.pk,
-        "kind": job.kind,
-        "label": job.label,
-        "status": job.status,
-        "progress": job.progress,
-        "stage": job.stage,
-        "sites": job.site_codes,
-        "created_at": job.created_at,
-        "finished_at": job.finished_at,
-        "download_url": reverse("api:job_download", kwargs={"job_id": job.pk}) if done else None,
-        "error": job.error or None,
-    }
+    @staticmethod
+    def resolve_error(job: Job) -> str | None:
+        return job.error or None
 
 
 @router.get(
@@ -58,9 +58,9 @@ def job_out(job: Job) -> dict[str, object]:
     url_name="job_status",
     summary="A background job's status and progress",
 )
-def job_status(request: HttpRequest, job_id: uuid.UUID) -> dict[str, object]:
+def job_status(request: HttpRequest, job_id: uuid.UUID) -> Job:
     """Your own jobs only; ``download_url`` once it is done."""
-    return job_out(queries.get_job(current_user(request), job_id))
+    return queries.get_job(current_user(request), job_id)
 
 
 @router.get(

@@ -18,6 +18,9 @@ from django.utils.module_loading import import_string
 from ketaclinic.accounts.models import User
 
 Progress = Callable[[int, str], None]  # percent done (0-100), what is being done
+INPUT_FILENAME = "input"
+"""A job started with an input (:func:`~ketaclinic.jobs.actions.start_job`'s ``input``) finds it
+under this name in the folder its ``run`` is given."""
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class JobOutput:
     path: Path
     filename: str
     content_type: str
+    summary: dict[str, Any] | None = None  # shown on the status endpoint as ``result``
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,8 @@ KINDS = {
     "export": "ketaclinic.interop.jobs.EXPORT",
     "cohort_pdf": "ketaclinic.outcomes.cohort_jobs.COHORT_PDF",
     "bulk_fhir": "ketaclinic.interop.bulk_data.BULK_FHIR",
+    "fhir_type": "ketaclinic.interop.jobs.FHIR_TYPE",
+    "fhir_import": "ketaclinic.interop.import_jobs.FHIR_IMPORT",
 }
 
 

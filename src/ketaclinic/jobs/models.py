@@ -44,6 +44,12 @@ class Job(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     size = models.BigIntegerField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
+    # What the job was given to work on (an imported Bundle), a file of the jobs' storage; removed
+    # once the job is over, so uploaded records do not linger outside the database.
+    input_name = models.CharField(max_length=255, blank=True)
+    # A short summary of what it did (an import's counts, or the entry that refused it), shown on
+    # the status endpoint beside the download; the kind decides its keys.
+    result = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -61,6 +67,11 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} job {self.pk} ({self.status})"
+
+    @property
+    def refused(self) -> bool:
+        """Failed on refused input (nothing stored), not on an error of ours."""
+        return isinstance(self.result, dict) and bool(self.result.get("refused"))
 
     @property
     def finished(self) -> bool:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django_tasks import task
 
+from ketaclinic.clinical.errors import ClinicalInputError
 from ketaclinic.core.request_context import new_request_id
 from ketaclinic.jobs import actions
 from ketaclinic.jobs.kinds import get_kind
@@ -20,7 +21,8 @@ logger = logging.getLogger(__name__)
 @task()
 def run_job(job_id: str) -> str:
     """Run the job's kind, store its file, mark it done; on any error mark it failed with a
-    reference that the log line carrying the traceback has too."""
+    reference that the log line carrying the traceback has too. Refused input (an imported
+    entry out of range) is no error of ours: the job fails with the refusal's own message."""
     job = Job.objects.select_related("requested_by").get(pk=job_id)
     if job.status != JobStatus.QUEUED:
         return str(job.status)
@@ -29,6 +31,7 @@ def run_job(job_id: str) -> str:
     try:
         kind = get_kind(job.kind)
         kind.authorize(job.requested_by, job.params)  # still allowed when it runs
+        actions.fetch_input(job=job, folder=folder)
 
         def progress(percent: int, stage: str) -> None:
             actions.report_progress(job=job, percent=percent, stage=stage)
@@ -39,6 +42,9 @@ def run_job(job_id: str) -> str:
         actions.report_progress(job=job, percent=99, stage="Storing the result")
         actions.finish_job(job=job, output=output)
         return JobStatus.DONE
+    except ClinicalInputError as refusal:
+        actions.refuse_job(job=job, refusal=refusal)
+        return JobStatus.FAILED
     except Exception:
         reference = new_request_id()
         logger.exception("job %s (%s) failed, reference %s", job.pk, job.kind, reference)
@@ -46,3 +52,4 @@ def run_job(job_id: str) -> str:
         return JobStatus.FAILED
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        actions.discard_input(job=job)

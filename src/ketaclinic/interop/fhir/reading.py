@@ -123,8 +123,9 @@ def _as_bundle(data: dict[str, Any]) -> dict[str, Any]:
     return {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": data}]}
 
 
-def parse_bundle(raw: bytes | str | dict[str, Any]) -> ParsedBundle:
-    """The Bundle's entries, each a validated R4 resource; InputRefused names the first fault.
+def bundle_json(raw: bytes | str | dict[str, Any]) -> dict[str, Any]:
+    """The Bundle as JSON, checked for its shape only (a quick look, before deciding whether to
+    import it at once or as a background job); InputRefused names the first fault.
 
     A single resource is read as a one-entry Bundle. Nothing malformed gets further than
     here: wrong types, deep nesting, huge strings, bad UTF-8 are each refused naming where.
@@ -141,8 +142,8 @@ def parse_bundle(raw: bytes | str | dict[str, Any]) -> ParsedBundle:
     if not isinstance(data, dict) or not isinstance(data.get("resourceType"), str):
         got = data.get("resourceType") if isinstance(data, dict) else type(data).__name__
         raise InputRefused("resourceType", got, "a Bundle or a single FHIR R4 resource")
-    data = _as_bundle(data)
-    items = data.get("entry")
+    bundle: dict[str, Any] = _as_bundle(data)
+    items = bundle.get("entry")
     if items is not None and not isinstance(items, list):
         raise InputRefused("entry", items, "a list of entries")
     for index, entry in enumerate(items or []):
@@ -151,6 +152,15 @@ def parse_bundle(raw: bytes | str | dict[str, Any]) -> ParsedBundle:
         resource = entry.get("resource")
         if resource is not None and not isinstance(resource, dict):
             raise InputRefused(f"entry[{index}].resource", resource, "a FHIR resource object")
+    return bundle
+
+
+def parse_bundle(raw: bytes | str | dict[str, Any]) -> ParsedBundle:
+    """The Bundle's entries, each a validated R4 resource; InputRefused names the first fault
+    (``bundle_json`` first)."""
+    data = bundle_json(raw)
+    for index, entry in enumerate(data.get("entry") or []):
+        resource = entry.get("resource")
         kind = resource.get("resourceType") if isinstance(resource, dict) else None
         if resource is None:
             continue

@@ -21,29 +21,18 @@ from ketaclinic.accounts.models import User
 from ketaclinic.accounts.permissions import require, require_site
 from ketaclinic.accounts.roles import Capability
 from ketaclinic.audit.actions import record_event
-from ketaclinic.core import inputs
 from ketaclinic.core.errors import InputRefused
 from ketaclinic.inventory.models import Container, Incident, Movement, MovementKind
 from ketaclinic.inventory.quantities import mg_text
 from ketaclinic.patients.models import Patient
 from ketaclinic.treatment.models import TreatmentSession
 
-MAX_TEXT = 500
+MAX_TEXT = 500  # ledger text (reasons, notes): the longest the ledger's text columns hold
 
 
 def allowed_at(actor: User, capability: Capability, site_id: int) -> None:
     require(actor, capability)
     require_site(actor, site_id)
-
-
-def text(field: str, value: str, *, required: bool = False, max_length: int = MAX_TEXT) -> str:
-    """Trimmed ledger text (reasons, notes): at most ``MAX_TEXT`` characters by default."""
-    return inputs.text(field, value, required=required, max_length=max_length)
-
-
-def moment(at: datetime | None, field: str = "occurred_at") -> datetime:
-    """When it happened: now, or earlier (recorded late), never in the future."""
-    return inputs.moment(at, field=field)
 
 
 def lock_container(container_id: int) -> Container:

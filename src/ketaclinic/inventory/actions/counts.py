@@ -14,8 +14,9 @@ from ketaclinic.accounts.roles import Capability
 from ketaclinic.accounts.second_person import WITNESS, verify_second_person
 from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical.controlled_substances import opened_container_measure
+from ketaclinic.core import inputs
 from ketaclinic.core.errors import Conflict, InputRefused
-from ketaclinic.inventory.actions.common import allowed_at, text
+from ketaclinic.inventory.actions.common import MAX_TEXT, allowed_at
 from ketaclinic.inventory.models import (
     Container,
     Count,
@@ -140,7 +141,7 @@ def _record_count(
         timing=timing if kind in INVENTORY_KINDS else "",
         counted_by=actor,
         witness=witness,
-        note=text("note", note),
+        note=inputs.text("note", note, max_length=MAX_TEXT),
         taken_at=timezone.now(),
     )
     differences = []
@@ -213,8 +214,8 @@ def add_incident_event(
     allowed_at(actor, Capability.MANAGE_STOCK, incident.site_id)
     if kind not in IncidentEventKind.values:
         raise InputRefused("kind", kind, "one of " + ", ".join(IncidentEventKind.values))
-    body = text("text", text_, required=True, max_length=1000)
-    reference = text("form_reference", form_reference, max_length=60)
+    body = inputs.text("text", text_, required=True, max_length=1000)
+    reference = inputs.text("form_reference", form_reference, max_length=60)
     locked = Incident.objects.select_for_update().get(pk=incident.pk)
     if locked.events.filter(kind=IncidentEventKind.RESOLVED).exists():
         raise Conflict("this incident is already resolved")

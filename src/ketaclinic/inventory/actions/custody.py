@@ -13,15 +13,15 @@ from django.utils import timezone
 from ketaclinic.accounts.models import User
 from ketaclinic.accounts.roles import Capability
 from ketaclinic.accounts.second_person import WITNESS, verify_second_person
+from ketaclinic.core import inputs
 from ketaclinic.core.errors import Conflict, InputRefused
 from ketaclinic.inventory.actions.common import (
+    MAX_TEXT,
     allowed_at,
     append_movement,
     audit_movement,
     lock_container,
     lock_containers,
-    moment,
-    text,
 )
 from ketaclinic.inventory.models import Container, Movement, MovementKind
 from ketaclinic.inventory.quantities import mg_text, typed_quantity
@@ -99,7 +99,7 @@ def draw_for_session(
         on_hand_sign=-1,
         custody_sign=1,
         actor=actor,
-        occurred_at=moment(at),
+        occurred_at=inputs.moment(at, field="occurred_at"),
         session=current,
         patient=current.patient,
     )
@@ -245,11 +245,12 @@ def _waste(
         on_hand_sign=0,
         custody_sign=-1,
         actor=actor,
-        occurred_at=moment(at),
+        occurred_at=inputs.moment(at, field="occurred_at"),
         session=current,
         patient=current.patient,
         witness=witness,
-        reason=text("reason", reason) or "remainder after administration",
+        reason=inputs.text("reason", reason, max_length=MAX_TEXT)
+        or "remainder after administration",
     )
     audit_movement(actor, movement, session=current.pk, patient=current.patient_id)
     return movement
@@ -282,10 +283,10 @@ def return_to_stock(
         on_hand_sign=1,
         custody_sign=-1,
         actor=actor,
-        occurred_at=moment(at),
+        occurred_at=inputs.moment(at, field="occurred_at"),
         session=current,
         patient=current.patient,
-        reason=text("reason", reason, required=True),
+        reason=inputs.text("reason", reason, required=True, max_length=MAX_TEXT),
     )
     audit_movement(actor, movement, session=current.pk, patient=current.patient_id)
     return movement

@@ -14,14 +14,14 @@ from ketaclinic.accounts.roles import Capability
 from ketaclinic.accounts.second_person import STOCK_COSIGNER, WITNESS, verify_second_person
 from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical.controlled_substances import next_business_day
+from ketaclinic.core import inputs
 from ketaclinic.core.errors import InputRefused
 from ketaclinic.inventory.actions.common import (
+    MAX_TEXT,
     allowed_at,
     append_movement,
     audit_movement,
     lock_container,
-    moment,
-    text,
 )
 from ketaclinic.inventory.actions.stock import next_container_codes
 from ketaclinic.inventory.models import Container, Incident, IncidentKind, Movement, MovementKind
@@ -74,7 +74,7 @@ def waste_remainder(
         quantity_mg=quantity_mg,
         quantity_ml=quantity_ml,
         witness=witness,
-        reason=text("reason", reason, required=True),
+        reason=inputs.text("reason", reason, required=True, max_length=MAX_TEXT),
     )
 
 
@@ -106,8 +106,8 @@ def destroy_stock(
         quantity_mg=quantity_mg,
         quantity_ml=quantity_ml,
         witness=witness,
-        reason=text("reason", reason, required=True),
-        form_reference=text("form_reference", form_reference, required=True, max_length=60),
+        reason=inputs.text("reason", reason, required=True, max_length=MAX_TEXT),
+        form_reference=inputs.text("form_reference", form_reference, required=True, max_length=60),
     )
 
 
@@ -134,7 +134,7 @@ def _off_stock(
         on_hand_sign=-1,
         custody_sign=0,
         actor=actor,
-        occurred_at=moment(at),
+        occurred_at=inputs.moment(at, field="occurred_at"),
         witness=witness,
         reason=reason,
         form_reference=form_reference,
@@ -162,7 +162,7 @@ def report_loss(
     found = discovered_on or today
     if found > today:
         raise InputRefused("discovered_on", found.isoformat(), "a date not in the future")
-    why = text("reason", reason, required=True)
+    why = inputs.text("reason", reason, required=True, max_length=MAX_TEXT)
     incident = Incident.objects.create(
         site_id=container.site_id,
         kind=IncidentKind.LOSS,
@@ -221,7 +221,7 @@ def adjust_stock(
         container=container,
         sign=1 if direction == "add" else -1,
         cosigner=cosigner,
-        reason=text("reason", reason, required=True),
+        reason=inputs.text("reason", reason, required=True, max_length=MAX_TEXT),
         quantity_mg=quantity_mg,
         quantity_ml=quantity_ml,
         incident=incident,
@@ -283,9 +283,9 @@ def transfer_stock(
     if to_site.pk == locked.site_id:
         raise InputRefused("to_site", to_site.code, "another site than the container's")
     quantity = _quantity_or_all(locked, quantity_mg, quantity_ml)
-    where = text("storage_location", storage_location, required=True, max_length=80)
-    ref = text("reference", reference, max_length=60)
-    when = moment(at)
+    where = inputs.text("storage_location", storage_location, required=True, max_length=80)
+    ref = inputs.text("reference", reference, max_length=60)
+    when = inputs.moment(at, field="occurred_at")
     out = append_movement(
         locked,
         kind=MovementKind.TRANSFER_OUT,

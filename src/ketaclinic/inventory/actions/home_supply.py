@@ -20,14 +20,14 @@ from ketaclinic.accounts.second_person import PRESCRIBER, WITNESS, verify_second
 from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical import home_intranasal as rules
 from ketaclinic.clinical.controlled_substances import next_business_day
+from ketaclinic.core import inputs
 from ketaclinic.core.errors import Conflict, InputRefused
 from ketaclinic.inventory.actions.common import (
+    MAX_TEXT,
     allowed_at,
     append_movement,
     audit_movement,
     lock_container,
-    moment,
-    text,
 )
 from ketaclinic.inventory.models import (
     Container,
@@ -83,7 +83,7 @@ def dispense_home_supply(
     _not_dispensed(container)  # checked again under the bottle's lock
     approver = None
     if early_refill(prescription):
-        reason = text("early_refill_reason", early_refill_reason)
+        reason = inputs.text("early_refill_reason", early_refill_reason, max_length=MAX_TEXT)
         if not reason:
             raise InputRefused(
                 "early_refill_reason",
@@ -102,8 +102,12 @@ def dispense_home_supply(
         actor=actor,
         prescription=prescription,
         container=container,
-        received_by=text("received_by", received_by, required=True, max_length=120),
-        reason=text("early_refill_reason", early_refill_reason) if approver else "",
+        received_by=inputs.text("received_by", received_by, required=True, max_length=120),
+        reason=(
+            inputs.text("early_refill_reason", early_refill_reason, max_length=MAX_TEXT)
+            if approver
+            else ""
+        ),
         approver=approver,
         at=at,
     )
@@ -153,7 +157,7 @@ def _dispense(
         on_hand_sign=-1,
         custody_sign=0,
         actor=actor,
-        occurred_at=moment(at),
+        occurred_at=inputs.moment(at),
         patient=prescription.patient,
         reason=reason,
     )
@@ -193,7 +197,7 @@ def receive_patient_return(
         actor=actor,
         container=container,
         sprays=_sprays("sprays", sprays),
-        returned_by=text("returned_by", returned_by, required=True, max_length=120),
+        returned_by=inputs.text("returned_by", returned_by, required=True, max_length=120),
         witness=witness,
     )
 
@@ -253,7 +257,7 @@ def report_home_loss(
     found = discovered_on or today
     if found > today:
         raise InputRefused("discovered_on", found.isoformat(), "a date not in the future")
-    why = text("reason", reason, required=True)
+    why = inputs.text("reason", reason, required=True, max_length=MAX_TEXT)
     locked = lock_container(container.pk)
     dispense = dispensed_to(locked.pk)
     if dispense is None:

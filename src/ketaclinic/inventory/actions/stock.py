@@ -17,13 +17,13 @@ from ketaclinic.clinical.controlled_substances import (
     check_strength,
     ml_to_micrograms,
 )
+from ketaclinic.core import inputs
 from ketaclinic.core.errors import Conflict, InputRefused
 from ketaclinic.inventory.actions.common import (
+    MAX_TEXT,
     allowed_at,
     append_movement,
     audit_movement,
-    moment,
-    text,
 )
 from ketaclinic.inventory.models import (
     KETAMINE_RXNORM,
@@ -53,9 +53,11 @@ def register_site(
         raise Conflict(f"DEA number {number} is already on file for another site")
     registration = Registration.objects.create(
         site=site,
-        registrant_name=text("registrant_name", registrant_name, required=True, max_length=160),
+        registrant_name=inputs.text(
+            "registrant_name", registrant_name, required=True, max_length=160
+        ),
         dea_number=number,
-        address=text("address", address, required=True, max_length=240),
+        address=inputs.text("address", address, required=True, max_length=240),
         created_by=actor,
     )
     record_event(
@@ -89,8 +91,8 @@ def add_supplier(
     if Supplier.objects.filter(dea_number=number).exists():
         raise Conflict(f"a supplier with DEA number {number} is already on file")
     supplier = Supplier.objects.create(
-        name=text("name", name, required=True, max_length=160),
-        address=text("address", address, required=True, max_length=240),
+        name=inputs.text("name", name, required=True, max_length=160),
+        address=inputs.text("address", address, required=True, max_length=240),
         dea_number=number,
         is_compounding_pharmacy=is_compounding_pharmacy,
         created_by=actor,
@@ -120,14 +122,14 @@ def add_product(
     if form not in ProductForm.values:
         raise InputRefused("form", form, "one of " + ", ".join(ProductForm.values))
     strength = check_strength("strength_mg_per_ml", strength_mg_per_ml)
-    cleaned = text("name", name, required=True, max_length=160)
+    cleaned = inputs.text("name", name, required=True, max_length=160)
     if Product.objects.filter(name=cleaned, form=form, strength_mg_per_ml=strength).exists():
         raise Conflict(f"{cleaned} {strength_text(strength)} is already a product")
     product = Product.objects.create(
         name=cleaned,
         form=form,
         strength_mg_per_ml=strength,
-        rxnorm_code=text("rxnorm_code", rxnorm_code, max_length=12),
+        rxnorm_code=inputs.text("rxnorm_code", rxnorm_code, max_length=12),
         compounded=compounded,
         schedule=3,
         created_by=actor,
@@ -170,8 +172,8 @@ def _check_line(index: int, line: ReceivedLine, today: date) -> None:
         )
     if not Decimal("0.1") <= line.volume_ml <= Decimal(1000):
         raise InputRefused(f"{field}.volume_ml", str(line.volume_ml), "0.1 to 1000 mL")
-    text(f"{field}.lot", line.lot, required=True, max_length=40)
-    text(f"{field}.storage_location", line.storage_location, required=True, max_length=80)
+    inputs.text(f"{field}.lot", line.lot, required=True, max_length=40)
+    inputs.text(f"{field}.storage_location", line.storage_location, required=True, max_length=80)
 
 
 @transaction.atomic
@@ -192,14 +194,14 @@ def receive_stock(
     today = timezone.localdate()
     for index, line in enumerate(lines):
         _check_line(index, line, today)
-    when = moment(received_at, "received_at")
+    when = inputs.moment(received_at, field="received_at")
     receipt = Receipt.objects.create(
         site=site,
         supplier=supplier,
         received_at=when,
         received_by=actor,
-        invoice_reference=text("invoice_reference", invoice_reference, max_length=60),
-        note=text("note", note),
+        invoice_reference=inputs.text("invoice_reference", invoice_reference, max_length=60),
+        note=inputs.text("note", note, max_length=MAX_TEXT),
     )
     codes = iter(next_container_codes(site, sum(line.containers for line in lines)))
     for line in lines:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest
 from ninja import Router, Status
 
@@ -19,37 +17,18 @@ from ketaclinic.inventory.api.schemas import (
 )
 from ketaclinic.inventory.api.stock import _quantity
 from ketaclinic.inventory.models import Movement
-from ketaclinic.inventory.queries.session import session_ledger
-from ketaclinic.inventory.queries.stock import MOVEMENT_RELATED
+from ketaclinic.inventory.queries.session import SessionLedger, session_ledger
 from ketaclinic.treatment.queries.sessions import get_session
 
 router = Router(tags=["inventory"])
 
 
 @router.get("/sessions/{session_id}/ledger", response=SessionLedgerOut)
-def session_balance(request: HttpRequest, session_id: int) -> dict[str, Any]:
+def session_balance(request: HttpRequest, session_id: int) -> SessionLedger:
     """What was drawn for the session and how it was accounted for; ``problems`` lists why it
     cannot close yet (empty when drawn = administered + wasted + returned)."""
-    user = current_user(request)
-    session = get_session(user, session_id, purpose="ledger")
-    ledger = session_ledger(session)
-    return {
-        "session_id": session.pk,
-        "status": session.status,
-        "drawn_ug": ledger.drawn_ug,
-        "administered_ug": ledger.administered_ug,
-        "record_ug": ledger.record_ug,
-        "wasted_ug": ledger.wasted_ug,
-        "returned_ug": ledger.returned_ug,
-        "unaccounted_ug": ledger.unaccounted_ug,
-        "balanced": ledger.balanced,
-        "problems": ledger.problems(),
-        "movements": list(
-            Movement.objects.filter(session=session)
-            .select_related(*MOVEMENT_RELATED)
-            .order_by("occurred_at", "id")
-        ),
-    }
+    session = get_session(current_user(request), session_id, purpose="ledger")
+    return session_ledger(session)
 
 
 @router.post("/sessions/{session_id}/draws", response={201: MovementOut})

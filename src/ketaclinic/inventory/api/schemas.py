@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from ninja import Schema
 from pydantic import Field, model_validator
@@ -21,6 +22,7 @@ from ketaclinic.inventory.models import (
     Movement,
     Registration,
 )
+from ketaclinic.inventory.queries.stock import MOVEMENT_RELATED
 
 
 def _name(user: User | None) -> str | None:
@@ -215,8 +217,10 @@ class ReturnIn(QuantityIn):
 
 
 class SessionLedgerOut(Schema):
-    session_id: int
-    status: str
+    """A session's ledger (:class:`~ketaclinic.inventory.queries.session.SessionLedger`)."""
+
+    session_id: int = Field(validation_alias="session.pk")
+    status: str = Field(validation_alias="session.status")
     drawn_ug: int
     administered_ug: int
     record_ug: int
@@ -224,8 +228,16 @@ class SessionLedgerOut(Schema):
     returned_ug: int
     unaccounted_ug: int
     balanced: bool
-    problems: list[str]
+    problems: list[str] = Field(description="Why the session cannot close yet; empty: balanced")
     movements: list[MovementOut]
+
+    @staticmethod
+    def resolve_movements(ledger: Any) -> list[Movement]:
+        return list(
+            Movement.objects.filter(session=ledger.session)
+            .select_related(*MOVEMENT_RELATED)
+            .order_by("occurred_at", "id")
+        )
 
 
 class RemainderWasteIn(OptionalQuantityIn, WitnessIn):
@@ -382,18 +394,30 @@ class LotOut(Schema):
     closing_ug: int
     reconciles: bool
 
+    @staticmethod
+    def resolve_strength_mg_per_ml(line: Any) -> Decimal:
+        return line.strength or Decimal(0)
+
 
 class SessionLineOut(Schema):
     session_id: int
-    patient_mrn: str
+    patient_mrn: str = Field(validation_alias="patient.mrn")
     when: datetime
     drawn_ug: int
     administered_ug: int
     wasted_ug: int
     returned_ug: int
     unaccounted_ug: int
-    recorded_by: list[str]
+    recorded_by: list[str] = Field(description="The nurses who recorded, by username")
     witnesses: list[str]
+
+    @staticmethod
+    def resolve_recorded_by(line: Any) -> list[str]:
+        return sorted(line.nurses)
+
+    @staticmethod
+    def resolve_witnesses(line: Any) -> list[str]:
+        return sorted(line.witnesses)
 
 
 class LedgerReportOut(Schema):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -21,7 +20,7 @@ from ketaclinic.treatment.models import (
     TestRecord,
 )
 from ketaclinic.treatment.queries.chart import chart_patient
-from ketaclinic.treatment.queries.eligibility import eligibility_state
+from ketaclinic.treatment.queries.eligibility import EligibilityState, eligibility_state
 
 router = Router(tags=["treatment: eligibility"])
 
@@ -62,13 +61,20 @@ class ConsentOut(Schema):
 
 
 class EligibilityOut(Schema):
-    status: str
-    findings: list[FindingOut]
-    required_tests: list[str]
+    """The verdict now, read from the eligibility state (the clinical core's result)."""
+
+    status: str = Field(validation_alias="result.status")
+    findings: list[FindingOut] = Field(validation_alias="result.findings")
+    required_tests: list[str] = Field(validation_alias="result.required_tests")
     screen: ScreenOut | None
     refractory_status: str | None
     tests: dict[str, TestOut]
     consent: ConsentOut | None
+
+    @staticmethod
+    def resolve_refractory_status(state: EligibilityState) -> str | None:
+        confirmation = state.confirmation
+        return (confirmation.refractory_status or None) if confirmation else None
 
 
 class ScreenIn(StrictIn):
@@ -97,21 +103,10 @@ class ConsentIn(StrictIn):
 
 
 @router.get("/patients/{patient_id}/eligibility", response=EligibilityOut)
-def eligibility(request: HttpRequest, patient_id: int) -> dict[str, Any]:
+def eligibility(request: HttpRequest, patient_id: int) -> EligibilityState:
     """The verdict now (eligible, incomplete or blocked) with every finding and its source."""
     patient = chart_patient(current_user(request), patient_id, purpose="eligibility")
-    state = eligibility_state(patient)
-    return {
-        "status": state.result.status,
-        "findings": list(state.result.findings),
-        "required_tests": list(state.result.required_tests),
-        "screen": state.screen,
-        "refractory_status": state.confirmation.refractory_status or None
-        if state.confirmation
-        else None,
-        "tests": state.tests,
-        "consent": state.consent,
-    }
+    return eligibility_state(patient)
 
 
 @router.post("/patients/{patient_id}/eligibility/screens", response={201: ScreenOut})

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from pydantic import Field
 
 from ketaclinic.core.http import current_user
 from ketaclinic.core.schemas import BoundedIn
-from ketaclinic.treatment.queries.report import TARGET_PERCENT, guardrail_report
+from ketaclinic.treatment.models import LimitEvent
+from ketaclinic.treatment.queries.report import TARGET_PERCENT, GuardrailReport, guardrail_report
 
 router = Router(tags=["treatment: reports"])
 
@@ -21,17 +22,27 @@ class PeriodIn(BoundedIn):
 
 
 class OverrideOut(Schema):
+    """One limit event that was overridden (a LimitEvent row)."""
+
     occurred_at: datetime
     session_id: int
-    mrn: str
+    mrn: str = Field(validation_alias="session.patient.mrn")
     protocol: str
     kind: str
     attempted: float
     unit: str
     messages: list[str]
     reason: str
-    by: str
+    by: str = Field(validation_alias="actor.username")
     cosigned_by: str | None
+
+    @staticmethod
+    def resolve_protocol(event: LimitEvent) -> str:
+        return str(event.session.protocol)
+
+    @staticmethod
+    def resolve_cosigned_by(event: LimitEvent) -> str | None:
+        return event.cosigned_by.get_username() if event.cosigned_by else None
 
 
 class ProtocolRowOut(Schema):
@@ -55,36 +66,11 @@ class GuardrailOut(Schema):
     override_events: list[OverrideOut]
     by_protocol: list[ProtocolRowOut]
 
+    @staticmethod
+    def resolve_target_percent(_report: GuardrailReport) -> float:
+        return TARGET_PERCENT
+
 
 @router.get("/reports/guardrails", response=GuardrailOut)
-def guardrails(request: HttpRequest, period: Query[PeriodIn]) -> dict[str, Any]:
-    report = guardrail_report(current_user(request), start=period.start, end=period.end)
-    return {
-        "start": report.start,
-        "end": report.end,
-        "sessions": report.sessions,
-        "under_protocol": report.under_protocol,
-        "percent_under_protocol": report.percent_under_protocol,
-        "target_percent": TARGET_PERCENT,
-        "target_met": report.target_met,
-        "refusals": report.refusals,
-        "overrides": report.overrides,
-        "alerts_per_100_sessions": report.alerts_per_100_sessions,
-        "override_events": [
-            {
-                "occurred_at": event.occurred_at,
-                "session_id": event.session_id,
-                "mrn": event.session.patient.mrn,
-                "protocol": str(event.session.protocol),
-                "kind": event.kind,
-                "attempted": event.attempted,
-                "unit": event.unit,
-                "messages": event.messages,
-                "reason": event.reason,
-                "by": event.actor.get_username(),
-                "cosigned_by": event.cosigned_by.get_username() if event.cosigned_by else None,
-            }
-            for event in report.override_events
-        ],
-        "by_protocol": report.by_protocol,
-    }
+def guardrails(request: HttpRequest, period: Query[PeriodIn]) -> GuardrailReport:
+    return guardrail_report(current_user(request), start=period.start, end=period.end)

@@ -1,4 +1,9 @@
-"""The session as JSON: one schema for every session endpoint's answer (the state after it)."""
+"""The session as JSON: one schema for every session endpoint's answer (the state after it).
+
+Built straight from :class:`~ketaclinic.treatment.queries.sessions.SessionState` (nested schemas,
+each field read from the state, its session or its rows), so the OpenAPI document describes every
+part of the answer.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,25 @@ from datetime import date, datetime
 from typing import Any
 
 from ninja import Schema
+from pydantic import Field
 
+from ketaclinic.treatment.dosing import Dose, Rate
 from ketaclinic.treatment.queries.sessions import SessionState
 
 
-class SegmentOut(Schema):
+def _name(user: Any) -> str | None:
+    return None if user is None else str(user.get_username())
+
+
+class _Cosigned(Schema):
+    cosigned_by: str | None = Field(description="Username of the second person who co-signed")
+
+    @staticmethod
+    def resolve_cosigned_by(row: Any) -> str | None:
+        return _name(row.cosigned_by)
+
+
+class SegmentOut(_Cosigned):
     started_at: datetime
     kind: str
     rate_mg_per_kg_per_h: float
@@ -19,11 +38,14 @@ class SegmentOut(Schema):
     reason: str
     limit_level: str
     override_reason: str
-    cosigned_by: str | None
     set_by: str
 
+    @staticmethod
+    def resolve_set_by(row: Any) -> str | None:
+        return _name(row.set_by)
 
-class DoseOut(Schema):
+
+class DoseOut(_Cosigned):
     given_at: datetime
     dose: float
     dose_mg: float
@@ -31,7 +53,6 @@ class DoseOut(Schema):
     sprays: int | None
     limit_level: str
     override_reason: str
-    cosigned_by: str | None
 
 
 class AdverseEventOut(Schema):
@@ -43,8 +64,12 @@ class AdverseEventOut(Schema):
     action_detail: str
     suggestions: list[str]
 
+    @staticmethod
+    def resolve_suggestions(row: Any) -> list[str]:
+        return list(getattr(row, "suggestions", ()))
 
-class LimitEventOut(Schema):
+
+class LimitEventOut(_Cosigned):
     occurred_at: datetime
     kind: str
     attempted: float
@@ -52,7 +77,6 @@ class LimitEventOut(Schema):
     outcome: str
     messages: list[str]
     reason: str
-    cosigned_by: str | None
 
 
 class AlertOut(Schema):
@@ -60,32 +84,76 @@ class AlertOut(Schema):
     message: str
 
 
-class SessionOut(Schema):
+class VitalAlertOut(Schema):
+    """One alert a reading raised, as the clinical core assessed it when it was charted."""
+
+    time: str
+    field: str
+    value: int | float | str
+    level: str = Field(description="stop, confirm or warn")
+    rule: str
+
+
+class ObservationOut(Schema):
     id: int
-    patient_id: int
-    plan_id: int
-    plan_version: int
+    taken_at: datetime
+    phase: str
+    systolic: int | None
+    diastolic: int | None
+    heart_rate: int | None
+    spo2: int | None
+    respiratory_rate: int | None
+    pain_nrs: int | None
+    consciousness: str
+    alerts: list[VitalAlertOut]
+    corrects: int | None = Field(
+        validation_alias="corrects_id", description="The reading this one corrects"
+    )
+
+
+class PlannedRateOut(Schema):
+    """The plan's infusion rate at today's dosing weight."""
+
+    rate_mg_per_kg_per_h: float
+    mg_per_h: float
+    ml_per_h: float
+
+
+class PlannedDoseOut(Schema):
+    """The plan's single dose (bolus, intranasal, nebulised) at today's dosing weight."""
+
+    dose: float
+    mg: float
+    ml: float
+    sprays: int | None
+
+
+class SessionOut(Schema):
+    id: int = Field(validation_alias="session.pk")
+    patient_id: int = Field(validation_alias="session.patient_id")
+    plan_id: int = Field(validation_alias="session.plan_id")
+    plan_version: int = Field(validation_alias="session.plan.version")
     protocol: str
-    route: str
-    dose_unit: str
-    number: int
-    status: str
-    version: int
-    scheduled_for: date
-    weight_kg: float | None
-    dosing_weight_kg: float | None
-    started_at: datetime | None
-    stopped_at: datetime | None
+    route: str = Field(validation_alias="session.protocol.route")
+    dose_unit: str = Field(validation_alias="session.protocol.dose_unit")
+    number: int = Field(validation_alias="session.number")
+    status: str = Field(validation_alias="session.status")
+    version: int = Field(validation_alias="session.version")
+    scheduled_for: date = Field(validation_alias="session.scheduled_for")
+    weight_kg: float | None = Field(validation_alias="session.weight_kg")
+    dosing_weight_kg: float | None = Field(validation_alias="session.dosing_weight_kg")
+    started_at: datetime | None = Field(validation_alias="session.started_at")
+    stopped_at: datetime | None = Field(validation_alias="session.stopped_at")
     current_rate_mg_per_kg_per_h: float | None
     current_mg_per_h: float | None
     current_ml_per_h: float | None
-    planned: dict[str, float | None] | None
+    planned: PlannedRateOut | PlannedDoseOut | None
     total_mg: float
     total_ml: float
     infusion_minutes: float
-    nrs_before: int | None
-    nrs_after: int | None
-    acute_response: bool | None
+    nrs_before: int | None = Field(validation_alias="session.nrs_before")
+    nrs_after: int | None = Field(validation_alias="session.nrs_after")
+    acute_response: bool | None = Field(validation_alias="session.acute_response")
     next_vitals_due: datetime | None
     vitals_overdue: bool
     next_increase_at: datetime | None
@@ -95,7 +163,7 @@ class SessionOut(Schema):
     alerts: list[AlertOut]
     segments: list[SegmentOut]
     doses: list[DoseOut]
-    observations: list[dict[str, Any]]
+    observations: list[ObservationOut]
     adverse_events: list[AdverseEventOut]
     limit_events: list[LimitEventOut]
     close_problems: list[str]
@@ -103,118 +171,57 @@ class SessionOut(Schema):
     aldrete_total: int | None
     padss_total: int | None
 
+    @staticmethod
+    def resolve_protocol(state: SessionState) -> str:
+        return str(state.session.protocol)
 
-def _name(user: Any) -> str | None:
-    return None if user is None else str(user.get_username())
+    @staticmethod
+    def resolve_current_rate_mg_per_kg_per_h(state: SessionState) -> float | None:
+        rate = state.current_rate
+        return rate.rate_mg_per_kg_per_h if rate else None
 
+    @staticmethod
+    def resolve_current_mg_per_h(state: SessionState) -> float | None:
+        rate = state.current_rate
+        return rate.mg_per_h if rate else None
 
-def state_out(state: SessionState) -> dict[str, Any]:
-    session, rate = state.session, state.current_rate
-    planned: dict[str, float | None] | None = None
-    if state.planned_rate is not None:
-        planned = {
-            "rate_mg_per_kg_per_h": state.planned_rate.rate_mg_per_kg_per_h,
-            "mg_per_h": state.planned_rate.mg_per_h,
-            "ml_per_h": state.planned_rate.ml_per_h,
-        }
-    elif state.planned_dose is not None:
-        planned = {
-            "dose": state.planned_dose.dose,
-            "mg": state.planned_dose.mg,
-            "ml": state.planned_dose.ml,
-            "sprays": state.planned_dose.sprays,
-        }
-    checklist = state.checklist
-    return {
-        "id": session.pk,
-        "patient_id": session.patient_id,
-        "plan_id": session.plan_id,
-        "plan_version": session.plan.version,
-        "protocol": str(session.protocol),
-        "route": session.protocol.route,
-        "dose_unit": session.protocol.dose_unit,
-        "number": session.number,
-        "status": session.status,
-        "version": session.version,
-        "scheduled_for": session.scheduled_for,
-        "weight_kg": session.weight_kg,
-        "dosing_weight_kg": session.dosing_weight_kg,
-        "started_at": session.started_at,
-        "stopped_at": session.stopped_at,
-        "current_rate_mg_per_kg_per_h": rate.rate_mg_per_kg_per_h if rate else None,
-        "current_mg_per_h": rate.mg_per_h if rate else None,
-        "current_ml_per_h": rate.ml_per_h if rate else None,
-        "planned": planned,
-        "total_mg": round(state.totals.mg, 3),
-        "total_ml": round(state.totals.ml, 3),
-        "infusion_minutes": round(state.totals.minutes, 1),
-        "nrs_before": session.nrs_before,
-        "nrs_after": session.nrs_after,
-        "acute_response": session.acute_response,
-        "next_vitals_due": state.next_vitals_due,
-        "vitals_overdue": state.vitals_overdue,
-        "next_increase_at": state.next_increase_at,
-        "observation_until": state.observation_until,
-        "checklist_complete": checklist is not None,
-        "bp_confirmation_pending": checklist is not None and not checklist.ready,
-        "alerts": [{"level": a.level, "message": a.message} for a in state.alerts],
-        "segments": [
-            {
-                **{name: getattr(row, name) for name in SegmentOut.model_fields},
-                "cosigned_by": _name(row.cosigned_by),
-                "set_by": _name(row.set_by),
-            }
-            for row in state.segments
-        ],
-        "doses": [
-            {
-                **{name: getattr(row, name) for name in DoseOut.model_fields},
-                "cosigned_by": _name(row.cosigned_by),
-            }
-            for row in state.doses
-        ],
-        "observations": [
-            {
-                "id": row.pk,
-                "taken_at": row.taken_at,
-                "phase": row.phase,
-                **{
-                    name: getattr(row, name)
-                    for name in (
-                        "systolic",
-                        "diastolic",
-                        "heart_rate",
-                        "spo2",
-                        "respiratory_rate",
-                        "pain_nrs",
-                        "consciousness",
-                        "alerts",
-                    )
-                },
-                "corrects": row.corrects_id,
-            }
-            for row in state.observations
-        ],
-        "adverse_events": [
-            {
-                **{
-                    name: getattr(row, name)
-                    for name in AdverseEventOut.model_fields
-                    if name != "suggestions"
-                },
-                "suggestions": list(getattr(row, "suggestions", ())),
-            }
-            for row in state.adverse_events
-        ],
-        "limit_events": [
-            {
-                **{name: getattr(row, name) for name in LimitEventOut.model_fields},
-                "cosigned_by": _name(row.cosigned_by),
-            }
-            for row in state.limit_events
-        ],
-        "close_problems": state.close_problems,
-        "discharged_at": state.discharge.signed_off_at if state.discharge else None,
-        "aldrete_total": state.discharge.aldrete_total if state.discharge else None,
-        "padss_total": state.discharge.padss_total if state.discharge else None,
-    }
+    @staticmethod
+    def resolve_current_ml_per_h(state: SessionState) -> float | None:
+        rate = state.current_rate
+        return rate.ml_per_h if rate else None
+
+    @staticmethod
+    def resolve_planned(state: SessionState) -> Rate | Dose | None:
+        return state.planned_rate if state.planned_rate is not None else state.planned_dose
+
+    @staticmethod
+    def resolve_total_mg(state: SessionState) -> float:
+        return round(state.totals.mg, 3)
+
+    @staticmethod
+    def resolve_total_ml(state: SessionState) -> float:
+        return round(state.totals.ml, 3)
+
+    @staticmethod
+    def resolve_infusion_minutes(state: SessionState) -> float:
+        return round(state.totals.minutes, 1)
+
+    @staticmethod
+    def resolve_checklist_complete(state: SessionState) -> bool:
+        return state.checklist is not None
+
+    @staticmethod
+    def resolve_bp_confirmation_pending(state: SessionState) -> bool:
+        return state.checklist is not None and not state.checklist.ready
+
+    @staticmethod
+    def resolve_discharged_at(state: SessionState) -> datetime | None:
+        return state.discharge.signed_off_at if state.discharge else None
+
+    @staticmethod
+    def resolve_aldrete_total(state: SessionState) -> int | None:
+        return state.discharge.aldrete_total if state.discharge else None
+
+    @staticmethod
+    def resolve_padss_total(state: SessionState) -> int | None:
+        return state.discharge.padss_total if state.discharge else None

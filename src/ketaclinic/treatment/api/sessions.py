@@ -6,6 +6,7 @@ Steps that change the session's course (checklist, start, rate, dose, stop, disc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +20,7 @@ from ketaclinic.core.http import current_user
 from ketaclinic.core.schemas import StrictIn
 from ketaclinic.treatment import actions
 from ketaclinic.treatment.actions import Override
-from ketaclinic.treatment.api.session_out import SessionOut, state_out
+from ketaclinic.treatment.api.session_out import ObservationOut, SessionOut, VitalAlertOut
 from ketaclinic.treatment.models import (
     ActionTaken,
     Consciousness,
@@ -27,7 +28,7 @@ from ketaclinic.treatment.models import (
     PregnancyCheck,
     SessionChecklist,
 )
-from ketaclinic.treatment.queries.sessions import get_session, session_state
+from ketaclinic.treatment.queries.sessions import SessionState, get_session, session_state
 
 router = Router(tags=["treatment: sessions"])
 
@@ -146,43 +147,42 @@ class CancelIn(SessionVersionIn):
     reason: str = Field(..., min_length=1, max_length=240)
 
 
-class ObservationOut(Schema):
-    id: int
-    taken_at: datetime
-    phase: str
-    systolic: int | None
-    diastolic: int | None
-    heart_rate: int | None
-    spo2: int | None
-    respiratory_rate: int | None
-    pain_nrs: int | None
-    consciousness: str
-    alerts: list[dict[str, Any]]
-    corrects: int | None
-
-    @staticmethod
-    def resolve_corrects(obj: Observation) -> int | None:
-        return obj.corrects_id
-
-
 class ChecklistOut(Schema):
     weight_kg: float
     bp_confirmation_needed: bool
     bp_confirmed_at: datetime | None
-    predose_alerts: list[dict[str, Any]]
+    predose_alerts: list[VitalAlertOut]
 
 
-def _state(request: HttpRequest, session_id: int) -> dict[str, Any]:
+def _state(request: HttpRequest, session_id: int) -> SessionState:
     session = get_session(current_user(request), session_id, purpose="api")
-    return state_out(session_state(session))
+    return session_state(session)
 
 
 def _session(request: HttpRequest, session_id: int) -> Any:
     return get_session(current_user(request), session_id, purpose="write")
 
 
+def _act(
+    request: HttpRequest,
+    session_id: int,
+    action: Callable[..., object],
+    version: int,
+    **fields: Any,
+) -> SessionState:
+    """Run one versioned session action as the user (409 if ``version`` is stale), then answer
+    the session's state after it."""
+    action(
+        actor=current_user(request),
+        session=_session(request, session_id),
+        expected_version=version,
+        **fields,
+    )
+    return _state(request, session_id)
+
+
 @router.get("/sessions/{session_id}", response=SessionOut)
-def session(request: HttpRequest, session_id: int) -> dict[str, Any]:
+def session(request: HttpRequest, session_id: int) -> SessionState:
     """The session now: status, version, rate, totals, timers, alerts and everything charted."""
     return _state(request, session_id)
 
@@ -202,57 +202,51 @@ def checklist(
 
 
 @router.post("/sessions/{session_id}/predose-confirmation", response=SessionOut)
-def confirm_bp(request: HttpRequest, session_id: int, payload: SessionConfirmIn) -> dict[str, Any]:
+def confirm_bp(request: HttpRequest, session_id: int, payload: SessionConfirmIn) -> SessionState:
     """A clinician confirms dosing despite a pre-dose BP above 140/90."""
-    actions.confirm_predose_bp(
-        actor=current_user(request),
-        session=_session(request, session_id),
-        expected_version=payload.version,
-        note=payload.note,
-    )
-    return _state(request, session_id)
+    return _act(request, session_id, actions.confirm_predose_bp, payload.version, note=payload.note)
 
 
 @router.post("/sessions/{session_id}/start", response=SessionOut)
-def start(request: HttpRequest, session_id: int, payload: StartIn) -> dict[str, Any]:
+def start(request: HttpRequest, session_id: int, payload: StartIn) -> SessionState:
     """Start at the planned rate (infusion) or give the planned first dose."""
-    actions.start_session(
-        actor=current_user(request),
-        session=_session(request, session_id),
-        expected_version=payload.version,
+    return _act(
+        request,
+        session_id,
+        actions.start_session,
+        payload.version,
         at=payload.at,
         override=payload.override(),
     )
-    return _state(request, session_id)
 
 
 @router.post("/sessions/{session_id}/rate", response=SessionOut)
-def rate(request: HttpRequest, session_id: int, payload: RateIn) -> dict[str, Any]:
+def rate(request: HttpRequest, session_id: int, payload: RateIn) -> SessionState:
     """A new infusion rate: above a hard limit 422 (refused); above a soft limit 422 unless
     ``override_reason`` and a second staff member's ``cosigner_username`` / password are sent."""
-    actions.change_rate(
-        actor=current_user(request),
-        session=_session(request, session_id),
-        expected_version=payload.version,
+    return _act(
+        request,
+        session_id,
+        actions.change_rate,
+        payload.version,
         rate=payload.rate_mg_per_kg_per_h,
         reason=payload.reason,
         override=payload.override(),
         at=payload.at,
     )
-    return _state(request, session_id)
 
 
 @router.post("/sessions/{session_id}/doses", response=SessionOut)
-def dose(request: HttpRequest, session_id: int, payload: DoseIn) -> dict[str, Any]:
-    actions.give_dose(
-        actor=current_user(request),
-        session=_session(request, session_id),
-        expected_version=payload.version,
+def dose(request: HttpRequest, session_id: int, payload: DoseIn) -> SessionState:
+    return _act(
+        request,
+        session_id,
+        actions.give_dose,
+        payload.version,
         dose=payload.dose,
         override=payload.override(),
         at=payload.at,
     )
-    return _state(request, session_id)
 
 
 @router.post("/sessions/{session_id}/observations", response={201: ObservationOut})
@@ -295,7 +289,7 @@ def correct(
 @router.post("/sessions/{session_id}/adverse-events", response={201: SessionOut})
 def adverse_event(
     request: HttpRequest, session_id: int, payload: AdverseEventIn
-) -> Status[dict[str, Any]]:
+) -> Status[SessionState]:
     actions.record_adverse_event(
         actor=current_user(request), session=_session(request, session_id), **payload.model_dump()
     )
@@ -303,35 +297,29 @@ def adverse_event(
 
 
 @router.post("/sessions/{session_id}/stop", response=SessionOut)
-def stop(request: HttpRequest, session_id: int, payload: StopIn) -> dict[str, Any]:
+def stop(request: HttpRequest, session_id: int, payload: StopIn) -> SessionState:
     """End treatment: totals (mg, mL, minutes) from the rate segments; acute response."""
-    actions.stop_session(
-        actor=current_user(request),
-        session=_session(request, session_id),
-        expected_version=payload.version,
+    return _act(
+        request,
+        session_id,
+        actions.stop_session,
+        payload.version,
         reason=payload.reason,
         at=payload.at,
     )
-    return _state(request, session_id)
 
 
 @router.post("/sessions/{session_id}/discharge", response=SessionOut)
-def discharge(request: HttpRequest, session_id: int, payload: DischargeIn) -> dict[str, Any]:
-    actions.discharge_session(
-        actor=current_user(request),
-        session=_session(request, session_id),
-        expected_version=payload.version,
+def discharge(request: HttpRequest, session_id: int, payload: DischargeIn) -> SessionState:
+    return _act(
+        request,
+        session_id,
+        actions.discharge_session,
+        payload.version,
         **payload.model_dump(exclude={"version"}),
     )
-    return _state(request, session_id)
 
 
 @router.post("/sessions/{session_id}/cancel", response=SessionOut)
-def cancel(request: HttpRequest, session_id: int, payload: CancelIn) -> dict[str, Any]:
-    actions.cancel_session(
-        actor=current_user(request),
-        session=_session(request, session_id),
-        expected_version=payload.version,
-        reason=payload.reason,
-    )
-    return _state(request, session_id)
+def cancel(request: HttpRequest, session_id: int, payload: CancelIn) -> SessionState:
+    return _act(request, session_id, actions.cancel_session, payload.version, reason=payload.reason)
