@@ -104,7 +104,6 @@ def summary_fields(day: date, entry: DayEntry, time_zone: str) -> dict[str, Any]
         day_end=end,
         headache_free=entry.headache_free,
         attacks=[attack.facts(drug_classes(attack)) for attack in entry.attacks],
-        now=timezone.now(),
     )
     assert summary is not None  # an entry with attacks or headache-free always summarises
     classes = {c for attack in entry.attacks for c in drug_classes(attack)}
