@@ -188,10 +188,9 @@ def summarise_day(
     featured = [attack for attack in pain_attacks if has_migraine_features(attack)]
     counted = featured or pain_attacks
     intervals = [attack_interval(attack) for attack in counted]
-    if featured:
-        duration = max(_hours([interval]) for interval in intervals)
-    else:
-        duration = _hours(intervals)
+    # One featured attack must meet the duration rule alone; plain headache hours add up.
+    singles = [_hours([interval]) for interval in intervals]
+    duration = max(singles) if featured else _hours(intervals)
     return DiaryEntry(
         date=date,
         headache=True,
