@@ -31,7 +31,7 @@ from ketaclinic.diary.models import (
     DiaryProfile,
 )
 from ketaclinic.diary.queries import current_entry, local_today, patient_time_zone
-from ketaclinic.diary.validation import clean_factors, summary_fields
+from ketaclinic.diary.validation import clean_factors, settle, summary_fields
 from ketaclinic.patients.models import Patient
 
 MAX_DAYS_BACK = 366
@@ -108,6 +108,8 @@ def _attack_rows(
                 position=position,
                 started_at=item.started_at,
                 ended_at=item.ended_at,
+                known_until=item.known_until,
+                still_going=item.still_going,
                 pain=item.pain,
                 location=item.location,
                 pulsating=item.pulsating,
@@ -198,7 +200,7 @@ def write_day(
         raise InputRefused("date", day.isoformat(), "a day within the last year")
     if len(reason) > 240:
         raise InputRefused("reason", reason[:20] + "...", "at most 240 characters")
-    entry = replace(entry, factors=clean_factors(entry.factors))
+    entry = settle(replace(entry, factors=clean_factors(entry.factors)), timezone.now())
     fields = summary_fields(day, entry, time_zone)
     # Locks the day's row only (``of``): the patient's row stays free for the foreign-key
     # checks other transactions make at commit while they hold the audit chain's head.
@@ -265,7 +267,7 @@ def store_imported_days(*, actor: User, days: Sequence[ImportedDay], source: str
     rows: list[DiaryDay] = []
     entries: list[DayEntry] = []
     for item in days:
-        entry = replace(item.entry, factors=clean_factors(item.entry.factors))
+        entry = settle(replace(item.entry, factors=clean_factors(item.entry.factors)), now)
         fields = summary_fields(item.day, entry, item.time_zone)
         rows.append(
             DiaryDay(

@@ -137,6 +137,7 @@ class AttackForm(VersionForm):
         return AttackEntry(
             started_at=started,
             ended_at=ended,
+            still_going=ended is None,
             pain=data["pain"],
             location=data["location"] or "",
             medications=medications,

@@ -89,6 +89,11 @@ def drug_classes(attack: AttackEntry) -> tuple[str, ...]:
     return tuple(find_drug(med.drug).drug_class for med in attack.medications)
 
 
+def settle(entry: DayEntry, now: datetime) -> DayEntry:
+    """``entry`` as saved at ``now``: every attack still going gets its known lower bound."""
+    return replace(entry, attacks=tuple(attack.settled(now) for attack in entry.attacks))
+
+
 def summary_fields(day: date, entry: DayEntry, time_zone: str) -> dict[str, Any]:
     """Validate ``entry`` and compute the day's summary columns with the clinical core."""
     if not entry.headache_free and not entry.attacks:
@@ -106,13 +111,13 @@ def summary_fields(day: date, entry: DayEntry, time_zone: str) -> dict[str, Any]
         attacks=[attack.facts(drug_classes(attack)) for attack in entry.attacks],
     )
     assert summary is not None  # an entry with attacks or headache-free always summarises
-    classes = {c for attack in entry.attacks for c in drug_classes(attack)}
+    classes = set(summary.acute_medication)
     medication = {f"med_{name}": name in classes for name in CONTRACT_CLASSES}
-    medication["med_other"] = bool(classes - set(CONTRACT_CLASSES))
     return {
         "headache_free": entry.headache_free,
         "headache": summary.headache,
         "duration_hours": summary.duration_hours,
+        "duration_known": summary.duration_known,
         "pain": summary.pain,
         "migraine_features": bool(summary.migraine_features),
         "aura": summary.aura,
