@@ -227,8 +227,7 @@ class Attack(models.Model):
                 name="attack_ends_after_start",
             ),
             models.CheckConstraint(
-                condition=Q(ended_at__isnull=True)
-                | Q(known_until__isnull=True, still_going=False),
+                condition=Q(ended_at__isnull=True) | Q(known_until__isnull=True, still_going=False),
                 name="attack_end_or_lower_bound",
             ),
             models.CheckConstraint(

@@ -213,7 +213,9 @@ def period_endpoints(counts: pl.LazyFrame) -> pl.LazyFrame:
     )
     at_baseline = pl.col("month") == 0
     baseline_mmd = pl.col("migraine_days_28").filter(at_baseline).first().over("course_id")
-    baseline_insufficient = pl.col("insufficient_data").filter(at_baseline).first().over("course_id")
+    baseline_insufficient = (
+        pl.col("insufficient_data").filter(at_baseline).first().over("course_id")
+    )
     # clinical.diary.period_change_percent: null when either period has insufficient data.
     change = (
         pl.when(
