@@ -22,7 +22,7 @@ raw AS (
     SELECT
         *,
         med_triptan OR med_ergot OR med_gepant OR med_ditan AS specific,
-        coalesce(duration_known, headache_hours IS NOT NULL) AS known,
+        coalesce(duration_known, true) AND headache_hours IS NOT NULL AS known,
         aura
             OR (headache AND (med_triptan OR med_ergot OR med_gepant OR med_ditan))
             OR (headache AND coalesce(migraine_features, false)

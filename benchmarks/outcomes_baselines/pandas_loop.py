@@ -44,10 +44,8 @@ def compute(
     features = diary["migraine_features"].astype("boolean").fillna(False).astype(bool)
     hours = diary["headache_hours"].astype("float64").fillna(0.0)
     known = (
-        diary["duration_known"]
-        .astype("boolean")
-        .fillna(pd.Series(diary["headache_hours"].notna(), index=diary.index))
-        .astype(bool)
+        diary["duration_known"].astype("boolean").fillna(True).astype(bool)
+        & diary["headache_hours"].notna()
     )
     diary["specific"] = diary[SPECIFIC].any(axis=1)
     diary["migraine"] = (

@@ -121,6 +121,7 @@ def test_migraine_day_definitions(
             False,
             id="known 2 h",
         ),
+        pytest.param({"migraine_features": True}, True, True, id="no hours given"),
         pytest.param(
             {
                 "duration_hours": 2,

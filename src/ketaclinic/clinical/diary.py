@@ -119,9 +119,15 @@ def is_indeterminate_day(entry: DayRecord, definition: MigraineDayDefinition) ->
     return (
         entry.headache
         and bool(entry.migraine_features)
-        and not entry.duration_known
+        and not duration_known(entry)
         and not is_migraine_day(entry, definition)
     )
+
+
+def duration_known(entry: DayRecord) -> bool:
+    """Whether the day's hours are its attack's whole duration: not when the entry says they
+    are a lower bound, nor when no hours were given at all (never imputed, CLINICAL.md §9)."""
+    return entry.duration_known and entry.duration_hours is not None
 
 
 @dataclass(frozen=True)
@@ -313,7 +319,7 @@ def judge_day(
         bool(medication & MIGRAINE_SPECIFIC),
         entry.headache
         and bool(entry.migraine_features)
-        and not entry.duration_known
+        and not duration_known(entry)
         and not migraine,
         medication,
     )

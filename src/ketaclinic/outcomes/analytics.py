@@ -105,8 +105,8 @@ def migraine_day(definition: MigraineDayDefinition = "4h") -> pl.Expr:
 
 
 def duration_known() -> pl.Expr:
-    """The row's ``duration_known``; null means known when its hours are (schema)."""
-    return pl.col("duration_known").fill_null(pl.col("headache_hours").is_not_null())
+    """clinical.diary.duration_known, vectorised: hours given and not only a lower bound."""
+    return pl.col("duration_known").fill_null(value=True) & pl.col("headache_hours").is_not_null()
 
 
 def indeterminate_day(definition: MigraineDayDefinition = "4h") -> pl.Expr:
