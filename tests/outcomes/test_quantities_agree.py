@@ -19,6 +19,7 @@ bound), every acute-medication class, aura without headache, headache-free and m
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any, get_args
 from zoneinfo import ZoneInfo
 
@@ -41,6 +42,7 @@ from ketaclinic.outcomes.analytics import compute_outcomes
 from ketaclinic.outcomes.sources import read_frames
 from tests.conftest import make_patient
 
+MRNS = itertools.count(1)  # the examples share one test's database
 ZONE_NAME = "Europe/Stockholm"
 ZONE = ZoneInfo(ZONE_NAME)
 FIRST = dt.date(2026, 3, 1)  # a daylight-saving change on 29 March falls inside
@@ -274,8 +276,8 @@ def contract_frame(patient_id: int, entries: list[DiaryEntry]) -> pl.DataFrame:
 def test_scalar_vectorised_database_and_parquet_agree(world, tmp_path_factory, drawn_diaries):
     out = tmp_path_factory.mktemp("parquet")
     patients = [
-        make_patient(world.clinician, world.north, f"Q-{id(out)}-{n}")
-        for n in range(len(drawn_diaries))
+        make_patient(world.clinician, world.north, f"Q-{next(MRNS)}")
+        for _ in range(len(drawn_diaries))
     ]
     ids = [patient.pk for patient in patients]
     typed = [diary(drawn) for drawn in drawn_diaries]
