@@ -18,20 +18,32 @@ MONTHS = (1, 3, 6, 12)
 PERIODS_SQL = """
 CREATE OR REPLACE TEMP TABLE periods AS
 WITH
+raw AS (
+    SELECT
+        *,
+        med_triptan OR med_ergot OR med_gepant OR med_ditan AS specific,
+        coalesce(duration_known, true) AND headache_hours IS NOT NULL AS known,
+        aura
+            OR (headache AND (med_triptan OR med_ergot OR med_gepant OR med_ditan))
+            OR (headache AND coalesce(migraine_features, false)
+                AND coalesce(CAST(headache_hours AS DOUBLE), 0) + 1e-9 >= $min_hours)
+            AS migraine
+    FROM read_parquet($diary)
+),
 diary AS (
     SELECT
         patient_id,
         day,
         headache,
-        aura
-            OR (headache AND (med_triptan OR med_ergot))
-            OR (headache AND coalesce(migraine_features, false)
-                AND coalesce(CAST(headache_hours AS DOUBLE), 0) + 1e-9 >= $min_hours)
-            AS migraine,
-        med_paracetamol OR med_nsaid OR med_triptan OR med_ergot OR med_opioid
-            OR med_combination_analgesic AS acute_medication,
-        med_triptan AS triptan
-    FROM read_parquet($diary)
+        migraine,
+        med_paracetamol OR med_nsaid OR med_triptan OR med_ergot OR med_gepant OR med_ditan
+            OR med_opioid OR med_combination_analgesic OR med_ketamine_intranasal OR med_other
+            AS acute_medication,
+        med_triptan AS triptan,
+        specific,
+        headache AND coalesce(migraine_features, false) AND NOT known AND NOT migraine
+            AS indeterminate
+    FROM raw
 ),
 cut AS (SELECT max(day) AS as_of FROM read_parquet($diary)),
 courses AS (
@@ -60,7 +72,9 @@ counts AS (
         count_if(d.headache) AS headache_days,
         count_if(d.migraine) AS migraine_days,
         count_if(d.acute_medication) AS acute_medication_days,
-        count_if(d.triptan) AS triptan_days
+        count_if(d.triptan) AS triptan_days,
+        count_if(d.specific) AS migraine_specific_days,
+        count_if(d.indeterminate) AS indeterminate_days
     FROM courses AS c
     JOIN diary AS d
       ON d.patient_id = c.patient_id
@@ -76,7 +90,9 @@ period_counts AS (
         coalesce(k.headache_days, 0) AS headache_days,
         coalesce(k.migraine_days, 0) AS migraine_days,
         coalesce(k.acute_medication_days, 0) AS acute_medication_days,
-        coalesce(k.triptan_days, 0) AS triptan_days
+        coalesce(k.triptan_days, 0) AS triptan_days,
+        coalesce(k.migraine_specific_days, 0) AS migraine_specific_days,
+        coalesce(k.indeterminate_days, 0) AS indeterminate_days
     FROM months AS m LEFT JOIN counts AS k USING (course_id, month)
 ),
 normalised AS (
@@ -90,6 +106,11 @@ normalised AS (
             AS acute_medication_days_28,
         CASE WHEN days_recorded > 0 THEN triptan_days * 28.0 / days_recorded END
             AS triptan_days_28,
+        CASE WHEN days_recorded > 0 THEN migraine_specific_days * 28.0 / days_recorded END
+            AS migraine_specific_days_28,
+        CASE WHEN days_recorded > 0
+             THEN (migraine_days + indeterminate_days) * 28.0 / days_recorded END
+            AS migraine_days_upper_28,
         days_recorded < 0.8 * days - 1e-9 AS insufficient_data
     FROM period_counts
 ),
@@ -97,6 +118,7 @@ with_change AS (
     SELECT
         n.*,
         CASE WHEN n.month > 0 AND b.migraine_days_28 > 0
+                  AND NOT n.insufficient_data AND NOT b.insufficient_data
              THEN (n.migraine_days_28 - b.migraine_days_28) / b.migraine_days_28 * 100
              END AS mmd_change_percent
     FROM normalised AS n

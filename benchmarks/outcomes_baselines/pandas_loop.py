@@ -19,9 +19,14 @@ MEDICATIONS = [
     "med_nsaid",
     "med_triptan",
     "med_ergot",
+    "med_gepant",
+    "med_ditan",
     "med_opioid",
     "med_combination_analgesic",
+    "med_ketamine_intranasal",
+    "med_other",
 ]
+SPECIFIC = ["med_triptan", "med_ergot", "med_gepant", "med_ditan"]
 RESPONDER_THRESHOLDS = (30, 50, 75, 100)
 MONTHS = (1, 3, 6, 12)
 Z = 1.959963984540054
@@ -38,11 +43,17 @@ def compute(
         courses[column] = pd.to_datetime(courses[column])
     features = diary["migraine_features"].astype("boolean").fillna(False).astype(bool)
     hours = diary["headache_hours"].astype("float64").fillna(0.0)
+    known = (
+        diary["duration_known"].astype("boolean").fillna(True).astype(bool)
+        & diary["headache_hours"].notna()
+    )
+    diary["specific"] = diary[SPECIFIC].any(axis=1)
     diary["migraine"] = (
         diary["aura"]
-        | (diary["headache"] & (diary["med_triptan"] | diary["med_ergot"]))
+        | (diary["headache"] & diary["specific"])
         | (diary["headache"] & features & (hours + 1e-9 >= min_hours))
     )
+    diary["indeterminate"] = diary["headache"] & features & ~known & ~diary["migraine"]
     diary["acute_medication"] = diary[MEDICATIONS].any(axis=1)
     as_of = diary["day"].max()
     month = pd.Timedelta(days=28)
@@ -77,7 +88,9 @@ def compute(
                     "migraine_days": int(window["migraine"].sum()),
                     "acute_medication_days": int(window["acute_medication"].sum()),
                     "triptan_days": int(window["med_triptan"].sum()),
+                    "migraine_specific_days": int(window["specific"].sum()),
                 }
+                indeterminate = int(window["indeterminate"].sum())
                 row = {
                     "course_id": course.course_id,
                     "month": number,
@@ -87,14 +100,23 @@ def compute(
                     "days_recorded": recorded,
                     **counts,
                 }
+                row["indeterminate_days"] = indeterminate
                 for name, count in counts.items():
                     row[f"{name}_28"] = count * 28 / recorded if recorded else None
+                row["migraine_days_upper_28"] = (
+                    (counts["migraine_days"] + indeterminate) * 28 / recorded if recorded else None
+                )
                 row["insufficient_data"] = recorded < 0.8 * 28 - 1e-9
                 mmd = row["migraine_days_28"]
                 if number == 0:
                     baseline_mmd, baseline_insufficient = mmd, row["insufficient_data"]
                     change = None
-                elif baseline_mmd and mmd is not None:
+                elif (
+                    baseline_mmd
+                    and mmd is not None
+                    and not baseline_insufficient
+                    and not row["insufficient_data"]
+                ):
                     change = (mmd - baseline_mmd) / baseline_mmd * 100
                 else:
                     change = None

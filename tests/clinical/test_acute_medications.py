@@ -8,6 +8,8 @@ from ketaclinic.clinical.acute_medications import (
     ACUTE_DRUGS,
     CLASS_LABELS,
     CONTRACT_CLASSES,
+    MIGRAINE_SPECIFIC,
+    NOT_COUNTED_FOR_OVERUSE,
     contract_class,
     drug,
 )
@@ -37,7 +39,23 @@ def test_an_unknown_drug_is_refused_naming_the_field():
 
 @pytest.mark.parametrize(
     ("drug_class", "expected"),
-    [("triptan", "triptan"), ("nsaid", "nsaid"), ("gepant", None), ("other", None)],
+    [
+        ("triptan", "triptan"),
+        ("nsaid", "nsaid"),
+        ("gepant", "gepant"),
+        ("ditan", "ditan"),
+        ("ketamine_intranasal", "ketamine_intranasal"),
+        ("other", "other"),
+        ("homeopathy", None),
+    ],
 )
-def test_only_contract_classes_reach_the_metrics(drug_class, expected):
+def test_every_diary_class_reaches_the_metrics(drug_class, expected):
+    """docs/clinical-rules.md §9: every acute class makes an acute-medication day, so every class of the
+    diary's list is a contract class; only an unknown class is not."""
     assert contract_class(drug_class) == expected
+
+
+def test_migraine_specific_and_overuse_classes_follow_section_9():
+    assert {"triptan", "ergot", "gepant", "ditan"} == MIGRAINE_SPECIFIC
+    assert {"gepant", "ditan", "ketamine_intranasal"} == NOT_COUNTED_FOR_OVERUSE
+    assert {d.drug_class for d in ACUTE_DRUGS} == set(CONTRACT_CLASSES)

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, get_args
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ketaclinic.clinical.contracts import DiaryEntry, DiaryMetricsInput, DiaryPeriod
+from ketaclinic.clinical.contracts import (
+    DiaryEntry,
+    DiaryMetricsInput,
+    DiaryPeriod,
+    MedicationClass,
+)
 from ketaclinic.clinical.diary import (
     DEFINITIONS,
     diary_metrics,
+    is_indeterminate_day,
     is_migraine_day,
     mmd_change_percent,
     recorded_metrics,
@@ -61,6 +67,18 @@ def entry(**fields: Any) -> DiaryEntry:
         pytest.param({"acute_medication": ["triptan"]}, True, True, id="triptan-treated"),
         pytest.param({"acute_medication": ["ergot"]}, True, True, id="ergot-treated"),
         pytest.param({"acute_medication": ["nsaid"]}, False, False, id="nsaid-treated"),
+        pytest.param({"acute_medication": ["gepant"]}, True, True, id="gepant-treated"),
+        pytest.param({"acute_medication": ["ditan"]}, True, True, id="ditan-treated"),
+        pytest.param(
+            {"acute_medication": ["ketamine_intranasal"]}, False, False, id="ketamine-treated"
+        ),
+        pytest.param({"acute_medication": ["opioid", "other"]}, False, False, id="opioid+other"),
+        pytest.param(
+            {"duration_hours": 4, "duration_known": False, "migraine_features": True},
+            True,
+            True,
+            id="lower bound 4 h",
+        ),
     ],
 )
 def test_migraine_day_definitions(
@@ -68,6 +86,81 @@ def test_migraine_day_definitions(
 ) -> None:
     assert is_migraine_day(entry(**fields), DEFINITIONS["4h"]) is four_hours
     assert is_migraine_day(entry(**fields), DEFINITIONS["30min"]) is thirty_minutes
+
+
+@pytest.mark.parametrize(
+    ("fields", "four_hours", "thirty_minutes"),
+    [
+        pytest.param(
+            {"duration_hours": 2, "duration_known": False, "migraine_features": True},
+            True,
+            False,
+            id="lower bound 2 h, features",
+        ),
+        pytest.param(
+            {"duration_hours": 0.5, "duration_known": False, "migraine_features": True},
+            True,
+            False,
+            id="lower bound 30 min",
+        ),
+        pytest.param(
+            {"duration_hours": 0, "duration_known": False, "migraine_features": True},
+            True,
+            True,
+            id="nothing confirmed",
+        ),
+        pytest.param(
+            {"duration_hours": 2, "duration_known": False, "migraine_features": False},
+            False,
+            False,
+            id="no features",
+        ),
+        pytest.param(
+            {"duration_hours": 2, "duration_known": True, "migraine_features": True},
+            False,
+            False,
+            id="known 2 h",
+        ),
+        pytest.param({"migraine_features": True}, True, True, id="no hours given"),
+        pytest.param(
+            {
+                "duration_hours": 2,
+                "duration_known": False,
+                "migraine_features": True,
+                "acute_medication": ["gepant"],
+            },
+            False,
+            False,
+            id="gepant qualifies it",
+        ),
+        pytest.param(
+            {"duration_hours": 1, "duration_known": False, "migraine_features": True, "aura": True},
+            False,
+            False,
+            id="aura qualifies it",
+        ),
+    ],
+)
+def test_indeterminate_days(fields: dict[str, Any], four_hours: bool, thirty_minutes: bool) -> None:
+    """docs/clinical-rules.md §9: only the unknown rest of the attack could make it a migraine day."""
+    assert is_indeterminate_day(entry(**fields), DEFINITIONS["4h"]) is four_hours
+    assert is_indeterminate_day(entry(**fields), DEFINITIONS["30min"]) is thirty_minutes
+
+
+def test_indeterminate_days_give_the_upper_end_of_a_sensitivity_range() -> None:
+    unknown = {"duration_hours": 1, "duration_known": False}
+    entries = [
+        *(migraine(d) for d in dates(MAR, 4)),
+        *(migraine(d, **unknown) for d in dates(MAR)[4:7]),
+        *(migraine(d, acute_medication=["ditan"], **unknown) for d in dates(MAR)[7:8]),
+        *(day(d) for d in dates(MAR)[8:14]),
+    ]
+    follow_up = metrics(entries)["follow_up"][0]
+    assert (follow_up["migraine_days"], follow_up["indeterminate_days"]) == (5, 3)
+    assert follow_up["migraine_days_28"] == 10.0  # 5 x 28 / 14
+    assert follow_up["migraine_days_upper_28"] == 16.0  # (5 + 3) x 28 / 14
+    assert (follow_up["migraine_specific_days"], follow_up["migraine_specific_days_28"]) == (1, 2)
+    assert follow_up["headache_days"] == 8
 
 
 def test_an_aura_without_headache_is_a_migraine_day_but_not_a_headache_day() -> None:
@@ -139,6 +232,33 @@ def test_mmd_change_and_responders(
     ) == responders
 
 
+@pytest.mark.parametrize(
+    ("baseline_recorded", "follow_up_recorded", "flags_null"),
+    [
+        (28, 28, False),
+        (23, 28, False),  # 23 of 28: enough
+        (22, 28, True),  # baseline insufficient: every period null
+        (28, 23, False),
+        (28, 22, True),  # this follow-up insufficient
+        (28, 3, True),  # the issue's 3 of 28 days
+    ],
+)
+def test_responder_flags_are_null_when_data_are_insufficient(
+    baseline_recorded: int, follow_up_recorded: int, flags_null: bool
+) -> None:
+    """docs/clinical-rules.md §9: no responder flag from a period with < 80 % of its days recorded."""
+    feb = [migraine(d) for d in dates(FEB, baseline_recorded)]
+    mar = [day(d) for d in dates(MAR, follow_up_recorded)]
+    follow_up = metrics(feb + mar)["follow_up"][0]
+    flags = [follow_up[f"responder_{t}"] for t in (30, 50, 75, 100)]
+    if flags_null:
+        assert follow_up["mmd_change_percent"] is None
+        assert flags == [None] * 4
+    else:
+        assert follow_up["mmd_change_percent"] == -100.0
+        assert flags == [True] * 4
+
+
 def test_no_migraine_day_at_baseline_leaves_change_and_responders_null() -> None:
     result = metrics(baseline_and_follow_up(0, 3))["follow_up"][0]
     assert result["mmd_change_percent"] is None
@@ -208,6 +328,38 @@ def test_the_diary_warns_of_non_opioid_and_multiple_class_overuse() -> None:
     assert [w["code"] for w in metrics(mixed)["follow_up"][0]["medication_overuse"]] == ["8.2.6"]
 
 
+@pytest.mark.parametrize("drug_class", ["gepant", "ditan", "ketamine_intranasal"])
+def test_gepants_ditans_and_intranasal_ketamine_are_reported_not_counted_for_overuse(
+    drug_class: str,
+) -> None:
+    """docs/clinical-rules.md §9: ICHD-3 8.2 does not define them yet; each is an acute-medication day."""
+    entries = [migraine(d, acute_medication=[drug_class]) for d in dates(MAR)]
+    follow_up = metrics(entries)["follow_up"][0]
+    assert follow_up["acute_medication_days"] == 28
+    assert follow_up["medication_overuse"] == []
+    assert follow_up["not_counted_for_overuse"] == [
+        {"medication": drug_class, "days": 28, "days_28": 28.0}
+    ]
+
+
+def test_an_uncounted_class_does_not_make_multiple_class_overuse() -> None:
+    # 6 days triptan + 6 days gepant: two classes on 12 days, but only triptan counts (6 days)
+    entries = [
+        *(migraine(d, acute_medication=["triptan"]) for d in dates(MAR, 6)),
+        *(migraine(d, acute_medication=["gepant"]) for d in dates(MAR)[6:12]),
+        *(day(d) for d in dates(MAR)[12:]),
+    ]
+    assert metrics(entries)["follow_up"][0]["medication_overuse"] == []
+    with_opioid = [
+        *(migraine(d, acute_medication=["triptan"]) for d in dates(MAR, 6)),
+        *(migraine(d, acute_medication=["opioid"]) for d in dates(MAR)[6:12]),
+        *(day(d) for d in dates(MAR)[12:]),
+    ]
+    assert [w["code"] for w in metrics(with_opioid)["follow_up"][0]["medication_overuse"]] == [
+        "8.2.6"
+    ]
+
+
 def test_sparse_diaries_do_not_extrapolate_overuse() -> None:
     # Two recorded triptan days would be 28 per 28 days if extrapolated; as a lower bound
     # over the whole period they are 2.
@@ -268,9 +420,10 @@ class TableDay(NamedTuple):
     migraine_features: bool
     aura: bool
     acute_medication: tuple[str, ...]
+    duration_known: bool = True
 
 
-CLASSES = ("paracetamol", "nsaid", "triptan", "ergot", "opioid", "combination_analgesic")
+CLASSES = get_args(MedicationClass)
 MARCH = dt.date(2026, 3, 1)
 
 
@@ -288,6 +441,7 @@ def table_days(draw: st.DrawFn) -> list[TableDay]:
                 draw(st.booleans()),  # the table may keep features on a headache-free day
                 draw(st.booleans()),
                 tuple(sorted(draw(st.sets(st.sampled_from(CLASSES), max_size=3)))),
+                draw(st.booleans()) if headache else True,
             )
         )
     return days
@@ -321,6 +475,7 @@ def test_days_read_from_the_table_count_as_the_contracts_entries(
                 **(
                     {
                         "duration_hours": day.duration_hours,
+                        "duration_known": day.duration_known,
                         "pain": day.pain,
                         "migraine_features": day.migraine_features,
                     }

@@ -20,30 +20,30 @@ UTC = dt.UTC
 DAY = dt.date(2026, 3, 10)
 START = dt.datetime(2026, 3, 10, tzinfo=UTC)
 END = dt.datetime(2026, 3, 11, tzinfo=UTC)
-LATE = dt.datetime(2026, 3, 12, 9, tzinfo=UTC)
 
 
 def at(hour: float) -> dt.datetime:
     return START + dt.timedelta(hours=hour)
 
 
-def attack(start: float, end: float | None, pain: int = 7, **facts: object) -> AttackFacts:
+def attack(
+    start: float, end: float | None, pain: int = 7, until: float | None = None, **facts: object
+) -> AttackFacts:
     return AttackFacts(
-        started_at=at(start), ended_at=None if end is None else at(end), pain=pain, **facts
+        started_at=at(start),
+        ended_at=None if end is None else at(end),
+        known_until=None if until is None else at(until),
+        pain=pain,
+        **facts,
     )
 
 
 MIGRAINE = {"unilateral": True, "pulsating": True, "nausea": True}
 
 
-def summary(*attacks: AttackFacts, headache_free: bool = False, now: dt.datetime = LATE):
+def summary(*attacks: AttackFacts, headache_free: bool = False):
     return summarise_day(
-        date=DAY,
-        day_start=START,
-        day_end=END,
-        headache_free=headache_free,
-        attacks=list(attacks),
-        now=now,
+        date=DAY, day_start=START, day_end=END, headache_free=headache_free, attacks=list(attacks)
     )
 
 
@@ -112,33 +112,68 @@ def test_a_featured_attack_counts_its_own_hours_not_the_days_total():
     assert is_migraine_day(entry, DEFINITIONS["30min"])
 
 
-def test_an_attack_past_midnight_counts_until_midnight():
+def test_an_attack_past_midnight_counts_its_whole_duration_on_its_first_day():
+    # docs/clinical-rules.md §9: a 22:00-06:00 migraine is one 8 h attack, a migraine day on both dates
     entry = summary(attack(22, 30, **MIGRAINE))
-    assert entry.duration_hours == 2
+    assert entry.duration_hours == 8
+    assert is_migraine_day(entry, DEFINITIONS["4h"])
 
 
-def test_an_attack_begun_the_day_before_counts_from_midnight():
+def test_an_attack_begun_the_day_before_makes_this_day_a_headache_day_of_its_whole_length():
     entry = summary(attack(-3, 5, pain=4))
-    assert entry.duration_hours == 5
+    assert (entry.headache, entry.duration_hours, entry.duration_known) == (True, 8, True)
 
 
-def test_an_ongoing_attack_runs_until_now():
-    entry = summary(attack(10, None, **MIGRAINE), now=at(15))
-    assert entry.duration_hours == 5
-    whole_day = summary(attack(10, None, pain=4), now=LATE)
-    assert whole_day.duration_hours == 14
-
-
-def test_a_day_longer_than_24_hours_is_capped_for_the_contract():
-    long_day = summarise_day(
-        date=DAY,
-        day_start=START,
-        day_end=START + dt.timedelta(hours=25),  # autumn daylight-saving change
+def test_a_21_to_03_migraine_is_a_migraine_day_on_both_dates():
+    evening = attack(21, 27, **MIGRAINE)
+    today = summary(evening)
+    tomorrow = summarise_day(
+        date=DAY + dt.timedelta(days=1),
+        day_start=END,
+        day_end=END + dt.timedelta(days=1),
         headache_free=False,
-        attacks=[attack(0, 25, pain=4)],
-        now=LATE,
+        attacks=[evening],
     )
-    assert long_day.duration_hours == 24
+    assert today.duration_hours == tomorrow.duration_hours == 6
+    assert is_migraine_day(today, DEFINITIONS["4h"])
+    assert is_migraine_day(tomorrow, DEFINITIONS["4h"])
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "touches"),
+    [
+        (-5, -1, False),  # the day before, ended before midnight
+        (-5, 0, False),  # ended exactly at midnight: not this day
+        (-5, 0.01, True),  # a minute past midnight: this day too
+        (23.99, 30, True),  # begun a minute before midnight
+        (24, 30, False),  # begun at the next midnight: the next day
+    ],
+)
+def test_only_attacks_touching_the_day_count(start, end, touches):
+    assert (summary(attack(start, end, pain=4)) is not None) == touches
+
+
+def test_an_attack_with_an_unknown_end_counts_its_known_lower_bound_only():
+    # docs/clinical-rules.md §9: never imputed, never growing with the clock
+    entry = summary(attack(10, None, until=15, **MIGRAINE))
+    assert (entry.duration_hours, entry.duration_known) == (5, False)
+    nothing_confirmed = summary(attack(10, None, pain=4))
+    assert (nothing_confirmed.duration_hours, nothing_confirmed.duration_known) == (0, False)
+
+
+def test_a_lower_bound_before_the_start_counts_zero_hours():
+    entry = summary(attack(10, None, until=9, pain=4))
+    assert (entry.duration_hours, entry.duration_known) == (0, False)
+
+
+def test_an_unknown_featured_attack_makes_the_day_of_unknown_duration():
+    entry = summary(attack(1, 3, **MIGRAINE), attack(5, None, until=6, **MIGRAINE))
+    assert (entry.duration_hours, entry.duration_known) == (2, False)
+
+
+def test_an_attack_longer_than_72_hours_is_capped_for_the_contract():
+    entry = summary(attack(0, 80, pain=4))
+    assert entry.duration_hours == 72
 
 
 def test_an_aura_without_headache_is_an_aura_day_not_a_headache_day():
@@ -151,9 +186,9 @@ def test_an_aura_without_headache_is_an_aura_day_not_a_headache_day():
 def test_medication_classes_are_those_of_the_contract_once_each():
     entry = summary(
         attack(1, 3, medication_classes=("triptan", "nsaid")),
-        attack(5, 6, medication_classes=("triptan", "gepant")),
+        attack(5, 6, medication_classes=("triptan", "gepant", "homeopathy")),
     )
-    assert entry.acute_medication == ("nsaid", "triptan")
+    assert entry.acute_medication == ("gepant", "nsaid", "triptan")
 
 
 def test_the_days_pain_is_the_highest_and_aura_is_any():
@@ -198,6 +233,6 @@ def test_hours_are_real_hours_across_a_daylight_saving_change():
         pain=4,
     )
     entry = summarise_day(
-        date=day, day_start=start, day_end=end, headache_free=False, attacks=[attack], now=LATE
+        date=day, day_start=start, day_end=end, headache_free=False, attacks=[attack]
     )
     assert entry.duration_hours == 2

@@ -12,6 +12,7 @@ from ketaclinic.clinical.refractory import (
     DEFAULT_PREVENTIVE_CLASSES,
     PreventiveClass,
     RefractoryCriteria,
+    adequate_trial_weeks,
     assess_refractory,
 )
 
@@ -143,6 +144,34 @@ def test_an_ineffective_trial_shorter_than_eight_weeks_is_not_counted() -> None:
     assert status(trials(SEVEN[:2]) + enough).status == "resistant"
     intolerant = [{**short[0], "outcome": "not_tolerated", "weeks": 1}]
     assert status(trials(SEVEN[:2]) + intolerant).status == "resistant"
+
+
+@pytest.mark.parametrize(
+    ("drug", "drug_class", "weeks", "counted"),
+    [
+        ("onabotulinumtoxinA", "onabotulinumtoxina", 23.9, False),  # one cycle and a bit
+        ("onabotulinumtoxinA", "onabotulinumtoxina", 24, True),  # two cycles (NICE TA260)
+        ("erenumab", "cgrp_mab", 11.9, False),
+        ("erenumab", "cgrp_mab", 12, True),  # three monthly doses (AHS 2021)
+        ("topiramate", "anticonvulsant", 7.9, False),
+        ("topiramate", "anticonvulsant", 8, True),  # orals: 8 weeks at target dose
+        ("topiramate", "anticonvulsant", None, True),  # duration not recorded still counts
+        ("erenumab", "cgrp_mab", None, True),
+    ],
+)
+def test_an_adequate_trial_length_is_judged_per_class(drug, drug_class, weeks, counted) -> None:
+    """docs/clinical-rules.md §9, "Adequate preventive trial" (EHF 2020 counting)."""
+    trial = {"drug": drug, "class": drug_class, "outcome": "ineffective", "weeks": weeks}
+    pair = [("propranolol", "beta_blocker"), ("candesartan", "arb")]
+    assert (status([*trials(pair), trial]).status == "resistant") is counted
+
+
+def test_adequate_trial_lengths_follow_the_clinics_criteria() -> None:
+    assert adequate_trial_weeks("cgrp_mab", RefractoryCriteria()) == 12
+    assert adequate_trial_weeks("tricyclic", RefractoryCriteria()) == 8
+    assert (
+        adequate_trial_weeks("cgrp_mab", RefractoryCriteria(min_weeks_for_inefficacy=None)) is None
+    )
 
 
 def test_an_admin_can_extend_the_preventive_classes() -> None:

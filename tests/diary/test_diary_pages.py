@@ -127,7 +127,8 @@ def test_an_attack_is_recorded_from_the_phone_form(world, browser_client):
     assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:2000]
     row = DiaryDay.objects.get(patient=world.patient, date=day)
     assert (row.attack_count, row.migraine_features, row.med_triptan) == (1, True, True)
-    assert row.duration_hours == 2  # 22:00 to midnight counts on this day
+    # docs/clinical-rules.md §9: one attack across midnight, judged on its whole 5.5 h
+    assert (row.duration_hours, row.duration_known) == (5.5, True)
     page = client.get(reverse("diary:day", args=[day])).content.decode()
     assert "Rizatriptan" in page
     assert "10 mg" in page

@@ -54,7 +54,9 @@ def test_missing_days_are_missing_not_headache_free_and_counts_are_normalised():
     assert first["days_recorded"] == 22
     assert first["migraine_days_28"] == pytest.approx(2 * 28 / 22)
     assert first["insufficient_data"] is True  # 22 < 22.4
-    assert first["mmd_change_percent"] == pytest.approx((2 * 28 / 22 - 14) / 14 * 100)
+    # docs/clinical-rules.md §9: no change and no responder flag from a month with insufficient data
+    assert first["mmd_change_percent"] is None
+    assert first["responder_50"] is None
 
 
 def test_a_month_with_no_day_recorded_has_no_rates_and_no_change():
@@ -241,7 +243,8 @@ def test_courses_are_checked():
 
 
 def test_counts_stay_exact_when_the_running_sums_wrap_past_2_to_the_64():
-    patients, days = 100, 700  # 70,000 triptan days: field 4 (bits 48-59) wraps
+    # 70,000 indeterminate days: field 6 (bits 54-62) wraps the running sum
+    patients, days = 100, 700
     frame = (
         pl.DataFrame({"patient_id": pl.int_range(1, patients + 1, eager=True)})
         .join(pl.DataFrame({"offset": pl.int_range(0, days, eager=True)}), how="cross")
@@ -250,17 +253,19 @@ def test_counts_stay_exact_when_the_running_sums_wrap_past_2_to_the_64():
             day=pl.lit(day(0)) + pl.duration(days=pl.col("offset")),
             headache=pl.lit(value=True),
             headache_hours=pl.lit(1.0),
+            duration_known=pl.lit(value=False),
             max_pain=pl.lit(5),
-            migraine_features=pl.lit(value=False),
+            migraine_features=pl.lit(value=True),
             aura=pl.lit(value=False),
-            **{column: pl.lit(column == "med_triptan") for column in schema.MEDICATION_COLUMNS},
+            **{column: pl.lit(value=False) for column in schema.MEDICATION_COLUMNS},
         )
     )
     rows = courses(*(course(patient, 28, patient_id=patient) for patient in range(1, 101)))
     periods = compute_outcomes(frame, rows).periods
     assert periods.height == patients * (1 + (days - 1 - 28) // 28)
-    for column in ("days_recorded", "headache_days", "migraine_days", "triptan_days"):
+    for column in ("days_recorded", "headache_days", "indeterminate_days"):
         assert periods[column].unique().to_list() == [28], column
+    assert periods["migraine_days"].unique().to_list() == [0]
 
 
 def test_a_clinic_without_diary_days_or_courses_gets_empty_not_failing_results():
@@ -279,5 +284,5 @@ def test_a_period_longer_than_the_packed_fields_hold_is_refused():
     periods = pl.DataFrame(
         {"patient_id": [1], "course_id": [10], "month": [0], "start": [day(0)], "end": [day(5000)]}
     )
-    with pytest.raises(ValueError, match="at most 4095 days"):
+    with pytest.raises(ValueError, match="at most 511 days"):
         period_counts(totals, periods)

@@ -1,14 +1,21 @@
 """The structured list of acute headache medications a patient picks from in the diary.
 
-Each drug names its class. The six classes of the ``diary-metrics`` contract (paracetamol, NSAID,
-triptan, ergot, opioid, combination analgesic) are the classes of ICHD-3 8.2 medication-overuse
-headache (Headache Classification Committee of the IHS, Cephalalgia 2018;38:1-211, 8.2.1-8.2.5),
-so acute-medication, triptan and overuse counts come straight from them. Gepants and ditans are
-acute migraine drugs too (lasmiditan, rimegepant, ubrogepant: AHS consensus statement, Ailani J
-et al., Headache 2021;61:1021-1039) but have no 8.2 class and no contract class yet: they are
-recorded with their own class and :func:`contract_class` returns ``None`` for them (the
-contract should grow a class for them). Combination analgesics are those of
-ICHD-3 8.2.5: simple analgesics combined with opioids, butalbital and/or caffeine.
+Each drug names its class, and every class is a class of the ``diary-metrics`` contract
+(docs/clinical-rules.md §9, "Diary days"): paracetamol, NSAID, triptan, ergot, gepant, ditan, opioid,
+combination analgesic, intranasal ketamine at home, other. How each counts:
+
+- every acute class makes an acute-medication day;
+- triptan, ergot, gepant (ubrogepant, rimegepant, zavegepant) and ditan (lasmiditan) are
+  migraine-specific: any of them makes the day a migraine day under rule (c) (van der Arend BWH,
+  et al. Cephalalgia 2023 read rule (c) as any acute migraine-specific medication; gepants and
+  ditans as acute migraine drugs: AHS consensus statement, Ailani J, et al. Headache
+  2021;61:1021-1039);
+- medication-overuse counting follows ICHD-3 8.2 (Headache Classification Committee of the IHS,
+  Cephalalgia 2018;38:1-211, 8.2.1-8.2.6): ergots, triptans, opioids and combination analgesics
+  on >= 10 days a month, simple analgesics on >= 15. Gepants, ditans and intranasal ketamine have
+  no 8.2 class: they are reported, never counted towards 8.2, until ICHD defines them.
+  Combination analgesics are those of ICHD-3 8.2.5: simple analgesics combined with opioids,
+  butalbital and/or caffeine.
 
 Usual single doses are the adult doses of the products' labels (British National Formulary and
 US prescribing information, to verify per product); they only prefill the diary form.
@@ -17,20 +24,20 @@ US prescribing information, to verify per product); they only prefill the diary 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import get_args
 
 from ketaclinic.clinical.contracts import MedicationClass
 from ketaclinic.clinical.errors import ClinicalInputError
 
-CONTRACT_CLASSES: tuple[MedicationClass, ...] = (
-    "paracetamol",
-    "nsaid",
-    "triptan",
-    "ergot",
-    "opioid",
-    "combination_analgesic",
-)
+CONTRACT_CLASSES: tuple[MedicationClass, ...] = get_args(MedicationClass)
 """The acute-medication classes of the ``diary-metrics`` contract (docs/contracts.md)."""
 _CONTRACT_BY_NAME: dict[str, MedicationClass] = {name: name for name in CONTRACT_CLASSES}
+
+MIGRAINE_SPECIFIC: frozenset[str] = frozenset({"triptan", "ergot", "gepant", "ditan"})
+"""Acute migraine-specific classes: any of them makes a headache day a migraine day (rule c)."""
+
+NOT_COUNTED_FOR_OVERUSE: frozenset[str] = frozenset({"gepant", "ditan", "ketamine_intranasal"})
+"""Acute classes ICHD-3 8.2 does not define yet: reported, never counted towards overuse."""
 
 CLASS_LABELS = {
     "paracetamol": "Paracetamol (acetaminophen)",
@@ -84,10 +91,11 @@ ACUTE_DRUGS: tuple[AcuteDrug, ...] = (
     AcuteDrug("butalbital_combination", "Butalbital combination", "combination_analgesic", None),
     AcuteDrug("rimegepant", "Rimegepant", "gepant", 75),
     AcuteDrug("ubrogepant", "Ubrogepant", "gepant", 50),
+    AcuteDrug("zavegepant", "Zavegepant (nasal spray)", "gepant", 10),
     AcuteDrug("lasmiditan", "Lasmiditan", "ditan", 100),
     # Home intranasal ketamine (Yuan C, et al. Reg Anesth Pain Med 2023;48:581): an acute
     # treatment, not migraine-specific, and not counted towards ICHD-3 8.2 (no 8.2 class); the
-    # home spray log adds it to the attack it was taken for (CLINICAL.md §9 "what counts where").
+    # home spray log adds it to the attack it was taken for (docs/clinical-rules.md §9).
     AcuteDrug("ketamine_intranasal", "Ketamine nasal spray (home)", "ketamine_intranasal", 20),
     AcuteDrug("other", "Something else (say which in the note)", "other", None),
 )
@@ -105,5 +113,5 @@ def drug(code: str, field: str = "drug") -> AcuteDrug:
 
 
 def contract_class(drug_class: str) -> MedicationClass | None:
-    """The ``diary-metrics`` class of a drug class, or ``None`` when the contract has none."""
+    """The ``diary-metrics`` class of a drug class, or ``None`` for an unknown class."""
     return _CONTRACT_BY_NAME.get(drug_class)

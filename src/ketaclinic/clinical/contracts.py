@@ -41,7 +41,16 @@ def _bounded(value_range: Range, default: Any = ..., **kwargs: Any) -> Any:
 Intensity = Literal["mild", "moderate", "severe"]
 AuraSymptom = Literal["visual", "sensory", "speech", "motor", "brainstem", "retinal"]
 MedicationClass = Literal[
-    "paracetamol", "nsaid", "triptan", "ergot", "opioid", "combination_analgesic"
+    "paracetamol",
+    "nsaid",
+    "triptan",
+    "ergot",
+    "gepant",
+    "ditan",
+    "opioid",
+    "combination_analgesic",
+    "ketamine_intranasal",
+    "other",
 ]
 DurationHours = Annotated[
     float, Field(ge=bounds.ATTACK_DURATION_HOURS.minimum, le=bounds.ATTACK_DURATION_HOURS.maximum)
@@ -240,11 +249,16 @@ MigraineDayDefinition = Literal["4h", "30min"]
 
 
 class DiaryEntry(ContractModel):
-    """One recorded calendar day of the headache diary."""
+    """One recorded calendar day of the headache diary.
+
+    ``duration_hours`` is the whole duration of the attack touching the day, across midnight;
+    with ``duration_known`` false it is the known lower bound (docs/clinical-rules.md §9, "Diary days").
+    """
 
     date: dt.date
     headache: bool
     duration_hours: float | None = _bounded(bounds.DIARY_DURATION_HOURS, None)
+    duration_known: bool = True
     pain: int | None = _bounded(bounds.NRS, None)
     migraine_features: bool | None = None
     aura: bool = False

@@ -10,11 +10,22 @@ chronic migraine).
 The guidelines give no single operational definition of a migraine day (van der Arend BWH, et
 al. Cephalalgia 2023), so every result names the definition used (docs/clinical-rules.md §4):
 ``4h`` (default) counts a day with (a) headache of >= 4 h with migraine features, (b) aura, or
-(c) headache treated with a triptan or ergot; ``30min`` is the same with 30 min in (a). An aura
-day counts whatever the headache, since aura is itself a migraine manifestation (ICHD-3 1.2.1.2).
+(c) headache treated with acute migraine-specific medication (triptan, ergot, gepant, ditan: van
+der Arend 2023 reads rule (c) as any of them; docs/clinical-rules.md §9); ``30min`` is the same with 30 min
+in (a). An aura day counts whatever the headache, since aura is itself a migraine manifestation
+(ICHD-3 1.2.1.2).
+
+Unknown duration is never imputed (docs/clinical-rules.md §9): a day whose duration is a known lower bound
+counts as a migraine day when the bound, aura or medication qualifies it; otherwise, with
+migraine features, it is *indeterminate*: a headache day, not a migraine day, counted as
+``indeterminate_days`` and in ``migraine_days_upper_28`` (every indeterminate day counted as a
+migraine day), the upper end of a sensitivity range whose lower end is ``migraine_days_28``.
 
 Days without an entry are missing, never headache-free: counts are normalised as
 count x 28 / days recorded, and a period with fewer than 80 % of its days recorded is flagged.
+The IHS guidelines ask for a baseline with sufficient data before a change is judged, so the MMD
+change and the responder flags are ``None`` when the baseline or the follow-up period has
+insufficient data (docs/clinical-rules.md §9), never computed from, say, 3 of 28 days.
 """
 
 from __future__ import annotations
@@ -25,6 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+from ketaclinic.clinical.acute_medications import MIGRAINE_SPECIFIC, NOT_COUNTED_FOR_OVERUSE
 from ketaclinic.clinical.contracts import DiaryEntry, DiaryMetricsInput, DiaryPeriod
 from ketaclinic.clinical.display import rounded
 from ketaclinic.clinical.errors import ClinicalInputError
@@ -74,6 +86,8 @@ class DayRecord(Protocol):
     @property
     def duration_hours(self) -> float | None: ...
     @property
+    def duration_known(self) -> bool: ...
+    @property
     def migraine_features(self) -> bool | None: ...
     @property
     def aura(self) -> bool: ...
@@ -87,11 +101,33 @@ def is_migraine_day(entry: DayRecord, definition: MigraineDayDefinition) -> bool
         return True
     if not entry.headache:
         return False
-    if "triptan" in entry.acute_medication or "ergot" in entry.acute_medication:
+    if is_migraine_specific_day(entry):
         return True
     return bool(entry.migraine_features) and (
         (entry.duration_hours or 0) + _TOLERANCE >= definition.min_hours_with_features
     )
+
+
+def is_migraine_specific_day(entry: DayRecord) -> bool:
+    """A day with acute migraine-specific medication: triptan, ergot, gepant or ditan (§9)."""
+    return any(name in MIGRAINE_SPECIFIC for name in entry.acute_medication)
+
+
+def is_indeterminate_day(entry: DayRecord, definition: MigraineDayDefinition) -> bool:
+    """A headache day with migraine features that only the unknown rest of its duration could
+    make a migraine day (docs/clinical-rules.md §9, "Diary days"; module docstring)."""
+    return (
+        entry.headache
+        and bool(entry.migraine_features)
+        and not duration_known(entry)
+        and not is_migraine_day(entry, definition)
+    )
+
+
+def duration_known(entry: DayRecord) -> bool:
+    """Whether the day's hours are its attack's whole duration: not when the entry says they
+    are a lower bound, nor when no hours were given at all (never imputed, docs/clinical-rules.md §9)."""
+    return entry.duration_known and entry.duration_hours is not None
 
 
 @dataclass(frozen=True)
@@ -126,6 +162,9 @@ class PeriodMetrics:
     acute_medication_days: int
     triptan_days: int
     medication_overuse: tuple[OveruseWarning, ...]
+    migraine_specific_days: int = 0
+    indeterminate_days: int = 0
+    not_counted_for_overuse: tuple[tuple[str, int], ...] = ()
 
     @property
     def insufficient_data(self) -> bool:
@@ -140,6 +179,11 @@ class PeriodMetrics:
     def migraine_days_28(self) -> float | None:
         """Monthly migraine days (MMD), normalised to 28 days."""
         return self.per_28(self.migraine_days)
+
+    @property
+    def migraine_days_upper_28(self) -> float | None:
+        """MMD counting every indeterminate day as a migraine day: the sensitivity range's top."""
+        return self.per_28(self.migraine_days + self.indeterminate_days)
 
     def to_dict(self) -> dict[str, Any]:
         """Contract JSON of a period."""
@@ -157,7 +201,15 @@ class PeriodMetrics:
             **counts,
             **{f"{name}_28": rounded(self.per_28(count)) for name, count in counts.items()},
             "insufficient_data": self.insufficient_data,
+            "migraine_specific_days": self.migraine_specific_days,
+            "migraine_specific_days_28": rounded(self.per_28(self.migraine_specific_days)),
+            "indeterminate_days": self.indeterminate_days,
+            "migraine_days_upper_28": rounded(self.migraine_days_upper_28),
             "medication_overuse": [warning.to_dict() for warning in self.medication_overuse],
+            "not_counted_for_overuse": [
+                {"medication": name, "days": days, "days_28": rounded(self.per_28(days))}
+                for name, days in self.not_counted_for_overuse
+            ],
         }
 
 
@@ -234,7 +286,7 @@ def recorded_metrics(
         medication = classes.get(taken)
         if medication is None:
             medication = classes[taken] = frozenset(taken)
-        days[entry.date.toordinal()] = (entry.headache, is_migraine_day(entry, rule), medication)
+        days[entry.date.toordinal()] = judge_day(entry, rule, medication)
     baseline_metrics = period_metrics(baseline, days, "baseline")
     return DiaryMetrics(
         rule,
@@ -242,7 +294,7 @@ def recorded_metrics(
         tuple(
             FollowUpMetrics(
                 metrics := period_metrics(period, days, f"follow_up[{index}]"),
-                mmd_change_percent(baseline_metrics.migraine_days_28, metrics.migraine_days_28),
+                period_change_percent(baseline_metrics, metrics),
             )
             for index, period in enumerate(follow_up)
         ),
@@ -250,9 +302,27 @@ def recorded_metrics(
 
 
 # A recorded day as the counts read it, judged once and summed in every period covering it:
-# headache day, migraine day, the acute-medication classes taken. A plain tuple: the cheapest
-# record to build, two years of days at a time.
-JudgedDay = tuple[bool, bool, frozenset[str]]
+# headache day, migraine day, migraine-specific medication day, indeterminate day, the
+# acute-medication classes taken. A plain tuple: the cheapest record to build, two years of
+# days at a time.
+JudgedDay = tuple[bool, bool, bool, bool, frozenset[str]]
+
+
+def judge_day(
+    entry: DayRecord, rule: MigraineDayDefinition, medication: frozenset[str]
+) -> JudgedDay:
+    """One recorded day's flags under ``rule`` (the one definition every path counts)."""
+    migraine = is_migraine_day(entry, rule)
+    return (
+        entry.headache,
+        migraine,
+        bool(medication & MIGRAINE_SPECIFIC),
+        entry.headache
+        and bool(entry.migraine_features)
+        and not duration_known(entry)
+        and not migraine,
+        medication,
+    )
 
 
 def mmd_change_percent(baseline_mmd: float | None, follow_up_mmd: float | None) -> float | None:
@@ -261,6 +331,15 @@ def mmd_change_percent(baseline_mmd: float | None, follow_up_mmd: float | None) 
     if baseline_mmd is None or follow_up_mmd is None or baseline_mmd == 0:
         return None
     return (follow_up_mmd - baseline_mmd) / baseline_mmd * 100
+
+
+def period_change_percent(baseline: PeriodMetrics, follow_up: PeriodMetrics) -> float | None:
+    """:func:`mmd_change_percent` of two periods, ``None`` when either has insufficient data
+    (docs/clinical-rules.md §9: responder flags are null for a period with < 80 % of days recorded, and for
+    every period when the baseline has)."""
+    if baseline.insufficient_data or follow_up.insufficient_data:
+        return None
+    return mmd_change_percent(baseline.migraine_days_28, follow_up.migraine_days_28)
 
 
 def period_metrics(period: DiaryPeriod, days: dict[int, JudgedDay], name: str) -> PeriodMetrics:
@@ -277,7 +356,7 @@ def period_metrics(period: DiaryPeriod, days: dict[int, JudgedDay], name: str) -
         )
     recorded = [day for ordinal in range(first, last + 1) if (day := days.get(ordinal))]
     # Days by their combination of classes (few occur), then days by class.
-    combinations = Counter(medication for _, _, medication in recorded)
+    combinations = Counter(medication for *_, medication in recorded)
     classes: Counter[str] = Counter()
     for medication, count in combinations.items():
         for drug_class in medication:
@@ -287,24 +366,34 @@ def period_metrics(period: DiaryPeriod, days: dict[int, JudgedDay], name: str) -
         end=period.end,
         days=last - first + 1,
         days_recorded=len(recorded),
-        headache_days=sum(headache for headache, _, _ in recorded),
-        migraine_days=sum(migraine for _, migraine, _ in recorded),
+        headache_days=sum(day[0] for day in recorded),
+        migraine_days=sum(day[1] for day in recorded),
         acute_medication_days=sum(count for taken, count in combinations.items() if taken),
         triptan_days=classes["triptan"],
         medication_overuse=(),
+        migraine_specific_days=sum(day[2] for day in recorded),
+        indeterminate_days=sum(day[3] for day in recorded),
     )
     if not classes:
         return metrics
     non_opioid = sum(count for taken, count in combinations.items() if taken & _NON_OPIOID)
-    warnings = _overuse(metrics, classes, non_opioid)
-    return replace(metrics, medication_overuse=warnings) if warnings else metrics
+    counted = sum(count for taken, count in combinations.items() if taken - NOT_COUNTED_FOR_OVERUSE)
+    return replace(
+        metrics,
+        medication_overuse=_overuse(metrics, classes, non_opioid, counted),
+        not_counted_for_overuse=tuple(
+            (name, classes[name]) for name in sorted(NOT_COUNTED_FOR_OVERUSE) if classes[name]
+        ),
+    )
 
 
 def _overuse(
-    metrics: PeriodMetrics, classes: Counter[str], non_opioid_days: int
+    metrics: PeriodMetrics, classes: Counter[str], non_opioid_days: int, counted_days: int
 ) -> tuple[OveruseWarning, ...]:
     """Medication-overuse warnings from the diary itself, by the ICHD-3 8.2 thresholds, from the
-    days each class was taken (``classes``) and the days of paracetamol or an NSAID.
+    days each class was taken (``classes``), the days of paracetamol or an NSAID, and the days of
+    any class 8.2 counts (``counted_days``). Gepants, ditans and intranasal ketamine are left out
+    (docs/clinical-rules.md §9: reported, not counted, until ICHD defines them).
 
     A warning, not a diagnosis: 8.2 also needs headache on >= 15 days a month and overuse for
     more than 3 months, which a clinician confirms. In a period with too few recorded days the
@@ -320,8 +409,12 @@ def _overuse(
     non_opioid = _days_28(metrics, non_opioid_days)
     if not singles & _NON_OPIOID and non_opioid + _TOLERANCE >= 15:
         warnings.append(OveruseWarning("8.2.3", "non_opioid_analgesic", non_opioid, 15))
-    groups = {"non_opioid" if name in _NON_OPIOID else name for name in classes}
-    any_days = _days_28(metrics, metrics.acute_medication_days)
+    groups = {
+        "non_opioid" if name in _NON_OPIOID else name
+        for name, days in classes.items()
+        if days and name not in NOT_COUNTED_FOR_OVERUSE
+    }
+    any_days = _days_28(metrics, counted_days)
     if not warnings and len(groups) >= 2 and any_days + _TOLERANCE >= 10:
         warnings.append(OveruseWarning("8.2.6", "multiple_classes", any_days, 10))
     return tuple(warnings)

@@ -7,12 +7,20 @@ is the one place that turns the first into the second:
 
 - ``headache``: at least one attack with pain above 0. An attack with pain 0 is an aura without
   headache (ICHD-3 1.2.1.2); it makes an aura day, not a headache day.
-- ``duration_hours``: the attacks' intervals clipped to the calendar day. When an attack has
-  migraine features, the longest such attack's hours, so that the 4-hour (or 30-minute) rule of a
-  migraine-day definition is met by one attack, never by adding a short featured attack to an
+- ``duration_hours``: the *whole* duration of the attacks touching the calendar day, across
+  midnight (docs/clinical-rules.md §9, "Diary days"): an attack spanning midnight is one attack, judged on
+  its whole duration, and every calendar day it touches (onset, continuation or recurrence:
+  IHS trial guidelines, Tassorelli 2018) is a headache day, and a migraine day when the attack
+  qualifies. When an attack has migraine features, the longest such attack's hours, so that the
+  4-hour (or 30-minute) rule is met by one attack, never by adding a short featured attack to an
   unrelated headache; otherwise the hours of the union of the attacks (overlaps counted once).
-  An attack that runs past midnight counts on its first day only up to midnight; the next day is
-  the patient's to record.
+  Capped at 72 h (ICHD-3 1.1 B: attacks last 4-72 h; longer is status migrainosus, a migraine
+  day under any definition).
+- ``duration_known``: unknown duration is never imputed. An attack still going, or whose end the
+  patient does not know, counts from its start to the last moment the patient confirmed it
+  (``known_until``, fixed when saved: it never grows with the clock), a *known lower bound*; the
+  day's duration is then not known, and a day with migraine features that only the unknown rest
+  could qualify is indeterminate (:func:`ketaclinic.clinical.diary.is_indeterminate_day`).
 - ``migraine_features``: an attack meets ICHD-3 1.1 criteria C and D (Headache Classification
   Committee of the IHS, Cephalalgia 2018;38:1-211): C at least two of unilateral, pulsating,
   moderate or severe pain, aggravated by routine activity; D nausea (or vomiting), or both
@@ -37,11 +45,11 @@ from ketaclinic.clinical.contracts import DiaryEntry
 from ketaclinic.clinical.errors import ClinicalInputError
 from ketaclinic.clinical.limits import NRS
 
-RULES_VERSION = "diary-day-1"
+RULES_VERSION = "diary-day-2"
 MODERATE_FROM_NRS = 4
 SEVERE_FROM_NRS = 7
 _HOUR = dt.timedelta(hours=1)
-_MAX_DAY_HOURS = 24.0
+MAX_ATTACK_HOURS = 72.0
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,7 @@ class AttackFacts:
     started_at: dt.datetime
     ended_at: dt.datetime | None
     pain: int
+    known_until: dt.datetime | None = None  # the end unknown: the last moment confirmed
     unilateral: bool = False
     pulsating: bool = False
     worse_with_activity: bool = False
@@ -106,26 +115,38 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.UTC)
 
 
-def _clipped(
-    attack: AttackFacts, day_start: dt.datetime, day_end: dt.datetime, now: dt.datetime
-) -> tuple[dt.datetime, dt.datetime]:
-    """The attack's interval within the calendar day (an ongoing attack runs until now), UTC."""
-    start, day_start, day_end, now = (_utc(t) for t in (attack.started_at, day_start, day_end, now))
-    end = _utc(attack.ended_at) if attack.ended_at is not None else min(now, day_end)
-    return max(start, day_start), min(end, day_end)
+def attack_interval(attack: AttackFacts) -> tuple[dt.datetime, dt.datetime, bool]:
+    """The attack's known interval in UTC and whether its end is known.
+
+    Ended: start to end. End unknown: start to ``known_until`` (the known lower bound), or to
+    the start itself when nothing after the start was confirmed (duration unknown, never
+    imputed).
+    """
+    start = _utc(attack.started_at)
+    if attack.ended_at is not None:
+        return start, _utc(attack.ended_at), True
+    if attack.known_until is not None:
+        return start, max(start, _utc(attack.known_until)), False
+    return start, start, False
 
 
-def _hours(intervals: Sequence[tuple[dt.datetime, dt.datetime]]) -> float:
-    """Hours covered by the union of ``intervals`` (overlaps counted once)."""
+def touches_day(attack: AttackFacts, day_start: dt.datetime, day_end: dt.datetime) -> bool:
+    """Whether the attack's known interval touches the calendar day ``[day_start, day_end)``."""
+    start, end, _ = attack_interval(attack)
+    return start < _utc(day_end) and (end > _utc(day_start) or start >= _utc(day_start))
+
+
+def _hours(intervals: Sequence[tuple[dt.datetime, dt.datetime, bool]]) -> float:
+    """Hours covered by the union of ``intervals`` (overlaps counted once), at most 72."""
     total = dt.timedelta()
     covered_until: dt.datetime | None = None
-    for start, end in sorted(intervals):
+    for start, end, _ in sorted(intervals):
         if covered_until is not None:
             start = max(start, covered_until)
         if end > start:
             total += end - start
             covered_until = end
-    return min(total / _HOUR, _MAX_DAY_HOURS)
+    return min(total / _HOUR, MAX_ATTACK_HOURS)
 
 
 def summarise_day(
@@ -135,21 +156,23 @@ def summarise_day(
     day_end: dt.datetime,
     headache_free: bool,
     attacks: Sequence[AttackFacts],
-    now: dt.datetime,
 ) -> DiaryEntry | None:
     """The contract entry of one calendar day, or ``None`` when nothing is recorded (missing).
 
     ``day_start`` and ``day_end`` are the day's midnights in the patient's time zone (a day with
-    a daylight-saving change has 23 or 25 hours). A headache-free day has no attacks.
+    a daylight-saving change has 23 or 25 hours). ``attacks`` may include attacks of earlier or
+    later days: only those touching this day count (an attack that began the evening before
+    and continues today makes today a headache day). A headache-free day has no attacks.
     """
+    for index, attack in enumerate(attacks):
+        check_attack(attack, f"attacks[{index}]")
+    attacks = [attack for attack in attacks if touches_day(attack, day_start, day_end)]
     if headache_free:
         if attacks:
             raise ClinicalInputError("headache_free", True, "no attacks on a headache-free day")
         return DiaryEntry(date=date, headache=False)
     if not attacks:
         return None
-    for index, attack in enumerate(attacks):
-        check_attack(attack, f"attacks[{index}]")
     pain_attacks = [attack for attack in attacks if attack.pain > 0]
     classes = sorted(
         {
@@ -163,14 +186,16 @@ def summarise_day(
     if not pain_attacks:
         return DiaryEntry(date=date, headache=False, aura=aura, acute_medication=tuple(classes))
     featured = [attack for attack in pain_attacks if has_migraine_features(attack)]
-    if featured:
-        duration = max(_hours([_clipped(a, day_start, day_end, now)]) for a in featured)
-    else:
-        duration = _hours([_clipped(a, day_start, day_end, now) for a in pain_attacks])
+    counted = featured or pain_attacks
+    intervals = [attack_interval(attack) for attack in counted]
+    # One featured attack must meet the duration rule alone; plain headache hours add up.
+    singles = [_hours([interval]) for interval in intervals]
+    duration = max(singles) if featured else _hours(intervals)
     return DiaryEntry(
         date=date,
         headache=True,
         duration_hours=round(duration, 3),
+        duration_known=all(known for _, _, known in intervals),
         pain=max(attack.pain for attack in pain_attacks),
         migraine_features=bool(featured),
         aura=aura,

@@ -69,7 +69,7 @@ TRIAL_WEEKS = Range(0, 1_040, "weeks")
 TRIPTANS_FAILED = Range(0, 20, "triptans", integer=True)
 
 # Diary: one entry per calendar day, so a day holds at most 24 hours of headache.
-DIARY_DURATION_HOURS = Range(0, 24, "h")
+DIARY_DURATION_HOURS = Range(0, 72, "h")  # a whole attack, across midnight (ICHD-3 1.1 B)
 
 # Dosing input plausibility (the clinic's soft and hard limits are separate and stricter).
 CONCENTRATION_MG_PER_ML = Range(0.01, 100, "mg/mL")  # ketamine vials are 10, 50, 100 mg/mL

@@ -21,10 +21,15 @@ Decisions KetaClinic made where the consensus text we could read is silent, each
   "contraindication to use" as a failed trial, and a review adapting the 2020 definition
   (Eur J Med Res 2022, PMC9167529, table 3) reads "therapeutic failure and/or contraindication".
   Contraindicated triptans likewise satisfy the two-triptan requirement when recorded as such.
-- A trial judged *ineffective* after fewer than 8 weeks is not counted: efficacy needs an adequate
-  duration ("typically at least 2 months, preferably three", EHF 2014 as quoted in PMC9167529;
-  D'Antona and Matharu: at least 2 months). Intolerance counts at any duration. A trial without
-  recorded weeks is counted, as the consensus allows the definition to rest on chart review.
+- A trial judged *ineffective* before an adequate trial length is not counted (docs/clinical-rules.md §9,
+  "Adequate preventive trial"), per class: onabotulinumtoxinA two cycles, 24 weeks (NICE TA260
+  stops it after two cycles without response); CGRP monoclonal antibodies 3 months, 12 weeks
+  (three monthly doses; AHS consensus statement, Ailani J, et al. Headache 2021;61:1021-1039, to
+  verify against its text); oral preventives 8 weeks at a target dose ("typically at least 2
+  months, preferably three", EHF 2014 as quoted in PMC9167529; D'Antona and Matharu: at least
+  2 months). Intolerance counts at any duration. A trial without recorded weeks is counted, as
+  the consensus allows the definition to rest on chart review (EHF 2020 counts documented
+  failures).
 - Classes are counted, not drugs; a class with an effective drug is not failed.
 """
 
@@ -86,10 +91,23 @@ class RefractoryCriteria:
     refractory_min_months: int = 6
     min_triptans_failed: int = 2
     min_weeks_for_inefficacy: float | None = 8
+    min_weeks_by_class: tuple[tuple[str, float], ...] = (
+        ("onabotulinumtoxina", 24),
+        ("cgrp_mab", 12),
+    )
     contraindication_counts_as_failure: bool = True
 
 
 DEFAULT_CRITERIA = RefractoryCriteria()
+
+
+def adequate_trial_weeks(drug_class: str, criteria: RefractoryCriteria) -> float | None:
+    """The weeks a trial of ``drug_class`` must last before inefficacy counts (module
+    docstring): the class's own length, else ``min_weeks_for_inefficacy`` (orals, 8 weeks);
+    ``None`` when the clinic set no minimum."""
+    if criteria.min_weeks_for_inefficacy is None:
+        return None
+    return dict(criteria.min_weeks_by_class).get(drug_class, criteria.min_weeks_for_inefficacy)
 
 
 @dataclass(frozen=True)
@@ -201,6 +219,7 @@ def _class_failed(
         reasons.append(f"{key}: {', '.join(effective)} effective, so the class has not failed")
         return False
     counted = False
+    adequate = adequate_trial_weeks(key, criteria)
     for trial in in_class:
         if trial.outcome == "ongoing":
             reasons.append(f"{key}: {trial.drug} still being tried, not counted yet")
@@ -209,12 +228,12 @@ def _class_failed(
         elif (
             trial.outcome == "ineffective"
             and trial.weeks is not None
-            and criteria.min_weeks_for_inefficacy is not None
-            and trial.weeks < criteria.min_weeks_for_inefficacy
+            and adequate is not None
+            and trial.weeks < adequate
         ):
             reasons.append(
                 f"{key}: {trial.drug} judged ineffective after {trial.weeks:g} weeks, shorter "
-                f"than an adequate trial ({criteria.min_weeks_for_inefficacy:g} weeks); "
+                f"than an adequate trial ({adequate:g} weeks); "
                 "not counted"
             )
         else:

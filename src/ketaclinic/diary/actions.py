@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from ketaclinic.accounts.models import User
@@ -21,8 +22,9 @@ from ketaclinic.accounts.permissions import require, require_site
 from ketaclinic.accounts.roles import Capability, Role
 from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical.acute_medications import drug as find_drug
+from ketaclinic.clinical.diary_day import AttackFacts
 from ketaclinic.core.errors import InputRefused, StaleVersion
-from ketaclinic.diary.entries import AttackEntry, DayEntry, DayFactors
+from ketaclinic.diary.entries import AttackEntry, DayEntry, DayFactors, day_entry
 from ketaclinic.diary.models import (
     Attack,
     AttackMedication,
@@ -31,7 +33,13 @@ from ketaclinic.diary.models import (
     DiaryProfile,
 )
 from ketaclinic.diary.queries import current_entry, local_today, patient_time_zone
-from ketaclinic.diary.validation import clean_factors, summary_fields
+from ketaclinic.diary.validation import (
+    MAX_ATTACK_HOURS,
+    clean_factors,
+    settle,
+    spanning_facts,
+    summary_fields,
+)
 from ketaclinic.patients.models import Patient
 
 MAX_DAYS_BACK = 366
@@ -108,6 +116,8 @@ def _attack_rows(
                 position=position,
                 started_at=item.started_at,
                 ended_at=item.ended_at,
+                known_until=item.known_until,
+                still_going=item.still_going,
                 pain=item.pain,
                 location=item.location,
                 pulsating=item.pulsating,
@@ -198,8 +208,8 @@ def write_day(
         raise InputRefused("date", day.isoformat(), "a day within the last year")
     if len(reason) > 240:
         raise InputRefused("reason", reason[:20] + "...", "at most 240 characters")
-    entry = replace(entry, factors=clean_factors(entry.factors))
-    fields = summary_fields(day, entry, time_zone)
+    entry = settle(replace(entry, factors=clean_factors(entry.factors)), timezone.now())
+    fields = summary_fields(day, entry, time_zone, carried_attacks(patient, day, time_zone))
     # Locks the day's row only (``of``): the patient's row stays free for the foreign-key
     # checks other transactions make at commit while they hold the audit chain's head.
     current = (
@@ -252,6 +262,29 @@ class ImportedDay:
     time_zone: str
 
 
+CARRY_DAYS = MAX_ATTACK_HOURS // 24  # an attack lasts at most 7 days (validation)
+
+
+def carried_attacks(patient: Patient, day: date, time_zone: str) -> list[AttackFacts]:
+    """The stored attacks of the week before ``day`` (current versions) that go on past their
+    own day: an attack across midnight counts on every day it touches (docs/clinical-rules.md §9)."""
+    earlier = (
+        DiaryDayVersion.objects.filter(
+            day__patient=patient,
+            day__date__gte=day - timedelta(days=CARRY_DAYS),
+            day__date__lt=day,
+            version=F("day__version"),
+        )
+        .select_related("day")
+        .prefetch_related("attacks__medications")
+    )
+    return [
+        fact
+        for version in earlier
+        for fact in spanning_facts(version.day.date, day_entry(version), time_zone)
+    ]
+
+
 @transaction.atomic
 def store_imported_days(*, actor: User, days: Sequence[ImportedDay], source: str) -> int:
     """Write ``days`` as version 1 each, of any number of patients, in a few bulk inserts.
@@ -264,9 +297,22 @@ def store_imported_days(*, actor: User, days: Sequence[ImportedDay], source: str
     now = timezone.now()
     rows: list[DiaryDay] = []
     entries: list[DayEntry] = []
-    for item in days:
-        entry = replace(item.entry, factors=clean_factors(item.entry.factors))
-        fields = summary_fields(item.day, entry, item.time_zone)
+    zones: list[str] = []
+    # Attacks going on past their day's midnight, by patient: they count on the days they
+    # touch (docs/clinical-rules.md §9), so each day is summarised with the earlier ones of the batch.
+    spanning: dict[int, list[tuple[date, list[AttackFacts]]]] = {}
+    for item in sorted(days, key=lambda item: (item.patient.pk, item.day)):
+        entry = settle(replace(item.entry, factors=clean_factors(item.entry.factors)), now)
+        earlier = spanning.setdefault(item.patient.pk, [])
+        carried = [
+            fact
+            for started, facts in earlier
+            if started >= item.day - timedelta(days=CARRY_DAYS)
+            for fact in facts
+        ]
+        fields = summary_fields(item.day, entry, item.time_zone, carried)
+        if facts := spanning_facts(item.day, entry, item.time_zone):
+            earlier.append((item.day, facts))
         rows.append(
             DiaryDay(
                 patient=item.patient,
@@ -278,10 +324,11 @@ def store_imported_days(*, actor: User, days: Sequence[ImportedDay], source: str
             )
         )
         entries.append(entry)
+        zones.append(item.time_zone)
     DiaryDay.objects.bulk_create(rows)
     versions = [
-        _version_row(row, 1, entry, actor, item.time_zone, "imported", source)
-        for row, entry, item in zip(rows, entries, days, strict=True)
+        _version_row(row, 1, entry, actor, tz, "imported", source)
+        for row, entry, tz in zip(rows, entries, zones, strict=True)
     ]
     DiaryDayVersion.objects.bulk_create(versions)
     _attack_rows(list(zip(versions, entries, strict=True)))

@@ -52,6 +52,14 @@ class MedicationIO(StrictIn):
 class AttackIO(StrictIn):
     started_at: datetime
     ended_at: datetime | None = None
+    still_going: bool | None = Field(
+        None,
+        description="Without ended_at: true (the default) when the attack is still going, so "
+        "it is confirmed until the save; false when it ended at an unknown time",
+    )
+    known_until: datetime | None = Field(
+        None, description="Without ended_at: the last moment the attack was known to go on"
+    )
     pain: int = Field(..., ge=0, le=10)
     location: str = ""
     pulsating: bool = False
@@ -157,7 +165,10 @@ def _entry(payload: DayIn) -> DayEntry:
         headache_free=payload.headache_free,
         attacks=tuple(
             AttackEntry(
-                **attack.model_dump(exclude={"medications"}),
+                **attack.model_dump(exclude={"medications", "still_going"}),
+                still_going=attack.ended_at is None
+                and attack.known_until is None
+                and attack.still_going is not False,
                 medications=tuple(
                     MedicationEntry(**med.model_dump()) for med in attack.medications
                 ),

@@ -24,6 +24,9 @@ class MedicationEntry:
 
 @dataclass(frozen=True)
 class AttackEntry:
+    """One attack as typed. Without an end, ``known_until`` is the last moment the patient
+    confirmed it (fixed when saved: :func:`settled`) and ``still_going`` what the patient said."""
+
     started_at: datetime
     ended_at: datetime | None
     pain: int
@@ -35,12 +38,22 @@ class AttackEntry:
     photophobia: bool = False
     phonophobia: bool = False
     medications: tuple[MedicationEntry, ...] = ()
+    known_until: datetime | None = None
+    still_going: bool = False
+
+    def settled(self, now: datetime) -> AttackEntry:
+        """This attack as saved at ``now``: one still going is confirmed until now, the known
+        lower bound of its duration (docs/clinical-rules.md §9), fixed from then on."""
+        if self.ended_at is None and self.still_going and self.known_until is None:
+            return replace(self, known_until=now)
+        return self
 
     def facts(self, classes: tuple[str, ...]) -> AttackFacts:
         """The attack as the clinical core reads it, with its drugs' classes."""
         return AttackFacts(
             started_at=self.started_at,
             ended_at=self.ended_at,
+            known_until=self.known_until,
             pain=self.pain,
             unilateral=self.location in UNILATERAL_LOCATIONS,
             pulsating=self.pulsating,
@@ -87,6 +100,8 @@ def attack_entry(attack: Attack) -> AttackEntry:
     return AttackEntry(
         started_at=attack.started_at,
         ended_at=attack.ended_at,
+        known_until=attack.known_until,
+        still_going=attack.still_going,
         pain=attack.pain,
         location=attack.location,
         pulsating=attack.pulsating,

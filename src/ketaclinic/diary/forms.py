@@ -134,13 +134,20 @@ class AttackForm(VersionForm):
             for slot in range(1, MEDICATION_SLOTS + 1)
             if data[f"med{slot}_drug"]
         )
+        # "Still going": confirmed until the save (AttackEntry.settled), a lower bound.
         return AttackEntry(
             started_at=started,
             ended_at=ended,
+            still_going=ended is None,
             pain=data["pain"],
             location=data["location"] or "",
             medications=medications,
-            **{name: name in symptoms for name, _ in SYMPTOMS},
+            nausea="nausea" in symptoms,
+            photophobia="photophobia" in symptoms,
+            phonophobia="phonophobia" in symptoms,
+            pulsating="pulsating" in symptoms,
+            worse_with_activity="worse_with_activity" in symptoms,
+            aura="aura" in symptoms,
         )
 
     @classmethod

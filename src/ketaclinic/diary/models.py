@@ -42,7 +42,10 @@ class DiaryDay(models.Model):
     version = models.PositiveIntegerField(default=1)
     headache_free = models.BooleanField(default=False)
     headache = models.BooleanField(default=False)
+    # The whole attack's hours across midnight (clinical.diary_day); with duration_known false,
+    # the known lower bound fixed when the day was saved (it never grows with the clock).
     duration_hours = models.FloatField(null=True, blank=True)
+    duration_known = models.BooleanField(default=True)
     pain = models.PositiveSmallIntegerField(null=True, blank=True)
     migraine_features = models.BooleanField(default=False)
     aura = models.BooleanField(default=False)
@@ -53,8 +56,9 @@ class DiaryDay(models.Model):
     med_ergot = models.BooleanField(default=False)
     med_opioid = models.BooleanField(default=False)
     med_combination_analgesic = models.BooleanField(default=False)
-    # Acute drugs with no contract class (gepants, ditans, other): an acute-medication day all
-    # the same, kept apart so the contract's counts stay exact.
+    med_gepant = models.BooleanField(default=False)
+    med_ditan = models.BooleanField(default=False)
+    med_ketamine_intranasal = models.BooleanField(default=False)
     med_other = models.BooleanField(default=False)
     rule_version = models.CharField(max_length=40)
     first_recorded_at = models.DateTimeField(default=timezone.now)
@@ -73,8 +77,8 @@ class DiaryDay(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(duration_hours__isnull=True)
-                | Q(duration_hours__gte=0, duration_hours__lte=24),
-                name="diary_day_hours_0_24",
+                | Q(duration_hours__gte=0, duration_hours__lte=72),
+                name="diary_day_hours_0_72",
             ),
             models.CheckConstraint(
                 condition=Q(headache_free=False) | Q(headache=False, attack_count=0),
@@ -99,10 +103,14 @@ MEDICATION_COLUMNS = (
     "nsaid",
     "triptan",
     "ergot",
+    "gepant",
+    "ditan",
     "opioid",
     "combination_analgesic",
+    "ketamine_intranasal",
     "other",
 )
+"""Every acute class of the contract (clinical.acute_medications), one ``med_`` column each."""
 
 
 class SleepQuality(models.TextChoices):
@@ -194,6 +202,12 @@ class Attack(models.Model):
     position = models.PositiveSmallIntegerField()
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
+    # End unknown: the last moment the patient confirmed the attack (the known lower bound,
+    # fixed when saved), and whether the patient said it was still going then. Attacks saved
+    # before these columns existed have neither: their lower bound is unknown (their day's
+    # summary keeps the hours the patient saw when saving).
+    known_until = models.DateTimeField(null=True, blank=True)
+    still_going = models.BooleanField(default=False)
     pain = models.PositiveSmallIntegerField()
     location = models.CharField(max_length=10, choices=Location.choices, blank=True)
     pulsating = models.BooleanField(default=False)
@@ -211,6 +225,10 @@ class Attack(models.Model):
             models.CheckConstraint(
                 condition=Q(ended_at__isnull=True) | Q(ended_at__gt=F("started_at")),
                 name="attack_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(known_until__isnull=True, still_going=False),
+                name="attack_end_or_lower_bound",
             ),
             models.CheckConstraint(
                 condition=Q(location__in=["", *Location.values]), name="attack_location_known"

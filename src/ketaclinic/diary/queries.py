@@ -30,14 +30,8 @@ from ketaclinic.instruments.models import PlannedCourse, QuestionnaireResponse
 from ketaclinic.patients.models import Patient
 from ketaclinic.patients.queries import get_patient, visible_patients
 
-CONTRACT_MEDICATION = (
-    "paracetamol",
-    "nsaid",
-    "triptan",
-    "ergot",
-    "opioid",
-    "combination_analgesic",
-)
+# Every class of the diary is a contract class now (docs/clinical-rules.md §9), in the contract's order.
+CONTRACT_MEDICATION = MEDICATION_COLUMNS
 
 
 def own_patient(user: User) -> Patient:
@@ -231,6 +225,7 @@ class DaySummary(NamedTuple):
     date: date
     headache: bool
     duration_hours: float | None
+    duration_known: bool
     pain: int | None
     migraine_features: bool
     aura: bool
@@ -238,11 +233,12 @@ class DaySummary(NamedTuple):
     acute_medication: tuple[str, ...]  # those of them the contract names (CONTRACT_MEDICATION)
 
 
-# DaySummary's first six fields, then the flags its two tuples of classes are made from.
+# DaySummary's first seven fields, then the flags its two tuples of classes are made from.
 SUMMARY_COLUMNS = (
     "date",
     "headache",
     "duration_hours",
+    "duration_known",
     "pain",
     "migraine_features",
     "aura",
@@ -267,7 +263,7 @@ def list_day_summaries(patient: Patient, start: date, end: date) -> list[DaySumm
         .values_list(*SUMMARY_COLUMNS)
     )
     make = DaySummary._make
-    return [make(row[:6] + _classes(row[6:])) for row in rows]
+    return [make(row[:7] + _classes(row[7:])) for row in rows]
 
 
 def contract_entry(row: DaySummary) -> DiaryEntry:
@@ -282,6 +278,7 @@ def contract_entry(row: DaySummary) -> DiaryEntry:
             "date": row.date,
             "headache": True,
             "duration_hours": row.duration_hours,
+            "duration_known": row.duration_known,
             "pain": row.pain,
             "migraine_features": row.migraine_features,
             "aura": row.aura,
@@ -299,6 +296,7 @@ ANALYTICS_COLUMNS: dict[str, str] = {
     "day": "date",
     "headache": "headache",
     "headache_hours": "duration_hours",
+    "duration_known": "duration_known",
     "max_pain": "pain",
     "migraine_features": "migraine_features",
     "aura": "aura",

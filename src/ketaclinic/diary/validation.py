@@ -7,6 +7,7 @@ clinical rules themselves (NRS range, end after start, the day's summary) are th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -16,7 +17,12 @@ from django.utils import timezone
 
 from ketaclinic.clinical.acute_medications import CONTRACT_CLASSES
 from ketaclinic.clinical.acute_medications import drug as find_drug
-from ketaclinic.clinical.diary_day import RULES_VERSION, summarise_day
+from ketaclinic.clinical.diary_day import (
+    RULES_VERSION,
+    AttackFacts,
+    attack_interval,
+    summarise_day,
+)
 from ketaclinic.clinical.limits import DOSE_MG
 from ketaclinic.core.errors import InputRefused
 from ketaclinic.diary.entries import AttackEntry, DayEntry, DayFactors
@@ -89,8 +95,26 @@ def drug_classes(attack: AttackEntry) -> tuple[str, ...]:
     return tuple(find_drug(med.drug).drug_class for med in attack.medications)
 
 
-def summary_fields(day: date, entry: DayEntry, time_zone: str) -> dict[str, Any]:
-    """Validate ``entry`` and compute the day's summary columns with the clinical core."""
+def settle(entry: DayEntry, now: datetime) -> DayEntry:
+    """``entry`` as saved at ``now``: every attack still going gets its known lower bound."""
+    return replace(entry, attacks=tuple(attack.settled(now) for attack in entry.attacks))
+
+
+def spanning_facts(day: date, entry: DayEntry, time_zone: str) -> list[AttackFacts]:
+    """The attacks of ``day`` that go on past its midnight (known end or lower bound), as the
+    core reads them: they make the following days they touch headache days (docs/clinical-rules.md §9)."""
+    _, end = day_bounds(day, time_zone)
+    facts = [attack.facts(drug_classes(attack)) for attack in entry.attacks]
+    return [fact for fact in facts if attack_interval(fact)[1] > end]
+
+
+def summary_fields(
+    day: date, entry: DayEntry, time_zone: str, carried: Sequence[AttackFacts] = ()
+) -> dict[str, Any]:
+    """Validate ``entry`` and compute the day's summary columns with the clinical core.
+
+    ``carried``: attacks of earlier days that may go on into this one (an attack across
+    midnight is one attack, counted on every day it touches: docs/clinical-rules.md §9)."""
     if not entry.headache_free and not entry.attacks:
         raise InputRefused("attacks", [], NEEDS_SOMETHING)
     if len(entry.attacks) > MAX_ATTACKS_PER_DAY:
@@ -103,17 +127,19 @@ def summary_fields(day: date, entry: DayEntry, time_zone: str) -> dict[str, Any]
         day_start=start,
         day_end=end,
         headache_free=entry.headache_free,
-        attacks=[attack.facts(drug_classes(attack)) for attack in entry.attacks],
-        now=timezone.now(),
+        attacks=[
+            *(attack.facts(drug_classes(attack)) for attack in entry.attacks),
+            *carried,
+        ],
     )
     assert summary is not None  # an entry with attacks or headache-free always summarises
-    classes = {c for attack in entry.attacks for c in drug_classes(attack)}
+    classes = set(summary.acute_medication)
     medication = {f"med_{name}": name in classes for name in CONTRACT_CLASSES}
-    medication["med_other"] = bool(classes - set(CONTRACT_CLASSES))
     return {
         "headache_free": entry.headache_free,
         "headache": summary.headache,
         "duration_hours": summary.duration_hours,
+        "duration_known": summary.duration_known,
         "pain": summary.pain,
         "migraine_features": bool(summary.migraine_features),
         "aura": summary.aura,

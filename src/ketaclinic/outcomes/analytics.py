@@ -3,18 +3,23 @@
 Definitions are the clinical core's (:mod:`ketaclinic.clinical.diary`, docs/clinical-rules.md §4,
 Tassorelli 2018; Diener 2020), applied to whole columns: a migraine day under definition ``4h``
 or ``30min``; counts normalised as count x 28 / days recorded; a period with fewer than 80 % of
-its days recorded flagged ``insufficient_data``; the change in monthly migraine days (MMD) from
-the baseline and responders at >= 30, 50, 75 and 100 % reduction, null when the baseline has no
-migraine day. Periods are those of :mod:`.periods`; time to relapse is :mod:`.relapse`.
+its days recorded flagged ``insufficient_data``; migraine-specific and indeterminate days and
+the upper-bound MMD (docs/clinical-rules.md §9); the change in monthly migraine days (MMD) from the baseline
+and responders at >= 30, 50, 75 and 100 % reduction, null when the baseline has no migraine day
+or when the baseline or the month has insufficient data. Each expression here is the vectorised
+twin of one scalar rule of :mod:`ketaclinic.clinical.diary`, and tests/outcomes check them equal
+on generated diaries. Periods are those of :mod:`.periods`; time to relapse is :mod:`.relapse`.
 
 How the counts are made, without a join that multiplies diary rows by courses: each diary row
-gets a sort key ``(patient_id, day)`` packed in one Int64, and its five flags (recorded, headache,
-migraine, acute medication, triptan) packed in one UInt64, 12 bits each. One running sum over the
+gets a sort key ``(patient_id, day)`` packed in one Int64, and its seven flags (recorded,
+headache, migraine, acute medication, triptan, migraine-specific medication, indeterminate)
+packed in one UInt64, 9 bits each. One running sum over the
 rows sorted by key then gives every count of any patient's period ``[start, end]`` as the running
 sum after the last row on or before ``(patient, end)`` minus the one before ``(patient, start)``
 (two binary searches per period: O(days + periods log days)). The running sum wraps around 2**64;
 the difference of two wrapped sums is still exact, modulo 2**64, and since each of its fields
-counts at most 4,095 days (a period's length) the fields never carry into each other.
+counts at most 511 days (a period's length; periods are 28 days) the fields never carry into
+each other.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from ketaclinic.clinical.acute_medications import MIGRAINE_SPECIFIC
 from ketaclinic.clinical.contracts import MigraineDayDefinition
 from ketaclinic.clinical.diary import (
     DEFINITIONS,
@@ -42,10 +48,12 @@ _DAY_BITS = 20  # days since 1970 offset by 2**19 fit in 20 bits: years 535 to 3
 _DAY_OFFSET = 1 << (_DAY_BITS - 1)
 _MAX_PATIENT_ID = 1 << (62 - _DAY_BITS)
 _EPOCH = dt.date(1970, 1, 1)
-_FIELD_BITS = 12
+_FIELD_BITS = 9
 _FIELD_MASK = (1 << _FIELD_BITS) - 1
 COUNTS = ("headache_days", "migraine_days", "acute_medication_days", "triptan_days")
-FIELDS = ("days_recorded", *COUNTS)
+EXTRA_COUNTS = ("migraine_specific_days", "indeterminate_days")
+FIELDS = ("days_recorded", *COUNTS, *EXTRA_COUNTS)
+_MIGRAINE_SPECIFIC_COLUMNS = tuple(f"med_{name}" for name in sorted(MIGRAINE_SPECIFIC))
 
 
 class DiaryDataError(ValueError):
@@ -70,22 +78,45 @@ class Outcomes:
     relapse: RelapseRule
 
 
+def migraine_specific() -> pl.Expr:
+    """Acute migraine-specific medication that day (clinical.diary.is_migraine_specific_day
+    without its headache condition, as ``migraine_specific_days`` counts)."""
+    return pl.any_horizontal(_MIGRAINE_SPECIFIC_COLUMNS)
+
+
 def migraine_day(definition: MigraineDayDefinition = "4h") -> pl.Expr:
     """Whether a diary row's day is a migraine day (clinical.diary.is_migraine_day, vectorised).
 
-    Aura counts whatever the headache; a headache treated with a triptan or an ergot counts; a
-    headache with migraine features counts when it lasted the definition's minimum hours.
+    Aura counts whatever the headache; a headache treated with migraine-specific medication
+    (triptan, ergot, gepant, ditan) counts; a headache with migraine features counts when it
+    lasted (or, its end unknown, is known to have lasted) the definition's minimum hours.
     """
     minimum = DEFINITIONS[definition].min_hours_with_features
     headache = pl.col("headache")
     return (
         pl.col("aura")
-        | (headache & (pl.col("med_triptan") | pl.col("med_ergot")))
+        | (headache & migraine_specific())
         | (
             headache
             & pl.col("migraine_features").fill_null(value=False)
             & (pl.col("headache_hours").cast(pl.Float64).fill_null(0.0) + TOLERANCE >= minimum)
         )
+    )
+
+
+def duration_known() -> pl.Expr:
+    """clinical.diary.duration_known, vectorised: hours given and not only a lower bound."""
+    return pl.col("duration_known").fill_null(value=True) & pl.col("headache_hours").is_not_null()
+
+
+def indeterminate_day(definition: MigraineDayDefinition = "4h") -> pl.Expr:
+    """clinical.diary.is_indeterminate_day, vectorised: a headache with migraine features whose
+    unknown rest alone could make it a migraine day."""
+    return (
+        pl.col("headache")
+        & pl.col("migraine_features").fill_null(value=False)
+        & ~duration_known()
+        & ~migraine_day(definition)
     )
 
 
@@ -110,13 +141,15 @@ class DayTotals:
 
 
 def packed_flags(definition: MigraineDayDefinition) -> pl.Expr:
-    """A diary row's five flags in one UInt64, field ``i`` at bits ``12 i`` (FIELDS order)."""
+    """A diary row's seven flags in one UInt64, field ``i`` at bits ``9 i`` (FIELDS order)."""
     flags = (
         pl.lit(1),
         pl.col("headache"),
         migraine_day(definition),
         pl.any_horizontal(schema.MEDICATION_COLUMNS),
         pl.col("med_triptan"),
+        migraine_specific(),
+        indeterminate_day(definition),
     )
     return pl.sum_horizontal(
         flag.cast(pl.UInt64) * pl.lit(1 << (_FIELD_BITS * index), dtype=pl.UInt64)
@@ -173,11 +206,24 @@ def period_endpoints(counts: pl.LazyFrame) -> pl.LazyFrame:
     recorded = pl.col("days_recorded")
     normalised = {
         f"{count}_28": pl.when(recorded > 0).then(pl.col(count) * MONTH_DAYS / recorded)
-        for count in COUNTS
+        for count in (*COUNTS, "migraine_specific_days")
     }
-    baseline_mmd = pl.col("migraine_days_28").filter(pl.col("month") == 0).first().over("course_id")
+    upper = pl.when(recorded > 0).then(
+        (pl.col("migraine_days") + pl.col("indeterminate_days")) * MONTH_DAYS / recorded
+    )
+    at_baseline = pl.col("month") == 0
+    baseline_mmd = pl.col("migraine_days_28").filter(at_baseline).first().over("course_id")
+    baseline_insufficient = (
+        pl.col("insufficient_data").filter(at_baseline).first().over("course_id")
+    )
+    # clinical.diary.period_change_percent: null when either period has insufficient data.
     change = (
-        pl.when((pl.col("month") > 0) & (pl.col("baseline_mmd") > 0))
+        pl.when(
+            (pl.col("month") > 0)
+            & (pl.col("baseline_mmd") > 0)
+            & ~pl.col("insufficient_data")
+            & ~pl.col("baseline_insufficient")
+        )
         .then((pl.col("migraine_days_28") - pl.col("baseline_mmd")) / pl.col("baseline_mmd"))
         .otherwise(None)
         * 100
@@ -185,9 +231,10 @@ def period_endpoints(counts: pl.LazyFrame) -> pl.LazyFrame:
     return (
         counts.with_columns(
             **normalised,
+            migraine_days_upper_28=upper,
             insufficient_data=recorded < MIN_RECORDED_FRACTION * pl.col("days") - TOLERANCE,
         )
-        .with_columns(baseline_mmd=baseline_mmd)
+        .with_columns(baseline_mmd=baseline_mmd, baseline_insufficient=baseline_insufficient)
         .with_columns(mmd_change_percent=change)
         .with_columns(
             **{
@@ -195,7 +242,7 @@ def period_endpoints(counts: pl.LazyFrame) -> pl.LazyFrame:
                 for threshold in RESPONDER_THRESHOLDS
             }
         )
-        .drop("baseline_mmd")
+        .drop("baseline_mmd", "baseline_insufficient")
         .sort("course_id", "month")
     )
 

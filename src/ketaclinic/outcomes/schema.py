@@ -12,7 +12,11 @@ without a row is missing, never headache-free (docs/clinical-rules.md §4). At m
 - ``patient_id`` Int64 (within +-2**42, packed with the day in one sort key); ``day`` Date, the
   calendar day in the patient's time zone.
 - ``headache`` Boolean, not null: any headache that day.
-- ``headache_hours`` Float32, total hours of headache; null when unknown (counts as 0 h).
+- ``headache_hours`` Float32, the hours the migraine-day rule reads: the whole attack across
+  midnight (clinical.diary_day); with ``duration_known`` false, a known lower bound; null when
+  nothing is known (counts as a 0 h lower bound).
+- ``duration_known`` Boolean: false when ``headache_hours`` is only a lower bound (an attack still
+  going or whose end is unknown, docs/clinical-rules.md §9); null is true. Hours null are never known.
 - ``max_pain`` Int8, worst NRS 0-10 that day; null when there was no headache.
 - ``migraine_features`` Boolean: ICHD-3 1.1 C and D met that day; null is treated as false.
 - ``aura`` Boolean, not null: aura of 5-60 min that day (ICHD-3 1.2 B and C).
@@ -59,6 +63,7 @@ DIARY_DAYS: dict[str, pl.DataType] = {
     "day": pl.Date(),
     "headache": pl.Boolean(),
     "headache_hours": pl.Float32(),
+    "duration_known": pl.Boolean(),
     "max_pain": pl.Int8(),
     "migraine_features": pl.Boolean(),
     "aura": pl.Boolean(),

@@ -13,9 +13,10 @@ database holds versions and attacks like any other diary, and its day summaries 
   pain alone meets one criterion of 1.1 C, not two); with aura when ``aura``; and one drug per
   acute-medication class taken, half an hour after the start.
 
-What a typed diary cannot hold: unknown hours (null) load as an attack without an end, which the
-diary counts until midnight, as it does for a patient who did not record the end; unknown
-migraine features (null) load as none.
+What a typed diary cannot hold: unknown hours (null) load as an attack without an end and with
+nothing confirmed after its start, which the diary counts as a 0 h lower bound of unknown
+duration (docs/clinical-rules.md §9: never imputed), as it does for a patient who did not record the end;
+unknown migraine features (null) load as none.
 
 :func:`load_diaries` stores the recorded days before today (in each patient's zone: today is
 theirs to fill) through ``store_imported_days``, checked and summarised by the clinical core as
@@ -45,6 +46,10 @@ DRUG_OF_CLASS = {
     "med_ergot": "ergotamine",
     "med_opioid": "codeine",
     "med_combination_analgesic": "co_codamol",
+    "med_gepant": "rimegepant",
+    "med_ditan": "lasmiditan",
+    "med_ketamine_intranasal": "ketamine_intranasal",
+    "med_other": "other",
 }
 USUAL_START_HOUR = 6
 AURA_ONLY = timedelta(minutes=30)

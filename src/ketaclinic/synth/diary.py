@@ -73,6 +73,11 @@ def draw_diary(rng: np.random.Generator, people: People, days: int, start: dt.da
         "med_ergot": headache & migraine & column(people.ergot_user) & (uniform() < 0.6),
         "med_opioid": headache & column(people.opioid_user) & (uniform() < 0.2),
         "med_combination_analgesic": headache & column(people.combination_user) & (uniform() < 0.3),
+        # Gepants and ditans: a few migraine days of patients who cannot take triptans.
+        "med_gepant": headache & migraine & (uniform() < 0.04),
+        "med_ditan": headache & migraine & (uniform() < 0.01),
+        "med_ketamine_intranasal": headache & (uniform() < 0.01),
+        "med_other": headache & (uniform() < 0.02),
     }
     unknown_hours = uniform() < 0.03
     unknown_features = uniform() < 0.03
@@ -103,6 +108,12 @@ def draw_diary(rng: np.random.Generator, people: People, days: int, start: dt.da
         "day",
         "headache",
         pl.when(headache_col & ~pl.col("_unknown_hours")).then(pl.col("headache_hours")),
+        # Unknown hours: a headache whose end was never recorded, nothing confirmed after its
+        # start (a 0 h lower bound, docs/clinical-rules.md §9).
+        pl.when(headache_col)
+        .then(~pl.col("_unknown_hours"))
+        .otherwise(pl.lit(value=True))
+        .alias("duration_known"),
         pl.when(headache_col).then(pl.col("max_pain")),
         pl.when(~(headache_col & pl.col("_unknown_features"))).then(pl.col("migraine_features")),
         "aura",

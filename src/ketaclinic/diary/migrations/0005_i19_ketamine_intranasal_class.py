@@ -8,7 +8,7 @@ from ketaclinic.core.append_only import RefuseChanges
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('diary', '0003_ordering_by_columns'),
+        ('diary', '0004_i16_whole_attacks_and_classes'),
     ]
 
     operations = [
@@ -20,7 +20,8 @@ class Migration(migrations.Migration):
             model_name='attackmedication',
             constraint=models.CheckConstraint(condition=models.Q(('drug_class__in', ['paracetamol', 'nsaid', 'triptan', 'ergot', 'opioid', 'combination_analgesic', 'gepant', 'ditan', 'ketamine_intranasal', 'other'])), name='attack_med_class_known'),
         ),
-        # Home intranasal ketamine joins the acute-medication classes (issue 19). SQLite
+        # Home intranasal ketamine joins the acute-medication classes (issue 19; 0004 already
+        # allows it, issue 16's work on the same classes: this keeps the two histories one). SQLite
         # rebuilds the table to change the constraint and loses its triggers: put them back.
         RefuseChanges("diary_attackmedication", ("UPDATE", "DELETE")),
     ]
