@@ -1,4 +1,4 @@
-"""``ketaclinic diary-metrics`` per the amended contract (docs/contracts.md; docs/clinical-rules.md §9):
+"""``ketaclinic diary-metrics`` per the amended contract (docs/contracts.md; clinical-rules.md §9):
 the issue's cases, one table, through the command line."""
 
 from __future__ import annotations

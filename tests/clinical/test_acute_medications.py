@@ -50,7 +50,7 @@ def test_an_unknown_drug_is_refused_naming_the_field():
     ],
 )
 def test_every_diary_class_reaches_the_metrics(drug_class, expected):
-    """docs/clinical-rules.md §9: every acute class makes an acute-medication day, so every class of the
+    """clinical-rules.md §9: every acute class makes an acute-medication day, so every class of the
     diary's list is a contract class; only an unknown class is not."""
     assert contract_class(drug_class) == expected
 

@@ -142,7 +142,7 @@ def test_migraine_day_definitions(
     ],
 )
 def test_indeterminate_days(fields: dict[str, Any], four_hours: bool, thirty_minutes: bool) -> None:
-    """docs/clinical-rules.md §9: only the unknown rest of the attack could make it a migraine day."""
+    """clinical-rules.md §9: only the unknown rest of the attack could make it a migraine day."""
     assert is_indeterminate_day(entry(**fields), DEFINITIONS["4h"]) is four_hours
     assert is_indeterminate_day(entry(**fields), DEFINITIONS["30min"]) is thirty_minutes
 
@@ -246,7 +246,7 @@ def test_mmd_change_and_responders(
 def test_responder_flags_are_null_when_data_are_insufficient(
     baseline_recorded: int, follow_up_recorded: int, flags_null: bool
 ) -> None:
-    """docs/clinical-rules.md §9: no responder flag from a period with < 80 % of its days recorded."""
+    """clinical-rules.md §9: no responder flag from a period with < 80 % of its days recorded."""
     feb = [migraine(d) for d in dates(FEB, baseline_recorded)]
     mar = [day(d) for d in dates(MAR, follow_up_recorded)]
     follow_up = metrics(feb + mar)["follow_up"][0]
@@ -332,7 +332,8 @@ def test_the_diary_warns_of_non_opioid_and_multiple_class_overuse() -> None:
 def test_gepants_ditans_and_intranasal_ketamine_are_reported_not_counted_for_overuse(
     drug_class: str,
 ) -> None:
-    """docs/clinical-rules.md §9: ICHD-3 8.2 does not define them yet; each is an acute-medication day."""
+    """clinical-rules.md §9: ICHD-3 8.2 does not define them yet; each is an acute-medication
+    day."""
     entries = [migraine(d, acute_medication=[drug_class]) for d in dates(MAR)]
     follow_up = metrics(entries)["follow_up"][0]
     assert follow_up["acute_medication_days"] == 28

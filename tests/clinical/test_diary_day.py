@@ -113,7 +113,7 @@ def test_a_featured_attack_counts_its_own_hours_not_the_days_total():
 
 
 def test_an_attack_past_midnight_counts_its_whole_duration_on_its_first_day():
-    # docs/clinical-rules.md §9: a 22:00-06:00 migraine is one 8 h attack, a migraine day on both dates
+    # clinical-rules.md §9: a 22:00-06:00 migraine is one 8 h attack, a migraine day on both dates
     entry = summary(attack(22, 30, **MIGRAINE))
     assert entry.duration_hours == 8
     assert is_migraine_day(entry, DEFINITIONS["4h"])

@@ -1,4 +1,4 @@
-"""Response and relapse of a course (clinical.relapse; docs/clinical-rules.md §9), at every boundary."""
+"""Response and relapse of a course (clinical.relapse; clinical-rules.md §9), at every boundary."""
 
 from __future__ import annotations
 

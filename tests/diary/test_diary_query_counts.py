@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 CHART_DIARY_QUERIES = 11
 CHART_DIARY_CACHED_QUERIES = 9  # the same with the summary cached: no days, no questionnaires
 # + 3: the week before's current versions, attacks and medicines, carried into the day's
-# summary when an attack runs across midnight (docs/clinical-rules.md §9); constant at any diary length
+# summary when an attack runs across midnight (clinical-rules.md §9); constant at any diary length
 NEW_DAY_SAVE_QUERIES = 18
 EDIT_SAVE_QUERIES = 14
 

@@ -1,4 +1,4 @@
-"""One definition of every diary quantity (docs/clinical-rules.md §9, "One rule, one place"), checked on
+"""One definition of every diary quantity (clinical-rules.md §9, "One rule, one place"), checked on
 generated diaries: the scalar rules of ``clinical`` (diary_day summarised per day, then
 clinical.diary's periods) give the same counts, 28-day rates, indeterminate days, upper-bound
 MMD, MMD change and responder flags as

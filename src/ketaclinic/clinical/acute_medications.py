@@ -1,7 +1,7 @@
 """The structured list of acute headache medications a patient picks from in the diary.
 
 Each drug names its class, and every class is a class of the ``diary-metrics`` contract
-(docs/clinical-rules.md §9, "Diary days"): paracetamol, NSAID, triptan, ergot, gepant, ditan, opioid,
+(clinical-rules.md §9, "Diary days"): paracetamol, NSAID, triptan, ergot, gepant, ditan, opioid,
 combination analgesic, intranasal ketamine at home, other. How each counts:
 
 - every acute class makes an acute-medication day;

@@ -252,7 +252,7 @@ class DiaryEntry(ContractModel):
     """One recorded calendar day of the headache diary.
 
     ``duration_hours`` is the whole duration of the attack touching the day, across midnight;
-    with ``duration_known`` false it is the known lower bound (docs/clinical-rules.md §9, "Diary days").
+    with ``duration_known`` false it is the known lower bound (clinical-rules.md §9, "Diary days").
     """
 
     date: dt.date

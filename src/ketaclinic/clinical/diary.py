@@ -10,13 +10,13 @@ chronic migraine).
 The guidelines give no single operational definition of a migraine day (van der Arend BWH, et
 al. Cephalalgia 2023), so every result names the definition used (docs/clinical-rules.md §4):
 ``4h`` (default) counts a day with (a) headache of >= 4 h with migraine features, (b) aura, or
-(c) headache treated with acute migraine-specific medication (triptan, ergot, gepant, ditan: van
-der Arend 2023 reads rule (c) as any of them; docs/clinical-rules.md §9); ``30min`` is the same with 30 min
-in (a). An aura day counts whatever the headache, since aura is itself a migraine manifestation
+(c) headache treated with acute migraine-specific medication (triptan, ergot, gepant, ditan:
+van der Arend 2023 reads rule (c) as any of them; clinical-rules.md §9); ``30min`` is the same
+with 30 min in (a). An aura day counts whatever the headache, since aura is itself a migraine manifestation
 (ICHD-3 1.2.1.2).
 
-Unknown duration is never imputed (docs/clinical-rules.md §9): a day whose duration is a known lower bound
-counts as a migraine day when the bound, aura or medication qualifies it; otherwise, with
+Unknown duration is never imputed (clinical-rules.md §9): a day whose duration is a known lower
+bound counts as a migraine day when the bound, aura or medication qualifies it; otherwise, with
 migraine features, it is *indeterminate*: a headache day, not a migraine day, counted as
 ``indeterminate_days`` and in ``migraine_days_upper_28`` (every indeterminate day counted as a
 migraine day), the upper end of a sensitivity range whose lower end is ``migraine_days_28``.
@@ -126,7 +126,7 @@ def is_indeterminate_day(entry: DayRecord, definition: MigraineDayDefinition) ->
 
 def duration_known(entry: DayRecord) -> bool:
     """Whether the day's hours are its attack's whole duration: not when the entry says they
-    are a lower bound, nor when no hours were given at all (never imputed, docs/clinical-rules.md §9)."""
+    are a lower bound, nor when no hours were given at all (never imputed, clinical-rules.md §9)."""
     return entry.duration_known and entry.duration_hours is not None
 
 
@@ -335,8 +335,8 @@ def mmd_change_percent(baseline_mmd: float | None, follow_up_mmd: float | None) 
 
 def period_change_percent(baseline: PeriodMetrics, follow_up: PeriodMetrics) -> float | None:
     """:func:`mmd_change_percent` of two periods, ``None`` when either has insufficient data
-    (docs/clinical-rules.md §9: responder flags are null for a period with < 80 % of days recorded, and for
-    every period when the baseline has)."""
+    (clinical-rules.md §9: responder flags are null for a period with < 80 % of days recorded,
+    and for every period when the baseline has)."""
     if baseline.insufficient_data or follow_up.insufficient_data:
         return None
     return mmd_change_percent(baseline.migraine_days_28, follow_up.migraine_days_28)

@@ -21,7 +21,7 @@ Decisions KetaClinic made where the consensus text we could read is silent, each
   "contraindication to use" as a failed trial, and a review adapting the 2020 definition
   (Eur J Med Res 2022, PMC9167529, table 3) reads "therapeutic failure and/or contraindication".
   Contraindicated triptans likewise satisfy the two-triptan requirement when recorded as such.
-- A trial judged *ineffective* before an adequate trial length is not counted (docs/clinical-rules.md §9,
+- A trial judged *ineffective* before an adequate trial length is not counted (clinical-rules.md §9,
   "Adequate preventive trial"), per class: onabotulinumtoxinA two cycles, 24 weeks (NICE TA260
   stops it after two cycles without response); CGRP monoclonal antibodies 3 months, 12 weeks
   (three monthly doses; AHS consensus statement, Ailani J, et al. Headache 2021;61:1021-1039, to

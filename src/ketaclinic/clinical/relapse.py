@@ -4,7 +4,7 @@ Sources: IHS guidelines for controlled trials of preventive treatment (Tassorell
 Cephalalgia 2018;38:815-832 for chronic migraine; Diener HC, et al. Cephalalgia 2020;40:1026-1044
 for episodic migraine): a responder has a >= 50 % reduction of monthly migraine days (MMD) from
 baseline; for chronic migraine a >= 30 % reduction is also a clinically meaningful response
-(Tassorelli 2018), and KetaClinic uses it as the chronic threshold. docs/clinical-rules.md §9 ("Courses,
+(Tassorelli 2018), and KetaClinic uses it as the chronic threshold. clinical-rules.md §9 ("Courses,
 relapse, cohorts"):
 
 - Relapse is judged only for responders: the first 28-day month, after a month at or beyond the

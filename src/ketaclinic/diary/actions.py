@@ -267,7 +267,7 @@ CARRY_DAYS = MAX_ATTACK_HOURS // 24  # an attack lasts at most 7 days (validatio
 
 def carried_attacks(patient: Patient, day: date, time_zone: str) -> list[AttackFacts]:
     """The stored attacks of the week before ``day`` (current versions) that go on past their
-    own day: an attack across midnight counts on every day it touches (docs/clinical-rules.md §9)."""
+    own day: an attack across midnight counts on every day it touches (clinical-rules.md §9)."""
     earlier = (
         DiaryDayVersion.objects.filter(
             day__patient=patient,
@@ -299,7 +299,7 @@ def store_imported_days(*, actor: User, days: Sequence[ImportedDay], source: str
     entries: list[DayEntry] = []
     zones: list[str] = []
     # Attacks going on past their day's midnight, by patient: they count on the days they
-    # touch (docs/clinical-rules.md §9), so each day is summarised with the earlier ones of the batch.
+    # touch (clinical-rules.md §9), so each day is summarised with the earlier ones of the batch.
     spanning: dict[int, list[tuple[date, list[AttackFacts]]]] = {}
     for item in sorted(days, key=lambda item: (item.patient.pk, item.day)):
         entry = settle(replace(item.entry, factors=clean_factors(item.entry.factors)), now)

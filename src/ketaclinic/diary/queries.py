@@ -30,7 +30,7 @@ from ketaclinic.instruments.models import PlannedCourse, QuestionnaireResponse
 from ketaclinic.patients.models import Patient
 from ketaclinic.patients.queries import get_patient, visible_patients
 
-# Every class of the diary is a contract class now (docs/clinical-rules.md §9), in the contract's order.
+# Every class of the diary is a contract class now (clinical-rules.md §9), in the contract's order.
 CONTRACT_MEDICATION = MEDICATION_COLUMNS
 
 

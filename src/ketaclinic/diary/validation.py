@@ -102,7 +102,8 @@ def settle(entry: DayEntry, now: datetime) -> DayEntry:
 
 def spanning_facts(day: date, entry: DayEntry, time_zone: str) -> list[AttackFacts]:
     """The attacks of ``day`` that go on past its midnight (known end or lower bound), as the
-    core reads them: they make the following days they touch headache days (docs/clinical-rules.md §9)."""
+    core reads them: they make the following days they touch headache days
+    (clinical-rules.md §9)."""
     _, end = day_bounds(day, time_zone)
     facts = [attack.facts(drug_classes(attack)) for attack in entry.attacks]
     return [fact for fact in facts if attack_interval(fact)[1] > end]

@@ -16,7 +16,7 @@ without a row is missing, never headache-free (docs/clinical-rules.md §4). At m
   midnight (clinical.diary_day); with ``duration_known`` false, a known lower bound; null when
   nothing is known (counts as a 0 h lower bound).
 - ``duration_known`` Boolean: false when ``headache_hours`` is only a lower bound (an attack still
-  going or whose end is unknown, docs/clinical-rules.md §9); null is true. Hours null are never known.
+  going or whose end is unknown, clinical-rules.md §9); null is true. Hours null are never known.
 - ``max_pain`` Int8, worst NRS 0-10 that day; null when there was no headache.
 - ``migraine_features`` Boolean: ICHD-3 1.1 C and D met that day; null is treated as false.
 - ``aura`` Boolean, not null: aura of 5-60 min that day (ICHD-3 1.2 B and C).

@@ -15,7 +15,7 @@ database holds versions and attacks like any other diary, and its day summaries 
 
 What a typed diary cannot hold: unknown hours (null) load as an attack without an end and with
 nothing confirmed after its start, which the diary counts as a 0 h lower bound of unknown
-duration (docs/clinical-rules.md §9: never imputed), as it does for a patient who did not record the end;
+duration (clinical-rules.md §9: never imputed), as it does for a patient who did not record the end;
 unknown migraine features (null) load as none.
 
 :func:`load_diaries` stores the recorded days before today (in each patient's zone: today is
