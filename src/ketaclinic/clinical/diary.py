@@ -12,8 +12,8 @@ al. Cephalalgia 2023), so every result names the definition used (docs/clinical-
 ``4h`` (default) counts a day with (a) headache of >= 4 h with migraine features, (b) aura, or
 (c) headache treated with acute migraine-specific medication (triptan, ergot, gepant, ditan:
 van der Arend 2023 reads rule (c) as any of them; clinical-rules.md §9); ``30min`` is the same
-with 30 min in (a). An aura day counts whatever the headache, since aura is itself a migraine manifestation
-(ICHD-3 1.2.1.2).
+with 30 min in (a). An aura day counts whatever the headache, since aura is itself a migraine
+manifestation (ICHD-3 1.2.1.2).
 
 Unknown duration is never imputed (clinical-rules.md §9): a day whose duration is a known lower
 bound counts as a migraine day when the bound, aura or medication qualifies it; otherwise, with
