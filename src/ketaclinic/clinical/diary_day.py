@@ -7,15 +7,15 @@ is the one place that turns the first into the second:
 
 - ``headache``: at least one attack with pain above 0. An attack with pain 0 is an aura without
   headache (ICHD-3 1.2.1.2); it makes an aura day, not a headache day.
-- ``duration_hours``: the *whole* duration of the attacks touching the calendar day, across
-  midnight (clinical-rules.md §9, "Diary days"): an attack spanning midnight is one attack,
-  judged on its whole duration, and every calendar day it touches (onset, continuation or
-  recurrence: IHS trial guidelines, Tassorelli 2018) is a headache day, and a migraine day when
-  the attack qualifies. When an attack has migraine features, the longest such attack's hours, so that the
-  4-hour (or 30-minute) rule is met by one attack, never by adding a short featured attack to an
-  unrelated headache; otherwise the hours of the union of the attacks (overlaps counted once).
-  Capped at 72 h (ICHD-3 1.1 B: attacks last 4-72 h; longer is status migrainosus, a migraine
-  day under any definition).
+- ``duration_hours``: the *whole* duration of the attacks touching the calendar day, across midnight
+  (clinical-rules.md §9, "Diary days"): an attack spanning midnight is one attack, judged on its
+  whole duration, and every calendar day it touches (onset, continuation or recurrence: IHS trial
+  guidelines, Tassorelli 2018) is a headache day, and a migraine day when the attack qualifies. When
+  an attack has migraine features, the longest such attack's hours, so that the 4-hour (or
+  30-minute) rule is met by one attack, never by adding a short featured attack to an unrelated
+  headache; otherwise the hours of the union of the attacks (overlaps counted once). Capped at 72 h
+  (ICHD-3 1.1 B: attacks last 4-72 h; longer is status migrainosus, a migraine day under any
+  definition).
 - ``duration_known``: unknown duration is never imputed. An attack still going, or whose end the
   patient does not know, counts from its start to the last moment the patient confirmed it
   (``known_until``, fixed when saved: it never grows with the clock), a *known lower bound*; the

@@ -1,14 +1,14 @@
 """Diary endpoints per course and 28-day month, computed columnar with Polars.
 
 Definitions are the clinical core's (:mod:`ketaclinic.clinical.diary`, docs/clinical-rules.md §4,
-Tassorelli 2018; Diener 2020), applied to whole columns: a migraine day under definition ``4h``
-or ``30min``; counts normalised as count x 28 / days recorded; a period with fewer than 80 % of
-its days recorded flagged ``insufficient_data``; migraine-specific and indeterminate days and
-the upper-bound MMD (clinical-rules.md §9); the change in monthly migraine days (MMD) from the
-baseline and responders at >= 30, 50, 75 and 100 % reduction, null when the baseline has no
-migraine day or when the baseline or the month has insufficient data. Each expression here is
-the vectorised twin of one scalar rule of :mod:`ketaclinic.clinical.diary`, and tests/outcomes
-check them equal on generated diaries. Periods are those of :mod:`.periods`; time to relapse is :mod:`.relapse`.
+Tassorelli 2018; Diener 2020), applied to whole columns: a migraine day under definition ``4h`` or
+``30min``; counts normalised as count x 28 / days recorded; a period with fewer than 80 % of its
+days recorded flagged ``insufficient_data``; migraine-specific and indeterminate days and the
+upper-bound MMD (clinical-rules.md §9); the change in monthly migraine days (MMD) from the baseline
+and responders at >= 30, 50, 75 and 100 % reduction, null when the baseline has no migraine day or
+when the baseline or the month has insufficient data. Each expression here is the vectorised twin of
+one scalar rule of :mod:`ketaclinic.clinical.diary`, and tests/outcomes check them equal on
+generated diaries. Periods are those of :mod:`.periods`; time to relapse is :mod:`.relapse`.
 
 How the counts are made, without a join that multiplies diary rows by courses: each diary row
 gets a sort key ``(patient_id, day)`` packed in one Int64, and its seven flags (recorded,
