@@ -58,6 +58,10 @@ def start(label: str, env: dict[str, str], extra: list[str], logs: Path) -> Pass
         "-p",
         "no:cacheprovider",
         "--durations=10",
+        # Each pass its own temporary folder: pytest keeps only the newest three numbered
+        # folders under the shared /tmp/pytest-of-<user>, so another pytest run on the machine
+        # (or the other pass) could delete this pass's database templates mid-run.
+        f"--basetemp={logs / (label + '-tmp')}",
         *parallel,
         *extra,
         *sys.argv[1:],
