@@ -8,6 +8,7 @@ patient with a portal account and another patient.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +24,13 @@ from ketaclinic.accounts.actions import create_site, create_user, issue_api_toke
 from ketaclinic.accounts.models import Site, User
 from ketaclinic.patients.actions import create_patient, link_patient_account
 from ketaclinic.patients.models import Patient
+
+# Playwright's sync API keeps an asyncio loop running in the test process's main thread from the
+# first browser test to the end of the session. Under xdist a worker runs other modules after a
+# browser module, and Django's async-safety check would then refuse their every ORM call
+# (SynchronousOnlyOperation). The check guards async views; KetaClinic has none, and the app under
+# test runs in its own server process, so the tests switch it off (Django's documented switch).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "correct-horse-battery-9"
 LEDGER_TESTS = Path(__file__).parent / "inventory"

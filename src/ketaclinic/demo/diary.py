@@ -91,9 +91,13 @@ def _attack(rng: random.Random, day: date, zone: ZoneInfo, story: Story) -> Atta
                 relief_2h=rng.choice(("better", "no_better", "")),
             )
         )
+    # The demo's attacks end by 23:45: a patient whose attack runs past midnight cannot call
+    # the next day headache-free (the attack is counted on every day it touches), and the
+    # demo's story picks the next day's answer without looking back.
+    end = min(start + timedelta(hours=hours), datetime.combine(day, time(23, 45), tzinfo=zone))
     return AttackEntry(
         started_at=start,
-        ended_at=start + timedelta(hours=hours),
+        ended_at=end,
         pain=pain,
         location=rng.choice(("left", "right", "both", "front")) if migrainous else "both",
         pulsating=migrainous,

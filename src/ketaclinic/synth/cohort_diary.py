@@ -63,11 +63,22 @@ def day_entry(row: dict[str, Any], zone: ZoneInfo) -> DayEntry:
     if not row["headache"] and not row["aura"]:
         return HEADACHE_FREE
     hours = row["headache_hours"] if row["headache"] else AURA_ONLY / timedelta(hours=1)
-    start_hour = USUAL_START_HOUR if hours is None else min(USUAL_START_HOUR, 24 - hours)
     # Local midnight plus the start, then UTC: the length is real time across a clock change.
     midnight = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+    next_midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+    # The attack stays inside its own day (23 or 25 hours at a clock change): an attack past
+    # midnight counts on the next day too (docs/clinical-rules.md §9), and a synthetic row
+    # describes one day only.
+    day_hours = (next_midnight - midnight) / timedelta(hours=1)
+    start_hour = (
+        USUAL_START_HOUR if hours is None else max(0.0, min(USUAL_START_HOUR, day_hours - hours))
+    )
     started_at = midnight + timedelta(seconds=round(start_hour * 3600))
-    ended_at = None if hours is None else started_at + timedelta(seconds=round(hours * 3600))
+    ended_at = (
+        None
+        if hours is None
+        else min(started_at + timedelta(seconds=round(hours * 3600)), next_midnight)
+    )
     featured = bool(row["headache"] and row["migraine_features"])
     medications = tuple(
         MedicationEntry(drug=drug, taken_at=started_at + MEDICATION_AFTER)
