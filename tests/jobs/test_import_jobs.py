@@ -104,7 +104,8 @@ def test_who_may_not_import_starts_no_job(world, who):
 
 
 def test_what_is_not_a_bundle_is_refused_before_any_job(world):
-    response = post(world.clinician, {"resourceType": "Patient"}, prefer="respond-async")
+    # A single resource is read as a one-entry Bundle (HL7's examples come so); a list is not
+    response = post(world.clinician, [{"resourceType": "Patient"}], prefer="respond-async")
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert response.json()["field"] == "resourceType"
     assert not Job.objects.exists()
