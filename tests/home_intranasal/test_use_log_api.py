@@ -98,7 +98,8 @@ def test_a_use_during_a_recorded_attack_feeds_the_diary_as_acute_medication(worl
     assert logged.status_code == HTTPStatus.CREATED, logged.json()
     refreshed = DiaryDay.objects.get(patient=world.patient, date=day)
     assert refreshed.version == 2
-    assert refreshed.med_other is True  # an acute-medication day, no contract class
+    # an acute-medication day in its own class (issue 16): not migraine-specific, not "other"
+    assert refreshed.med_ketamine_intranasal is True
     assert refreshed.med_triptan is False
     medication = AttackMedication.objects.filter(drug="ketamine_intranasal").get()
     assert medication.dose_mg == 20

@@ -18,12 +18,12 @@ from tests.treatment.builders import CHECKLIST, fresh, running_session, schedule
 pytestmark = pytest.mark.django_db
 
 # auth session, user, its sites; the session (with plan, protocol, patient, site) and the read
-# audit (head lock, insert, head update); checklist, segments, doses, observations,
+# audit (one insert: the worker seals it, ADR 0008); checklist, segments, doses, observations,
 # adverse events, limit events, discharge (one query each); the session's last-seen stamp is
 # written at most once a minute (not here). The first request after log-in also reads the 2FA
 # devices (skipped). The ledger panel adds its session totals by kind and the
 # drawable containers.
-SESSION_PAGE_QUERIES = 14 + 2
+SESSION_PAGE_QUERIES = 12 + 2
 
 
 def page(session) -> str:
