@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from ketaclinic.core.append_only import RefuseChanges
+
 
 class Migration(migrations.Migration):
 
@@ -15,4 +17,6 @@ class Migration(migrations.Migration):
             name='sender',
             field=models.CharField(blank=True, help_text="Who sent the Bundle: its meta.source, else its patients' identifier system", max_length=255),
         ),
+        # SQLite rebuilt the table for the new column and dropped its guards: put them back.
+        RefuseChanges("interop_fhirimport", ("UPDATE", "DELETE")),
     ]

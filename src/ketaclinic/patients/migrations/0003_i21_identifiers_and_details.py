@@ -90,4 +90,6 @@ class Migration(migrations.Migration):
         ),
         # A foreign identifier, once recorded, is kept as it came (issue 21).
         RefuseChanges("patients_patientidentifier", ("UPDATE", "DELETE")),
+        # SQLite rebuilt patients_patient for the new columns and dropped its guard: put it back.
+        RefuseChanges("patients_patient", ("DELETE",)),
     ]
