@@ -22,7 +22,7 @@ from tests.diary.helpers import day_with, free_day, migraine_attack, today, trip
 pytestmark = pytest.mark.django_db
 
 CHART_DIARY_QUERIES = 9  # 11 before the audit head row went (ADR 0008)
-CHART_DIARY_CACHED_QUERIES = 9  # the same with the summary cached: no days, no questionnaires
+CHART_DIARY_CACHED_QUERIES = 7  # the same with the summary cached: no days, no questionnaires
 # + 3: the week before's current versions, attacks and medicines, carried into the day's
 # summary when an attack runs across midnight (clinical-rules.md §9); constant at any diary length
 # - 2 for the audit event (one insert, no head row: ADR 0008)
