@@ -299,7 +299,8 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     serialised when the database was made (``serialized_aliases``) are loaded again.
     """
     result = yield
-    if _transactional(item) and hasattr(connection, "_test_serialized_contents"):
+    last = nextitem is None  # the session's database is gone with this item's teardown
+    if not last and _transactional(item) and hasattr(connection, "_test_serialized_contents"):
         from pytest_django.plugin import blocking_manager_key
 
         from ketaclinic.treatment.models import Protocol
