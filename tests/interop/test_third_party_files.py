@@ -9,7 +9,9 @@ import json
 
 import pytest
 
+from ketaclinic.interop.fhir.streams import EXTERNAL_TYPES
 from ketaclinic.interop.models import ImportedRecord
+from tests.interop.test_bulk_data_export import BulkClient
 from tests.interop.test_import_robustness import stored
 from tests.interop.third_party import ASIS, JACOB, bundles, load, needs_data, singles
 
@@ -80,6 +82,23 @@ def test_each_bundle_imports_reimports_idempotently_and_exports_again(
     html = chart.get(f"/patients/{patient_pk}/external-history/").content.decode()
     assert "imported " in html
     assert "from " in html
+
+    # The bulk export (Bulk Data $export, patient level) carries the same held content.
+    _manifest, files = BulkClient(api, world.clinician).run(
+        f"/api/fhir/Patient/$export?_type={','.join(EXTERNAL_TYPES)}", task_worker
+    )
+    for kind in EXTERNAL_TYPES:
+        held = ImportedRecord.objects.filter(
+            patient_id=patient_pk, resource_type=kind, outcome="held"
+        ).count()
+        theirs = [
+            row
+            for row in files.get(kind, [])
+            if row.get("meta", {}).get("source")
+            and f"Patient/patient-{patient_pk}"
+            in (row.get("subject") or row.get("patient") or {}).get("reference", "")
+        ]
+        assert len(theirs) == held, kind
 
 
 def test_the_asis_bundle_is_refused_naming_the_dangling_reference(world, api):
