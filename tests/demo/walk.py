@@ -1,8 +1,8 @@
 """Walk every demo patient's pages and API answers and print what they say, as JSON.
 
 Run in a process of its own on a copy of the demo database (``python -m tests.demo.walk``):
-staff of the patient's site read the chart (overview, diary, Treatment, Outcomes, intake and
-questionnaire tabs, and their API answers); the patient reads their own home page, diary,
+staff of the patient's site read the chart (its banner, the Diary, Treatment, Outcomes, intake
+and questionnaire tabs, and their API answers); the patient reads their own home page, diary,
 summary, Progress and questionnaires (a demo patient without a portal account gets one first,
 through the same actions the clinic uses). Every value is read from what the pages render or
 the API answers, never from the demo's own tables of stories.
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from ketaclinic.cli.django_setup import setup_django
@@ -29,14 +29,14 @@ from ketaclinic.patients.models import Patient  # noqa: E402
 
 FIRST_COURSE = re.compile(r"the first course began on (\d{1,2} \w{3} \d{4})")
 PGIC_AFTER = re.compile(r"after the course ending (\d{4}-\d{2}-\d{2})", re.IGNORECASE)
-SESSION_DATES = re.compile(r"Session \d+</a></td>\s*<td>(\d{4}-\d{2}-\d{2})</td>")
+SESSION_DATES = re.compile(r"Session (\d+)</a></td>\s*<td>(\d{4}-\d{2}-\d{2})</td>")
 OUTCOME_COURSES = re.compile(r"<h2>Course (\d+) · ")
 MMD_RANGE = re.compile(r'<small class="mmd-range">([^<]*)</small>')
 
 
 def _day(text: str) -> str:
     """A page's "9 Aug 2026" as 2026-08-09."""
-    return datetime.strptime(text, "%d %b %Y").date().isoformat()  # noqa: DTZ007 - a date
+    return datetime.strptime(text, "%d %b %Y").date().isoformat()
 
 
 def _page(client: Client, url: str) -> str:
@@ -58,22 +58,30 @@ def _first_course(html: str) -> str | None:
 
 def _staff_view(client: Client, patient: Patient) -> dict[str, Any]:
     pk = patient.pk
-    overview = _page(client, f"/patients/{pk}/")
     diary_tab = _page(client, f"/patients/{pk}/diary/")
     treatment_tab = _page(client, f"/treatment/patients/{pk}/")
     outcomes_tab = _page(client, f"/patients/{pk}/outcomes/")
-    _page(client, f"/treatment/patients/{pk}/intake/")
     _page(client, f"/patients/{pk}/questionnaires/")
     outcomes = _api(client, f"/api/patients/{pk}/outcomes")
     metrics = _api(client, f"/api/diary/{pk}/metrics")
     intakes = _api(client, f"/api/treatment/patients/{pk}/intakes")
     latest = max(intakes, key=lambda intake: intake["version"]) if intakes else None
+    if latest is not None:
+        _page(client, f"/treatment/patients/{pk}/intake/")
     baseline = next((p for p in metrics["periods"] if p["is_baseline"]), None)
+    today = date.today()
+    days = _api(
+        client,
+        f"/api/diary/{pk}/days?start={today - timedelta(days=790)}&end={today + timedelta(days=2)}",
+    )
     return {
-        "name_on_chart": f"{patient.given_name} {patient.family_name}" in overview,
+        "name_on_chart": f"{patient.family_name}, {patient.given_name}" in treatment_tab,
         "diary_tab_first_course": _first_course(diary_tab),
         "diary_tab_ranges": MMD_RANGE.findall(diary_tab),
-        "session_dates": sorted(SESSION_DATES.findall(treatment_tab)),
+        "session_dates": sorted(
+            ({"number": int(n), "date": day} for n, day in SESSION_DATES.findall(treatment_tab)),
+            key=lambda session: (session["date"], session["number"]),
+        ),
         "outcomes_tab_courses": len(OUTCOME_COURSES.findall(outcomes_tab)),
         "outcomes_courses": [
             {
@@ -87,6 +95,7 @@ def _staff_view(client: Client, patient: Patient) -> dict[str, Any]:
         ],
         "diary_first_course": metrics["first_course"],
         "diary_baseline": baseline,
+        "diary_has_aura": any(day["aura"] for day in days),
         "intake": None
         if latest is None
         else {
@@ -103,7 +112,7 @@ def _account(patient: Patient, admin: User) -> User:
     account = create_user(
         actor=admin,
         username=f"walk-{patient.mrn.lower()}",
-        password="walk-pass-2026-unused",  # noqa: S106 - force_login; never typed
+        password="walk-pass-2026-unused",
         role="patient",
         first_name=patient.given_name,
         last_name=patient.family_name,
@@ -143,7 +152,8 @@ def walk() -> dict[str, Any]:
     for patient in patients:
         client = Client()
         client.force_login(staff[patient.site.code])
-        seen = {"sex": patient.sex, "given_name": patient.given_name, **_staff_view(client, patient)}
+        seen = {"sex": patient.sex, "given_name": patient.given_name}
+        seen.update(_staff_view(client, patient))
         own = Client()
         own.force_login(_account(patient, admin))
         seen.update(_patient_view(own))
