@@ -4,8 +4,8 @@ A diary is a string, one character per day from a start date: ``M`` a migraine (
 features), ``T`` a migraine treated with sumatriptan (an acute-medication day), ``h`` a mild
 headache (2 h, no features: a headache day, not a migraine day), ``.`` recorded headache-free,
 ``_`` not recorded, ``?`` a headache with migraine features whose end was not recorded (an
-indeterminate day: a headache day, not a migraine day, clinical-rules.md §9). Sessions start at 10:00 UTC, so their day is the same calendar day in the
-test sites' zone (UTC).
+indeterminate day: a headache day, not a migraine day, clinical-rules.md §9). Sessions start at
+10:00 UTC, so their day is the same calendar day in the test sites' zone (UTC).
 """
 
 from __future__ import annotations
