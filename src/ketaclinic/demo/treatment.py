@@ -453,8 +453,20 @@ def seed_treatment(report: Report, users: dict[str, User]) -> None:
         )
         if Intake.objects.filter(patient=patient).exists():
             continue
-        rng = random.Random(patient.mrn)
-        clinician = staff.clinician_south if patient.site.code == "south" else staff.clinician
-        _eligible(patient, rng, clinician, STORY_BY_MRN.get(mrn), courses[0].first_offset)
-        for course in courses:
-            _course(report, staff, protocols, patient, course, rng)
+        treat(report, staff, protocols, patient, courses)
+
+
+def treat(
+    report: Report,
+    staff: Staff,
+    protocols: dict[str, Protocol],
+    patient: Patient,
+    courses: tuple[DemoCourse, ...],
+) -> None:
+    """Make ``patient`` eligible (intake from their story, if any) and give them ``courses``."""
+    rng = random.Random(patient.mrn)
+    clinician = staff.clinician_south if patient.site.code == "south" else staff.clinician
+    story = STORY_BY_MRN.get(patient.mrn)
+    _eligible(patient, rng, clinician, story, courses[0].first_offset)
+    for course in courses:
+        _course(report, staff, protocols, patient, course, rng)
