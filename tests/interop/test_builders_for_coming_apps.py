@@ -198,6 +198,7 @@ def test_a_diary_day_holds_what_the_outcome_engine_reads(context):
         date=date(2025, 3, 2),
         headache=True,
         duration_hours=6.5,
+        duration_known=True,
         pain=7,
         migraine_features=True,
         aura=False,
@@ -209,6 +210,26 @@ def test_a_diary_day_holds_what_the_outcome_engine_reads(context):
     assert observation.valueBoolean is True
     assert components["72514-3"].valueInteger == 7
     assert float(components["headache-hours"].valueQuantity.value) == 6.5
+    assert components["headache-hours"].valueQuantity.comparator is None
     assert components["med-triptan"].valueBoolean is True
     shifted = context.date(date(2025, 3, 2), 9)
     assert str(observation.effectiveDateTime) == shifted.isoformat()
+
+
+def test_a_diary_days_lower_bound_of_hours_is_exported_as_at_least():
+    """An attack whose end was not recorded has only a lower bound (clinical-rules.md §9): the
+    Quantity says ">=", so the day's indeterminate status survives the export."""
+    day = SimpleNamespace(
+        pk=12,
+        patient_id=9,
+        date=date(2025, 3, 3),
+        headache=True,
+        duration_hours=2.0,
+        duration_known=False,
+        pain=7,
+        migraine_features=True,
+        aura=False,
+    )
+    observation = parses_back(build_diary_day(day, NAMED))
+    hours = {c.code.coding[0].code: c for c in observation.component}["headache-hours"]
+    assert (hours.valueQuantity.comparator, float(hours.valueQuantity.value)) == (">=", 2.0)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
+from ketaclinic.diary.actions import import_diary_days
 from ketaclinic.interop.redcap.dictionary import CHOICE_TYPES, FIELD_TYPES, HEADER
+from tests.diary.helpers import day_with, migraine_attack, today
 from tests.interop.helpers import run_export
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +115,19 @@ def test_identifying_fields_are_flagged_and_absent_when_deidentified(charted, tm
         assert named[name] == "y"
         assert name not in deid
     assert not any(flag == "y" for flag in deid.values())
+
+
+def test_a_diary_days_unknown_end_is_exported_as_hours_not_known(world, tmp_path):
+    """An attack whose end was not recorded gives a lower bound of hours (clinical-rules.md §9):
+    ``diary_hours_known`` says so beside them, so the day's indeterminate status survives."""
+    known, unknown = today() - timedelta(days=4), today() - timedelta(days=3)
+    days = {
+        known: day_with(migraine_attack(known)),
+        unknown: day_with(migraine_attack(unknown, ended_at=None)),
+    }
+    import_diary_days(actor=world.clinician, patient=world.patient, days=days)
+    run_export("redcap", world.admin, tmp_path)
+    _, _, records, _ = read(tmp_path)
+    diary = {r["diary_date"]: r for r in records if r["redcap_repeat_instrument"] == "diary"}
+    assert diary[known.isoformat()]["diary_hours_known"] == "1"
+    assert diary[unknown.isoformat()]["diary_hours_known"] == "0"

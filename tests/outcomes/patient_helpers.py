@@ -3,8 +3,9 @@
 A diary is a string, one character per day from a start date: ``M`` a migraine (6 h, migraine
 features), ``T`` a migraine treated with sumatriptan (an acute-medication day), ``h`` a mild
 headache (2 h, no features: a headache day, not a migraine day), ``.`` recorded headache-free,
-``_`` not recorded. Sessions start at 10:00 UTC, so their day is the same calendar day in the
-test sites' zone (UTC).
+``_`` not recorded, ``?`` a headache with migraine features whose end was not recorded (an
+indeterminate day: a headache day, not a migraine day, clinical-rules.md §9). Sessions start at
+10:00 UTC, so their day is the same calendar day in the test sites' zone (UTC).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ def entry(code: str, day: date) -> DayEntry:
         return day_with(mild_attack(day))
     if code == ".":
         return free_day()
+    if code == "?":
+        return day_with(migraine_attack(day, ended_at=None))
     raise ValueError(code)
 
 

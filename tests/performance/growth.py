@@ -24,7 +24,8 @@ from django.utils import timezone
 from ketaclinic import synth
 from ketaclinic.accounts.models import Site, User
 from ketaclinic.demo import treatment as treatment_demo
-from ketaclinic.demo.diary import STORIES, story_days
+from ketaclinic.demo.diary import story_days
+from ketaclinic.demo.stories import STORIES, DemoCourse
 from ketaclinic.diary.actions import import_diary_days, save_day
 from ketaclinic.diary.entries import DayEntry
 from ketaclinic.diary.models import DiaryDay
@@ -119,7 +120,8 @@ def _courses(people: treatment_demo.Staff, tally: Tally) -> None:
     protocols = treatment_demo._library(tally, people)
     for mrn in COURSE_MRNS:
         patient = Patient.objects.select_related("site").get(site__code="north", mrn=mrn)
-        treatment_demo._course(tally, people, protocols, patient, "lit-outpatient-iv", 2, 4, 7)
+        course = DemoCourse("lit-outpatient-iv", given=2, planned=4, spacing=7, first_offset=17)
+        treatment_demo.treat(tally, people, protocols, patient, (course,))
 
 
 def _worklist(nurse: User, tally: Tally) -> None:

@@ -1,21 +1,21 @@
 """Synthetic headache diaries: a baseline, a course of treatment, a response that may fade.
 
-Each demo patient follows a story (responder, partial responder, non-responder, responder who
-relapses) so that the diary pages, the 28-day periods and the responder counts have something
-true to show. Days are generated deterministically and loaded with ``import_diary_days`` (one
-bulk insert and one audit event per patient). Some days are left out on purpose: missing
-days must show as missing.
+Each demo patient follows a story (``demo/stories.py``: responder, partial responder,
+non-responder, responder who relapses) so that the diary pages, the 28-day periods and the
+responder counts have something true to show, on the days of the patient's own sessions. Days
+are generated deterministically and loaded with ``import_diary_days`` (one bulk insert and one
+audit event per patient). Some days are left out on purpose: missing days must show as missing.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from ketaclinic.accounts.models import User
+from ketaclinic.demo.stories import STORIES, Story
 from ketaclinic.diary.actions import import_diary_days, set_time_zone
 from ketaclinic.diary.entries import AttackEntry, DayEntry, DayFactors, MedicationEntry
 from ketaclinic.diary.models import DiaryDay
@@ -23,38 +23,12 @@ from ketaclinic.diary.queries import local_today, patient_time_zone
 from ketaclinic.patients.models import Patient
 
 
-@dataclass(frozen=True)
-class Story:
-    """How a patient's headaches go: days a month before, the share left after the course."""
-
-    mrn: str
-    site: str
-    time_zone: str
-    diary_days: int
-    course_offset: int  # days before today the (first) course began
-    baseline_headache_days: float  # per 28 days
-    response: float  # fraction of the baseline left just after the course
-    relapse_after: int | None  # days after the course when the response fades
-    aura: bool = False
-    overuse: bool = False
-    second_course_offset: int | None = None
-
-
-STORIES = (
-    Story("N-1001", "north", "Europe/Stockholm", 240, 120, 18, 0.35, 75, second_course_offset=30),
-    Story("N-1002", "north", "Europe/London", 210, 100, 16, 0.3, None, aura=True),
-    Story("N-1003", "north", "America/New_York", 200, 90, 20, 0.95, None, overuse=True),
-    Story("N-1004", "north", "Europe/Berlin", 190, 80, 14, 0.55, None),
-    Story("N-1005", "north", "Europe/Stockholm", 120, 20, 17, 0.6, None),
-    Story("S-1001", "south", "Europe/Paris", 200, 95, 19, 0.4, 50),
-    Story("S-1002", "south", "Europe/Madrid", 150, 60, 15, 0.5, None, aura=True),
-)
-
-
 def _rate(story: Story, offset: int) -> float:
-    """Chance of a headache on the day ``offset`` days before today."""
+    """Chance of a headache on the day ``offset`` days before today: the baseline until the
+    first session of a course, then the share the course left, fading back to the baseline
+    ``relapse_after`` days after the first course began (a later course restores it)."""
     base = story.baseline_headache_days / 28
-    started = [c for c in (story.course_offset, story.second_course_offset) if c and c >= offset]
+    started = [c.first_offset for c in story.treated_courses if c.first_offset >= offset]
     if not started:
         return base  # before any course: the baseline
     latest = min(started)  # the most recent course (fewest days ago)
@@ -67,11 +41,14 @@ def _rate(story: Story, offset: int) -> float:
 
 
 def _attack(rng: random.Random, day: date, zone: ZoneInfo, story: Story) -> AttackEntry:
+    """A migraine attack (at least 4 hours, moderate or severe, with migraine features: a
+    migraine day, ICHD-3 1.3 note) on the story's share of headache days, else a short mild
+    featureless headache, so the diary's migraine days are the story's."""
     start_hour = rng.choice((6, 7, 8, 10, 13, 15, 17, 19))
     start = datetime.combine(day, time(start_hour, rng.choice((0, 15, 30, 45))), tzinfo=zone)
-    hours = rng.choice((2, 3, 5, 6, 8, 10, 14))
-    pain = rng.randint(3, 9)
-    migrainous = pain >= 5 and rng.random() < 0.8
+    migrainous = rng.random() < story.migraine_share
+    hours = rng.choice((5, 6, 8, 10, 14)) if migrainous else rng.choice((1, 2, 3))
+    pain = rng.randint(5, 9) if migrainous else rng.randint(2, 4)
     medications = []
     if migrainous and rng.random() < (0.9 if story.overuse else 0.6):
         medications.append(
@@ -125,11 +102,20 @@ def _factors(rng: random.Random, offset: int, female: bool) -> DayFactors:
     )
 
 
+def _clear_of_baselines(story: Story, gap_start: int) -> int:
+    """The five-day gap moved out of every course's baseline (the 28 days before its first
+    session), so a story's baselines stay evaluable (>= 80 % recorded, clinical-rules.md §4)."""
+    baselines = [(c.first_offset, c.first_offset + 28) for c in story.courses]
+    while any(first <= gap_start + 4 and gap_start <= last for first, last in baselines):
+        gap_start += 29
+    return gap_start if gap_start + 5 < story.diary_days else 1
+
+
 def story_days(story: Story, patient: Patient, today: date) -> dict[date, DayEntry]:
     """The story's diary up to yesterday (today is left for the patient to fill in)."""
     rng = random.Random(f"{story.mrn}-diary")
     zone = ZoneInfo(story.time_zone)
-    gap_start = rng.randint(20, story.diary_days - 20)
+    gap_start = _clear_of_baselines(story, rng.randint(20, story.diary_days - 20))
     days: dict[date, DayEntry] = {}
     for offset in range(story.diary_days, 0, -1):
         day = today - timedelta(days=offset)

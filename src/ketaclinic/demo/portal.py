@@ -10,14 +10,10 @@ from zoneinfo import ZoneInfo
 
 from ketaclinic.accounts.models import Site, User
 from ketaclinic.clinical.questionnaire_schedule import Course, schedule
-from ketaclinic.demo.diary import STORIES, Story
+from ketaclinic.demo.stories import STORIES, Story
 from ketaclinic.diary.queries import local_today
-from ketaclinic.instruments.actions import (
-    record_course_dates,
-    start_questionnaire_plan,
-    submit_questionnaire,
-)
-from ketaclinic.instruments.models import QuestionnairePlan
+from ketaclinic.instruments.actions import start_questionnaire_plan, submit_questionnaire
+from ketaclinic.instruments.models import PlannedCourse, QuestionnairePlan
 from ketaclinic.patients.models import Patient
 from ketaclinic.portal.actions import decline_request, submit_consultation_request
 from ketaclinic.portal.models import ConsultationRequest
@@ -82,29 +78,22 @@ def _answers(instrument: str, level: float, rng: random.Random) -> list[Any]:
 
 
 def _level(story: Story, days_ago: int) -> float:
-    if days_ago > story.course_offset:
+    """The burden on a day: the baseline's before the first session, the response's after."""
+    if story.course_offset is None or days_ago > story.course_offset:
         return 1.0
     return story.response
 
 
 def _questionnaires(story: Story, patient: Patient, nurse: User, today: date) -> int:
-    """The plan, the course dates, and the answers of every past occurrence (a few missed)."""
+    """The plan and the answers of every past occurrence (a few missed). The course dates are
+    the treatment courses' own (``treatment.course_calendar`` keeps them on the schedule), so
+    the PGIC falls due after the course the Treatment tab shows."""
     plan_start = today - timedelta(days=story.diary_days)
     start_questionnaire_plan(actor=nurse, patient=patient, start_date=plan_start)
-    courses = []
-    for offset in (story.course_offset, story.second_course_offset):
-        if offset is None:
-            continue
-        start = today - timedelta(days=offset)
-        course = Course(start, start + timedelta(days=4))
-        courses.append(course)
-        record_course_dates(
-            actor=nurse,
-            patient=patient,
-            start_date=course.start,
-            end_date=course.end,
-            label="IV ketamine, 5 days inpatient",
-        )
+    courses = [
+        Course(course.start_date, course.end_date)
+        for course in PlannedCourse.objects.filter(patient=patient, cancelled_at__isnull=True)
+    ]
     rng = random.Random(f"{story.mrn}-questionnaires")
     zone = ZoneInfo(story.time_zone)
     actor = patient.account or nurse

@@ -22,7 +22,7 @@ from ketaclinic.demo.scheduling import BOOKING_LOGIN, BOOKING_MRN, seed_schedule
 from ketaclinic.demo.treatment import seed_treatment
 from ketaclinic.patients.actions import create_patient, link_patient_account
 from ketaclinic.patients.models import Patient
-from ketaclinic.synth.names import FAMILY_NAMES, GIVEN_NAMES, STREETS
+from ketaclinic.synth.names import FAMILY_NAMES, STREETS, given_names
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - synthetic demo only, printed on purpose
 SITES = (
@@ -42,6 +42,8 @@ STAFF = (
     ("pharmacist_south", "pharmacist", ("south",), "Omar", "Haddad"),
 )
 PATIENTS_PER_SITE = 20
+# The portal patient is Hana Lindqvist, a woman (README.md, her diary's menstruation days).
+FIXED_SEX = {"N-1001": "female"}
 
 
 @dataclass
@@ -97,10 +99,12 @@ def _patients(report: DemoReport, sites: dict[str, Site], admin: User) -> None:
         site = sites[code]
         for number in range(1, PATIENTS_PER_SITE + 1):
             mrn = f"{code[0].upper()}-{1000 + number}"
-            given = GIVEN_NAMES[(number * 7 + index * 3) % len(GIVEN_NAMES)]
             family = FAMILY_NAMES[(number * 11 + index * 5) % len(FAMILY_NAMES)]
             born = date(1960, 1, 1) + timedelta(days=rng.randint(0, 365 * 42))
             sex = "female" if rng.random() < 0.72 else "male"  # migraine is ~3:1 female
+            sex = FIXED_SEX.get(mrn, sex)
+            names = given_names(sex)
+            given = names[(number * 7 + index * 3) % len(names)]
             if Patient.objects.filter(site=site, mrn=mrn).exists():
                 continue
             create_patient(

@@ -18,6 +18,7 @@ from typing import Protocol as TypingProtocol
 from django.utils import timezone
 
 from ketaclinic.accounts.models import User
+from ketaclinic.demo.stories import STORY_BY_MRN, DemoCourse, Story
 from ketaclinic.patients.models import Patient
 from ketaclinic.treatment import actions
 from ketaclinic.treatment.guardrail_errors import LimitRefused
@@ -44,24 +45,21 @@ BOLUS = {
     "fasting_hours": 2,
     "source": "Synthetic demo protocol: not taken from the literature",
 }
-# (MRN, protocol code, sessions already given, sessions planned, spacing days)
+# Patients without a diary story (demo/stories.py tells the courses of those with one):
+# (MRN, protocol code, sessions already given, sessions planned, spacing days); their sessions
+# end three days ago.
 COURSES = (
-    ("N-1002", "lit-outpatient-iv", 3, 3, 7),
-    ("N-1003", "lit-outpatient-iv", 2, 3, 7),
-    ("N-1004", "lit-intranasal-home-yuan", 3, 6, 2),
     ("N-1006", "lit-intranasal-home-yuan", 2, 4, 2),
     ("N-1007", "lit-nebulized-dove", 3, 3, 4),  # 4 days: two sessions a week at most
     ("N-1008", "lit-nebulized-dove", 2, 3, 4),
     ("N-1009", "demo-iv-bolus", 3, 3, 5),
     ("N-1010", "demo-iv-bolus", 2, 4, 5),
-    ("N-1005", "lit-outpatient-iv", 0, 3, 7),  # ready: approved plan, no session yet
-    ("N-1011", "lit-outpatient-iv", 0, 3, 7),  # ready too: the ledger's browser test
+    ("N-1011", "lit-outpatient-iv", 0, 3, 7),  # ready: the ledger's browser test
     ("N-1017", "lit-outpatient-iv", 0, 3, 7),  # ready too: the AVPU stop-alert browser test
-    ("S-1002", "lit-outpatient-iv", 2, 3, 7),
     ("N-1018", "lit-outpatient-iv", 0, 6, 1),  # ready to book: the schedule's browser test
     ("N-1019", "lit-outpatient-iv", 0, 3, 7),  # ready too: takes a chair in that test
 )
-READY_MRN = "N-1005"
+READY_MRN = "N-1005"  # its story (demo/stories.py): approved, no session yet
 # Other apps' demo steps around each session, registered by seed_demo: the ledger draws before
 # the start, then books what was given and wastes the rest before discharge.
 SessionHook = Callable[[TreatmentSession, User, datetime], None]
@@ -83,7 +81,41 @@ class Staff:
     nurse_south: User
 
 
-def _history(rng: random.Random) -> dict[str, Any]:
+AURA = {
+    "attacks": 30,
+    "symptoms": ["visual"],
+    "fully_reversible": True,
+    "gradual_spread_5min": True,
+    "in_succession": False,
+    "each_lasts_5_to_60_min": True,
+    "unilateral": True,
+    "positive": True,
+    "headache_within_60min": True,
+}
+
+
+def _history(rng: random.Random, story: Story | None) -> dict[str, Any]:
+    """The headache history told at intake. A patient with a diary story reports its baseline
+    (headache and migraine days a month, the aura, the triptan days), so the intake and the
+    diary's baseline tell the same story; the others, a random chronic migraine."""
+    history = _random_history(rng)
+    if story is None:
+        return history
+    history["frequency"]["headache_days_per_month"] = story.per_month(story.baseline_headache_days)
+    history["frequency"]["migraine_days_per_month"] = story.per_month(story.baseline_migraine_days)
+    if story.aura:
+        history["aura"] = AURA
+    if story.overuse:  # triptans on nine of ten migraine days (demo/diary.py)
+        triptan_days = story.per_month(0.9 * story.baseline_migraine_days)
+        history["acute_medication_days_per_month"]["triptan"] = triptan_days
+        history["overuse_months"] = history["frequency"]["months"]
+    else:  # on six of ten migraine days
+        triptan_days = story.per_month(0.6 * story.baseline_migraine_days)
+        history["acute_medication_days_per_month"]["triptan"] = triptan_days
+    return history
+
+
+def _random_history(rng: random.Random) -> dict[str, Any]:
     return {
         "headache": {
             "attacks": rng.randint(40, 400),
@@ -147,13 +179,17 @@ def _library(report: Report, staff: Staff) -> dict[str, Protocol]:
     return protocols
 
 
-def _eligible(patient: Patient, rng: random.Random, clinician: User) -> None:
+def _eligible(
+    patient: Patient, rng: random.Random, clinician: User, story: Story | None, before: int
+) -> None:
+    """Intake, diagnosis, screen, tests and consent; tests and consent dated ``before`` days
+    before today plus some, ahead of the first session."""
     failed = TRIALS if rng.random() < 0.7 else TRIALS[:4]
     intake = actions.record_intake(
         actor=clinician,
         patient=patient,
         expected_version=0,
-        history=_history(rng),
+        history=_history(rng, story),
         preventive_trials=[
             {"drug": d, "class": c, "outcome": o, "weeks": w} for d, c, o, w in failed
         ],
@@ -183,13 +219,13 @@ def _eligible(patient: Patient, rng: random.Random, clinician: User) -> None:
             patient=patient,
             test=test,
             outcome="done",
-            performed_on=timezone.localdate() - timedelta(days=60),
+            performed_on=timezone.localdate() - timedelta(days=before + 10),
             result="normal" if test != "pregnancy" else "negative",
         )
     actions.record_consent(
         actor=clinician,
         patient=patient,
-        consented_on=timezone.localdate() - timedelta(days=50),
+        consented_on=timezone.localdate() - timedelta(days=before + 7),
         information_version="Ketamine leaflet v1",
     )
 
@@ -361,24 +397,21 @@ def _course(
     staff: Staff,
     protocols: dict[str, Protocol],
     patient: Patient,
-    code: str,
-    given: int,
-    planned: int,
-    spacing: int,
+    course: DemoCourse,
+    rng: random.Random,
 ) -> None:
-    rng = random.Random(patient.mrn)
+    """One approved plan and the sessions given of it, on the course's days."""
     south = patient.site.code == "south"
     clinician = staff.clinician_south if south else staff.clinician
     nurse = staff.nurse_south if south else staff.nurse
-    _eligible(patient, rng, clinician)
-    protocol = protocols[code]
+    protocol = protocols[course.protocol]
     plan = actions.create_plan(
         actor=clinician,
         patient=patient,
         protocol=protocol,
         starting_dose=protocol.starting_dose,
-        sessions_planned=planned,
-        spacing_days=spacing,
+        sessions_planned=course.planned,
+        spacing_days=course.spacing,
         stop_rules="Stop for SpO2 below 92 %, systolic above 180, a grade 3 adverse event, or "
         "at the patient's request.",
         rationale="Refractory chronic migraine; ketamine considered after every preventive "
@@ -386,12 +419,21 @@ def _course(
     )
     plan = actions.approve_plan(actor=clinician, plan=plan, expected_version=plan.version)
     report.count("treatment plans")
-    features = ["plain", "override" if code == "lit-outpatient-iv" else "ae", "refusal"]
-    for number in range(given):
-        day = timezone.localdate() - timedelta(days=spacing * (given - number) + 3)
+    features = ["plain", "override" if course.protocol == "lit-outpatient-iv" else "ae", "refusal"]
+    for number, offset in enumerate(course.session_offsets()):
+        day = timezone.localdate() - timedelta(days=offset)
         session = actions.schedule_session(actor=nurse, plan=plan, scheduled_for=day)
         _session(session, rng, nurse, clinician, features[number % len(features)])
         report.count("sessions")
+
+
+def demo_courses() -> dict[str, tuple[DemoCourse, ...]]:
+    """Every demo patient's courses: from their story, or from ``COURSES`` (sessions ending
+    three days ago)."""
+    courses = {mrn: story.courses for mrn, story in STORY_BY_MRN.items() if story.courses}
+    for mrn, code, given, planned, spacing in COURSES:
+        courses[mrn] = (DemoCourse(code, given, planned, spacing, spacing * given + 3),)
+    return courses
 
 
 def seed_treatment(report: Report, users: dict[str, User]) -> None:
@@ -405,10 +447,26 @@ def seed_treatment(report: Report, users: dict[str, User]) -> None:
         nurse_south=users["nurse_south"],
     )
     protocols = _library(report, staff)
-    for mrn, code, given, planned, spacing in COURSES:
+    for mrn, courses in demo_courses().items():
         patient = Patient.objects.select_related("site").get(
             site__code="south" if mrn.startswith("S") else "north", mrn=mrn
         )
         if Intake.objects.filter(patient=patient).exists():
             continue
-        _course(report, staff, protocols, patient, code, given, planned, spacing)
+        treat(report, staff, protocols, patient, courses)
+
+
+def treat(
+    report: Report,
+    staff: Staff,
+    protocols: dict[str, Protocol],
+    patient: Patient,
+    courses: tuple[DemoCourse, ...],
+) -> None:
+    """Make ``patient`` eligible (intake from their story, if any) and give them ``courses``."""
+    rng = random.Random(patient.mrn)
+    clinician = staff.clinician_south if patient.site.code == "south" else staff.clinician
+    story = STORY_BY_MRN.get(patient.mrn)
+    _eligible(patient, rng, clinician, story, courses[0].first_offset)
+    for course in courses:
+        _course(report, staff, protocols, patient, course, rng)

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from ketaclinic.core.http import current_user
 from ketaclinic.outcomes.patient_endpoints import Change, CourseOutcome, Period, SessionResponse
@@ -33,6 +33,14 @@ class PeriodOut(Schema):
     days_recorded: int
     headache_days_28: float | None
     migraine_days_28: float | None
+    indeterminate_days: int = Field(
+        0, description="Days with migraine features whose attack is not known to be long enough"
+    )
+    migraine_days_upper_28: float | None = Field(
+        None,
+        description="MMD if every indeterminate day were a migraine day: the top of the "
+        "sensitivity range whose bottom is migraine_days_28",
+    )
     acute_medication_days_28: float | None
     triptan_days_28: float | None
     insufficient_data: bool

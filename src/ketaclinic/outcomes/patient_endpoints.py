@@ -22,6 +22,7 @@ import polars as pl
 
 from ketaclinic.clinical.contracts import MigraineDayDefinition
 from ketaclinic.clinical.diary import MIN_RECORDED_FRACTION, MONTH_DAYS, RESPONDER_THRESHOLDS
+from ketaclinic.clinical.display import sensitivity_range
 from ketaclinic.clinical.tolerance import TOLERANCE
 from ketaclinic.outcomes import schema
 from ketaclinic.outcomes.analytics import compute_outcomes, migraine_day
@@ -54,10 +55,17 @@ class Period:
     insufficient_data: bool
     mmd_change_percent: float | None
     responders: dict[int, bool | None]
+    indeterminate_days: int = 0
+    migraine_days_upper_28: float | None = None
 
     @property
     def is_baseline(self) -> bool:
         return self.month == 0
+
+    @property
+    def mmd_range(self) -> str:
+        """The MMD's sensitivity range in words ("" without indeterminate days)."""
+        return sensitivity_range(self.migraine_days_upper_28, self.indeterminate_days)
 
     @property
     def thresholds_met(self) -> list[int]:
@@ -262,6 +270,8 @@ def _period(row: dict[str, Any]) -> Period:
         insufficient_data=bool(row["insufficient_data"]),
         mmd_change_percent=row["mmd_change_percent"],
         responders={t: row[f"responder_{t}"] for t in RESPONDER_THRESHOLDS},
+        indeterminate_days=int(row["indeterminate_days"] or 0),
+        migraine_days_upper_28=row["migraine_days_upper_28"],
     )
 
 

@@ -53,7 +53,7 @@ from ketaclinic.patients.validation import EDITABLE_FIELDS, clean_patient_fields
 from ketaclinic.synth import SyntheticCohort
 from ketaclinic.synth.cohort_diary import load_diaries
 from ketaclinic.synth.cohort_treatment import load_treatment
-from ketaclinic.synth.names import COHORT_FAMILY_NAMES, GIVEN_NAMES
+from ketaclinic.synth.names import COHORT_FAMILY_NAMES, given_names
 from ketaclinic.treatment.models import Protocol
 
 CHUNK = 100  # patients per write: a chunk of 730-day diaries is ~70,000 days in memory
@@ -80,7 +80,7 @@ def _patient(row: dict[str, Any], site: Site, today: date, prefix: str) -> Patie
     fields = clean_patient_fields(
         {
             "mrn": f"{prefix}{number}",
-            "given_name": rng.choice(GIVEN_NAMES),
+            "given_name": rng.choice(given_names(row["sex"])),
             "family_name": rng.choice(COHORT_FAMILY_NAMES),
             "date_of_birth": born,
             "sex": row["sex"],

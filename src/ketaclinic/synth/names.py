@@ -1,37 +1,52 @@
 """Synthetic names for demo patients: invented combinations, no real person."""
 
-GIVEN_NAMES = (
+# Given names by the sex recorded for the patient, so a chart never reads "Olga, male".
+# Hana is eighth of the women's: the demo's portal patient, N-1001, is Hana Lindqvist.
+FEMALE_GIVEN_NAMES = (
     "Ada",
-    "Bruno",
     "Carmen",
     "Dara",
     "Elif",
     "Farah",
-    "Gustav",
-    "Hana",
     "Ines",
-    "Jonas",
     "Keiko",
-    "Liam",
+    "Hana",
     "Maya",
-    "Nikolai",
     "Olga",
     "Priya",
-    "Quentin",
     "Rosa",
-    "Samir",
     "Tove",
     "Uma",
-    "Viktor",
-    "Wen",
     "Ximena",
-    "Yusuf",
     "Zara",
     "Amara",
-    "Bastian",
     "Chiara",
-    "Dmitri",
 )
+MALE_GIVEN_NAMES = (
+    "Bruno",
+    "Gustav",
+    "Jonas",
+    "Liam",
+    "Nikolai",
+    "Quentin",
+    "Samir",
+    "Viktor",
+    "Yusuf",
+    "Bastian",
+    "Dmitri",
+    "Anders",
+    "Rafael",
+    "Kenji",
+    "Tariq",
+)
+GIVEN_NAMES_BY_SEX = {"female": FEMALE_GIVEN_NAMES, "male": MALE_GIVEN_NAMES}
+
+
+def given_names(sex: str) -> tuple[str, ...]:
+    """The given names that fit ``sex``; every name for another or unknown sex."""
+    return GIVEN_NAMES_BY_SEX.get(sex, FEMALE_GIVEN_NAMES + MALE_GIVEN_NAMES)
+
+
 FAMILY_NAMES = (
     "Abara",
     "Bellweather",
@@ -41,7 +56,7 @@ FAMILY_NAMES = (
     "Fairbrook",
     "Grünfeld",
     "Halloran",
-    "Ivanova",
+    "Iversen",
     "Jakobsen",
     "Kowalczyk",
     "Lindqvist",

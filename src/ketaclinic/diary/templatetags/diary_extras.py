@@ -12,6 +12,7 @@ from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString
 
 from ketaclinic.clinical.diary import FollowUpMetrics, PeriodMetrics
+from ketaclinic.clinical.display import sensitivity_range
 from ketaclinic.diary.charts import BarChart, PeriodColumn, TrendLine
 from ketaclinic.diary.metrics import OVERUSE_NAMES, Cell, Month, PeriodRow
 from ketaclinic.patients.models import Patient
@@ -194,7 +195,7 @@ def period_rows(periods: list[PeriodRow], patient_view: bool = False) -> SafeStr
             f"{_day_month(metrics.end)} {metrics.end.year % 100:02d}{badges}</th>",
             f'<td class="num">{metrics.days_recorded}/{metrics.days}</td>',
             f'<td class="num">{per28(metrics, "headache_days")}</td>',
-            f'<td class="num">{per28(metrics, "migraine_days")}</td>',
+            f'<td class="num">{per28(metrics, "migraine_days")}{_range(metrics)}</td>',
             f'<td class="num">{per28(metrics, "acute_medication_days")}</td>',
             f'<td class="num hide-sm">{per28(metrics, "triptan_days")}</td>',
         ]
@@ -207,6 +208,12 @@ def period_rows(periods: list[PeriodRow], patient_view: bool = False) -> SafeStr
         baseline = ' class="is-baseline"' if row.is_baseline else ""
         rows.append(f"<tr{baseline}>{''.join(cells)}</tr>")
     return SafeString("".join(rows))
+
+
+def _range(metrics: PeriodMetrics) -> str:
+    """The MMD's sensitivity range under it, when the period has indeterminate days."""
+    words = sensitivity_range(metrics.migraine_days_upper_28, metrics.indeterminate_days)
+    return f'<br><small class="mmd-range">{escape(words)}</small>' if words else ""
 
 
 def _day_month(day: date) -> str:

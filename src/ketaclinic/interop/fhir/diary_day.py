@@ -43,6 +43,7 @@ class DiaryDay(Protocol):
     date: date
     headache: bool
     duration_hours: float | None
+    duration_known: bool
     pain: int | None
     migraine_features: bool
     aura: bool
@@ -57,7 +58,15 @@ def build_diary_day(day: DiaryDay, context: ExportContext) -> Observation:
         ObservationComponent(code=concept(system, "aura"), valueBoolean=day.aura),
     ]
     if day.duration_hours is not None:
-        hours = Quantity(value=Decimal(str(day.duration_hours)), unit="h", system=UCUM, code="h")
+        # An attack whose end was not recorded has only a known lower bound (clinical-rules.md
+        # §9): FHIR's Quantity.comparator ">=" says so, so no reader takes it for the duration.
+        hours = Quantity(
+            value=Decimal(str(day.duration_hours)),
+            comparator=None if day.duration_known else ">=",
+            unit="h",
+            system=UCUM,
+            code="h",
+        )
         components.append(
             ObservationComponent(code=concept(system, "headache-hours"), valueQuantity=hours)
         )

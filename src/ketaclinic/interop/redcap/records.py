@@ -97,6 +97,7 @@ def diary_row(day: DiaryDay, context: ExportContext, instance: int, rid: str) ->
         "diary_date": context.date(day.date, day.patient_id).isoformat(),
         "diary_headache": _yes(day.headache),
         "diary_hours": _number(day.duration_hours),
+        "diary_hours_known": _yes(day.duration_known),
         "diary_pain": "" if day.pain is None else day.pain,
         "diary_migraine_features": _yes(day.migraine_features),
         "diary_aura": _yes(day.aura),
