@@ -121,7 +121,15 @@ PAGES = [
     Page("chart overview", "clinician", lambda i: f"/patients/{i.treated}/", 18),
     Page("chart overview, diary", "clinician", lambda i: f"/patients/{i.hana}/", 18),
     Page("chart overview, alert", "clinician", lambda i: f"/patients/{i.alerted}/", 18),
-    Page("registry search", "clinician", lambda i: "/patients/?q=m", 6),
+    Page(
+        "registry search",
+        "clinician",
+        lambda i: "/patients/?q=m",
+        6,
+        fixed="its first 50 matches: a full page before and after growth",
+    ),
+    # The registry's last page (a page past the end gives the last) shows the growth's patients.
+    Page("registry, last page", "clinician", lambda i: "/patients/?page=999", 5),
     Page("treatment tab", "clinician", lambda i: f"/treatment/patients/{i.treated}/", 13),
     Page("intake", "clinician", lambda i: f"/treatment/patients/{i.treated}/intake/", 8),
     Page("eligibility", "clinician", lambda i: f"/treatment/patients/{i.treated}/eligibility/", 9),
