@@ -7,7 +7,8 @@ from datetime import date, datetime
 
 import pytest
 
-from ketaclinic.interop.redcap.dictionary import CHOICE_TYPES, FIELD_TYPES, HEADER
+from ketaclinic.clinical.acute_medications import CONTRACT_CLASSES
+from ketaclinic.interop.redcap.dictionary import CHOICE_TYPES, FIELD_TYPES, HEADER, diary_fields
 from tests.interop.helpers import run_export
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +114,12 @@ def test_identifying_fields_are_flagged_and_absent_when_deidentified(charted, tm
         assert named[name] == "y"
         assert name not in deid
     assert not any(flag == "y" for flag in deid.values())
+
+
+def test_the_diary_form_has_a_field_for_every_acute_medication_class_of_the_core():
+    """One list of classes (clinical.acute_medications): gepant, ditan and home intranasal
+    ketamine reach REDCap as they reach the analytics; hours up to a whole 72 h attack."""
+    fields = {field.name: field for field in diary_fields()}
+    assert {f"diary_med_{name}" for name in CONTRACT_CLASSES} <= set(fields)
+    assert {"diary_med_gepant", "diary_med_ditan", "diary_med_ketamine_intranasal"} <= set(fields)
+    assert fields["diary_hours"].maximum == "72"
