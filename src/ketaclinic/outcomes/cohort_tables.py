@@ -92,9 +92,11 @@ class CohortTables:
 
     def _survival(self, courses: pl.DataFrame, by: str) -> SurvivalCurves:
         curves = kaplan_meier(courses, by=(by,), min_cell=0)
-        evaluable = courses.filter(pl.col("relapse_month").is_not_null())
+        # Responders only (relapse is judged for them: clinical.relapse), at risk at month m
+        # while their relapse or last judged month is m or later.
+        evaluable = courses.filter(pl.col("relapsed").is_not_null())
         at_risk = evaluable.group_by(by).agg(
-            **{f"m{m}": (pl.col("relapse_month") >= m).sum().cast(pl.Int64) for m in MONTHS}
+            **{f"m{m}": (pl.col("last_judged_month") >= m).sum().cast(pl.Int64) for m in MONTHS}
         )
         for row in curves.summary.iter_rows(named=True):
             group = str(row[by])
@@ -120,7 +122,7 @@ class CohortTables:
         groups = {
             by: [str(k) for k in self.survival[by].summary[by]] for by in ("route", "protocol")
         }
-        pairs = courses.filter(pl.col("relapse_month").is_not_null()).select("route", "protocol")
+        pairs = courses.filter(pl.col("relapsed").is_not_null()).select("route", "protocol")
         routes_of = pairs.unique().group_by("protocol").agg(pl.col("route"))
         single_route = {
             row["protocol"]: row["route"][0]
