@@ -36,6 +36,12 @@ def test_staff_get_their_sites_numbers(world, cohort, api):
     assert month1[50]["count"]["value"] == 9
     assert month1[50]["n"]["value"] == 11
     assert month1[100]["rate"] == pytest.approx(4 / 11)
+    # Intention to treat beside completers: every course is due and evaluable in month 1 here;
+    # month 6 has not ended for any course (in neither denominator).
+    itt = {(r["month"], r["threshold"]): r["intention_to_treat"] for r in body["responders"]}
+    assert itt[1, 50]["n"]["value"] == 11
+    assert itt[1, 50]["count"]["value"] == 9
+    assert itt[6, 50]["n"]["value"] == 0
     routes = _groups(body, "route")
     assert routes["iv_infusion"]["relapses"]["value"] == 5
     assert routes["iv_infusion"]["median_months"] == 3

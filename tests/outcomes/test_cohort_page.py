@@ -75,7 +75,12 @@ def test_staff_see_their_sites_numbers_as_recorded(world, cohort, browser_client
     assert by_route["iv_infusion"].median_months == 3
     assert by_route["intranasal"].median_months is None  # never relapsed: not reached
     assert [cell.value for cell in report.survival[0].total.at_risk] == [9, 9, 0, 0]
+    itt = {(r.month, r.threshold): r.itt for r in report.responders}
+    assert (itt[1, 50].count.value, itt[1, 50].n.value) == (9, 11)
     text = _text(response)
+    assert "Intention to treat" in text
+    assert "Completers" in text
+    assert "Tassorelli" in text
     assert "Time to relapse by route" in text
     assert "not reached" in text
     assert "<svg" in response.content.decode()
@@ -280,6 +285,10 @@ def test_the_clinic_outcomes_report_is_a_pdf_of_the_same_numbers(
     assert "Time to relapse by route" in text
     assert "Adverse events per 100 sessions" in text
     assert "Definitions used" in text
+    # Responders intention to treat and as completers, side by side, labelled and defined.
+    assert "Intention to treat" in text
+    assert "Completers" in text
+    assert "Tassorelli" in text
     images = {image.name for page in reader.pages for image in page.images}
     assert len(images) == 3  # responder bars, two Kaplan-Meier figures (PNG)
 

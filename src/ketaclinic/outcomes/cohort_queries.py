@@ -114,7 +114,7 @@ def get_cohort_report(
         pl.lit(ALL).alias(ALL), pl.col("route").cast(pl.String).alias("route")
     )
     sessions = frames.sessions.join(courses.select("course_id"), on="course_id", how="semi")
-    tables = CohortTables(courses, outcomes.periods, sessions)
+    tables = CohortTables(courses, outcomes.periods, sessions, as_of=outcomes.as_of)
     disclosure = protect(
         tables.values,
         implied=tables.implied,
