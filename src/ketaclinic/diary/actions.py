@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from ketaclinic.accounts.models import User
@@ -33,7 +33,7 @@ from ketaclinic.diary.models import (
     DiaryDayVersion,
     DiaryProfile,
 )
-from ketaclinic.diary.queries import current_entry, local_today, patient_time_zone
+from ketaclinic.diary.queries import current_entry, day_bounds, local_today, patient_time_zone
 from ketaclinic.diary.validation import (
     MAX_ATTACK_HOURS,
     clean_factors,
@@ -239,10 +239,12 @@ def write_day(
         current.version += 1
         current.updated_at = now
         current.save(update_fields=[*fields, "version", "updated_at"])
+    reached_past_midnight = found > 0 and _spanned_past_midnight(current, found, day, time_zone)
     version = _version_row(current, current.version, entry, actor, time_zone, reason, "portal")
     version.save()
     attacks = _attack_rows([(version, entry)])
-    resummarise_later_days(patient, day, time_zone)
+    if reached_past_midnight or spanning_facts(day, entry, time_zone):
+        resummarise_later_days(patient, day, time_zone)
     record_event(
         actor=actor,
         action="diary.day.save",
@@ -285,6 +287,17 @@ def carried_attacks(patient: Patient, day: date, time_zone: str) -> list[AttackF
         for version in earlier
         for fact in spanning_facts(version.day.date, day_entry(version), time_zone)
     ]
+
+
+def _spanned_past_midnight(row: DiaryDay, version: int, day: date, time_zone: str) -> bool:
+    """Whether version ``version`` of the day had an attack going on past its midnight (one
+    query): then a save that shortens it changes the following days too."""
+    _, end = day_bounds(day, time_zone)
+    return (
+        Attack.objects.filter(version__day=row, version__version=version)
+        .filter(Q(ended_at__gt=end) | Q(known_until__gt=end))
+        .exists()
+    )
 
 
 def resummarise_later_days(patient: Patient, day: date, time_zone: str) -> int:
