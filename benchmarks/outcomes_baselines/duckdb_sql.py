@@ -133,31 +133,58 @@ SELECT
 FROM with_change
 """
 
+# Relapse judged for responders only (clinical.relapse): the first month with MMD down by the
+# threshold (30 % for chronic migraine 1.3, else 50 %), then the first later month below it.
 RELAPSE_SQL = """
 WITH
 baseline AS (
     SELECT
         course_id,
         migraine_days_28 AS baseline_mmd,
-        insufficient_data AS baseline_insufficient_data,
-        CASE WHEN NOT insufficient_data AND migraine_days_28 > 0
-             THEN migraine_days_28 END AS threshold
+        insufficient_data AS baseline_insufficient_data
     FROM periods WHERE month = 0
 ),
-observed AS (
+thresholds AS (
     SELECT
-        p.course_id,
-        min(p.month) FILTER (WHERE p.migraine_days_28 + 1e-9 >= b.threshold) AS first_relapse,
-        max(p.month) AS last_observed
-    FROM periods AS p JOIN baseline AS b USING (course_id)
-    WHERE p.month > 0 AND NOT p.insufficient_data AND b.threshold IS NOT NULL
-    GROUP BY p.course_id
+        course_id,
+        CASE WHEN diagnosis = '1.3' OR starts_with(diagnosis, '1.3.') THEN 30 ELSE 50 END
+            AS threshold
+    FROM read_parquet($courses)
+),
+judged AS (
+    SELECT p.course_id, p.month, p.mmd_change_percent <= -t.threshold + 1e-9 AS responding
+    FROM periods AS p JOIN thresholds AS t USING (course_id)
+    WHERE p.month > 0 AND p.mmd_change_percent IS NOT NULL
+),
+firsts AS (
+    SELECT
+        course_id,
+        min(month) FILTER (WHERE responding) AS first_response_month,
+        max(month) AS last_month
+    FROM judged GROUP BY course_id
+),
+relapses AS (
+    SELECT j.course_id, min(j.month) AS relapse_month
+    FROM judged AS j JOIN firsts AS f USING (course_id)
+    WHERE NOT j.responding AND j.month > f.first_response_month
+    GROUP BY j.course_id
 )
 SELECT
     b.course_id, b.baseline_mmd, b.baseline_insufficient_data,
-    coalesce(o.first_relapse, o.last_observed) AS relapse_month,
-    CASE WHEN o.course_id IS NOT NULL THEN o.first_relapse IS NOT NULL END AS relapsed
-FROM baseline AS b LEFT JOIN observed AS o USING (course_id)
+    CASE
+        WHEN f.last_month IS NULL THEN 'not_evaluable'
+        WHEN f.first_response_month IS NULL THEN 'non_responder'
+        WHEN r.relapse_month IS NULL THEN 'responding'
+        ELSE 'relapsed'
+    END AS relapse_status,
+    f.first_response_month,
+    coalesce(r.relapse_month, f.last_month) AS last_judged_month,
+    r.relapse_month,
+    CASE WHEN f.first_response_month IS NOT NULL THEN r.relapse_month IS NOT NULL END
+        AS relapsed
+FROM baseline AS b
+LEFT JOIN firsts AS f USING (course_id)
+LEFT JOIN relapses AS r USING (course_id)
 ORDER BY b.course_id
 """
 
@@ -204,7 +231,7 @@ def compute(
         {"diary": str(diary), "courses": str(courses), "min_hours": min_hours},
     )
     periods = connection.sql("SELECT * FROM periods ORDER BY course_id, month").pl()
-    relapse = connection.sql(RELAPSE_SQL).pl()
+    relapse = connection.sql(RELAPSE_SQL, params={"courses": str(courses)}).pl()
     rates = connection.sql(RATES_SQL).pl()
     connection.close()
     return {"periods": periods, "relapse": relapse, "rates": rates}

@@ -73,8 +73,11 @@ def compute(
             n_months = max(0, (end - course.last_treatment_day).days // 28)
             baseline_mmd = None
             baseline_insufficient = None
-            first_relapse = None
-            last_observed = None
+            diagnosis = course.diagnosis or ""
+            threshold_percent = 30 if diagnosis == "1.3" or diagnosis.startswith("1.3.") else 50
+            first_response = None
+            relapse_month = None
+            last_judged = None
             for number in range(n_months + 1):
                 if number == 0:
                     start = course.first_treatment_day - month
@@ -126,23 +129,30 @@ def compute(
                         None if change is None else change <= -threshold + 1e-9
                     )
                 periods.append(row)
-                if (
-                    number > 0
-                    and not baseline_insufficient
-                    and baseline_mmd
-                    and not row["insufficient_data"]
-                ):
-                    last_observed = number
-                    if first_relapse is None and mmd + 1e-9 >= baseline_mmd:
-                        first_relapse = number
-            evaluable = last_observed is not None
+                # Relapse judged for responders only (clinical.relapse).
+                if change is not None and relapse_month is None:
+                    last_judged = number
+                    responding = change <= -threshold_percent + 1e-9
+                    if first_response is None and responding:
+                        first_response = number
+                    elif first_response is not None and not responding:
+                        relapse_month = number
+            if last_judged is None:
+                status = "not_evaluable"
+            elif first_response is None:
+                status = "non_responder"
+            else:
+                status = "relapsed" if relapse_month is not None else "responding"
             relapses.append(
                 {
                     "course_id": course.course_id,
                     "baseline_mmd": baseline_mmd,
                     "baseline_insufficient_data": baseline_insufficient,
-                    "relapse_month": first_relapse if first_relapse is not None else last_observed,
-                    "relapsed": (first_relapse is not None) if evaluable else None,
+                    "relapse_status": status,
+                    "first_response_month": first_response,
+                    "last_judged_month": last_judged,
+                    "relapse_month": relapse_month,
+                    "relapsed": None if first_response is None else relapse_month is not None,
                 }
             )
     period_frame = pd.DataFrame(periods)

@@ -347,13 +347,7 @@ AUDIT_CHECKPOINT_MINUTES = env_int(
 AUDIT_SEAL_SECONDS = env_int("KETACLINIC_AUDIT_SEAL_SECONDS", 2, minimum=1, maximum=60)
 
 # --- Outcomes -------------------------------------------------------------------------------
-# Time to relapse (ketaclinic.outcomes.relapse): a course relapses in the first month whose
-# monthly migraine days reach this share of its baseline (100 %: back at the baseline), or, when
-# the clinic sets one, this absolute number of migraine days per 28 days (0: not set).
-OUTCOMES_RELAPSE_PERCENT_OF_BASELINE = env_int(
-    "KETACLINIC_RELAPSE_PERCENT_OF_BASELINE", 100, minimum=1, maximum=200
-)
-OUTCOMES_RELAPSE_MIN_MMD = env_int("KETACLINIC_RELAPSE_MIN_MMD", 0, minimum=0, maximum=28)
+# Response and relapse follow clinical.relapse (docs/clinical-rules.md §9): no setting.
 
 # --- Patient portal ---------------------------------------------------------------------------
 # Invitation links expire after this many days; a new invitation replaces older ones.

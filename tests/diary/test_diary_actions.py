@@ -281,3 +281,35 @@ def test_an_attack_cannot_start_later_than_now(world):
     attack = AttackEntry(started_at=later, ended_at=later + timedelta(minutes=30), pain=5)
     with pytest.raises(InputRefused, match="not later than now"):
         save(world, today(), day_with(attack))
+
+
+def test_saving_an_attack_across_midnight_updates_the_next_days_stored_summary(world):
+    """An attack counts on every day it touches (clinical-rules.md §9): the day after, already
+    recorded, gets the whole attack in its summary when the evening before is saved, and loses
+    it when the attack is shortened."""
+    evening, morning = today() - timedelta(days=3), today() - timedelta(days=2)
+    save(world, morning, day_with(mild_attack(morning, start=15, hours=1)))
+    assert DiaryDay.objects.get(patient=world.patient, date=morning).migraine_features is False
+    save(world, evening, day_with(migraine_attack(evening, start=21, hours=6)))
+    after = DiaryDay.objects.get(patient=world.patient, date=morning)
+    assert (after.headache, after.migraine_features, after.duration_hours, after.pain) == (
+        True,
+        True,
+        6.0,
+        7,
+    )
+    assert after.version == 1  # the patient's own record of the day is unchanged
+    save(world, evening, day_with(migraine_attack(evening, start=21, hours=2)), version=1)
+    after = DiaryDay.objects.get(patient=world.patient, date=morning)
+    assert (after.migraine_features, after.duration_hours, after.pain) == (False, 1.0, 3)
+
+
+def test_an_attack_into_a_day_recorded_headache_free_is_refused_and_nothing_stored(world):
+    evening, morning = today() - timedelta(days=3), today() - timedelta(days=2)
+    save(world, morning, free_day())
+    with pytest.raises(InputRefused) as refused:
+        save(world, evening, day_with(migraine_attack(evening, start=21, hours=6)))
+    assert refused.value.field == "attacks"
+    assert "recorded headache-free" in str(refused.value)
+    assert not DiaryDay.objects.filter(patient=world.patient, date=evening).exists()
+    assert DiaryDay.objects.get(patient=world.patient, date=morning).headache_free

@@ -204,3 +204,23 @@ def cold_queries(client, url: str) -> int:
     """The queries of ``url`` with no summary cached: the reads that could grow with the diary."""
     cache.clear()
     return count_queries(client, url)
+
+
+def test_headache_free_on_a_day_an_attack_across_midnight_touches_is_refused_with_the_reason(
+    world, browser_client
+):
+    """The page answers with the clinical core's reason, not a server error; nothing stored."""
+    from ketaclinic.clinical.diary_day import HEADACHE_FREE_TOUCHED
+    from tests.diary.helpers import migraine_attack
+
+    evening, morning = today() - timedelta(days=3), today() - timedelta(days=2)
+    record(world, evening, day_with(migraine_attack(evening, start=21, hours=6)))
+    client = browser_client(world.patient_user)
+    response = client.post(
+        reverse("diary:headache_free", args=[morning]), {"version": 0, "confirm_remove": ""}
+    )
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    page = response.content.decode()
+    assert "Not saved." in page
+    assert HEADACHE_FREE_TOUCHED.split(":")[0] in page
+    assert not DiaryDay.objects.filter(patient=world.patient, date=morning).exists()

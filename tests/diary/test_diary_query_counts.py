@@ -27,7 +27,9 @@ CHART_DIARY_CACHED_QUERIES = 7  # the same with the summary cached: no days, no 
 # summary when an attack runs across midnight (clinical-rules.md §9); constant at any diary length
 # - 2 for the audit event (one insert, no head row: ADR 0008)
 NEW_DAY_SAVE_QUERIES = 16
-EDIT_SAVE_QUERIES = 12
+# + 1 on an edit: whether the version it replaces had an attack past midnight (then the stored
+# summaries of the week after are recomputed: an attack counts on every day it touches)
+EDIT_SAVE_QUERIES = 13
 
 
 def grow_diary(world, days: int) -> None:

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
+from ketaclinic.clinical.acute_medications import CONTRACT_CLASSES
 from ketaclinic.interop.deid import Deidentifier
 from ketaclinic.interop.fhir.adverse_event import build_adverse_event
 from ketaclinic.interop.fhir.condition import build_conditions
@@ -233,3 +234,25 @@ def test_a_diary_days_lower_bound_of_hours_is_exported_as_at_least():
     observation = parses_back(build_diary_day(day, NAMED))
     hours = {c.code.coding[0].code: c for c in observation.component}["headache-hours"]
     assert (hours.valueQuantity.comparator, float(hours.valueQuantity.value)) == (">=", 2.0)
+
+
+def test_a_diary_day_carries_every_acute_medication_class_of_the_core():
+    """Gepant, ditan and home intranasal ketamine included: the export's classes are the core's
+    one list (clinical.acute_medications), not a copy of its own."""
+    taken = {"gepant", "ditan", "ketamine_intranasal"}
+    day = SimpleNamespace(
+        pk=12,
+        patient_id=9,
+        date=date(2025, 3, 3),
+        headache=True,
+        duration_hours=3.0,
+        duration_known=True,
+        pain=6,
+        migraine_features=True,
+        aura=False,
+        **{f"med_{name}": name in taken for name in CONTRACT_CLASSES},
+    )
+    observation = parses_back(build_diary_day(day, NAMED))
+    components = {c.code.coding[0].code: c.valueBoolean for c in observation.component}
+    assert {f"med-{name}" for name in CONTRACT_CLASSES} <= set(components)
+    assert {name for name in CONTRACT_CLASSES if components[f"med-{name}"]} == taken

@@ -7,8 +7,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from ketaclinic.clinical.acute_medications import CONTRACT_CLASSES
 from ketaclinic.diary.actions import import_diary_days
-from ketaclinic.interop.redcap.dictionary import CHOICE_TYPES, FIELD_TYPES, HEADER
+from ketaclinic.interop.redcap.dictionary import CHOICE_TYPES, FIELD_TYPES, HEADER, diary_fields
 from tests.diary.helpers import day_with, migraine_attack, today
 from tests.interop.helpers import run_export
 
@@ -131,3 +132,12 @@ def test_a_diary_days_unknown_end_is_exported_as_hours_not_known(world, tmp_path
     diary = {r["diary_date"]: r for r in records if r["redcap_repeat_instrument"] == "diary"}
     assert diary[known.isoformat()]["diary_hours_known"] == "1"
     assert diary[unknown.isoformat()]["diary_hours_known"] == "0"
+
+
+def test_the_diary_form_has_a_field_for_every_acute_medication_class_of_the_core():
+    """One list of classes (clinical.acute_medications): gepant, ditan and home intranasal
+    ketamine reach REDCap as they reach the analytics; hours up to a whole 72 h attack."""
+    fields = {field.name: field for field in diary_fields()}
+    assert {f"diary_med_{name}" for name in CONTRACT_CLASSES} <= set(fields)
+    assert {"diary_med_gepant", "diary_med_ditan", "diary_med_ketamine_intranasal"} <= set(fields)
+    assert fields["diary_hours"].maximum == "72"

@@ -8,7 +8,9 @@ So the numbers are checkable by hand:
 - MMD at baseline 10; month k: the given count (every day recorded).
 - responders by month: IV (2, 2, 10) -80 %, -80 %, 0 %; intranasal (0, 0, 0) -100 %;
   nebulized (10, 10, 10) 0 %.
-- relapse (back to >= baseline): IV at month 3, nebulized at month 1, intranasal censored at 3.
+- relapse (judged for responders only, clinical.relapse): IV responds in month 1 and relapses at
+  month 3, intranasal responds and is censored at 3, nebulized never responds (a non-responder,
+  out of the time-to-relapse curves).
 - sessions: IV pain 8 -> 3, NRS <= 3 after 60 min, one grade 1 event; intranasal 7 -> 2 after
   30 min, no event; nebulized 6 -> 5, never <= 3, one grade 2 event.
 """

@@ -67,16 +67,20 @@ def test_staff_see_their_sites_numbers_as_recorded(world, cohort, browser_client
     assert rates[6, 50].n.value == 0
     assert rates[6, 50].rate is None
     by_route = {row.key: row for row in report.survival[0].rows}
+    # Relapse is judged for responders only (clinical.relapse): nebulized never responded.
     assert {key: (row.n.value, row.relapses.value) for key, row in by_route.items()} == {
         "intranasal": (4, 0),
         "iv_infusion": (5, 5),
-        "nebulized": (2, 2),
     }
     assert by_route["iv_infusion"].median_months == 3
-    assert by_route["nebulized"].median_months == 1
     assert by_route["intranasal"].median_months is None  # never relapsed: not reached
-    assert [cell.value for cell in report.survival[0].total.at_risk] == [11, 9, 0, 0]
+    assert [cell.value for cell in report.survival[0].total.at_risk] == [9, 9, 0, 0]
+    itt = {(r.month, r.threshold): r.itt for r in report.responders}
+    assert (itt[1, 50].count.value, itt[1, 50].n.value) == (9, 11)
     text = _text(response)
+    assert "Intention to treat" in text
+    assert "Completers" in text
+    assert "Tassorelli" in text
     assert "Time to relapse by route" in text
     assert "not reached" in text
     assert "<svg" in response.content.decode()
@@ -155,35 +159,35 @@ def test_bad_filters_are_refused_naming_field_and_value(
     assert "Nothing was computed" in response.content.decode()
 
 
-@override_settings(OUTCOMES_MIN_CELL=3)
+@override_settings(OUTCOMES_MIN_CELL=5)
 def test_researchers_get_small_cells_and_their_complements_suppressed(
     world, cohort, browser_client
 ):
     response = browser_client(world.researcher).get(URL)
     report = _report(response)
     assert report.audience == "researcher"
-    assert report.min_cell == 3
+    assert report.min_cell == 5
     by_route = {row.key: row for row in report.survival[0].rows}
-    # North and South: IV 6, intranasal 4, nebulized 2 (small) of 12. Nebulized alone hidden
-    # would be 12 - 6 - 4: so the smallest other part, intranasal, is withheld too.
-    assert str(by_route["nebulized"].n) == "<3"
-    assert str(by_route["intranasal"].n) == "withheld"
-    assert by_route["iv_infusion"].n.value == 6
-    assert report.survival[0].total.n.value == 12
+    # Time to relapse counts responders (clinical.relapse), North and South: IV 6, intranasal 4
+    # (small) of 10. Intranasal alone hidden would be 10 - 6: so IV is withheld too.
+    assert set(by_route) == {"intranasal", "iv_infusion"}
+    assert str(by_route["intranasal"].n) == "<5"
+    assert str(by_route["iv_infusion"].n) == "withheld"
+    assert report.survival[0].total.n.value == 10
     # A hidden group is hidden whole: relapses, numbers at risk, median, its curve.
     assert not by_route["intranasal"].relapses.shown
     assert not any(cell.shown for cell in by_route["intranasal"].at_risk)
-    assert by_route["nebulized"].median_hidden
+    assert by_route["intranasal"].median_hidden
     curves = report.survival[0].curves.curves
-    assert set(curves["route"].unique()) == {"IV infusion"}
+    assert curves.is_empty() or set(curves["route"].unique()) == set()
     # By protocol (one per route here) the same rule; the route = protocol sums stay closed.
     by_protocol = {row.key: row for row in report.survival[1].rows}
-    assert str(by_protocol["Nebulized (Dove 2021)"].n) == "<3"
-    assert not by_protocol["Intranasal, as needed (Yuan 2023)"].n.shown
+    assert str(by_protocol["Intranasal, as needed (Yuan 2023)"].n) == "<5"
+    assert not any(row.n.shown for row in by_protocol.values())
     text = _text(response)
-    assert "&lt;3" in response.content.decode()
+    assert "&lt;5" in response.content.decode()
     assert "withheld" in text
-    assert "counts of 1 to 2 suppressed" in text
+    assert "counts of 1 to 4 suppressed" in text
 
 
 @override_settings(OUTCOMES_MIN_CELL=3)
@@ -281,6 +285,10 @@ def test_the_clinic_outcomes_report_is_a_pdf_of_the_same_numbers(
     assert "Time to relapse by route" in text
     assert "Adverse events per 100 sessions" in text
     assert "Definitions used" in text
+    # Responders intention to treat and as completers, side by side, labelled and defined.
+    assert "Intention to treat" in text
+    assert "Completers" in text
+    assert "Tassorelli" in text
     images = {image.name for page in reader.pages for image in page.images}
     assert len(images) == 3  # responder bars, two Kaplan-Meier figures (PNG)
 

@@ -128,39 +128,54 @@ def relapse_diary(*, month_4: str = "M" * 14 + "." * 14) -> pl.DataFrame:
     return diary(BASELINE_14 + "." + "".join(months))
 
 
-def test_relapse_is_the_first_sufficient_month_back_at_the_baseline_mmd():
+def relapse_columns(outcomes) -> tuple:
+    row = outcomes.courses.row(0, named=True)
+    return (
+        row["relapse_status"],
+        row["first_response_month"],
+        row["relapse_month"],
+        row["last_judged_month"],
+        row["relapsed"],
+    )
+
+
+def test_a_responder_relapses_in_the_first_sufficient_month_below_the_threshold():
+    """clinical.relapse: responding in month 1 (MMD 14 -> 2), month 2 skipped (insufficient),
+    month 3 still responding (5: -64 %), month 4 back to 14 (0 %): relapse in month 4."""
     outcomes = compute_outcomes(relapse_diary(), courses(course(10, 28)))
     assert month(outcomes, 2)["insufficient_data"] is True
+    assert relapse_columns(outcomes) == ("relapsed", 1, 4, 4, True)
     row = outcomes.courses.row(0, named=True)
-    assert (row["relapse_month"], row["relapsed"]) == (4, True)
-    assert row["relapse_threshold_mmd"] == 14.0
+    assert row["response_threshold_percent"] == 30  # chronic migraine, ICHD-3 1.3
     assert row["follow_up_months"] == 4
 
 
-def test_without_relapse_a_course_is_censored_at_its_last_sufficient_month():
+def test_without_relapse_a_responder_is_censored_at_its_last_sufficient_month():
     outcomes = compute_outcomes(
         relapse_diary(month_4="M" * 3 + "_" * 25), courses(course(10, 28)), as_of=day(140)
     )
     row = outcomes.courses.row(0, named=True)
     assert row["follow_up_months"] == 4  # the data run to day 140; month 4 has 3 days recorded
-    assert (row["relapse_month"], row["relapsed"]) == (3, False)
+    assert relapse_columns(outcomes) == ("responding", 1, None, 3, False)
 
 
-def test_a_clinic_threshold_or_fraction_changes_when_relapse_is_called():
-    from ketaclinic.outcomes.relapse import RelapseRule
-
-    absolute = compute_outcomes(
-        relapse_diary(), courses(course(10, 28)), relapse=RelapseRule(min_mmd=5)
+@pytest.mark.parametrize(
+    ("diagnosis", "expected"),
+    [
+        ("1.3", ("relapsed", 1, 3, 3, True)),  # chronic: -43 % responds (>= 30 %), -14 % not
+        ("1.1", ("non_responder", None, None, 3, None)),  # episodic: -43 % is not -50 %
+    ],
+)
+def test_relapse_is_judged_only_for_responders_at_the_threshold_of_the_diagnosis(
+    diagnosis, expected
+):
+    """A course that never responded is a non-responder, not "never relapsed" (its relapse flag
+    is null, and it stays out of time to relapse)."""
+    months = ["M" * 8 + "." * 20, "M" * 8 + "." * 20, "M" * 12 + "." * 16]
+    outcomes = compute_outcomes(
+        diary(BASELINE_14 + "." + "".join(months)), courses(course(10, 28, diagnosis=diagnosis))
     )
-    assert absolute.courses["relapse_month"].to_list() == [3]
-    half = compute_outcomes(
-        relapse_diary(), courses(course(10, 28)), relapse=RelapseRule(fraction_of_baseline=0.5)
-    )
-    assert half.courses["relapse_month"].to_list() == [4]  # 5 < 7; 14 >= 7
-    with pytest.raises(ValueError, match="fraction_of_baseline"):
-        RelapseRule(fraction_of_baseline=0)
-    with pytest.raises(ValueError, match="min_mmd"):
-        RelapseRule(min_mmd=30)
+    assert relapse_columns(outcomes) == expected
 
 
 def test_an_insufficient_baseline_makes_relapse_not_evaluable():

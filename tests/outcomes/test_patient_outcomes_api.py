@@ -25,7 +25,7 @@ def test_the_clinician_reads_the_hand_computed_endpoints(world, hana, api):
     body = response.json()
     assert body["patient_id"] == world.patient.pk
     assert body["definitions"]["migraine_day_definition"] == "4h"
-    assert body["definitions"]["relapse_fraction_of_baseline"] == 1.0
+    assert body["definitions"]["relapse_rule"].startswith("judged for responders only")
     (course,) = body["courses"]
     assert course["course_id"] == hana.pk
     assert course["first_treatment_day"] == ago(SESSION_DAYS_AGO).isoformat()

@@ -12,7 +12,7 @@ from ketaclinic.outcomes.survival import kaplan_meier
 
 def relapse_frame(groups: dict[str, list[tuple[int | None, bool | None]]]) -> pl.DataFrame:
     rows = [
-        {"course_id": index, "route": route, "relapse_month": month, "relapsed": relapsed}
+        {"course_id": index, "route": route, "last_judged_month": month, "relapsed": relapsed}
         for index, (route, month, relapsed) in enumerate(
             (route, month, relapsed) for route, items in groups.items() for month, relapsed in items
         )
@@ -22,7 +22,7 @@ def relapse_frame(groups: dict[str, list[tuple[int | None, bool | None]]]) -> pl
         schema={
             "course_id": pl.Int64,
             "route": pl.String,
-            "relapse_month": pl.Int32,
+            "last_judged_month": pl.Int32,
             "relapsed": pl.Boolean,
         },
     )
@@ -51,7 +51,7 @@ def test_curves_equal_lifelines_fitted_directly():
         {
             "course_id": np.arange(200),
             "route": routes,
-            "relapse_month": months.astype(np.int32),
+            "last_judged_month": months.astype(np.int32),
             "relapsed": events,
         }
     )

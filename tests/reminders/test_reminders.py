@@ -11,6 +11,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from ketaclinic.diary import actions as diary_actions
+from ketaclinic.diary.entries import AttackEntry, DayEntry
 from ketaclinic.instruments import actions as instrument_actions
 from ketaclinic.reminders.actions import scan_due_reminders, set_reminder_preferences
 from ketaclinic.reminders.models import Reminder
@@ -171,3 +172,83 @@ def test_exactly_one_periodic_scan_stays_queued(run_worker):
     assert sorted(scans.values_list("status", flat=True)) == ["READY", "SUCCESSFUL"]
     later = scans.get(status="READY")
     assert later.run_after is not None
+
+
+def morning() -> datetime:
+    return datetime.combine(today(), datetime.min.time(), tzinfo=UTC) + timedelta(hours=9)
+
+
+def still_going_yesterday(world) -> None:
+    """Yesterday evening's attack, saved while it was still going (its end not known)."""
+    day = today() - timedelta(days=1)
+    attack = AttackEntry(
+        started_at=datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=20),
+        ended_at=None,
+        pain=6,
+        still_going=True,
+    )
+    diary_actions.save_day(
+        actor=world.patient_user,
+        patient=world.patient,
+        day=day,
+        expected_version=0,
+        entry=DayEntry(attacks=(attack,)),
+    )
+
+
+@pytest.mark.django_db
+def test_the_next_morning_the_worker_asks_to_close_an_attack_left_still_going(
+    world, django_capture_on_commit_callbacks, run_worker
+):
+    """clinical-rules.md §9: an open attack has only a lower bound; the patient is asked for its
+    end the next morning, with a link to yesterday's diary day, through the real task queue."""
+    world.patient_user.email = "hana@example.org"
+    world.patient_user.save(update_fields=["email"])
+    still_going_yesterday(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = scan_due_reminders(now=morning())
+    assert report.queued == {"open_attacks": 1}  # the other patient has none open
+    assert kinds(world.other_patient) == []
+    run_worker()
+    [email] = mail.outbox
+    assert email.to == ["hana@example.org"]
+    assert "still going" in email.body
+    yesterday = today() - timedelta(days=1)
+    assert reverse("diary:day", args=[yesterday]) in email.body
+    reminder = Reminder.objects.get(patient=world.patient, kind="open_attacks")
+    assert (reminder.status, reminder.detail) == ("sent", yesterday.isoformat())
+    with django_capture_on_commit_callbacks(execute=True):
+        again = scan_due_reminders(now=morning() + timedelta(hours=2))
+    assert again.queued == {}  # once a day
+
+
+@pytest.mark.django_db
+def test_an_attack_closed_before_the_worker_runs_needs_no_reminder(
+    world, django_capture_on_commit_callbacks, run_worker
+):
+    world.patient_user.email = "hana@example.org"
+    world.patient_user.save(update_fields=["email"])
+    still_going_yesterday(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        scan_due_reminders(now=morning())
+    day = today() - timedelta(days=1)
+    start = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=20)
+    diary_actions.save_attack(
+        actor=world.patient_user,
+        patient=world.patient,
+        day=day,
+        expected_version=1,
+        attack=AttackEntry(started_at=start, ended_at=start + timedelta(hours=5), pain=6),
+        position=1,
+    )
+    run_worker()
+    assert mail.outbox == []
+    reminder = Reminder.objects.get(patient=world.patient, kind="open_attacks")
+    assert (reminder.status, reminder.detail) == ("not_needed", "attack closed before sending")
+
+
+@pytest.mark.django_db
+def test_no_morning_question_before_the_morning_hour(world):
+    still_going_yesterday(world)
+    scan_due_reminders(now=morning() - timedelta(hours=3))  # 06:00
+    assert not Reminder.objects.filter(kind="open_attacks").exists()

@@ -149,6 +149,12 @@ def _hours(intervals: Sequence[tuple[dt.datetime, dt.datetime, bool]]) -> float:
     return min(total / _HOUR, MAX_ATTACK_HOURS)
 
 
+HEADACHE_FREE_TOUCHED = (
+    "no attack touching the day: an attack that goes on past midnight makes every day it "
+    "touches a headache day (clinical-rules.md §9); change that attack's end first"
+)
+
+
 def summarise_day(
     *,
     date: dt.date,
@@ -169,7 +175,7 @@ def summarise_day(
     attacks = [attack for attack in attacks if touches_day(attack, day_start, day_end)]
     if headache_free:
         if attacks:
-            raise ClinicalInputError("headache_free", True, "no attacks on a headache-free day")
+            raise ClinicalInputError("headache_free", True, HEADACHE_FREE_TOUCHED)
         return DiaryEntry(date=date, headache=False)
     if not attacks:
         return None

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from ketaclinic.accounts.models import User
@@ -23,6 +23,7 @@ from ketaclinic.accounts.roles import Capability, Role
 from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical.acute_medications import drug as find_drug
 from ketaclinic.clinical.diary_day import AttackFacts
+from ketaclinic.clinical.errors import ClinicalInputError
 from ketaclinic.core.errors import InputRefused, StaleVersion
 from ketaclinic.diary.entries import AttackEntry, DayEntry, DayFactors, day_entry
 from ketaclinic.diary.models import (
@@ -32,7 +33,7 @@ from ketaclinic.diary.models import (
     DiaryDayVersion,
     DiaryProfile,
 )
-from ketaclinic.diary.queries import current_entry, local_today, patient_time_zone
+from ketaclinic.diary.queries import current_entry, day_bounds, local_today, patient_time_zone
 from ketaclinic.diary.validation import (
     MAX_ATTACK_HOURS,
     clean_factors,
@@ -238,9 +239,12 @@ def write_day(
         current.version += 1
         current.updated_at = now
         current.save(update_fields=[*fields, "version", "updated_at"])
+    reached_past_midnight = found > 0 and _spanned_past_midnight(current, found, day, time_zone)
     version = _version_row(current, current.version, entry, actor, time_zone, reason, "portal")
     version.save()
     attacks = _attack_rows([(version, entry)])
+    if reached_past_midnight or spanning_facts(day, entry, time_zone):
+        resummarise_later_days(patient, day, time_zone)
     record_event(
         actor=actor,
         action="diary.day.save",
@@ -283,6 +287,50 @@ def carried_attacks(patient: Patient, day: date, time_zone: str) -> list[AttackF
         for version in earlier
         for fact in spanning_facts(version.day.date, day_entry(version), time_zone)
     ]
+
+
+def _spanned_past_midnight(row: DiaryDay, version: int, day: date, time_zone: str) -> bool:
+    """Whether version ``version`` of the day had an attack going on past its midnight (one
+    query): then a save that shortens it changes the following days too."""
+    _, end = day_bounds(day, time_zone)
+    return (
+        Attack.objects.filter(version__day=row, version__version=version)
+        .filter(Q(ended_at__gt=end) | Q(known_until__gt=end))
+        .exists()
+    )
+
+
+def resummarise_later_days(patient: Patient, day: date, time_zone: str) -> int:
+    """Recompute the stored summaries of the recorded days of the week after ``day``, whose
+    saved attacks may now go on into them, or no longer do: an attack across midnight counts
+    on every day it touches (clinical-rules.md §9, "Diary days"). Returns the days changed.
+
+    A later day recorded headache-free that an attack now touches refuses the save (the core's
+    rule: no attack on a headache-free day), so the diary never holds both. One query when no
+    later day is recorded (the usual save of today)."""
+    later = list(
+        DiaryDay.objects.filter(
+            patient=patient, date__gt=day, date__lte=day + timedelta(days=CARRY_DAYS)
+        ).order_by("date")
+    )
+    changed = 0
+    for row in later:
+        entry = current_entry(patient, row.date)
+        try:
+            fields = summary_fields(
+                row.date, entry, time_zone, carried_attacks(patient, row.date, time_zone)
+            )
+        except ClinicalInputError as exc:
+            raise InputRefused(
+                "attacks",
+                f"an attack going on into {row.date:%d %b %Y}",
+                f"an end before that day, which is recorded headache-free (record the headache "
+                f"on that day first): {exc.expected}",
+            ) from None
+        if any(getattr(row, name) != value for name, value in fields.items()):
+            DiaryDay.objects.filter(pk=row.pk).update(**fields)
+            changed += 1
+    return changed
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from ketaclinic.accounts.models import User
+from ketaclinic.clinical.errors import ClinicalInputError
 from ketaclinic.core.errors import InputRefused, StaleVersion
 from ketaclinic.core.http import current_user
 from ketaclinic.diary import actions, queries
@@ -107,6 +108,16 @@ def _stale(request: HttpRequest, exc: StaleVersion, day: date) -> HttpResponse:
     return render(request, "diary/day.html", context, status=409)
 
 
+def _refused(request: HttpRequest, exc: ClinicalInputError, day: date) -> HttpResponse:
+    """The day page again, with the clinical core's reason the save was refused (nothing
+    stored): for instance a headache-free day that an attack across midnight touches."""
+    messages.error(request, f"Not saved. {exc}")
+    keeper = _keeper(request)
+    context = _day_context(keeper, day)
+    context["factors_form"] = FactorsForm(initial={"version": context["view"].expected_version})  # type: ignore[attr-defined]
+    return render(request, "diary/day.html", context, status=422)
+
+
 @login_required
 @require_POST
 def headache_free(request: HttpRequest, day: date) -> HttpResponse:
@@ -127,6 +138,8 @@ def headache_free(request: HttpRequest, day: date) -> HttpResponse:
             day=day,
             expected_version=form.cleaned_data["version"],
         )
+    except ClinicalInputError as exc:
+        return _refused(request, exc, day)
     except StaleVersion as exc:
         return _stale(request, exc, day)
     messages.success(request, f"Saved: no headache on {day:%A %d %B}.")

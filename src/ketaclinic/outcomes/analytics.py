@@ -40,7 +40,7 @@ from ketaclinic.clinical.diary import (
 from ketaclinic.clinical.tolerance import TOLERANCE
 from ketaclinic.outcomes import schema
 from ketaclinic.outcomes.periods import CohortFilter, course_periods, follow_up_ends
-from ketaclinic.outcomes.relapse import RelapseRule, time_to_relapse
+from ketaclinic.outcomes.relapse import time_to_relapse
 
 # The clinical core's comparison tolerance (clinical.diary): 8.0000001 h is 8 h, -49.9999999 % is
 # a 50 % responder.
@@ -67,7 +67,7 @@ class Outcomes:
     ``periods``: one row per course and month (0 = baseline) with the period's counts, their
     28-day normalisation, ``insufficient_data``, ``mmd_change_percent`` and ``responder_30`` ...
     ``responder_100`` (null on the baseline row). ``courses``: one row per course with its
-    baseline, follow-up length and time to relapse (:func:`.relapse.time_to_relapse`).
+    baseline, follow-up length, response and relapse (:func:`.relapse.time_to_relapse`).
     """
 
     periods: pl.DataFrame
@@ -75,7 +75,6 @@ class Outcomes:
     definition: MigraineDayDefinition
     definition_version: str
     as_of: dt.date
-    relapse: RelapseRule
 
 
 def migraine_specific() -> pl.Expr:
@@ -253,7 +252,6 @@ def compute_outcomes(
     *,
     definition: MigraineDayDefinition = "4h",
     as_of: dt.date | None = None,
-    relapse: RelapseRule | None = None,
     cohort: CohortFilter | None = None,
     max_months: int | None = None,
 ) -> Outcomes:
@@ -262,7 +260,6 @@ def compute_outcomes(
     ``as_of`` is the data cut-off (default: the last diary day of the data); ``cohort`` selects
     courses; ``max_months`` caps the follow-up measured.
     """
-    rule = relapse or RelapseRule()
     diary_frame = schema.conform(diary.lazy(), schema.DIARY_DAYS, "diary_days")
     course_frame = schema.conform(courses.lazy(), schema.COURSES, "courses").collect()
     _check_courses(course_frame)
@@ -278,11 +275,10 @@ def compute_outcomes(
     ).collect()
     return Outcomes(
         periods=periods,
-        courses=time_to_relapse(selected, periods, rule),
+        courses=time_to_relapse(selected, periods),
         definition=definition,
         definition_version=DEFINITIONS[definition].version,
         as_of=cut_off,
-        relapse=rule,
     )
 
 

@@ -68,7 +68,14 @@ class ProportionOut(Schema):
 class ResponderOut(Schema):
     month: int
     threshold: int = Field(description="Reduction of monthly migraine days, percent")
-    courses: ProportionOut = Field(description="Responders among the evaluable courses")
+    courses: ProportionOut = Field(
+        description="Completers: responders among the courses evaluable that month (baseline "
+        "and month each with >= 80 % of days recorded, a baseline migraine day)"
+    )
+    intention_to_treat: ProportionOut = Field(
+        description="Intention to treat: responders among every course started whose month has "
+        "ended by the cut-off; courses not evaluable count as non-responders (Tassorelli 2018)"
+    )
 
 
 class AtRiskOut(Schema):
@@ -187,7 +194,10 @@ def cohort_out(report: CohortReport) -> CohortOut:
         sessions=_count(report.sessions),
         responders=[
             ResponderOut(
-                month=row.month, threshold=row.threshold, courses=_proportion(row.proportion)
+                month=row.month,
+                threshold=row.threshold,
+                courses=_proportion(row.proportion),
+                intention_to_treat=_proportion(row.itt),
             )
             for row in report.responders
         ],

@@ -10,15 +10,27 @@ baseline and month ``m`` each with sufficient data (>= 80 % of days recorded) an
 with at least one migraine day - the share whose MMD fell by at least the threshold. Courses
 without data at month ``m`` are left out of its denominator, not counted as non-responders; the
 number evaluable is shown beside every rate so attrition is visible. The unit is the course.
+This is the *completers* analysis.
+
+Beside it, the *intention-to-treat* (ITT) analysis (:func:`intention_to_treat_n`): every course
+started whose month ``m`` has ended by the data cut-off is in the denominator, and a course not
+evaluable that month (too few diary days, no baseline, the next course begun) counts as a
+non-responder. The IHS guidelines for controlled trials of preventive treatment ask for the
+primary analysis in the intention-to-treat population, with completers as supportive
+(Tassorelli C, et al. Cephalalgia 2018;38:815-832; Diener HC, et al. Cephalalgia
+2020;40:1026-1044; to verify: the handling of missing data there is the trial's own choice,
+non-responder imputation here); docs/clinical-rules.md §9 "Courses, relapse, cohorts". Courses
+whose month ``m`` lies after the cut-off are not yet due: in neither denominator.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import polars as pl
 
-from ketaclinic.clinical.diary import RESPONDER_THRESHOLDS
+from ketaclinic.clinical.diary import MONTH_DAYS, RESPONDER_THRESHOLDS
 from ketaclinic.clinical.response import ACUTE_RESPONSE_DROP, TARGET_NRS
 from ketaclinic.outcomes import schema
 from ketaclinic.outcomes.stats import MIN_CELL, proportion, suppress
@@ -79,6 +91,23 @@ def responder_rates(
         .sort(*by, "month", "threshold")
         .collect()
     )
+
+
+def intention_to_treat_n(
+    courses: pl.DataFrame, *, as_of: dt.date, months: Sequence[int] = MONTHS
+) -> dict[int, int]:
+    """The intention-to-treat denominator of each month (module docstring): the courses whose
+    month ``m`` (28 m days after the last treatment day) has ended by ``as_of``."""
+    ended = courses.select(
+        **{
+            str(month): (
+                pl.col("last_treatment_day") + pl.duration(days=MONTH_DAYS * month)
+                <= pl.lit(as_of, dtype=pl.Date)
+            ).sum()
+            for month in months
+        }
+    )
+    return {month: int(ended[str(month)].item() or 0) for month in months}
 
 
 def mmd_by_month(

@@ -38,6 +38,7 @@ from ketaclinic.outcomes.cohort_filters import CohortFilters
 from ketaclinic.outcomes.cohort_report import ALL, Audience, CohortReport
 from ketaclinic.outcomes.cohort_tables import CohortTables, ShownTables
 from ketaclinic.outcomes.disclosure import protect
+from ketaclinic.outcomes.relapse import RELAPSE_RULE
 from ketaclinic.outcomes.sources import AS_RECORDED, read_frames
 from ketaclinic.treatment.models import Protocol
 
@@ -113,7 +114,7 @@ def get_cohort_report(
         pl.lit(ALL).alias(ALL), pl.col("route").cast(pl.String).alias("route")
     )
     sessions = frames.sessions.join(courses.select("course_id"), on="course_id", how="semi")
-    tables = CohortTables(courses, outcomes.periods, sessions)
+    tables = CohortTables(courses, outcomes.periods, sessions, as_of=outcomes.as_of)
     disclosure = protect(
         tables.values,
         implied=tables.implied,
@@ -131,7 +132,7 @@ def get_cohort_report(
         computed_at=now,
         definition=outcomes.definition,
         definition_version=outcomes.definition_version,
-        relapse_rule=_describe_relapse(outcomes.relapse.fraction_of_baseline),
+        relapse_rule=RELAPSE_RULE,
         patients=show.cell(("patients",)),
         courses=show.cell(("courses",)),
         sessions=show.cell(("ae", ALL, "sessions")),
@@ -140,9 +141,3 @@ def get_cohort_report(
         adverse=show.adverse(),
         acute=show.acute(),
     )
-
-
-def _describe_relapse(fraction: float) -> str:
-    if fraction == 1.0:
-        return "the first follow-up month with monthly migraine days back at the baseline or above"
-    return f"the first follow-up month with monthly migraine days at {fraction:.0%} of baseline"

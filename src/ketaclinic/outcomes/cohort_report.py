@@ -50,9 +50,14 @@ class Proportion:
 
 @dataclass(frozen=True)
 class ResponderRow:
+    """Responders of one month and threshold: ``proportion`` among completers (the courses
+    evaluable that month), ``itt`` intention to treat (every course due that month, those not
+    evaluable counted as non-responders): :mod:`.cohort`."""
+
     month: int
     threshold: int
     proportion: Proportion
+    itt: Proportion
 
 
 @dataclass(frozen=True)

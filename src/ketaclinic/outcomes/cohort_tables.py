@@ -8,6 +8,7 @@ disclosure's verdict, into the rows of :mod:`.cohort_report`.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Hashable
 
 import polars as pl
@@ -17,6 +18,7 @@ from ketaclinic.outcomes.cohort import (
     MONTHS,
     acute_response_rates,
     adverse_event_rates,
+    intention_to_treat_n,
     responder_rates,
 )
 from ketaclinic.outcomes.cohort_report import (
@@ -43,7 +45,14 @@ class CohortTables:
     """Every count the tables show (``values``), the counts they imply without showing them
     (``implied``), and how they add up (``relations``, ``dependents``): the disclosure input."""
 
-    def __init__(self, courses: pl.DataFrame, periods: pl.DataFrame, sessions: pl.DataFrame):
+    def __init__(
+        self,
+        courses: pl.DataFrame,
+        periods: pl.DataFrame,
+        sessions: pl.DataFrame,
+        *,
+        as_of: dt.date,
+    ):
         self.values: dict[Hashable, int] = {}
         self.implied: dict[Hashable, int] = {}
         self.relations: list[Relation] = []
@@ -54,6 +63,7 @@ class CohortTables:
         self.route_keys = sorted(courses["route"].unique().to_list())
         self.protocol_keys = sorted(courses["protocol"].unique().to_list())
         self.rates = responder_rates(periods, courses, min_cell=0)
+        self.itt_n = intention_to_treat_n(courses, as_of=as_of)
         self._responders()
         self.survival = {by: self._survival(courses, by) for by in ("route", "protocol", ALL)}
         self._survival_relations(courses)
@@ -79,6 +89,12 @@ class CohortTables:
             counts = dict(zip(rows["threshold"], rows["responders"], strict=True))
             n = int(rows["n"][0]) if rows.height else 0
             self.values[n_key] = n
+            # Intention to treat: every course due that month; those not evaluable (the
+            # difference) count as non-responders. A cell of its own, protected like the rest.
+            itt_key = ("resp", month, "itt_n")
+            self.values[itt_key] = max(self.itt_n.get(month, 0), n)
+            self.implied[("resp", month, "not_evaluable")] = self.values[itt_key] - n
+            self.relations.append(Relation(itt_key, (n_key, ("resp", month, "not_evaluable"))))
             previous: Hashable = n_key
             previous_count = n
             for threshold in RESPONDER_THRESHOLDS:
@@ -92,9 +108,11 @@ class CohortTables:
 
     def _survival(self, courses: pl.DataFrame, by: str) -> SurvivalCurves:
         curves = kaplan_meier(courses, by=(by,), min_cell=0)
-        evaluable = courses.filter(pl.col("relapse_month").is_not_null())
+        # Responders only (relapse is judged for them: clinical.relapse), at risk at month m
+        # while their relapse or last judged month is m or later.
+        evaluable = courses.filter(pl.col("relapsed").is_not_null())
         at_risk = evaluable.group_by(by).agg(
-            **{f"m{m}": (pl.col("relapse_month") >= m).sum().cast(pl.Int64) for m in MONTHS}
+            **{f"m{m}": (pl.col("last_judged_month") >= m).sum().cast(pl.Int64) for m in MONTHS}
         )
         for row in curves.summary.iter_rows(named=True):
             group = str(row[by])
@@ -120,7 +138,7 @@ class CohortTables:
         groups = {
             by: [str(k) for k in self.survival[by].summary[by]] for by in ("route", "protocol")
         }
-        pairs = courses.filter(pl.col("relapse_month").is_not_null()).select("route", "protocol")
+        pairs = courses.filter(pl.col("relapsed").is_not_null()).select("route", "protocol")
         routes_of = pairs.unique().group_by("protocol").agg(pl.col("route"))
         single_route = {
             row["protocol"]: row["route"][0]
@@ -240,6 +258,7 @@ class ShownTables:
                 month=month,
                 threshold=threshold,
                 proportion=self.proportion(("resp", month, "n"), ("resp", month, threshold)),
+                itt=self.proportion(("resp", month, "itt_n"), ("resp", month, threshold)),
             )
             for month in MONTHS
             for threshold in RESPONDER_THRESHOLDS

@@ -21,6 +21,7 @@ from ketaclinic.outcomes.patient_queries import (
     outcomes_patient,
     patient_outcomes,
 )
+from ketaclinic.outcomes.relapse import RELAPSE_RULE
 
 router = Router(tags=["outcomes"])
 
@@ -52,12 +53,13 @@ class PeriodOut(Schema):
 
 
 class RelapseOut(Schema):
-    status: Literal["relapsed", "censored", "not_evaluable"]
+    status: Literal["relapsed", "responding", "non_responder", "not_evaluable"]
     month: int | None
     period_start: date | None
     period_end: date | None
     days_after_course: int | None
-    threshold_mmd: float | None
+    threshold_percent: int
+    first_response_month: int | None
     reason: str
 
 
@@ -152,8 +154,7 @@ class TrendOut(Schema):
 class PatientDefinitionsOut(Schema):
     migraine_day_definition: str
     definition_version: str
-    relapse_fraction_of_baseline: float
-    relapse_min_mmd: float | None
+    relapse_rule: str
 
 
 class PatientOutcomesOut(Schema):
@@ -234,8 +235,7 @@ def outcomes_document(data: PatientOutcomes) -> dict[str, Any]:
         "definitions": {
             "migraine_day_definition": endpoints.definition,
             "definition_version": endpoints.definition_version,
-            "relapse_fraction_of_baseline": endpoints.relapse_rule.fraction_of_baseline,
-            "relapse_min_mmd": endpoints.relapse_rule.min_mmd,
+            "relapse_rule": RELAPSE_RULE,
         },
         "diary": {
             "days_recorded": endpoints.days_recorded,

@@ -2,9 +2,10 @@
 
 Django-free: the frames come from :func:`.sources.read_frames` (one patient), the endpoints from
 :func:`.analytics.compute_outcomes` (docs/clinical-rules.md §4: 28-day months, baseline the 28 days
-before a course, >= 80 % of days recorded, responders at 30/50/75/100 % MMD reduction), time to
-relapse from :mod:`.relapse`, acute response from :func:`.cohort.session_responses` (an NRS drop
-of >= 2, Pomeroy 2017; Schwenk 2018; NRS <= 3, Lauritsen 2016). Everything here works on the
+before a course, >= 80 % of days recorded, responders at 30/50/75/100 % MMD reduction), response
+and relapse from :mod:`.relapse` (the rule of ``clinical.relapse``), acute response from
+:func:`.cohort.session_responses` (an NRS drop of >= 2, Pomeroy 2017; Schwenk 2018; NRS <= 3,
+Lauritsen 2016). Everything here works on the
 per-course and per-month rows the engine returns (a few dozen), never on diary days.
 
 "What changed after a course" pools months 1-3 of follow-up (or those of them complete so far):
@@ -27,7 +28,6 @@ from ketaclinic.clinical.tolerance import TOLERANCE
 from ketaclinic.outcomes import schema
 from ketaclinic.outcomes.analytics import compute_outcomes, migraine_day
 from ketaclinic.outcomes.cohort import session_responses
-from ketaclinic.outcomes.relapse import RelapseRule
 
 CHANGE_MONTHS = (1, 2, 3)
 MEASURES = ("migraine_days", "headache_days", "acute_medication_days")
@@ -79,14 +79,17 @@ class Period:
 
 @dataclass(frozen=True)
 class Relapse:
-    """Time to relapse of a course (:mod:`.relapse`): ``status`` relapsed, censored or
-    not_evaluable; ``month`` the relapse month or the last month observed."""
+    """Response and relapse of a course (:mod:`.relapse`, the rule of ``clinical.relapse``):
+    ``status`` relapsed, responding (no relapse so far), non_responder or not_evaluable;
+    ``month`` the relapse month, else the last month judged; ``threshold_percent`` the MMD
+    reduction that makes a response (50 %, 30 % for chronic migraine)."""
 
     status: str
     month: int | None
     period_start: dt.date | None
     period_end: dt.date | None
-    threshold_mmd: float | None
+    threshold_percent: int
+    first_response_month: int | None
     reason: str
 
     @property
@@ -224,7 +227,6 @@ class PatientEndpoints:
     as_of: dt.date
     definition: MigraineDayDefinition
     definition_version: str
-    relapse_rule: RelapseRule
     courses: list[CourseOutcome]
     sessions: list[SessionResponse]
     days_recorded: int
@@ -235,7 +237,7 @@ class PatientEndpoints:
     course_frame: pl.DataFrame
 
 
-def baseline_problem(period: Period, threshold_rule: RelapseRule) -> str | None:
+def baseline_problem(period: Period) -> str | None:
     """Why a course has no usable baseline, in words; None when it has one."""
     if period.days_recorded == 0:
         return (
@@ -248,7 +250,7 @@ def baseline_problem(period: Period, threshold_rule: RelapseRule) -> str | None:
             f"recorded ({period.days_recorded} of {period.days}, {period.start:%d %b %Y} to "
             f"{period.end:%d %b %Y})."
         )
-    if not (period.migraine_days_28 or 0) > 0 and threshold_rule.min_mmd is None:
+    if not (period.migraine_days_28 or 0) > 0:
         return (
             "The baseline has no migraine day, so a percentage change cannot be computed "
             "(responder status and relapse need a baseline above zero)."
@@ -276,12 +278,13 @@ def _period(row: dict[str, Any]) -> Period:
 
 
 def _relapse(row: dict[str, Any], as_of: dt.date, problem: str | None) -> Relapse:
-    month = row["relapse_month"]
+    status: str = row["relapse_status"]
+    threshold = int(row["response_threshold_percent"])
+    first = row["first_response_month"]
     last_day: dt.date = row["last_treatment_day"]
-    threshold = row["relapse_threshold_mmd"]
     measured = int(row["follow_up_months"])
-    follow_up_end: dt.date = row["follow_up_end"]
-    if month is None:
+    month = row["last_judged_month"]
+    if status == "not_evaluable" or month is None:
         if problem is not None:
             reason = problem
         elif measured == 0:
@@ -291,23 +294,31 @@ def _relapse(row: dict[str, Any], as_of: dt.date, problem: str | None) -> Relaps
             )
         else:
             reason = "Not evaluable: no month after the course had 80 % of its days recorded."
-        return Relapse("not_evaluable", None, None, None, threshold, reason)
+        return Relapse("not_evaluable", None, None, None, threshold, None, reason)
     start = last_day + dt.timedelta(days=1 + MONTH_DAYS * (int(month) - 1))
     end = start + dt.timedelta(days=MONTH_DAYS - 1)
-    if row["relapsed"]:
+    if status == "non_responder":
         reason = (
-            f"Relapsed in month {month} ({start:%d %b} to {end:%d %b %Y}): migraine days back "
-            f"at or above {threshold:.1f} per 28 days."
+            f"No response: no month through month {month} had migraine days down by "
+            f"{threshold} % or more (relapse is judged only after a response)."
         )
-        return Relapse("relapsed", int(month), start, end, threshold, reason)
-    if int(month) < measured:
-        why = f"the diary has too few days after month {month}"
-    elif follow_up_end < as_of:
-        why = "the next course began"
+    elif status == "relapsed":
+        reason = (
+            f"Relapsed in month {month} ({start:%d %b} to {end:%d %b %Y}): migraine days no "
+            f"longer down by {threshold} % or more (a response since month {first})."
+        )
     else:
-        why = f"follow-up so far (data to {as_of:%d %b %Y})"
-    reason = f"No relapse through month {month} (censored: {why})."
-    return Relapse("censored", int(month), start, end, threshold, reason)
+        if int(month) < measured:
+            why = f"the diary has too few days after month {month}"
+        elif row["follow_up_end"] < as_of:
+            why = "the next course began"
+        else:
+            why = f"follow-up so far (data to {as_of:%d %b %Y})"
+        reason = (
+            f"Responding since month {first} (migraine days down by {threshold} % or more); "
+            f"no relapse through month {month} (censored: {why})."
+        )
+    return Relapse(status, int(month), start, end, threshold, first, reason)
 
 
 def _changes(periods: pl.DataFrame) -> dict[int, dict[str, Any]]:
@@ -414,14 +425,10 @@ def patient_endpoints(
     sessions: pl.DataFrame,
     *,
     as_of: dt.date,
-    relapse: RelapseRule | None = None,
     definition: MigraineDayDefinition = "4h",
 ) -> PatientEndpoints:
     """Every endpoint of one patient's frames (module docstring), computed once."""
-    rule = relapse or RelapseRule()
-    outcomes = compute_outcomes(
-        diary_days, courses, definition=definition, as_of=as_of, relapse=rule
-    )
+    outcomes = compute_outcomes(diary_days, courses, definition=definition, as_of=as_of)
     changes = _changes(outcomes.periods)
     all_sessions = _sessions(sessions)
     by_course: dict[int, list[Period]] = {}
@@ -432,7 +439,7 @@ def patient_endpoints(
     for number, row in enumerate(ordered.iter_rows(named=True), start=1):
         periods = by_course[row["course_id"]]
         baseline = periods[0]
-        problem = baseline_problem(baseline, rule)
+        problem = baseline_problem(baseline)
         result.append(
             CourseOutcome(
                 course_id=row["course_id"],
@@ -459,7 +466,6 @@ def patient_endpoints(
         as_of=outcomes.as_of,
         definition=outcomes.definition,
         definition_version=outcomes.definition_version,
-        relapse_rule=rule,
         courses=result,
         sessions=all_sessions,
         days_recorded=diary_days.height,

@@ -114,12 +114,11 @@ def headline(course: CourseOutcome | None, data: PatientOutcomes) -> Headline:
         tone, title = "watch", "About as many migraine days as before treatment, or more"
         meaning = "Your care team will talk with you about what to do next."
     lines = [before, now, meaning]
-    threshold = course.relapse.threshold_mmd
-    back = threshold is not None and (latest.migraine_days_28 or 0) >= threshold
-    if course.relapse.status == "relapsed" and back and course.relapse.period_start:
+    relapse = course.relapse
+    if relapse.status == "relapsed" and relapse.period_start:
         lines.append(
-            f"Since {course.relapse.period_start:%-d %B} your migraine days are back at about "
-            "the level before treatment."
+            f"Since {relapse.period_start:%-d %B} your migraine days are no longer down by "
+            f"{relapse.threshold_percent} % or more: the treatment's effect has faded."
         )
     return Headline(tone, title, lines)
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -27,22 +26,12 @@ from ketaclinic.diary.queries import local_today, own_patient, patient_time_zone
 from ketaclinic.instruments.queries import Trend, questionnaire_trends
 from ketaclinic.outcomes.patient_endpoints import PatientEndpoints, patient_endpoints
 from ketaclinic.outcomes.patient_questionnaires import QuestionnaireChange, questionnaire_changes
-from ketaclinic.outcomes.relapse import RelapseRule
 from ketaclinic.outcomes.sources import read_frames
 from ketaclinic.patients.models import Patient
 from ketaclinic.patients.queries import get_patient
 from ketaclinic.portal.models import ConsultationRequest, RequestStatus
 from ketaclinic.treatment.models import AdverseEvent, TreatmentPlan, TreatmentSession
 from ketaclinic.treatment.models.charting import ActionTaken
-
-
-def relapse_rule() -> RelapseRule:
-    """The clinic's relapse rule (settings ``KETACLINIC_RELAPSE_*``; default: back at baseline)."""
-    minimum = settings.OUTCOMES_RELAPSE_MIN_MMD
-    return RelapseRule(
-        fraction_of_baseline=settings.OUTCOMES_RELAPSE_PERCENT_OF_BASELINE / 100,
-        min_mmd=float(minimum) if minimum else None,
-    )
 
 
 def outcomes_patient(user: User, patient_id: int, *, purpose: str = "outcomes") -> Patient:
@@ -190,7 +179,6 @@ def patient_outcomes(patient: Patient) -> PatientOutcomes:
         frames.courses,
         frames.sessions,
         as_of=today,
-        relapse=relapse_rule(),
     )
     trends = questionnaire_trends(patient)
     return PatientOutcomes(

@@ -2,8 +2,10 @@
 
 The product-limit estimator (Kaplan EL, Meier P. J Am Stat Assoc 1958;53:457-481) as lifelines
 fits it (``KaplanMeierFitter``; 95 % confidence band from the exponential Greenwood formula).
-Time is in 28-day months after the course and events are relapses (:mod:`.relapse`); courses
-that are not evaluable are left out. One fit per group: a loop over a handful of groups, never
+Time is in 28-day months after the course and events are relapses (:mod:`.relapse`): relapse
+is judged for responders only (clinical-rules.md §9), so only courses that responded enter, each
+until its relapse month or censored at its last judged month; non-responders and courses that
+are not evaluable are left out. One fit per group: a loop over a handful of groups, never
 over patients.
 
 For researchers (``min_cell`` > 1) a group of fewer than ``min_cell`` courses is suppressed
@@ -40,9 +42,8 @@ def kaplan_meier(
 ) -> SurvivalCurves:
     """Kaplan-Meier time to relapse of ``courses`` (the courses frame of compute_outcomes)."""
     group_columns = tuple(by)
-    evaluable = courses.filter(
-        pl.col("relapse_month").is_not_null() & pl.col("relapsed").is_not_null()
-    )
+    # last_judged_month: the month of relapse, or of censoring (the last month judged).
+    evaluable = courses.filter(pl.col("relapsed").is_not_null())
     curves: list[pl.DataFrame] = []
     summaries: list[dict[str, object]] = []
     groups = (
@@ -95,7 +96,7 @@ def _fit(group: pl.DataFrame) -> tuple[pl.DataFrame, float | None]:
     """One lifelines fit: the curve at time 0 and at every time with an event or a censoring."""
     fitter = KaplanMeierFitter()
     fitter.fit(
-        group["relapse_month"].to_numpy().astype(np.float64),
+        group["last_judged_month"].to_numpy().astype(np.float64),
         event_observed=group["relapsed"].to_numpy().astype(bool),
     )
     table = fitter.event_table

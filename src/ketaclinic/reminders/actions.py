@@ -5,6 +5,11 @@ zone and, for each kind of reminder not yet decided today, records a ``Reminder`
 (and a task to send it) or ``not_needed``. The unique (patient, kind, local day) row makes the
 scan idempotent: run it every few minutes from the worker, or from cron with
 ``ketaclinic reminders``, and nobody gets the same reminder twice in a day.
+
+The morning reminder is the exception: from :data:`MORNING_HOUR` the scan asks a patient who
+left an attack "still going" on yesterday's diary to close it (add its end, or confirm it goes
+on), so that an attack's duration is known rather than a lower bound (docs/clinical-rules.md §9,
+"Diary days": unknown duration is never imputed). It is recorded only when needed, once a day.
 """
 
 from __future__ import annotations
@@ -12,10 +17,11 @@ from __future__ import annotations
 import logging
 import zoneinfo
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from ketaclinic.accounts.models import User
@@ -23,7 +29,7 @@ from ketaclinic.accounts.permissions import require
 from ketaclinic.accounts.roles import Capability
 from ketaclinic.audit.actions import record_event
 from ketaclinic.core.errors import InputRefused
-from ketaclinic.diary.models import DiaryDay
+from ketaclinic.diary.models import Attack, DiaryDay
 from ketaclinic.instruments.queries import patient_schedule
 from ketaclinic.patients.models import Patient, PatientStatus
 from ketaclinic.reminders.models import (
@@ -37,6 +43,8 @@ from ketaclinic.reminders.sources import sessions_on
 
 logger = logging.getLogger(__name__)
 ORPHAN_AFTER = timedelta(minutes=30)
+MORNING_HOUR = 8  # local time from which yesterday's open attacks are asked about
+EVENING_KINDS = (ReminderKind.DIARY, ReminderKind.QUESTIONNAIRE, ReminderKind.SESSION)
 
 
 @transaction.atomic
@@ -80,8 +88,9 @@ class ScanReport:
         )
 
 
-def _candidates(now: datetime) -> list[tuple[Patient, str, datetime]]:
-    """Patients with an active portal account whose reminder hour has come, with zone and time."""
+def _candidates(now: datetime) -> list[tuple[Patient, str, datetime, int]]:
+    """Patients with an active portal account and reminders on, with zone, local time and their
+    reminder hour."""
     patients = (
         Patient.objects.filter(account__isnull=False, account__is_active=True)
         .exclude(status__in=[PatientStatus.DISCHARGED, PatientStatus.DECEASED])
@@ -95,9 +104,37 @@ def _candidates(now: datetime) -> list[tuple[Patient, str, datetime]]:
         profile = getattr(patient, "diary_profile", None)
         zone = profile.time_zone if profile is not None else patient.site.time_zone
         local = now.astimezone(zoneinfo.ZoneInfo(zone))
-        if enabled and local.hour >= hour:
-            found.append((patient, zone, local))
+        if enabled:
+            found.append((patient, zone, local, hour))
     return found
+
+
+def open_attacks(patient: Patient, day: date) -> list[datetime]:
+    """Starts of the attacks the patient left "still going" on ``day`` (its current version)."""
+    return list(
+        Attack.objects.filter(
+            version__day__patient=patient,
+            version__day__date=day,
+            version__version=F("version__day__version"),
+            still_going=True,
+        )
+        .order_by("started_at")
+        .values_list("started_at", flat=True)
+    )
+
+
+def _open_attack_patients(candidates: list[tuple[Patient, datetime]]) -> set[int]:
+    """Which of ``candidates`` left an attack still going on their own yesterday: one query."""
+    yesterday = {patient.pk: local.date() - timedelta(days=1) for patient, local in candidates}
+    if not yesterday:
+        return set()
+    rows = Attack.objects.filter(
+        version__day__patient__in=list(yesterday),
+        version__day__date__in=set(yesterday.values()),
+        version__version=F("version__day__version"),
+        still_going=True,
+    ).values_list("version__day__patient_id", "version__day__date")
+    return {patient for patient, day in rows if yesterday[patient] == day}
 
 
 def _decide(patient: Patient, kind: str, zone: str, local: datetime) -> tuple[bool, str]:
@@ -114,6 +151,12 @@ def _decide(patient: Patient, kind: str, zone: str, local: datetime) -> tuple[bo
 
 def _record(patient: Patient, kind: str, zone: str, local: datetime, report: ScanReport) -> None:
     needed, detail = _decide(patient, kind, zone, local)
+    _store(patient, kind, local, needed, detail, report)
+
+
+def _store(
+    patient: Patient, kind: str, local: datetime, needed: bool, detail: str, report: ScanReport
+) -> None:
     try:
         with transaction.atomic():
             reminder = Reminder.objects.create(
@@ -147,17 +190,28 @@ def scan_due_reminders(*, now: datetime | None = None) -> ScanReport:
     """Decide today's reminders for everyone whose hour has come; queue those needed."""
     moment = now or timezone.now()
     report = ScanReport()
-    candidates = _candidates(moment)
+    everyone = _candidates(moment)
+    candidates = [(p, zone, local) for p, zone, local, hour in everyone if local.hour >= hour]
+    morning = [(p, zone, local) for p, zone, local, _ in everyone if local.hour >= MORNING_HOUR]
     decided = set(
         Reminder.objects.filter(
-            patient__in=[patient for patient, _, _ in candidates],
-            local_date__in={local.date() for _, _, local in candidates},
+            patient__in=[patient for patient, _, _, _ in everyone],
+            local_date__in={local.date() for _, _, local, _ in everyone},
         ).values_list("patient_id", "kind", "local_date")
     )
     for patient, zone, local in candidates:
-        for kind in ReminderKind.values:
+        for kind in EVENING_KINDS:
             if (patient.pk, kind, local.date()) not in decided:
                 _record(patient, kind, zone, local, report)
+    undecided = {
+        patient.pk: (patient, local)
+        for patient, _, local in morning
+        if (patient.pk, ReminderKind.OPEN_ATTACKS, local.date()) not in decided
+    }
+    for patient_id in _open_attack_patients(list(undecided.values())):
+        patient, local = undecided[patient_id]
+        yesterday = local.date() - timedelta(days=1)
+        _store(patient, ReminderKind.OPEN_ATTACKS, local, True, yesterday.isoformat(), report)
     report.requeued = _requeue_orphans(timezone.now())  # real time, whatever ``now`` was
     return report
 

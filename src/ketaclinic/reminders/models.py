@@ -32,6 +32,7 @@ class ReminderKind(models.TextChoices):
     DIARY = "diary", "Diary not filled in today"
     QUESTIONNAIRE = "questionnaire", "Questionnaire due"
     SESSION = "session", "Session tomorrow"
+    OPEN_ATTACKS = "open_attacks", "Attack left still going yesterday"
 
 
 class ReminderStatus(models.TextChoices):

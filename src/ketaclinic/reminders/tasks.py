@@ -14,7 +14,7 @@ from django_tasks import task
 from ketaclinic.audit.actions import record_event
 from ketaclinic.core.periodic import keep_one_queued
 from ketaclinic.diary.models import DiaryDay
-from ketaclinic.reminders.actions import scan_due_reminders
+from ketaclinic.reminders.actions import open_attacks, scan_due_reminders
 from ketaclinic.reminders.models import Reminder, ReminderKind, ReminderStatus
 
 logger = logging.getLogger(__name__)
@@ -37,6 +37,14 @@ MESSAGES = {
         "adult to take you home afterwards: no driving until the next day after sleep. How to "
         "prepare, and how to ask for a change:\n{url}",
         "portal:appointments",
+    ),
+    # The next morning: an attack left "still going" has only a lower bound until the patient
+    # says when it ended (docs/clinical-rules.md §9); the link opens yesterday's diary day.
+    ReminderKind.OPEN_ATTACKS: (
+        "Your headache diary: is yesterday's headache over?",
+        "Yesterday you noted a headache that was still going. Please add when it ended, or say "
+        "that it is still going:\n{url}",
+        "diary:day",
     ),
 }
 FOOTER = "\n\nTo change the hour of these reminders or turn them off: {settings_url}"
@@ -61,12 +69,21 @@ def send_reminder(reminder_id: int) -> str:
         and DiaryDay.objects.filter(patient=patient, date=reminder.local_date).exists()
     ):
         outcome, detail = ReminderStatus.NOT_NEEDED, "diary filled in before sending"
+    elif reminder.kind == ReminderKind.OPEN_ATTACKS and not open_attacks(
+        patient, reminder.local_date - timedelta(days=1)
+    ):
+        outcome, detail = ReminderStatus.NOT_NEEDED, "attack closed before sending"
     elif not address:
         outcome, detail = ReminderStatus.FAILED, "no e-mail address"
     else:
         subject, body, url_name = MESSAGES[ReminderKind(reminder.kind)]
         base = settings.PUBLIC_BASE_URL.rstrip("/")
-        text = body.format(url=base + reverse(url_name), detail=reminder.detail) + FOOTER.format(
+        url = base + (
+            reverse(url_name, args=[reminder.local_date - timedelta(days=1)])
+            if reminder.kind == ReminderKind.OPEN_ATTACKS
+            else reverse(url_name)
+        )
+        text = body.format(url=url, detail=reminder.detail) + FOOTER.format(
             settings_url=base + reverse("portal:settings")
         )
         send_mail(f"KetaClinic: {subject}", text, None, [address])

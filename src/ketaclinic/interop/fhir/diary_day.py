@@ -2,8 +2,9 @@
 
 One Observation per recorded day (a day without one is missing, never headache-free:
 docs/clinical-rules.md §4): the value says whether there was a headache; components give the hours,
-the worst pain (NRS, LOINC 72514-3), migraine features, aura and each acute-medication class taken,
-in the local ``diary`` code system (the same columns as the outcome engine's diary_days table).
+the worst pain (NRS, LOINC 72514-3), migraine features, aura and each acute-medication class taken
+(every class of ``clinical.acute_medications``), in the local ``diary`` code system (the same
+columns as the outcome engine's diary_days table).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Protocol
 from fhir.resources.R4B.observation import Observation, ObservationComponent
 from fhir.resources.R4B.quantity import Quantity
 
+from ketaclinic.clinical.acute_medications import CONTRACT_CLASSES
 from ketaclinic.interop.fhir.context import (
     LOINC,
     UCUM,
@@ -26,15 +28,9 @@ from ketaclinic.interop.fhir.context import (
 from ketaclinic.interop.fhir.vitals import PAIN_LOINC
 
 KIND = "diary-day"
-MEDICATIONS = (
-    "paracetamol",
-    "nsaid",
-    "triptan",
-    "ergot",
-    "opioid",
-    "combination_analgesic",
-    "other",
-)
+# Every acute-medication class of the clinical core, gepant, ditan and home intranasal ketamine
+# included (clinical-rules.md §9): one list, never a copy that falls behind.
+MEDICATIONS = CONTRACT_CLASSES
 
 
 class DiaryDay(Protocol):

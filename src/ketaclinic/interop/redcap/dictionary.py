@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ketaclinic.clinical.acute_medications import CONTRACT_CLASSES
 from ketaclinic.clinical.instruments import (
     GAD7_BANDS,
     HIT6_BANDS,
@@ -20,6 +21,7 @@ from ketaclinic.clinical.instruments import (
     PHQ9_BANDS,
     Band,
 )
+from ketaclinic.clinical.limits import DIARY_DURATION_HOURS
 from ketaclinic.patients.models import PatientStatus, Sex
 
 HEADER = (
@@ -50,15 +52,9 @@ PATIENT_FORM = "patient"
 REPEATING_FORMS = ("midas", "hit6", "phq9", "gad7", "pgic", "diary", "session")
 ROUTES = ("iv_infusion", "iv_bolus", "intranasal", "nebulized")
 SESSION_STATUSES = ("planned", "running", "stopped", "discharged", "cancelled")
-DIARY_MEDICATIONS = (
-    "paracetamol",
-    "nsaid",
-    "triptan",
-    "ergot",
-    "opioid",
-    "combination_analgesic",
-    "other",
-)
+# The clinical core's acute-medication classes (gepant, ditan, home intranasal ketamine
+# included: clinical-rules.md §9), one list for the diary, the exports and the analytics.
+DIARY_MEDICATIONS = CONTRACT_CLASSES
 
 
 @dataclass(frozen=True)
@@ -177,7 +173,7 @@ def diary_fields() -> list[Field]:
             "Headache hours (the whole attack, across midnight)",
             validation="number",
             minimum="0",
-            maximum="72",
+            maximum=f"{DIARY_DURATION_HOURS.maximum:g}",
         ),
         Field(
             "diary_hours_known",
