@@ -3,8 +3,8 @@ two pharmacists dispensing two bottles to one patient at the same moment: the se
 refill and is refused without a clinician's reason.
 
 PostgreSQL only: ``SELECT ... FOR UPDATE`` on the bottle's row (and the patient's) orders the
-two, and the second finds the first's dispense. (On SQLite every writer is serialised by IMMEDIATE transactions; the
-sequential refusal is tested in test_supply_api.)
+two, and the second finds the first's dispense. (On SQLite every writer is serialised by
+IMMEDIATE transactions; the sequential refusal is tested in test_supply_api.)
 """
 
 from __future__ import annotations
@@ -117,6 +117,4 @@ def test_concurrent_dispensing_of_two_bottles_is_an_early_refill_refused_once(
         for future in [pool.submit(dispense, bottle.pk) for bottle in bottles]:
             future.result()
     assert sorted(outcomes) == ["dispensed"] + ["early refill refused"] * (THREADS - 1)
-    assert (
-        Movement.objects.filter(container__in=bottles, kind=MovementKind.DISPENSE).count() == 1
-    )
+    assert Movement.objects.filter(container__in=bottles, kind=MovementKind.DISPENSE).count() == 1

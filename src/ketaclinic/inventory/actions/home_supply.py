@@ -63,7 +63,9 @@ def _not_dispensed(container: Container) -> None:
         raise Conflict(f"{container.code} has already been dispensed: a bottle is dispensed once")
 
 
-EARLY_REFILL_NEEDS_REASON = "a clinician's reason: the logged use cannot yet have emptied the supply"
+EARLY_REFILL_NEEDS_REASON = (
+    "a clinician's reason: the logged use cannot yet have emptied the supply"
+)
 EARLY_REFILL_MEANWHILE = (
     "a clinician's reason: another bottle was dispensed to this patient meanwhile, and the logged "
     "use cannot yet have emptied the supply"
