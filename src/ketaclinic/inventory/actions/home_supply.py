@@ -216,14 +216,9 @@ def receive_patient_return(
     )
 
 
-@transaction.atomic
-def _return(
-    *, actor: User, container: Container, sprays: int, returned_by: str, witness: User
-) -> HomeSupplyMovement:
-    locked = lock_container(container.pk)
-    dispense = dispensed_to(locked.pk)
-    if dispense is None:
-        raise Conflict(f"{locked.code} was never dispensed to a patient")
+def _at_most_what_left(locked: Container, dispense: HomeSupplyMovement, sprays: int) -> None:
+    """A bottle's return or loss accounts for at most what left with it and is not yet back or
+    reported lost (checked under the bottle's lock)."""
     back = sum(
         m.sprays
         for m in HomeSupplyMovement.objects.filter(
@@ -235,6 +230,17 @@ def _return(
         raise InputRefused(
             "sprays", sprays, f"at most {dispense.sprays - back}, what left with {locked.code}"
         )
+
+
+@transaction.atomic
+def _return(
+    *, actor: User, container: Container, sprays: int, returned_by: str, witness: User
+) -> HomeSupplyMovement:
+    locked = lock_container(container.pk)
+    dispense = dispensed_to(locked.pk)
+    if dispense is None:
+        raise Conflict(f"{locked.code} was never dispensed to a patient")
+    _at_most_what_left(locked, dispense, sprays)
     prescription = dispense.prescription
     movement = append_movement(
         locked,
@@ -277,6 +283,7 @@ def report_home_loss(
     if dispense is None:
         raise Conflict(f"{locked.code} was never dispensed to a patient")
     count = _sprays("sprays", sprays)
+    _at_most_what_left(locked, dispense, count)
     incident = Incident.objects.create(
         site_id=locked.site_id,
         kind=IncidentKind.LOSS,
