@@ -28,12 +28,13 @@ from ketaclinic.instruments.queries import patient_schedule
 from ketaclinic.patients.models import Patient, PatientStatus
 from ketaclinic.reminders.models import (
     DEFAULT_HOUR,
+    PATIENT_KINDS,
     Reminder,
     ReminderKind,
     ReminderPreference,
     ReminderStatus,
 )
-from ketaclinic.reminders.sources import sessions_on
+from ketaclinic.reminders.sources import due_home_reviews, sessions_on
 
 logger = logging.getLogger(__name__)
 ORPHAN_AFTER = timedelta(minutes=30)
@@ -155,11 +156,42 @@ def scan_due_reminders(*, now: datetime | None = None) -> ScanReport:
         ).values_list("patient_id", "kind", "local_date")
     )
     for patient, zone, local in candidates:
-        for kind in ReminderKind.values:
+        for kind in PATIENT_KINDS:
             if (patient.pk, kind, local.date()) not in decided:
                 _record(patient, kind, zone, local, report)
+    _queue_home_reviews(moment, report)
     report.requeued = _requeue_orphans(timezone.now())  # real time, whatever ``now`` was
     return report
+
+
+def _queue_home_reviews(now: datetime, report: ScanReport) -> None:
+    """A home spray prescription in force whose review date has come (in the site's zone)
+    reminds its prescriber once: one reminder per review date (a new prescription, written at the
+    review, brings a new date). The clinician's home page lists it meanwhile
+    (``home.spray_queries.review_list``)."""
+    for prescription in due_home_reviews(now):
+        patient = prescription.patient
+        zone = zoneinfo.ZoneInfo(patient.site.time_zone)
+        today = now.astimezone(zone).date()
+        if prescription.review_on > today:
+            continue
+        if Reminder.objects.filter(
+            patient=patient, kind=ReminderKind.HOME_REVIEW, local_date__gte=prescription.review_on
+        ).exists():
+            continue
+        try:
+            with transaction.atomic():
+                reminder = Reminder.objects.create(
+                    patient=patient,
+                    kind=ReminderKind.HOME_REVIEW,
+                    local_date=today,
+                    status=ReminderStatus.QUEUED,
+                    detail=f"prescription {prescription.pk}, review by {prescription.review_on}",
+                )
+                _enqueue_on_commit(reminder.pk)
+        except IntegrityError:  # decided by a scan running at the same moment
+            continue
+        report.count(ReminderKind.HOME_REVIEW)
 
 
 def _requeue_orphans(now: datetime) -> int:

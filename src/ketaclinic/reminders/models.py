@@ -32,6 +32,11 @@ class ReminderKind(models.TextChoices):
     DIARY = "diary", "Diary not filled in today"
     QUESTIONNAIRE = "questionnaire", "Questionnaire due"
     SESSION = "session", "Session tomorrow"
+    # To the prescribing clinician, not the patient (issue 19): once per review date.
+    HOME_REVIEW = "home_review", "Home spray review due"
+
+
+PATIENT_KINDS = (ReminderKind.DIARY, ReminderKind.QUESTIONNAIRE, ReminderKind.SESSION)
 
 
 class ReminderStatus(models.TextChoices):
