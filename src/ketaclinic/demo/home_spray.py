@@ -1,4 +1,4 @@
-"""The demo's home nasal spray (issue 19): N-1004, whose Yuan intranasal course was observed in
+"""The demo's home nasal spray (issue 19): N-1006, whose Yuan intranasal course was observed in
 clinic, takes the spray home. A prescription, one bottle dispensed from the ledger, and three uses
 the patient logged (one with no 2 h score yet); the patient has a portal log-in to try the log.
 
@@ -23,7 +23,7 @@ from ketaclinic.treatment.actions import log_home_use, prescribe_home_intranasal
 from ketaclinic.treatment.models import HomePrescription
 from ketaclinic.treatment.queries.chart import current_plan, list_plans
 
-HOME_MRN = "N-1004"
+HOME_MRN = "N-1006"  # not N-1004: the browser flow prescribes for that one from scratch
 HOME_LOGIN = "patient_spray"
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - synthetic demo only
 UG_PER_SPRAY = 10_000  # 10 mg a spray (0.1 mL of 100 mg/mL)
