@@ -17,7 +17,6 @@ from tests.interop.helpers import run_export
 from tests.treatment.builders import approved_plan, complete
 
 
-
 def test_frames_hold_the_sites_rows_in_the_engine_schemas(treated):
     frames = read_frames([treated.north.pk])
     assert frames.diary_days.schema == pl.Schema(schema.DIARY_DAYS)
