@@ -282,6 +282,37 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         drop_templates()
 
 
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in fixtures
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """Put back what the migrations seeded after a transactional test's flush.
+
+    A transactional test ends with Django's ``flush``, which empties every table, the
+    migrations' literature protocols included. Django runs such tests last for that reason, but
+    xdist hands a worker whole modules in any order, so a module that reads the protocols could
+    follow one on the same worker and find none (``Protocol.DoesNotExist``). The contents
+    serialised when the database was made (``serialized_aliases``) are loaded again.
+    """
+    result = yield
+    last = nextitem is None  # the session's database is gone with this item's teardown
+    if not last and _transactional(item) and hasattr(connection, "_test_serialized_contents"):
+        from pytest_django.plugin import blocking_manager_key
+
+        from ketaclinic.treatment.models import Protocol
+
+        with item.config.stash[blocking_manager_key].unblock():
+            if not Protocol.objects.exists():  # flushed (a skipped test flushes nothing)
+                connection.creation.deserialize_db_from_string(
+                    connection._test_serialized_contents
+                )
+    return result
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(
     request: pytest.FixtureRequest,

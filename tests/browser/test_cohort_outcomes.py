@@ -37,13 +37,6 @@ def _patients(live_app: LiveApp) -> list[list[str]]:
     return json.loads(done.stdout)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "fails after the issue-16 merge (cohort page); investigate with the "
-        "disclosure-reason failure (next stop's first fix)"
-    ),
-)
 def test_a_researcher_sees_figures_and_no_identifier(page: Page, live_app: LiveApp):
     log_in(page, live_app.url, "researcher")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Outcomes").click()

@@ -12,13 +12,6 @@ from tests.browser.conftest import LiveApp, log_in
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "fails after this stop's merges (exports and jobs changed by issues 15, 19 and "
-        "21); next stop's first fix"
-    ),
-)
 def test_a_researcher_downloads_a_deidentified_export(page: Page, live_app: LiveApp, tmp_path):
     log_in(page, live_app.url, "researcher")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Exports").click()
@@ -41,6 +34,7 @@ def test_a_researcher_downloads_a_deidentified_export(page: Page, live_app: Live
         "adverse_events.parquet",
         "courses.parquet",
         "diary_days.parquet",
+        "home_uses.parquet",
         "patients.parquet",
         "questionnaires.parquet",
         "sessions.parquet",

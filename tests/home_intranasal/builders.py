@@ -43,7 +43,9 @@ def observed_plan(world: World) -> TreatmentPlan:
 
 
 def rx_body(**overrides: Any) -> dict[str, Any]:
-    today = timezone.localdate()
+    # Started yesterday: tests log uses up to a few hours back, which after midnight is
+    # yesterday, and a use before the prescription's first day is refused.
+    today = timezone.localdate() - timedelta(days=1)
     return {
         **RX,
         "starts_on": today.isoformat(),

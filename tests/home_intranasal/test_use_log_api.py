@@ -103,3 +103,26 @@ def test_a_use_during_a_recorded_attack_feeds_the_diary_as_acute_medication(worl
     assert refreshed.med_triptan is False
     medication = AttackMedication.objects.filter(drug="ketamine_intranasal").get()
     assert medication.dose_mg == 20
+
+
+def test_the_first_day_is_the_patients_calendar_day_not_utcs(world, api):
+    """In Stockholm (UTC+1 in winter), 00:30 on the first day is 23:30 UTC the day before: it is
+    on the prescription's first day and logged; 23:30 local the evening before is refused."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from ketaclinic.diary.actions import set_time_zone
+
+    stockholm = ZoneInfo("Europe/Stockholm")
+    set_time_zone(actor=world.clinician, patient=world.patient, time_zone="Europe/Stockholm")
+    rx = prescribed(world)
+    first_minute = datetime.combine(rx.starts_on, time(0, 30), tzinfo=stockholm)
+    client = api(world.patient_user)
+    early = client.post(
+        URL,
+        {"sprays": 2, "pain_before": 7, "used_at": (first_minute - timedelta(hours=1)).isoformat()},
+    )
+    assert early.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert early.json()["field"] == "used_at"
+    on_time = client.post(URL, {"sprays": 2, "pain_before": 7, "used_at": first_minute.isoformat()})
+    assert on_time.status_code == HTTPStatus.CREATED, on_time.json()

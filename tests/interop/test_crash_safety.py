@@ -25,6 +25,7 @@ import polars as pl
 import pytest
 
 from ketaclinic import synth
+from ketaclinic.interop.fhir.reading import LOINC_PHQ9, LOINC_PHQ9_ITEMS
 from tests.demo_template import DB_FILE, KETACLINIC, run, run_sql
 
 TABLES = (
@@ -179,13 +180,14 @@ def bundle(patients: int) -> dict:
                 "resource": {
                     "resourceType": "QuestionnaireResponse",
                     "identifier": {"system": "https://referrer.example/qr", "value": f"QR-{n}"},
-                    "questionnaire": "https://referrer.example/Questionnaire/phq9",
+                    # LOINC's PHQ-9: another server's own ".../phq9" is held, not scored
+                    "questionnaire": f"http://loinc.org/q/{LOINC_PHQ9}",
                     "status": "completed",
                     "subject": {"reference": f"urn:uuid:00000000-0000-4000-8000-{n:012d}"},
                     "authored": "2026-01-05T10:00:00+00:00",
                     "item": [
-                        {"linkId": str(i), "answer": [{"valueInteger": 1 if i < 9 else 0}]}
-                        for i in range(1, 10)
+                        {"linkId": code, "answer": [{"valueInteger": 1 if i < 9 else 0}]}
+                        for i, code in enumerate(LOINC_PHQ9_ITEMS, start=1)
                     ],
                 }
             }
@@ -193,14 +195,6 @@ def bundle(patients: int) -> dict:
     return {"resourceType": "Bundle", "type": "collection", "entry": entries}
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "issue 15 moved large imports to jobs and issue 21 changed matching; the crash "
-        "test's expected counts (600, 0, 0) now read (300, 0, 300): re-check what a "
-        "re-run should hold (next stop's first fix)"
-    ),
-)
 def test_a_killed_fhir_import_leaves_nothing_and_imports_once_when_run_again(database, tmp_path):
     path = tmp_path / "bundle.json"
     path.write_text(json.dumps(bundle(FHIR_PATIENTS)))

@@ -11,6 +11,7 @@ from ketaclinic.audit.models import AuditEvent
 from ketaclinic.cli import main
 from ketaclinic.diary.models import DiaryDay, DiaryDayVersion
 from ketaclinic.instruments.models import QuestionnaireResponse
+from ketaclinic.interop.models import ImportedRecord
 from ketaclinic.outcomes import schema
 from ketaclinic.patients.models import Patient
 from ketaclinic.synth.cohort_load import DEMO_MRN_PREFIX, MRN_PREFIX, load_synthetic_records
@@ -76,6 +77,27 @@ def test_import_fhir_prints_the_report(charted, tmp_path, capsys):
     assert main(["import", "fhir", str(path), "--site", "north", "--as", "clin1"]) == 2
     assert capsys.readouterr().err.startswith("body:")
     assert main(["import", "fhir", str(path), "--site", "south", "--as", "clin1"]) == 2
+
+
+def test_import_fhir_files_a_single_resource_on_the_chart_named_by_mrn(charted, tmp_path, capsys):
+    condition = {
+        "resourceType": "Condition",
+        "identifier": [{"system": "https://sender.example/condition", "value": "C-1"}],
+        "code": {"text": "Migraine without aura"},
+        "subject": {"reference": "Patient/elsewhere"},
+    }
+    path = tmp_path / "condition.json"
+    path.write_text(json.dumps(condition))
+    mrn = charted.patient.mrn
+    command = ["import", "fhir", str(path), "--site", "north", "--as", "clin1"]
+    assert main(command) == 2  # for the site: the subject is not in the file
+    assert capsys.readouterr().err.startswith("entry[0].resource.subject:")
+    assert main([*command, "--patient", mrn]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["held"] == 1
+    assert ImportedRecord.objects.get(value="C-1").patient == charted.patient
+    assert main([*command, "--patient", "N-404"]) == 2
+    assert capsys.readouterr().err.startswith('--patient: got "N-404"')
 
 
 def test_load_cohort_loads_patients_questionnaires_and_diaries_once(charted, tmp_path, capsys):

@@ -105,6 +105,62 @@ def test_single_hl7_resources_are_read_as_one_entry_bundles(world, api, path):
         assert response.json()["field"].endswith((".subject", ".patient"))
 
 
+@pytest.mark.parametrize("path", singles(), ids=lambda path: path.name[:28])
+def test_a_single_hl7_resource_is_filed_on_the_chart_it_is_imported_for(world, api, path):
+    """Imported for a named chart, a published example that points at a Patient outside the
+    file lands on that chart, shows on its External history and comes out in its Bundle;
+    importing it again changes nothing. A Patient example is refused there (it is a new
+    record: import it into the site)."""
+    resource = json.loads(path.read_bytes())
+    url = f"/api/patients/{world.patient.pk}/fhir/import"
+    response = api(world.clinician).post(url, resource)
+    if resource["resourceType"] == "Patient":
+        assert response.status_code == 422
+        assert response.json()["field"] == "entry[0].resource"
+        return
+    assert response.status_code == 200, response.json()
+    report = response.json()
+    assert report["created"] + report["held"] == 1
+    after_first = stored()
+    again = api(world.clinician).post(url, resource).json()
+    assert (again["created"], again["held"], again["skipped"]) == (0, 0, 1)
+    assert stored()[:3] == after_first[:3]
+    if report["held"] and resource["resourceType"] != "QuestionnaireResponse":
+        record = ImportedRecord.objects.get(patient=world.patient)
+        assert record.resource_type == resource["resourceType"]
+        exported = patient_bundle(api, world.clinician, world.patient.pk)
+        kinds = [entry["resource"]["resourceType"] for entry in exported["entry"]]
+        assert resource["resourceType"] in kinds
+        chart = api(world.clinician).client
+        chart.force_login(world.clinician)
+        html = chart.get(f"/patients/{world.patient.pk}/external-history/").content.decode()
+        assert "imported " in html
+
+
+def test_a_file_about_two_patients_is_refused_for_a_named_chart(world, api):
+    condition = json.loads((singles()[0].parent / "condition-example.json").read_bytes())
+    other = copy.deepcopy(condition) | {"id": "other", "subject": {"reference": "Patient/pat1"}}
+    body = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": condition}, {"resource": other}],
+    }
+    before = stored()
+    response = api(world.clinician).post(f"/api/patients/{world.patient.pk}/fhir/import", body)
+    assert response.status_code == 422
+    assert response.json()["field"] == "entry[1].resource.subject"
+    assert "Patient/pat1" in response.json()["detail"]
+    assert stored() == before
+
+
+def test_another_sites_chart_is_not_found_for_an_import(world, api):
+    condition = json.loads((singles()[0].parent / "condition-example.json").read_bytes())
+    response = api(world.clinician).post(
+        f"/api/patients/{world.south_patient.pk}/fhir/import", condition
+    )
+    assert response.status_code == 404
+
+
 def test_synthea_migraine_medicines_and_an_allergy_show_on_the_chart(world, api):
     site = world.patient.site
     bundle = copy.deepcopy(load(JACOB))

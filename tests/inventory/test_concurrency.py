@@ -38,14 +38,6 @@ pytestmark = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "under xdist this module can follow a transactional test on its worker, whose "
-        "flush removed the migrations' literature protocols (Protocol.DoesNotExist); next "
-        "stop's first fix"
-    ),
-)
 def test_100_concurrent_draws_never_overdraw_and_never_lose_a_movement(
     transactional_db, django_db_serialized_rollback, world
 ):

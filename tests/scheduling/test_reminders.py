@@ -15,14 +15,6 @@ from tests.scheduling.builders import ZONE, open_clinic
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "under xdist this module can follow a transactional test on its worker, whose "
-        "flush removed the migrations' literature protocols (Protocol.DoesNotExist); next "
-        "stop's first fix"
-    ),
-)
 def test_a_booked_visit_is_reminded_the_evening_before(world) -> None:  # type: ignore[no-untyped-def]
     clinic = open_clinic(world)
     actions.book_series(actor=world.nurse, plan=clinic.plan, slots=[clinic.slot(2, 10)])

@@ -571,6 +571,7 @@ API: dict[str, tuple[Call, ...]] = {
         Call(IDENTIFIED_EXPORT | only("researcher"), query=f"{NORTH}&deidentify=true"),
     ),
     "POST /api/sites/{site_code}/fhir/import": (Call(IDENTIFIED_EXPORT),),
+    "POST /api/patients/{patient_id}/fhir/import": (Call(IDENTIFIED_EXPORT),),
     # The FHIR REST subset: the CapabilityStatement is public (clients read it first); a record
     # by its id is for its site's exporting staff; Bulk Data $export for anyone who may export
     # (researchers de-identified, always); a bulk job for its owner only.

@@ -68,6 +68,14 @@ def register(subparsers: Any) -> None:
     )
     fhir.add_argument("file", type=Path, metavar="FILE", help="the Bundle, or - for stdin")
     fhir.add_argument("--site", required=True, metavar="CODE")
+    fhir.add_argument(
+        "--patient",
+        metavar="MRN",
+        help=(
+            "file a resource about one patient on this chart (its reference to the patient "
+            "points outside the file); a file holding a Patient or about two is refused"
+        ),
+    )
     _add_actor(fhir)
     fhir.set_defaults(handler=_import_fhir)
 
@@ -163,6 +171,7 @@ def _import_fhir(args: argparse.Namespace) -> int:
     from ketaclinic.accounts.models import Site
     from ketaclinic.core.errors import InputRefused
     from ketaclinic.interop.actions import import_fhir_bundle
+    from ketaclinic.patients.models import Patient
 
     def progress(done: int, total: int) -> None:
         if done % FHIR_PROGRESS_EVERY == 0 or done == total:
@@ -183,7 +192,15 @@ def _import_fhir(args: argparse.Namespace) -> int:
             raise InputRefused(
                 "FILE", str(args.file), f"a readable file ({exc.strerror})"
             ) from None
-        report = import_fhir_bundle(actor=actor, site=site, bundle=raw, progress=progress)
+        patient = None
+        if args.patient is not None:
+            patient = Patient.objects.filter(site=site, mrn=args.patient.upper()).first()
+            if patient is None:
+                expected = f"the MRN of a patient of {site.code}"
+                raise InputRefused("--patient", args.patient, expected)
+        report = import_fhir_bundle(
+            actor=actor, site=site, bundle=raw, progress=progress, patient=patient
+        )
         print(json.dumps(report.as_dict(), indent=2))
         return EXIT_OK
 

@@ -96,9 +96,12 @@ class _Importer:
         site: Site,
         entries: list[Entry],
         progress: Callable[[int, int], None] | None = None,
+        for_patient: Patient | None = None,
     ) -> None:
         self.actor, self.site, self.entries = actor, site, entries
         self.progress = progress
+        self.for_patient = for_patient
+        self.outside: tuple[int, str] | None = None  # (entry, reference) of the named patient
         self.done = 0
         self.references = References(entries)
         self.patients: dict[int, Patient] = {}
@@ -110,6 +113,10 @@ class _Importer:
     def run(self) -> ImportReport:
         # Patients first: everything else points at one.
         for entry in self.entries:
+            if entry.resource_type in PATIENT_TYPES and self.for_patient is not None:
+                raise InputRefused(
+                    entry.path, entry.resource_type, "no Patient in a file for a named chart"
+                )
             if entry.resource_type in PATIENT_TYPES:
                 self._guarded(self._patient, entry)
                 self._step()
@@ -261,10 +268,28 @@ class _Importer:
         self, entry: Entry, reference: Reference | None, *, field: str = "subject"
     ) -> Patient:
         index = self.references.resolve(reference)
-        if index is None or index not in self.patients:
-            shown = reference.reference if reference is not None else None
+        if index is not None and index in self.patients:
+            return self.patients[index]
+        shown = reference.reference if reference is not None else None
+        if self.for_patient is None or not shown:
             raise InputRefused(f"{entry.path}.{field}", shown, "a Patient entry of this Bundle")
-        return self.patients[index]
+        return self._named_patient(entry, str(shown), field)
+
+    def _named_patient(self, entry: Entry, reference: str, field: str) -> Patient:
+        """The chart the user named for a file about one patient (an HL7 example, another
+        system's single resource), whose reference to that patient points outside the file.
+
+        Every such reference must be the same one: a file about two patients is refused, so a
+        resource of someone else is never filed on this chart."""
+        assert self.for_patient is not None
+        if self.outside is None:
+            self.outside = (entry.index, reference)
+        elif self.outside[1] != reference:
+            first, same = self.outside
+            raise InputRefused(
+                f"{entry.path}.{field}", reference, f"{same}, as entry[{first}] (one patient)"
+            )
+        return self.for_patient
 
     def _already(self, entry: Entry, key: tuple[str, str]) -> bool:
         known = self._known([key])
@@ -371,6 +396,7 @@ def import_fhir_bundle(
     site: Site,
     bundle: bytes | str | dict[str, Any],
     progress: Callable[[int, int], None] | None = None,
+    patient: Patient | None = None,
 ) -> ImportReport:
     """Import a FHIR Bundle into ``site``: all or nothing, idempotent by identifier.
 
@@ -381,9 +407,17 @@ def import_fhir_bundle(
     refuses the whole Bundle (InputRefused naming ``entry[i].resource...``); an import killed
     half-way leaves nothing either (one transaction), so it can be run again.
     ``progress(done, total)`` after each entry (written, not yet committed).
+
+    ``patient`` names the chart a file about one patient belongs to when its references to
+    that patient point outside the file (a single resource, as HL7's examples are published):
+    they are filed on that chart; a file holding a Patient, or about two patients, is refused.
     """
     check_import(actor=actor, site=site)
-    return write_import(actor=actor, site=site, parsed=parse_bundle(bundle), progress=progress)
+    if patient is not None and patient.site_id != site.pk:
+        raise InputRefused("patient", patient.mrn, f"a patient of {site.code}")
+    return write_import(
+        actor=actor, site=site, parsed=parse_bundle(bundle), progress=progress, patient=patient
+    )
 
 
 def check_import(*, actor: User, site: Site) -> None:
@@ -399,13 +433,14 @@ def write_import(
     site: Site,
     parsed: ParsedBundle,
     progress: Callable[[int, int], None] | None = None,
+    patient: Patient | None = None,
 ) -> ImportReport:
     """Write a parsed Bundle (:func:`~.fhir.reading.parse_bundle`, which writes nothing) in one
     transaction: every entry, the import ledger and the audit event, or none of them."""
     check_import(actor=actor, site=site)
     entries = parsed.entries
     check_import_permissions(actor, entries)
-    importer = _Importer(actor, site, entries, progress)
+    importer = _Importer(actor, site, entries, progress, for_patient=patient)
     report = importer.run()
     fhir_import = FhirImport.objects.create(
         site=site,
@@ -430,6 +465,7 @@ def write_import(
         site_id=site.pk,
         detail={
             "entries": len(entries),
+            "for_patient": patient.pk if patient is not None else None,
             "created": fhir_import.created,
             "skipped": fhir_import.skipped,
             "held": fhir_import.held,

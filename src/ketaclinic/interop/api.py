@@ -204,6 +204,40 @@ def import_bundle(request: HttpRequest, site_code: str) -> HttpResponse | Import
     return actions.import_fhir_bundle(actor=user, site=site, bundle=data)
 
 
+@router.post(
+    "/patients/{patient_id}/fhir/import",
+    response={200: ImportOut, 413: ErrorOut, 422: ErrorOut, **ERRORS},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                FHIR_JSON: {"schema": {"type": "object"}},
+                "application/json": {"schema": {"type": "object"}},
+            },
+        },
+    },
+    summary="Import a FHIR resource or Bundle about one patient into their chart",
+)
+def import_for_patient(request: HttpRequest, patient_id: int) -> HttpResponse | ImportReport:
+    """For a file about this patient whose references to them point outside it (a single
+    resource, as another system or HL7's examples publish them): its Conditions, medicines,
+    allergies and observations are filed on this chart. All or nothing, idempotent by
+    identifier; a file holding a Patient, or about two patients, is refused (422), and one of
+    more than 200 entries is answered 413 (import it into the site instead)."""
+    user = current_user(request)
+    patient = queries.patient_for_import(user, patient_id)
+    data = bundle_json(request.body)
+    entries = len(data.get("entry") or [])
+    if entries > IMPORT_IN_REQUEST_MAX_ENTRIES:
+        detail = {
+            "detail": f"entry: {entries} entries; at most {IMPORT_IN_REQUEST_MAX_ENTRIES} for one "
+            "chart (import a larger Bundle into the site)",
+            "field": "entry",
+        }
+        return HttpResponse(status=413, content=json.dumps(detail), content_type="application/json")
+    return actions.import_fhir_bundle(actor=user, site=patient.site, bundle=data, patient=patient)
+
+
 def _not_found(detail: str) -> HttpResponse:
     return HttpResponse(
         status=404, content=json.dumps({"detail": detail}), content_type="application/json"

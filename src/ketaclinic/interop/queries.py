@@ -80,6 +80,16 @@ def _exported_patient(user: User, patient_id: int, *, deidentified: bool, form: 
     return patient
 
 
+def patient_for_import(user: User, patient_id: int) -> Patient:
+    """The chart a file about one patient is imported for: users who import records, at the
+    patient's site; 404 otherwise (as every patient lookup, so record numbers stay private)."""
+    require(user, Capability.IMPORT_RECORDS)
+    patient = visible_patients(user).select_related("site").filter(pk=patient_id).first()
+    if patient is None:
+        raise Http404("no such patient")
+    return patient
+
+
 def _visible_patient(user: User, capability: Capability, patient_id: int) -> Patient:
     """The patient, for a user with ``capability`` at the patient's site; 404 otherwise."""
     require(user, capability)

@@ -194,10 +194,13 @@ def log_home_use(
     prescription = current_prescription(patient)
     if prescription is None:
         raise Conflict("there is no home prescription to log against")
+    # The start date is the patient's calendar day (their diary's zone), not UTC's: a use at
+    # 00:30 in Stockholm on the first day is on that day.
+    zone = ZoneInfo(diary_queries.patient_time_zone(patient))
     at = moment(
         used_at,
         field="used_at",
-        not_before=dt.datetime.combine(prescription.starts_on, dt.time.min, tzinfo=dt.UTC),
+        not_before=dt.datetime.combine(prescription.starts_on, dt.time.min, tzinfo=zone),
     )
     before = _nrs("pain_before", pain_before, required=True)
     assert before is not None
