@@ -307,9 +307,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
         with item.config.stash[blocking_manager_key].unblock():
             if not Protocol.objects.exists():  # flushed (a skipped test flushes nothing)
-                connection.creation.deserialize_db_from_string(
-                    connection._test_serialized_contents
-                )
+                connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
     return result
 
 
