@@ -8,6 +8,7 @@ log on the chart. Every page on the way passes axe-core."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -31,6 +32,10 @@ def clinician_invites_and_prescribes(page: Page, base: str, patient_id: int) -> 
     expect(page.get_by_role("heading", name="Home nasal spray", exact=True)).to_be_visible()
     assert_accessible(page)
     form = page.get_by_role("form", name="Prescribe")
+    # From yesterday: the first use is logged 90 minutes back, which before 01:30 UTC is
+    # yesterday in the site's zone (UTC), before a prescription starting today.
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    form.get_by_label("Starts on").fill(yesterday.isoformat())
     form.get_by_label("At most sprays in 24 hours").fill("6")
     form.get_by_label("At most sprays in 7 days").fill("20")
     form.get_by_label("Instructions for the patient").fill(

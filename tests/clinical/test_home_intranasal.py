@@ -193,3 +193,22 @@ def test_home_outcomes() -> None:
     assert result.days_over_cap == 2
     unjudged = home_outcomes([LoggedUse(T0, 2, 8, None, side_effect=False, over_cap=False)])
     assert unjudged.acute_response_rate is None
+
+
+def test_cohort_home_outcomes_pool_uses_and_average_each_patients_rate() -> None:
+    from ketaclinic.clinical.home_intranasal import LoggedUse, cohort_home_outcomes
+
+    assert cohort_home_outcomes([]).uses_per_month is None
+    heavy = [
+        LoggedUse(T0 + dt.timedelta(days=n), 4, 8, 2, side_effect=False, over_cap=n == 0)
+        for n in range(8)
+    ]  # 8 uses in one month, every one halved
+    light = [LoggedUse(T0, 2, 6, 6, side_effect=True, over_cap=False)]  # 1 use, no response
+    result = cohort_home_outcomes([heavy, light, []])
+    assert result.patients == 2
+    assert result.uses == 9
+    assert result.uses_per_month == 4.5  # (8 + 1) / 2 patients, not 9 / 1 month
+    assert result.sprays_per_use == pytest.approx(34 / 9)
+    assert (result.acute_responses, result.with_pain_after) == (8, 9)
+    assert result.side_effect_rate == pytest.approx(1 / 9)
+    assert result.days_over_cap == 1

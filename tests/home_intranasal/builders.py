@@ -13,7 +13,7 @@ from ketaclinic.inventory import actions as inventory
 from ketaclinic.inventory.models import Container, Product
 from ketaclinic.treatment import actions
 from ketaclinic.treatment.models import HomePrescription, HomeUse, TreatmentPlan, TreatmentSession
-from tests.conftest import World
+from tests.conftest import PASSWORD, World
 from tests.inventory.builders import registered
 from tests.treatment.builders import (
     CHECKLIST,
@@ -142,3 +142,31 @@ def home_supply_in_use(world: World, plan: TreatmentPlan | None = None) -> dict[
         "dispensed_bottle_id": bottle.pk,
         "spare_bottle_id": spare.pk,
     }
+
+
+def add_home_use(world):
+    """For the export tests: a prescription, a bottle received by a named person, an early
+    refill whose reason names a place, a use with the patient's own words."""
+    rx = prescribed(world)
+    bottle, spare = spray_bottles(world, count=2)
+    inventory.dispense_home_supply(
+        actor=world.pharmacist, prescription=rx, container=bottle, received_by="Hana Lindqvist"
+    )
+    actions.log_home_use(
+        actor=world.patient_user,
+        patient=world.patient,
+        sprays=2,
+        pain_before=7,
+        pain_after_2h=2,
+        nausea=True,
+        other_side_effects="dizzy at Bernadette's wedding",
+    )
+    inventory.dispense_home_supply(
+        actor=world.pharmacist,
+        prescription=rx,
+        container=spare,
+        received_by="Hana Lindqvist",
+        early_refill_reason="Hana Lindqvist flies to Quayside on Friday",
+        clinician_username=world.clinician.username,
+        clinician_password=PASSWORD,
+    )

@@ -91,3 +91,10 @@ def test_the_safety_page_explains_home_use(client):
     assert "The first dose is given in the clinic" in text
     assert "Bring every bottle back" in text
     assert "only where trained staff can watch you" not in text
+
+
+def test_the_ketamine_page_says_the_spray_may_be_used_at_home(client):
+    text = client.get("/learn/ketamine/").content.decode()
+    assert "prescribed the spray to use at home" in text
+    assert "you log every use in the portal, and you bring every bottle back" in text
+    assert 'href="/learn/safety/"' in text

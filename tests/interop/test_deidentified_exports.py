@@ -17,6 +17,7 @@ from ketaclinic.instruments.models import QuestionnaireResponse
 from ketaclinic.interop.scope import deidentifier
 from ketaclinic.patients.actions import update_patient
 from tests.conftest import make_patient
+from tests.home_intranasal.builders import add_home_use
 from tests.interop.conftest import FIRST, add_history
 from tests.interop.helpers import all_text, read_ndjson, run_export
 
@@ -54,6 +55,7 @@ def identifiable(charted):
         supersedes=wrong,
         correction_reason="Hana Lindqvist phoned on 2025-03-05 to correct this",
     )
+    add_home_use(charted)
     return charted, elder
 
 
@@ -71,6 +73,7 @@ def identifiers(world, elder):
         ]
         values += [v for v in (patient.phone, patient.address) if v]
     values += ["Quayside", "02139", "phoned", "clin1", "clin_south", "Clin1", "Bernadette"]
+    values += [world.pharmacist.username, "SPRAYLOT7"]
     # Every true date of a questionnaire must be gone, unless it is also the shifted date of some
     # record (a shift equal to the gap between two answers maps one onto the other).
     deid = deidentifier()

@@ -263,8 +263,9 @@ def test_the_page_runs_the_same_queries_whatever_the_cohort_size(world, browser_
 # Session and user, the user's sites, protocol names, the audit event (savepoint, insert,
 # release: no head row since the worker seals the audit, ADR 0008), the three frames, the plans'
 # revisions (once for the courses, once for the sessions: a course is a plan and its revisions),
-# the patients' diary zones, the session's activity stamp (savepoint, update, release).
-QUERIES = 11
+# the patients' diary zones, the session's activity stamp (savepoint, update, release); the
+# route "intranasal, home" section (home uses, the ledger's home movements, the used micrograms).
+QUERIES = 14
 
 
 def test_the_clinic_outcomes_report_is_a_pdf_of_the_same_numbers(

@@ -110,7 +110,9 @@ class Page:
 # patients' change requests and their sites (7 for one site, 9 for the admin's two); the
 # patient's home, the next appointment (1).
 PAGES = [
-    Page("home (clinician)", "clinician", lambda i: "/", 18),
+    # 18 + 3: the demo's one home spray prescription (N-1006) has its review flags computed
+    # (uses, ledger, logged use): per prescription, so it would grow with home prescriptions.
+    Page("home (clinician)", "clinician", lambda i: "/", 21),
     Page("home (nurse)", "nurse", lambda i: "/", 16),
     Page("home (pharmacist)", "pharmacist", lambda i: "/", 8),
     # + the sites whose self-harm escalation is not configured, and their clinicians (2)

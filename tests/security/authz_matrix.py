@@ -412,6 +412,31 @@ PAGES.update(
             )
         },
         "core:home_spray_acknowledge": {"POST": Call(CLINICIAN)},
+        # A bottle lost or stolen at home (the ledger's incident path, its own page) and a
+        # returned bottle destroyed before a witness: the pharmacist's (MANAGE_STOCK).
+        "core:home_spray_loss": {
+            "GET": Call(PHARMACIST),
+            "POST": Call(
+                PHARMACIST,
+                body=lambda ids: {
+                    "container": ids["dispensed_bottle_id"],
+                    "sprays": "10",
+                    "discovered_on": date.today().isoformat(),
+                    "reason": "stolen from a handbag",
+                },
+            ),
+        },
+        "core:home_spray_destroy": {
+            "POST": Call(
+                PHARMACIST,
+                body=lambda ids: {
+                    "container": ids["dispensed_bottle_id"],
+                    "form_reference": "F41-26",
+                    "witness_username": "nurse1",
+                    "witness_password": ids["password"],
+                },
+            )
+        },
     }
 )
 

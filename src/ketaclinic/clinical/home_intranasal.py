@@ -328,3 +328,45 @@ def home_outcomes(uses: Sequence[LoggedUse]) -> HomeOutcomes:
         side_effect_rate=sum(u.side_effect for u in uses) / len(uses),
         days_over_cap=len({u.at.date() for u in uses if u.over_cap}),
     )
+
+
+@dataclass(frozen=True)
+class HomeCohortOutcomes:
+    """Route "intranasal, home" over a cohort: the patients who logged a use, the pooled rates
+    (one use is the unit of acute response and side effects), uses per month as the mean of each
+    patient's own rate (so one heavy user does not stand for the cohort), and patient-days over
+    a cap."""
+
+    patients: int
+    uses: int
+    uses_per_month: float | None
+    sprays_per_use: float | None
+    with_pain_after: int
+    acute_responses: int
+    acute_response_rate: float | None
+    side_effect_rate: float | None
+    days_over_cap: int
+
+
+def cohort_home_outcomes(per_patient: Sequence[Sequence[LoggedUse]]) -> HomeCohortOutcomes:
+    """Each patient's :func:`home_outcomes`, pooled (the same definitions: docs/clinical-rules.md
+    §7a; acute response as :func:`acute_response`, Pomeroy 2017)."""
+    each = [home_outcomes(uses) for uses in per_patient if uses]
+    uses = sum(o.uses for o in each)
+    if not uses:
+        return HomeCohortOutcomes(len(each), 0, None, None, 0, 0, None, None, 0)
+    sprays = sum(u.sprays for group in per_patient for u in group)
+    side_effects = sum(u.side_effect for group in per_patient for u in group)
+    judged = sum(o.with_pain_after for o in each)
+    responses = sum(o.acute_responses for o in each)
+    return HomeCohortOutcomes(
+        patients=len(each),
+        uses=uses,
+        uses_per_month=sum(o.uses_per_month or 0 for o in each) / len(each),
+        sprays_per_use=sprays / uses,
+        with_pain_after=judged,
+        acute_responses=responses,
+        acute_response_rate=responses / judged if judged else None,
+        side_effect_rate=side_effects / uses,
+        days_over_cap=sum(o.days_over_cap for o in each),
+    )

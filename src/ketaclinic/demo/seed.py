@@ -16,6 +16,7 @@ from ketaclinic.accounts.actions import create_site, create_user
 from ketaclinic.accounts.models import Site, User
 from ketaclinic.demo.cohort import seed_cohort
 from ketaclinic.demo.diary import seed_diaries
+from ketaclinic.demo.home_spray import seed_home_spray
 from ketaclinic.demo.inventory import register_session_hooks, seed_history, seed_stock
 from ketaclinic.demo.portal import seed_portal
 from ketaclinic.demo.scheduling import BOOKING_LOGIN, BOOKING_MRN, seed_schedule
@@ -163,4 +164,5 @@ def seed_demo() -> DemoReport:
     for what, n in seed_portal(users["admin"], nurses).items():
         report.count(what, n)
     seed_cohort(report, users["admin"])
+    seed_home_spray(report, users)
     return report

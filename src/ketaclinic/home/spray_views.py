@@ -156,6 +156,13 @@ def _context(user: User, patient: Patient, **forms_given: Any) -> dict[str, Any]
             site_id=patient.site_id
         )
         context["return_form"] = forms_given.get("return_form") or ReturnForm(patient=patient)
+    if can_stock and totals.dispensed_ug:
+        # Imported here: that module builds its pages on this one's context.
+        from ketaclinic.home.spray_supply_views import DestroyReturnedForm
+
+        context["destroy_form"] = forms_given.get("destroy_form") or DestroyReturnedForm(
+            patient=patient
+        )
     return context
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ketaclinic.home import site_views, spray_views, views
+from ketaclinic.home import site_views, spray_supply_views, spray_views, views
 
 # The namespace stays "core": "core:home" is reversed in templates, redirects, settings
 # (LOGIN_REDIRECT_URL) and e-mails across the apps; renaming it is a separate, visible change.
@@ -23,6 +23,16 @@ urlpatterns = [
         "patients/<int:patient_id>/home-spray/return/",
         spray_views.patient_return,
         name="home_spray_return",
+    ),
+    path(
+        "patients/<int:patient_id>/home-spray/loss/",
+        spray_supply_views.report_loss,
+        name="home_spray_loss",
+    ),
+    path(
+        "patients/<int:patient_id>/home-spray/destroy/",
+        spray_supply_views.destroy_returned,
+        name="home_spray_destroy",
     ),
     path(
         "patients/<int:patient_id>/home-spray/uses/<int:use_id>/acknowledge/",

@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
 
 from ketaclinic.interop.sources import CHUNK_SIZE
+from ketaclinic.inventory.models import HomeSupplyMovement
 from ketaclinic.treatment.models import (
     AdverseEvent,
     ConsentRecord,
     DiagnosisConfirmation,
     DoseAdministration,
+    HomePrescription,
+    HomeUse,
     Intake,
     Observation,
     RateSegment,
@@ -99,3 +102,40 @@ def rates(site_ids: list[int], *, patient_id: int | None = None) -> Iterator[Rat
 
 def adverse_events(site_ids: list[int], *, patient_id: int | None = None) -> Iterator[AdverseEvent]:
     return _charted(AdverseEvent, site_ids, patient_id)
+
+
+def home_prescriptions(
+    site_ids: list[int], *, patient_id: int | None = None
+) -> Iterator[HomePrescription]:
+    """Every home intranasal prescription, the superseded ones marked (exported as stopped)."""
+    rows = _scoped(
+        HomePrescription.objects.annotate(
+            superseded=Exists(HomePrescription.objects.filter(supersedes=OuterRef("pk")))
+        ),
+        "patient",
+        site_ids,
+        patient_id,
+    )
+    return rows.order_by("pk").iterator(chunk_size=CHUNK_SIZE)
+
+
+def home_supply(
+    site_ids: list[int], *, patient_id: int | None = None
+) -> Iterator[HomeSupplyMovement]:
+    """The ledger's home movements: bottles dispensed, returned and lost at home."""
+    rows = _scoped(
+        HomeSupplyMovement.objects.select_related("movement"),
+        "movement__patient",
+        site_ids,
+        patient_id,
+    )
+    return rows.order_by("pk").iterator(chunk_size=CHUNK_SIZE)
+
+
+def home_uses(
+    site_ids: list[int], *, patient_id: int | None = None, by_patient: bool = False
+) -> Iterator[HomeUse]:
+    """Every use a patient logged at home, with its prescription's strength."""
+    rows = _scoped(HomeUse.objects.select_related("prescription"), "patient", site_ids, patient_id)
+    order = ("patient_id", "used_at", "pk") if by_patient else ("pk",)
+    return rows.order_by(*order).iterator(chunk_size=CHUNK_SIZE)

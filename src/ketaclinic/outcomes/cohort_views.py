@@ -27,6 +27,7 @@ from ketaclinic.outcomes.cohort_queries import (
     get_cohort_report,
     list_protocol_names,
 )
+from ketaclinic.outcomes.home_spray import cohort_home_spray
 from ketaclinic.outcomes.rendering import Medium
 
 TEMPLATE = "outcomes/cohort.html"
@@ -51,6 +52,7 @@ def cohort_context(
     if not report:
         return context, True
     context["report"] = get_cohort_report(user, scope, filters, now=timezone.now(), medium=medium)
+    context["home_spray"] = cohort_home_spray(scope.site_ids(filters.site), min_cell=scope.min_cell)
     return context, True
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from ketaclinic.accounts.roles import Role
 from ketaclinic.core.http import current_user, download
 from ketaclinic.outcomes.figures import Format
+from ketaclinic.outcomes.home_spray import patient_home_spray
 from ketaclinic.outcomes.patient_figures import (
     inline_svg,
     mmd_figure,
@@ -80,6 +81,7 @@ def chart_context(data: PatientOutcomes, fmt: Format) -> dict[str, Any]:
         "data": data,
         "endpoints": data.endpoints,
         "figures": outcome_figures(data, fmt),
+        "home_spray": patient_home_spray(data.patient),
         "active_tab": "outcomes",
     }
 

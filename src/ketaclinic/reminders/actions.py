@@ -39,7 +39,7 @@ from ketaclinic.reminders.models import (
     ReminderPreference,
     ReminderStatus,
 )
-from ketaclinic.reminders.sources import sessions_on
+from ketaclinic.reminders.sources import due_home_reviews, sessions_on
 
 logger = logging.getLogger(__name__)
 ORPHAN_AFTER = timedelta(minutes=30)
@@ -212,8 +212,39 @@ def scan_due_reminders(*, now: datetime | None = None) -> ScanReport:
         patient, local = undecided[patient_id]
         yesterday = local.date() - timedelta(days=1)
         _store(patient, ReminderKind.OPEN_ATTACKS, local, True, yesterday.isoformat(), report)
+    _queue_home_reviews(moment, report)
     report.requeued = _requeue_orphans(timezone.now())  # real time, whatever ``now`` was
     return report
+
+
+def _queue_home_reviews(now: datetime, report: ScanReport) -> None:
+    """A home spray prescription in force whose review date has come (in the site's zone)
+    reminds its prescriber once: one reminder per review date (a new prescription, written at the
+    review, brings a new date). The clinician's home page lists it meanwhile
+    (``home.spray_queries.review_list``)."""
+    for prescription in due_home_reviews(now):
+        patient = prescription.patient
+        zone = zoneinfo.ZoneInfo(patient.site.time_zone)
+        today = now.astimezone(zone).date()
+        if prescription.review_on > today:
+            continue
+        if Reminder.objects.filter(
+            patient=patient, kind=ReminderKind.HOME_REVIEW, local_date__gte=prescription.review_on
+        ).exists():
+            continue
+        try:
+            with transaction.atomic():
+                reminder = Reminder.objects.create(
+                    patient=patient,
+                    kind=ReminderKind.HOME_REVIEW,
+                    local_date=today,
+                    status=ReminderStatus.QUEUED,
+                    detail=f"prescription {prescription.pk}, review by {prescription.review_on}",
+                )
+                _enqueue_on_commit(reminder.pk)
+        except IntegrityError:  # decided by a scan running at the same moment
+            continue
+        report.count(ReminderKind.HOME_REVIEW)
 
 
 def _requeue_orphans(now: datetime) -> int:

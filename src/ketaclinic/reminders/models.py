@@ -33,6 +33,8 @@ class ReminderKind(models.TextChoices):
     QUESTIONNAIRE = "questionnaire", "Questionnaire due"
     SESSION = "session", "Session tomorrow"
     OPEN_ATTACKS = "open_attacks", "Attack left still going yesterday"
+    # To the prescribing clinician, not the patient (issue 19): once per review date.
+    HOME_REVIEW = "home_review", "Home spray review due"
 
 
 class ReminderStatus(models.TextChoices):

@@ -16,6 +16,7 @@ from ketaclinic.core.periodic import keep_one_queued
 from ketaclinic.diary.models import DiaryDay
 from ketaclinic.reminders.actions import open_attacks, scan_due_reminders
 from ketaclinic.reminders.models import Reminder, ReminderKind, ReminderStatus
+from ketaclinic.treatment.models import HomePrescription
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,12 @@ MESSAGES = {
         "diary:day",
     ),
 }
+# To the prescribing clinician: no patient's name in an e-mail, only the link to the chart.
+HOME_REVIEW_MESSAGE = (
+    "A home spray prescription is due for review",
+    "A home nasal spray prescription you wrote has reached its review date ({detail}). Review "
+    "the patient's use log and supply, then write a new prescription or stop home use:\n{url}",
+)
 FOOTER = "\n\nTo change the hour of these reminders or turn them off: {settings_url}"
 
 
@@ -58,6 +65,9 @@ def send_reminder(reminder_id: int) -> str:
     ).get(pk=reminder_id)
     if reminder.status != ReminderStatus.QUEUED:
         return reminder.status
+    if reminder.kind == ReminderKind.HOME_REVIEW:
+        outcome, detail = _send_home_review(reminder)
+        return _finish(reminder, outcome, detail)
     patient = reminder.patient
     preference = getattr(patient, "reminder_preference", None)
     outcome, detail = ReminderStatus.SENT, reminder.detail
@@ -87,6 +97,32 @@ def send_reminder(reminder_id: int) -> str:
             settings_url=base + reverse("portal:settings")
         )
         send_mail(f"KetaClinic: {subject}", text, None, [address])
+    return _finish(reminder, outcome, detail)
+
+
+def _send_home_review(reminder: Reminder) -> tuple[str, str]:
+    """E-mail the prescriber of the prescription in force (the patient's own preference is for
+    the patient's reminders and does not apply)."""
+    prescription = (
+        HomePrescription.objects.filter(patient=reminder.patient, superseded_by__isnull=True)
+        .select_related("prescribed_by")
+        .order_by("-pk")
+        .first()
+    )
+    if prescription is None or prescription.review_on > reminder.local_date:
+        return ReminderStatus.NOT_NEEDED, "reviewed before sending"
+    address = prescription.prescribed_by.email
+    if not address:
+        return ReminderStatus.FAILED, "the prescriber has no e-mail address"
+    subject, body = HOME_REVIEW_MESSAGE
+    base = settings.PUBLIC_BASE_URL.rstrip("/")
+    url = base + reverse("core:home_spray", kwargs={"patient_id": reminder.patient_id})
+    text = body.format(url=url, detail=reminder.detail)
+    send_mail(f"KetaClinic: {subject}", text, None, [address])
+    return ReminderStatus.SENT, reminder.detail
+
+
+def _finish(reminder: Reminder, outcome: str, detail: str) -> str:
     Reminder.objects.filter(pk=reminder.pk).update(
         status=outcome,
         detail=detail[:200],
@@ -97,7 +133,7 @@ def send_reminder(reminder_id: int) -> str:
         action=f"reminder.{outcome}",
         object_type="reminder",
         object_id=reminder.pk,
-        site_id=patient.site_id,
+        site_id=reminder.patient.site_id,
         detail={"kind": reminder.kind, "date": reminder.local_date.isoformat()},
     )
     return outcome

@@ -22,6 +22,11 @@ from ketaclinic.interop.fhir.consent import build_consent
 from ketaclinic.interop.fhir.context import ExportContext
 from ketaclinic.interop.fhir.diary_day import build_diary_day
 from ketaclinic.interop.fhir.external import build_external
+from ketaclinic.interop.fhir.home_intranasal import (
+    build_home_prescription,
+    build_home_supply,
+    build_home_use,
+)
 from ketaclinic.interop.fhir.medication_administration import build_dose, build_rate
 from ketaclinic.interop.fhir.medication_statement import build_medication_statements
 from ketaclinic.interop.fhir.patient import build_patient
@@ -105,6 +110,21 @@ def streams(today: date) -> tuple[Stream, ...]:
             "adverse events",
             treatment_sources.adverse_events,
             (("AdverseEvent", _in_session(build_adverse_event)),),
+        ),
+        Stream(
+            "home prescriptions",
+            treatment_sources.home_prescriptions,
+            (("MedicationRequest", build_home_prescription),),
+        ),
+        Stream(
+            "home supply",
+            treatment_sources.home_supply,
+            (("MedicationDispense", build_home_supply),),
+        ),
+        Stream(
+            "home uses",
+            treatment_sources.home_uses,
+            (("MedicationAdministration", build_home_use),),
         ),
         *(
             Stream(

@@ -49,7 +49,7 @@ FIELD_TYPES = frozenset(
 )
 CHOICE_TYPES = frozenset({"dropdown", "radio", "checkbox"})
 PATIENT_FORM = "patient"
-REPEATING_FORMS = ("midas", "hit6", "phq9", "gad7", "pgic", "diary", "session")
+REPEATING_FORMS = ("midas", "hit6", "phq9", "gad7", "pgic", "diary", "session", "home_use")
 ROUTES = ("iv_infusion", "iv_bolus", "intranasal", "nebulized")
 SESSION_STATUSES = ("planned", "running", "stopped", "discharged", "cancelled")
 # The clinical core's acute-medication classes (gepant, ditan, home intranasal ketamine
@@ -225,6 +225,45 @@ def session_fields() -> list[Field]:
     ]
 
 
+HOME_SIDE_EFFECTS = ("dissociation", "dizziness", "nausea", "other")
+
+
+def home_use_fields() -> list[Field]:
+    """One instance per use of home intranasal ketamine the patient logged (issue 19): sprays,
+    pain before and 2 h after, the acute response (``clinical.home_intranasal.acute_response``),
+    side effects, rest, and whether it went over a cap. No free text: the patient's own words
+    stay in the chart."""
+    form = "home_use"
+    return [
+        Field("home_use_at", form, "text", "Used at", validation="datetime_ymd", required=True),
+        _integer("home_use_sprays", form, "Sprays", 1, 40),
+        Field(
+            "home_use_mg",
+            form,
+            "text",
+            "Ketamine (mg)",
+            validation="number",
+            minimum="0",
+            maximum="1000",
+        ),
+        _integer("home_use_pain_before", form, "Pain before (NRS 0-10)", 0, 10),
+        _integer("home_use_pain_after_2h", form, "Pain 2 h after (NRS 0-10)", 0, 10),
+        Field(
+            "home_use_acute_response",
+            form,
+            "yesno",
+            "Acute response (pain 2 h after at most half the pain before)",
+        ),
+        *[
+            Field(f"home_use_{effect}", form, "yesno", f"Side effect: {effect}")
+            for effect in HOME_SIDE_EFFECTS
+        ],
+        Field("home_use_could_rest", form, "yesno", "Could rest afterwards"),
+        Field("home_use_over_cap", form, "yesno", "Over the day or week cap"),
+        Field("home_use_warned", form, "yesno", "Warned (interval or cap) before logging"),
+    ]
+
+
 def patient_fields(*, deidentified: bool, site_codes: list[str], this_year: int) -> list[Field]:
     form = PATIENT_FORM
     record_id = Field(
@@ -280,6 +319,7 @@ def data_dictionary(*, deidentified: bool, site_codes: list[str], this_year: int
         *questionnaire_fields(),
         *diary_fields(),
         *session_fields(),
+        *home_use_fields(),
     ]
 
 

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ketaclinic.clinical.home_intranasal import acute_response
 from ketaclinic.diary.models import DiaryDay
 from ketaclinic.instruments.models import QuestionnaireResponse
 from ketaclinic.interop import sources, treatment_sources
@@ -26,7 +27,7 @@ from ketaclinic.interop.redcap.dictionary import (
     record_columns,
 )
 from ketaclinic.patients.models import Patient
-from ketaclinic.treatment.models import TreatmentSession
+from ketaclinic.treatment.models import HomeUse, TreatmentSession
 
 COMPLETE = "2"
 Builder = Callable[[Any, ExportContext, int, str], dict[str, Any]]
@@ -135,6 +136,30 @@ def session_row(
     }
 
 
+def home_use_row(use: HomeUse, context: ExportContext, instance: int, rid: str) -> dict[str, Any]:
+    response = acute_response(use.pain_before, use.pain_after_2h)
+    codes = {warning["code"] for warning in use.warnings}
+    return {
+        "record_id": rid,
+        "redcap_repeat_instrument": "home_use",
+        "redcap_repeat_instance": instance,
+        "home_use_at": _stamp(context.instant(use.used_at, use.patient_id)),
+        "home_use_sprays": use.sprays,
+        "home_use_mg": _number(use.sprays * use.prescription.mg_per_spray),
+        "home_use_pain_before": use.pain_before,
+        "home_use_pain_after_2h": _blank(use.pain_after_2h),
+        "home_use_acute_response": "" if response is None else _yes(response),
+        "home_use_dissociation": _yes(use.dissociation),
+        "home_use_dizziness": _yes(use.dizziness),
+        "home_use_nausea": _yes(use.nausea),
+        "home_use_other": _yes(bool(use.other_side_effects)),
+        "home_use_could_rest": "" if use.could_rest is None else _yes(use.could_rest),
+        "home_use_over_cap": _yes(bool(codes & {"day_cap", "week_cap"})),
+        "home_use_warned": _yes(bool(codes)),
+        "home_use_complete": COMPLETE,
+    }
+
+
 def _number(value: float | None) -> str:
     """A plain decimal (REDCap's number validation refuses 1.2e+04)."""
     return "" if value is None else f"{value:.3f}".rstrip("0").rstrip(".")
@@ -176,6 +201,11 @@ def rows(site_ids: list[int], context: ExportContext, today: date) -> Iterator[d
         _Repeating(sources.diary_days(site_ids), lambda _: "diary", diary_row),
         _Repeating(
             treatment_sources.sessions(site_ids, by_patient=True), lambda _: "session", session_row
+        ),
+        _Repeating(
+            treatment_sources.home_uses(site_ids, by_patient=True),
+            lambda _: "home_use",
+            home_use_row,
         ),
     ]
     for patient in sources.patients(site_ids):

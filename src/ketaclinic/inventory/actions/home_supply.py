@@ -5,6 +5,11 @@ Custody is exact: a bottle leaves with everything it holds, in whole micrograms;
 pharmacist and patient count are checked against it (``sprays x ug per spray``). A bottle is
 dispensed once: the check runs under the bottle's row lock, so of two pharmacists dispensing it
 at the same moment the second is refused.
+
+The early-refill check and the count of bottles already given run under the patient's row lock
+(taken before the bottle's, the order ``treatment.actions.home.log_home_use`` also locks the
+patient in): two pharmacists dispensing two bottles to one patient at once are judged one after
+the other, so the second sees the first's bottle and needs a clinician's reason.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from ketaclinic.inventory.models import (
     ProductForm,
 )
 from ketaclinic.inventory.queries.home_supply import dispensed_to, reconciliation
+from ketaclinic.patients.models import Patient
 from ketaclinic.treatment.models import HomePrescription
 
 
@@ -55,6 +61,15 @@ def _sprays(field: str, value: int) -> int:
 def _not_dispensed(container: Container) -> None:
     if dispensed_to(container.pk) is not None:
         raise Conflict(f"{container.code} has already been dispensed: a bottle is dispensed once")
+
+
+EARLY_REFILL_NEEDS_REASON = (
+    "a clinician's reason: the logged use cannot yet have emptied the supply"
+)
+EARLY_REFILL_MEANWHILE = (
+    "a clinician's reason: another bottle was dispensed to this patient meanwhile, and the logged "
+    "use cannot yet have emptied the supply"
+)
 
 
 def early_refill(prescription: HomePrescription) -> bool:
@@ -81,15 +96,13 @@ def dispense_home_supply(
     if patient.site_id != container.site_id:
         raise InputRefused("container", container.code, "a bottle of the patient's site")
     _not_dispensed(container)  # checked again under the bottle's lock
+    reason = inputs.text("early_refill_reason", early_refill_reason, max_length=MAX_TEXT)
     approver = None
+    # A first look, outside the locks: the clinician's password is checked here because its
+    # refusals are audited in their own transaction. ``_dispense`` looks again under the lock.
     if early_refill(prescription):
-        reason = inputs.text("early_refill_reason", early_refill_reason, max_length=MAX_TEXT)
         if not reason:
-            raise InputRefused(
-                "early_refill_reason",
-                "",
-                "a clinician's reason: the logged use cannot yet have emptied the supply",
-            )
+            raise InputRefused("early_refill_reason", "", EARLY_REFILL_NEEDS_REASON)
         approver = verify_second_person(
             actor=actor,
             role=PRESCRIBER,
@@ -103,11 +116,7 @@ def dispense_home_supply(
         prescription=prescription,
         container=container,
         received_by=inputs.text("received_by", received_by, required=True, max_length=120),
-        reason=(
-            inputs.text("early_refill_reason", early_refill_reason, max_length=MAX_TEXT)
-            if approver
-            else ""
-        ),
+        reason=reason if approver else "",
         approver=approver,
         at=at,
     )
@@ -124,10 +133,15 @@ def _dispense(
     approver: User | None,
     at: dt.datetime | None,
 ) -> HomeSupplyMovement:
+    # The patient first, then the bottle: every action taking both takes them in this order.
+    Patient.objects.select_for_update().filter(pk=prescription.patient_id).first()
     locked = lock_container(container.pk)
     prescription = HomePrescription.objects.select_related("patient").get(pk=prescription.pk)
     _in_force(prescription)
     _not_dispensed(locked)
+    if approver is None and early_refill(prescription):
+        # Not early at the first look, early now: a bottle was dispensed in between.
+        raise InputRefused("early_refill_reason", "", EARLY_REFILL_MEANWHILE)
     if locked.product.form != ProductForm.NASAL_SPRAY:
         raise InputRefused("container", locked.code, "a nasal-spray bottle")
     if abs(float(locked.product.strength_mg_per_ml) - prescription.concentration_mg_per_ml) > 1e-9:
@@ -202,14 +216,9 @@ def receive_patient_return(
     )
 
 
-@transaction.atomic
-def _return(
-    *, actor: User, container: Container, sprays: int, returned_by: str, witness: User
-) -> HomeSupplyMovement:
-    locked = lock_container(container.pk)
-    dispense = dispensed_to(locked.pk)
-    if dispense is None:
-        raise Conflict(f"{locked.code} was never dispensed to a patient")
+def _at_most_what_left(locked: Container, dispense: HomeSupplyMovement, sprays: int) -> None:
+    """A bottle's return or loss accounts for at most what left with it and is not yet back or
+    reported lost (checked under the bottle's lock)."""
     back = sum(
         m.sprays
         for m in HomeSupplyMovement.objects.filter(
@@ -221,6 +230,17 @@ def _return(
         raise InputRefused(
             "sprays", sprays, f"at most {dispense.sprays - back}, what left with {locked.code}"
         )
+
+
+@transaction.atomic
+def _return(
+    *, actor: User, container: Container, sprays: int, returned_by: str, witness: User
+) -> HomeSupplyMovement:
+    locked = lock_container(container.pk)
+    dispense = dispensed_to(locked.pk)
+    if dispense is None:
+        raise Conflict(f"{locked.code} was never dispensed to a patient")
+    _at_most_what_left(locked, dispense, sprays)
     prescription = dispense.prescription
     movement = append_movement(
         locked,
@@ -263,6 +283,7 @@ def report_home_loss(
     if dispense is None:
         raise Conflict(f"{locked.code} was never dispensed to a patient")
     count = _sprays("sprays", sprays)
+    _at_most_what_left(locked, dispense, count)
     incident = Incident.objects.create(
         site_id=locked.site_id,
         kind=IncidentKind.LOSS,
