@@ -11,20 +11,24 @@ from django.utils import timezone
 from ketaclinic.accounts.models import User
 from ketaclinic.accounts.roles import Capability
 from ketaclinic.clinical.home_intranasal import ESCALATION_WINDOW_DAYS, review_flags
-from ketaclinic.inventory.queries.home_supply import reconciliation
+from ketaclinic.inventory.queries.home_supply import reconciliation, reconciliations
 from ketaclinic.patients.models import Patient
 from ketaclinic.patients.queries import visible_patients
 from ketaclinic.treatment.models import HomePrescription, HomeUse
-from ketaclinic.treatment.queries.home import uses_since
+from ketaclinic.treatment.queries.home import uses_since, uses_since_of
 
 ALERT_DAYS = 14
 LOOKBACK = dt.timedelta(days=2 * ESCALATION_WINDOW_DAYS)
 
 
+def _lookback_start(today: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(today, dt.time.min)) - LOOKBACK
+
+
 def flags_for(patient: Patient, today: dt.date | None = None) -> list[str]:
     """The patient's review flags today: every-day use, escalating sprays, ledger imbalance."""
     today = today or timezone.localdate()
-    start = timezone.make_aware(dt.datetime.combine(today, dt.time.min)) - LOOKBACK
+    start = _lookback_start(today)
     return review_flags(uses_since(patient, start), today, reconciliation(patient))
 
 
@@ -57,15 +61,23 @@ def review_list(user: User) -> list[ReviewItem]:
         return []
     today = timezone.localdate()
     items = []
-    prescriptions = (
+    in_force = (
         HomePrescription.objects.filter(
             patient__in=visible_patients(user), superseded_by__isnull=True
         )
         .select_related("patient")
         .order_by("review_on")[:100]
     )
+    prescriptions = list(in_force)
+    patient_ids = [prescription.patient_id for prescription in prescriptions]
+    if not patient_ids:
+        return []
+    # Three queries for all of them, not three per prescription.
+    uses = uses_since_of(patient_ids, _lookback_start(today))
+    supplies = reconciliations(patient_ids)
     for prescription in prescriptions:
-        flags = flags_for(prescription.patient, today)
+        pk = prescription.patient_id
+        flags = review_flags(uses[pk], today, supplies[pk])
         due = prescription.review_on <= today
         if flags or due:
             items.append(ReviewItem(prescription.patient, prescription, flags, due))

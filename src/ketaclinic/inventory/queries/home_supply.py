@@ -13,24 +13,37 @@ from ketaclinic.treatment.models import HomeUse
 
 def reconciliation(patient: Patient) -> Reconciliation:
     """Dispensed, returned and lost from the ledger; used from the patient's log (each use's
-    sprays at its prescription's strength). Three queries."""
-    moved = dict(
-        Movement.objects.filter(patient=patient, session__isnull=True)
-        .values_list("kind")
+    sprays at its prescription's strength). Two queries."""
+    return reconciliations([patient.pk])[patient.pk]
+
+
+def reconciliations(patient_ids: list[int]) -> dict[int, Reconciliation]:
+    """:func:`reconciliation` of many patients in two queries, whatever their number (the
+    clinician's home page reviews every prescription in force at once)."""
+    moved: dict[int, dict[str, int]] = {pk: {} for pk in patient_ids}
+    rows = (
+        Movement.objects.filter(patient_id__in=patient_ids, session__isnull=True)
+        .values_list("patient_id", "kind")
         .annotate(total=Sum("quantity_ug"))
-        .values_list("kind", "total")
+        .values_list("patient_id", "kind", "total")
     )
-    used = (
-        HomeUse.objects.filter(patient=patient)
-        .annotate(ug=F("sprays") * F("prescription__mg_per_spray") * 1000)
-        .aggregate(total=Sum("ug"))["total"]
+    for patient_id, kind, total in rows:
+        moved[patient_id][kind] = total
+    used = dict(
+        HomeUse.objects.filter(patient_id__in=patient_ids)
+        .values_list("patient_id")
+        .annotate(total=Sum(F("sprays") * F("prescription__mg_per_spray") * 1000))
+        .values_list("patient_id", "total")
     )
-    return Reconciliation(
-        dispensed_ug=int(moved.get(MovementKind.DISPENSE, 0)),
-        returned_ug=int(moved.get(MovementKind.PATIENT_RETURN, 0)),
-        used_ug=round(used or 0),
-        lost_ug=int(moved.get(MovementKind.PATIENT_LOSS, 0)),
-    )
+    return {
+        pk: Reconciliation(
+            dispensed_ug=int(moved[pk].get(MovementKind.DISPENSE, 0)),
+            returned_ug=int(moved[pk].get(MovementKind.PATIENT_RETURN, 0)),
+            used_ug=round(used.get(pk) or 0),
+            lost_ug=int(moved[pk].get(MovementKind.PATIENT_LOSS, 0)),
+        )
+        for pk in patient_ids
+    }
 
 
 def home_movements(patient: Patient) -> list[HomeSupplyMovement]:

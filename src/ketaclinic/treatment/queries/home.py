@@ -90,10 +90,20 @@ def uses_of(patient: Patient) -> QuerySet[HomeUse]:
 
 def uses_since(patient: Patient, since: dt.datetime) -> list[Use]:
     """The patient's logged uses from ``since`` as the clinical core's :class:`Use`."""
-    rows = HomeUse.objects.filter(patient=patient, used_at__gte=since).values_list(
-        "used_at", "sprays"
+    return uses_since_of([patient.pk], since)[patient.pk]
+
+
+def uses_since_of(patient_ids: list[int], since: dt.datetime) -> dict[int, list[Use]]:
+    """:func:`uses_since` of many patients in one query."""
+    uses: dict[int, list[Use]] = {pk: [] for pk in patient_ids}
+    rows = (
+        HomeUse.objects.filter(patient_id__in=patient_ids, used_at__gte=since)
+        .order_by("used_at", "pk")
+        .values_list("patient_id", "used_at", "sprays")
     )
-    return [Use(at, sprays) for at, sprays in rows]
+    for patient_id, at, sprays in rows:
+        uses[patient_id].append(Use(at, sprays))
+    return uses
 
 
 def outcomes_of(patient: Patient) -> HomeOutcomes:
