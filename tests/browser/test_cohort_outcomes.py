@@ -61,7 +61,8 @@ def test_a_researcher_sees_figures_and_no_identifier(page: Page, live_app: LiveA
     assert len(patients) > 100  # the demo's forty and its synthetic cohort
     for given, family, mrn, born, email, phone in patients:
         for identifier in (mrn, born, email, phone):
-            assert identifier not in html, identifier
+            if identifier:  # a patient without e-mail or phone has nothing there to leak
+                assert identifier not in html, identifier
         assert f"{given} {family}" not in text
         assert f"{family}, {given}" not in text
         assert not re.search(rf"\b{re.escape(family)}\b", text), family

@@ -40,13 +40,14 @@ def _rate(story: Story, offset: int) -> float:
     return rate
 
 
-def _attack(rng: random.Random, day: date, zone: ZoneInfo, story: Story) -> AttackEntry:
+def _attack(
+    rng: random.Random, day: date, zone: ZoneInfo, story: Story, *, migrainous: bool
+) -> AttackEntry:
     """A migraine attack (at least 4 hours, moderate or severe, with migraine features: a
     migraine day, ICHD-3 1.3 note) on the story's share of headache days, else a short mild
     featureless headache, so the diary's migraine days are the story's."""
     start_hour = rng.choice((6, 7, 8, 10, 13, 15, 17, 19))
     start = datetime.combine(day, time(start_hour, rng.choice((0, 15, 30, 45))), tzinfo=zone)
-    migrainous = rng.random() < story.migraine_share
     hours = rng.choice((5, 6, 8, 10, 14)) if migrainous else rng.choice((1, 2, 3))
     pain = rng.randint(5, 9) if migrainous else rng.randint(2, 4)
     medications = []
@@ -117,15 +118,24 @@ def story_days(story: Story, patient: Patient, today: date) -> dict[date, DayEnt
     zone = ZoneInfo(story.time_zone)
     gap_start = _clear_of_baselines(story, rng.randint(20, story.diary_days - 20))
     days: dict[date, DayEntry] = {}
+    # Headache and migraine days by error diffusion, not coin flips: any 28 recorded days hold
+    # the story's share to within a day, so a baseline agrees with what the patient told the
+    # intake whichever day the demo is loaded on (independent draws drift by ~2 days a month).
+    headache_due, migraine_due = 0.5, 0.5
     for offset in range(story.diary_days, 0, -1):
         day = today - timedelta(days=offset)
         if gap_start <= offset < gap_start + 5 or rng.random() < 0.07:
             continue  # missing: a holiday without the phone, or a forgotten day
         factors = _factors(rng, offset, patient.sex == "female")
-        if rng.random() < _rate(story, offset):
-            attacks = [_attack(rng, day, zone, story)]
+        headache_due += _rate(story, offset)
+        if headache_due >= 1:
+            headache_due -= 1
+            migraine_due += story.migraine_share
+            migrainous = migraine_due >= 1
+            migraine_due -= 1 if migrainous else 0
+            attacks = [_attack(rng, day, zone, story, migrainous=migrainous)]
             if rng.random() < 0.12:
-                later = _attack(rng, day, zone, story)
+                later = _attack(rng, day, zone, story, migrainous=False)
                 if later.started_at > attacks[0].ended_at:  # type: ignore[operator]
                     attacks.append(later)
             days[day] = DayEntry(attacks=tuple(attacks), factors=factors)

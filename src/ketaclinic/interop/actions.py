@@ -465,10 +465,10 @@ def write_import(
         site_id=site.pk,
         detail={
             "entries": len(entries),
-            "for_patient": patient.pk if patient is not None else None,
             "created": fhir_import.created,
             "skipped": fhir_import.skipped,
             "held": fhir_import.held,
-        },
+        }
+        | ({"for_patient": patient.pk} if patient is not None else {}),
     )
     return report

@@ -206,7 +206,7 @@ def import_bundle(request: HttpRequest, site_code: str) -> HttpResponse | Import
 
 @router.post(
     "/patients/{patient_id}/fhir/import",
-    response={200: ImportOut, 413: ErrorOut, 422: ErrorOut, **ERRORS},
+    response={200: ImportOut, 413: ErrorOut, **ERRORS},
     openapi_extra={
         "requestBody": {
             "required": True,
