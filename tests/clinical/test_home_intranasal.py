@@ -212,3 +212,21 @@ def test_cohort_home_outcomes_pool_uses_and_average_each_patients_rate() -> None
     assert (result.acute_responses, result.with_pain_after) == (8, 9)
     assert result.side_effect_rate == pytest.approx(1 / 9)
     assert result.days_over_cap == 1
+
+
+def test_review_days_are_the_patients_calendar_days() -> None:
+    """A use at 00:30 every night in Stockholm (23:30 UTC the day before): seven Stockholm days
+    in a row, the last one today there, so "every day" on their calendar; on UTC's calendar
+    today has no use yet and the flag would be missed."""
+    from zoneinfo import ZoneInfo
+
+    stockholm = ZoneInfo("Europe/Stockholm")
+    today = dt.date(2026, 12, 7)
+    nights = [
+        Use(dt.datetime.combine(today - dt.timedelta(days=d), dt.time(0, 30), stockholm), 2)
+        for d in range(7)
+    ]
+    fine = Reconciliation(1_000_000, 0, 0, 0)
+    every_day = ["used every day for the last 7 days"]
+    assert review_flags(nights, today, fine, stockholm) == every_day
+    assert review_flags(nights, today, fine) == []  # UTC days: 1-6 Dec, none on the 7th

@@ -48,12 +48,29 @@ def test_a_confirmed_chronic_migraine_with_aura_in_a_refractory_patient():
         names=["Chronic migraine", "Migraine with typical aura"],
         refractory_status="refractory",
         confirmed_at=AT,
+        intake=SimpleNamespace(history={"frequency": {"months": 14}}),
     )
     chronic, aura = [parses_back(c) for c in build_conditions(diagnosis, NAMED)]
+    assert chronic.onsetString == "pattern reported at intake as present for 14 months"
     assert codes(chronic.code) == {("icd-10-cm", "G43.E19"), ("sct", "37796009"), ("ichd-3", "1.3")}
     assert codes(aura.code) == {("icd-10-cm", "G43.119"), ("sct", "4473006"), ("ichd-3", "1.2.1")}
     assert chronic.extension[0].valueCode == "refractory"
     assert chronic.subject.reference == "Patient/patient-9"
+
+
+@pytest.mark.parametrize("history", [{}, {"frequency": {}}, {"frequency": {"months": 0}}])
+def test_a_history_without_its_months_gives_no_onset(history):
+    diagnosis = SimpleNamespace(
+        pk=4,
+        patient_id=9,
+        codes=["1.1"],
+        names=["Migraine without aura"],
+        refractory_status="",
+        confirmed_at=AT,
+        intake=SimpleNamespace(history=history),
+    )
+    [condition] = build_conditions(diagnosis, NAMED)
+    assert condition.onsetString is None
 
 
 def test_preventive_trials_become_medication_statements():

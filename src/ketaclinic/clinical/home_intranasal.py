@@ -246,16 +246,30 @@ def refill_is_early(reconciliation: Reconciliation, one_use_ug: int) -> bool:
     return reconciliation.balance_ug > one_use_ug
 
 
-def review_flags(uses: Sequence[Use], today: dt.date, reconciliation: Reconciliation) -> list[str]:
-    """The patterns that put the patient on the clinician's review list."""
+def review_flags(
+    uses: Sequence[Use],
+    today: dt.date,
+    reconciliation: Reconciliation,
+    zone: dt.tzinfo = dt.UTC,
+) -> list[str]:
+    """The patterns that put the patient on the clinician's review list.
+
+    Days are the patient's calendar days in ``zone`` (their diary's), as ``today`` is: a use at
+    00:30 in Stockholm is on that day, not on the UTC day before, so a night-time user's
+    "every day" is counted on the days they lived (docs/clinical-rules.md §9, diary days).
+    """
     flags = []
-    days = {use.at.date() for use in uses}
+
+    def day(use: Use) -> dt.date:
+        return use.at.astimezone(zone).date() if use.at.tzinfo is not None else use.at.date()
+
+    days = {day(use) for use in uses}
     if all(today - dt.timedelta(days=n) in days for n in range(EVERY_DAY_WINDOW_DAYS)):
         flags.append(f"used every day for the last {EVERY_DAY_WINDOW_DAYS} days")
     recent_start = today - dt.timedelta(days=ESCALATION_WINDOW_DAYS - 1)
     prior_start = recent_start - dt.timedelta(days=ESCALATION_WINDOW_DAYS)
-    recent = [u.sprays for u in uses if recent_start <= u.at.date() <= today]
-    prior = [u.sprays for u in uses if prior_start <= u.at.date() < recent_start]
+    recent = [u.sprays for u in uses if recent_start <= day(u) <= today]
+    prior = [u.sprays for u in uses if prior_start <= day(u) < recent_start]
     if len(recent) >= ESCALATION_MIN_USES and len(prior) >= ESCALATION_MIN_USES:
         recent_mean = sum(recent) / len(recent)
         prior_mean = sum(prior) / len(prior)

@@ -50,7 +50,9 @@ def _latest_per_patient(rows: Iterator[Any]) -> Iterator[Any]:
 def diagnoses(
     site_ids: list[int], *, patient_id: int | None = None
 ) -> Iterator[DiagnosisConfirmation]:
-    rows = _scoped(DiagnosisConfirmation.objects.all(), "patient", site_ids, patient_id)
+    rows = _scoped(
+        DiagnosisConfirmation.objects.select_related("intake"), "patient", site_ids, patient_id
+    )
     ordered = rows.order_by("patient_id", "-confirmed_at", "-pk").iterator(chunk_size=CHUNK_SIZE)
     return _latest_per_patient(ordered)
 

@@ -11,7 +11,7 @@ is an extension (``refractory-status``).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.coding import Coding
@@ -40,9 +40,16 @@ VERIFICATION_STATUS = "http://terminology.hl7.org/CodeSystem/condition-ver-statu
 CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
 
 
+class ReportedHistory(Protocol):
+    """The intake the diagnosis was confirmed from (its headache history)."""
+
+    history: dict[str, Any]
+
+
 class ConfirmedDiagnosis(Protocol):
     """What the builder reads (the treatment app's ``DiagnosisConfirmation``)."""
 
+    intake: ReportedHistory
     pk: int
     patient_id: int
     codes: list[str]
@@ -63,6 +70,19 @@ def condition_code(
     return CodeableConcept(coding=codings, text=name or f"ICHD-3 {ichd3_code}")
 
 
+def onset_text(history: dict[str, Any]) -> str | None:
+    """``Condition.onsetString`` from the intake's headache history: how many months the
+    reported pattern had lasted when the patient was seen (the classify contract's
+    ``frequency.months``). Text, not ``onsetDateTime``: the history gives a duration, never a
+    first day, and a date would claim a precision the record does not have."""
+    frequency = history.get("frequency") if isinstance(history, dict) else None
+    months = frequency.get("months") if isinstance(frequency, dict) else None
+    if not isinstance(months, int | float) or isinstance(months, bool) or months <= 0:
+        return None
+    unit = "month" if months == 1 else "months"
+    return f"pattern reported at intake as present for {months:g} {unit}"
+
+
 def build_conditions(diagnosis: ConfirmedDiagnosis, context: ExportContext) -> list[Condition]:
     intractable = diagnosis.refractory_status in ("resistant", "refractory")
     with_aura = any(code.startswith("1.2") for code in diagnosis.codes)
@@ -72,6 +92,7 @@ def build_conditions(diagnosis: ConfirmedDiagnosis, context: ExportContext) -> l
         if diagnosis.refractory_status
         else None
     )
+    onset = onset_text(diagnosis.intake.history)
     return [
         Condition(
             id=context.resource_id(KIND, f"{diagnosis.pk}-{position}"),
@@ -84,6 +105,7 @@ def build_conditions(diagnosis: ConfirmedDiagnosis, context: ExportContext) -> l
                 code, names[position], intractable=intractable, with_aura=with_aura
             ),
             subject=context.patient_reference(diagnosis.patient_id),
+            onsetString=onset,
             recordedDate=context.instant(diagnosis.confirmed_at, diagnosis.patient_id),
             extension=extension,
         )
