@@ -282,33 +282,46 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         drop_templates()
 
 
-def _transactional(item: pytest.Item) -> bool:
-    marker = item.get_closest_marker("django_db")
+_SEEDED: list[str] = []
+"""The test database as the migrations left it (literature protocols and the rest they seed),
+serialised once when it is set up: put back when a transactional test's flush emptied it."""
+
+
+def _uses_database(item: pytest.Item) -> bool:
     fixtures = getattr(item, "fixturenames", ())
-    return bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in fixtures
+    return bool(item.get_closest_marker("django_db")) or bool(
+        {"db", "transactional_db"} & set(fixtures)
+    )
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
-    """Put back what the migrations seeded after a transactional test's flush.
+    """Put back what the migrations seeded once a test's teardown left the database empty.
 
     A transactional test ends with Django's ``flush``, which empties every table, the
     migrations' literature protocols included. Django runs such tests last for that reason, but
-    xdist hands a worker whole modules in any order, so a module that reads the protocols could
-    follow one on the same worker and find none (``Protocol.DoesNotExist``). The contents
-    serialised when the database was made (``serialized_aliases``) are loaded again.
+    pytest-django orders tests without a database marker after them, and xdist hands a worker
+    whole modules in any order, so a later test could find no protocol (``Protocol.DoesNotExist``).
+    After every database test (one query) the seeded contents are loaded again when the
+    protocols are gone. The session's last item is left alone: its teardown drops the database.
     """
     result = yield
-    last = nextitem is None  # the session's database is gone with this item's teardown
-    if not last and _transactional(item) and hasattr(connection, "_test_serialized_contents"):
+    if nextitem is not None and _SEEDED and _uses_database(item):
         from pytest_django.plugin import blocking_manager_key
 
         from ketaclinic.treatment.models import Protocol
 
         with item.config.stash[blocking_manager_key].unblock():
-            if not Protocol.objects.exists():  # flushed (a skipped test flushes nothing)
-                connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+            if not Protocol.objects.exists():
+                connection.creation.deserialize_db_from_string(_SEEDED[0])
     return result
+
+
+def _remember_seeded() -> None:
+    from ketaclinic.treatment.models import Protocol
+
+    assert Protocol.objects.exists(), "the migrations seed the literature protocols"
+    _SEEDED[:] = [connection.creation.serialize_db_to_string()]
 
 
 @pytest.fixture(scope="session")
@@ -337,6 +350,8 @@ def django_db_setup(
                 aliases=aliases,
                 serialized_aliases=serialized_aliases,
             )
+            if aliases:
+                _remember_seeded()
         yield
         with django_db_blocker.unblock():
             teardown_databases(config, verbosity=verbosity)
@@ -345,6 +360,7 @@ def django_db_setup(
         own = set_up_worker_database(
             worker, _shared_folder(tmp_path_factory), verbosity, serialized_aliases
         )
+        _remember_seeded()
     yield
     if own is not None:
         from django.db import connection
