@@ -313,8 +313,29 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
         with item.config.stash[blocking_manager_key].unblock():
             if not Protocol.objects.exists():
-                connection.creation.deserialize_db_from_string(_SEEDED[0])
+                _reload_seeded()
     return result
+
+
+def _reload_seeded() -> None:
+    """Empty every table, then load the seeded copy: Django's own serialised rollback, in order.
+
+    The flush that ended the transactional test ran the post-migrate handlers again, so content
+    types and permissions are back under new keys (PostgreSQL's sequences are not reset); loading
+    the copy over them broke the unique (app_label, model) key. Flushing without those handlers
+    first leaves nothing for the copy to collide with.
+    """
+    from django.core.management import call_command
+
+    call_command(
+        "flush",
+        verbosity=0,
+        interactive=False,
+        database=connection.alias,
+        reset_sequences=False,
+        inhibit_post_migrate=True,
+    )
+    connection.creation.deserialize_db_from_string(_SEEDED[0])
 
 
 def _remember_seeded() -> None:
