@@ -8,7 +8,7 @@ TEST_STAMP := $(VENV)/.installed-test
 AUDIT_SERVICE ?= pypi
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: run test lint audit bench demo migrate clean help
+.PHONY: run test coverage lint audit bench demo migrate clean help
 
 help:              ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -45,6 +45,12 @@ lint: $(TEST_STAMP)  ## ruff (lint and format), mypy, and the layers of docs/arc
 
 test: $(TEST_STAMP) lint  ## lint, then the whole suite on SQLite and on PostgreSQL
 	$(BIN)/python scripts/run_tests.py
+
+# Line and branch coverage of the whole package on SQLite (`make test` gates only the clinical
+# core's, measured by its own tests); the report is in htmlcov/.
+coverage: $(TEST_STAMP)  ## the whole suite on SQLite under coverage of every package (htmlcov/)
+	KETACLINIC_ENV=test $(BIN)/python -m pytest -p no:cacheprovider -q -n auto --dist loadscope \
+		--cov=ketaclinic --cov-branch --cov-report=term:skip-covered --cov-report=html
 
 # The installed packages against PyPI's vulnerability data (AUDIT_SERVICE=osv for OSV's). Needs
 # the network, so `make test` leaves it out. --strict: a package the service cannot look up
