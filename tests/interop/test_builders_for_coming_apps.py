@@ -208,21 +208,26 @@ def test_consent_given_and_withdrawn():
     assert withdrawn.dateTime.date() != date(2025, 6, 1)
 
 
+def diary_day(**fields: object) -> SimpleNamespace:
+    """A diary day as the export reads it: patient 9's headache day of 3 March 2025 (a 6.5-hour
+    migraine-like attack of pain 7 without aura) unless ``fields`` say otherwise."""
+    day: dict[str, object] = {
+        "pk": 12,
+        "patient_id": 9,
+        "date": date(2025, 3, 3),
+        "headache": True,
+        "duration_hours": 6.5,
+        "duration_known": True,
+        "pain": 7,
+        "migraine_features": True,
+        "aura": False,
+    }
+    return SimpleNamespace(**{**day, **fields})
+
+
 @pytest.mark.parametrize("context", [NAMED, DEID])
 def test_a_diary_day_holds_what_the_outcome_engine_reads(context):
-    day = SimpleNamespace(
-        pk=11,
-        patient_id=9,
-        date=date(2025, 3, 2),
-        headache=True,
-        duration_hours=6.5,
-        duration_known=True,
-        pain=7,
-        migraine_features=True,
-        aura=False,
-        med_triptan=True,
-        med_nsaid=False,
-    )
+    day = diary_day(pk=11, date=date(2025, 3, 2), med_triptan=True, med_nsaid=False)
     observation = parses_back(build_diary_day(day, context))
     components = {c.code.coding[0].code: c for c in observation.component}
     assert observation.valueBoolean is True
@@ -237,17 +242,7 @@ def test_a_diary_day_holds_what_the_outcome_engine_reads(context):
 def test_a_diary_days_lower_bound_of_hours_is_exported_as_at_least():
     """An attack whose end was not recorded has only a lower bound (clinical-rules.md §9): the
     Quantity says ">=", so the day's indeterminate status survives the export."""
-    day = SimpleNamespace(
-        pk=12,
-        patient_id=9,
-        date=date(2025, 3, 3),
-        headache=True,
-        duration_hours=2.0,
-        duration_known=False,
-        pain=7,
-        migraine_features=True,
-        aura=False,
-    )
+    day = diary_day(duration_hours=2.0, duration_known=False)
     observation = parses_back(build_diary_day(day, NAMED))
     hours = {c.code.coding[0].code: c for c in observation.component}["headache-hours"]
     assert (hours.valueQuantity.comparator, float(hours.valueQuantity.value)) == (">=", 2.0)
@@ -257,17 +252,8 @@ def test_a_diary_day_carries_every_acute_medication_class_of_the_core():
     """Gepant, ditan and home intranasal ketamine included: the export's classes are the core's
     one list (clinical.acute_medications), not a copy of its own."""
     taken = {"gepant", "ditan", "ketamine_intranasal"}
-    day = SimpleNamespace(
-        pk=12,
-        patient_id=9,
-        date=date(2025, 3, 3),
-        headache=True,
-        duration_hours=3.0,
-        duration_known=True,
-        pain=6,
-        migraine_features=True,
-        aura=False,
-        **{f"med_{name}": name in taken for name in CONTRACT_CLASSES},
+    day = diary_day(
+        duration_hours=3.0, pain=6, **{f"med_{name}": name in taken for name in CONTRACT_CLASSES}
     )
     observation = parses_back(build_diary_day(day, NAMED))
     components = {c.code.coding[0].code: c.valueBoolean for c in observation.component}
