@@ -3,8 +3,8 @@
 Diagnosis and refractory status (the latest confirmation), eligibility now, the plan in force,
 the next and the last session, open self-harm alerts, the current medicines (structured) and
 medications and allergies (the latest intake), monthly migraine days over the last six months
-against the baseline, and the latest questionnaire totals. Here, not in ``patients``, because it reads every record app (the registry
-itself must not depend on them).
+against the baseline, and the latest questionnaire totals. Here, not in ``patients``, because it
+reads every record app (the registry itself must not depend on them).
 
 A fixed number of queries, whatever the length of the record: each part is one query (or the
 four of the eligibility verdict), bounded by a date range or ``LIMIT 1``; the diary is read from

@@ -26,7 +26,9 @@ class MedicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [("", "Choose a medicine")]
         choices += [(str(e.pk), e.name) for e in entries if not e.is_retired]
-        self.fields["medicine"].choices = choices
+        field = self.fields["medicine"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
 
 
 class StopMedicationForm(forms.Form):
@@ -52,6 +54,6 @@ class MedicineEntryForm(forms.Form):
     classes = forms.MultipleChoiceField(
         label="Interaction classes",
         required=False,
-        choices=sorted(CLASS_LABELS.items(), key=lambda item: item[1]),
+        choices=[(code, CLASS_LABELS[code]) for code in sorted(CLASS_LABELS)],
         widget=forms.CheckboxSelectMultiple,
     )

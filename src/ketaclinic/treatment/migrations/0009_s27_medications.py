@@ -2,6 +2,8 @@
 
 import django.db.models.deletion
 import django.utils.timezone
+from typing import Any
+
 from django.conf import settings
 from django.db import migrations, models
 
@@ -88,7 +90,7 @@ CATALOGUE = [
 ]
 
 
-def seed_catalogue(apps, schema_editor):
+def seed_catalogue(apps: Any, schema_editor: Any) -> None:
     entry = apps.get_model("treatment", "MedicineEntry")
     entry.objects.bulk_create(
         entry(name=name, rxnorm=code, classes=classes, rxnorm_to_verify=verify)
@@ -96,89 +98,225 @@ def seed_catalogue(apps, schema_editor):
     )
 
 
-
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('patients', '0003_i21_identifiers_and_details'),
-        ('treatment', '0008_i19_home_prescriptions'),
+        ("patients", "0003_i21_identifiers_and_details"),
+        ("treatment", "0008_i19_home_prescriptions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MedicineEntry',
+            name="MedicineEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True)),
-                ('rxnorm', models.CharField(help_text='RxNorm ingredient RXCUI', max_length=12, unique=True)),
-                ('rxnorm_to_verify', models.BooleanField(default=False, help_text='The code was not checked against RxNorm yet')),
-                ('classes', models.JSONField(default=list, help_text='clinical.interactions classes')),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('retired_at', models.DateTimeField(blank=True, null=True)),
-                ('added_by', models.ForeignKey(blank=True, help_text='Empty for the entries the catalogue shipped with', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('retired_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, unique=True)),
+                (
+                    "rxnorm",
+                    models.CharField(
+                        help_text="RxNorm ingredient RXCUI", max_length=12, unique=True
+                    ),
+                ),
+                (
+                    "rxnorm_to_verify",
+                    models.BooleanField(
+                        default=False, help_text="The code was not checked against RxNorm yet"
+                    ),
+                ),
+                (
+                    "classes",
+                    models.JSONField(default=list, help_text="clinical.interactions classes"),
+                ),
+                ("added_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("retired_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for the entries the catalogue shipped with",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "retired_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='PatientMedication',
+            name="PatientMedication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dose', models.CharField(blank=True, max_length=120)),
-                ('started_on', models.DateField(blank=True, null=True)),
-                ('stopped_on', models.DateField(blank=True, null=True)),
-                ('stop_reason', models.CharField(blank=True, max_length=240)),
-                ('source', models.CharField(choices=[('clinic', 'Entered here'), ('import', 'Imported (FHIR)')], default='clinic', max_length=8)),
-                ('source_note', models.CharField(blank=True, max_length=240)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('medicine', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='treatment.medicineentry')),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='medications', to='patients.patient')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('stopped_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("dose", models.CharField(blank=True, max_length=120)),
+                ("started_on", models.DateField(blank=True, null=True)),
+                ("stopped_on", models.DateField(blank=True, null=True)),
+                ("stop_reason", models.CharField(blank=True, max_length=240)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("clinic", "Entered here"), ("import", "Imported (FHIR)")],
+                        default="clinic",
+                        max_length=8,
+                    ),
+                ),
+                ("source_note", models.CharField(blank=True, max_length=240)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "medicine",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="treatment.medicineentry",
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="medications",
+                        to="patients.patient",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "stopped_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-recorded_at', '-id'],
+                "ordering": ["-recorded_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='InteractionAcknowledgement',
+            name="InteractionAcknowledgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hit_key', models.CharField(max_length=200)),
-                ('rule_code', models.CharField(max_length=40)),
-                ('severity', models.CharField(max_length=10)),
-                ('medicines', models.CharField(max_length=400)),
-                ('reason', models.CharField(max_length=500)),
-                ('acknowledged_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('acknowledged_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='patients.patient')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='interaction_acknowledgements', to='treatment.treatmentplan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("hit_key", models.CharField(max_length=200)),
+                ("rule_code", models.CharField(max_length=40)),
+                ("severity", models.CharField(max_length=10)),
+                ("medicines", models.CharField(max_length=400)),
+                ("reason", models.CharField(max_length=500)),
+                ("acknowledged_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "acknowledged_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="patients.patient",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="interaction_acknowledgements",
+                        to="treatment.treatmentplan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['acknowledged_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('plan', 'hit_key'), name='interaction_ack_once_per_plan'), models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='interaction_ack_reason')],
+                "ordering": ["acknowledged_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("plan", "hit_key"), name="interaction_ack_once_per_plan"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("reason", ""), _negated=True),
+                        name="interaction_ack_reason",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='medicineentry',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('retired_at__isnull', True), ('retired_by__isnull', True)), ('retired_at__isnull', False), _connector='OR'), name='medicine_retired_paired'),
+            model_name="medicineentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("retired_at__isnull", True), ("retired_by__isnull", True)),
+                    ("retired_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="medicine_retired_paired",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='patientmedication',
-            constraint=models.CheckConstraint(condition=models.Q(('source__in', ['clinic', 'import'])), name='medication_source_known'),
+            model_name="patientmedication",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("source__in", ["clinic", "import"])),
+                name="medication_source_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='patientmedication',
-            constraint=models.CheckConstraint(condition=models.Q(('stopped_on__isnull', True), ('started_on__isnull', True), ('stopped_on__gte', models.F('started_on')), _connector='OR'), name='medication_stop_after_start'),
+            model_name="patientmedication",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("stopped_on__isnull", True),
+                    ("started_on__isnull", True),
+                    ("stopped_on__gte", models.F("started_on")),
+                    _connector="OR",
+                ),
+                name="medication_stop_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='patientmedication',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('stopped_by__isnull', True), ('stopped_on__isnull', True)), models.Q(('stopped_by__isnull', False), ('stopped_on__isnull', False)), _connector='OR'), name='medication_stop_paired'),
+            model_name="patientmedication",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("stopped_by__isnull", True), ("stopped_on__isnull", True)),
+                    models.Q(("stopped_by__isnull", False), ("stopped_on__isnull", False)),
+                    _connector="OR",
+                ),
+                name="medication_stop_paired",
+            ),
         ),
-            migrations.RunPython(seed_catalogue, migrations.RunPython.noop),
+        migrations.RunPython(seed_catalogue, migrations.RunPython.noop),
         RefuseChanges("treatment_medicineentry", ("DELETE",)),
         RefuseChanges("treatment_patientmedication", ("DELETE",)),
         RefuseChanges("treatment_interactionacknowledgement", ("UPDATE", "DELETE")),

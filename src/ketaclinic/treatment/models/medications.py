@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from ketaclinic.clinical.interactions import CLASS_LABELS
 from ketaclinic.patients.models import Patient
 from ketaclinic.treatment.models.plans import TreatmentPlan
 
@@ -52,6 +53,10 @@ class MedicineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (RxNorm {self.rxnorm})"
+
+    @property
+    def class_names(self) -> list[str]:
+        return [CLASS_LABELS.get(name, name) for name in self.classes]
 
     @property
     def is_retired(self) -> bool:
