@@ -12,6 +12,8 @@ from django.utils import timezone
 from ketaclinic.diary.actions import save_day
 from ketaclinic.instruments.actions import record_course_dates, submit_questionnaire
 from ketaclinic.treatment import actions as treatment
+from ketaclinic.treatment.actions import record_medication
+from ketaclinic.treatment.models import MedicineEntry
 from tests.conftest import count_queries
 from tests.diary.helpers import day_with, free_day, migraine_attack, today
 from tests.treatment.builders import approved_plan, complete
@@ -21,8 +23,8 @@ pytestmark = pytest.mark.django_db
 # Request (session, user, sites: 3), patient and the audit append of a chart read (2: one insert
 # in its savepoint, sealed later by the worker, ADR 0008),
 # revisions, eligibility (screen, confirmation, tests, consent), plan, next and last session,
-# open alerts, intake, diary basis and days, questionnaire totals.
-OVERVIEW_QUERIES = 18
+# open alerts, intake, current medicines (§10), diary basis and days, questionnaire totals.
+OVERVIEW_QUERIES = 19
 PHQ9_MILD = [1, 0, 2, 1, 0, 1, 0, 1, 0]  # total 6, item 9 = 0: no alert
 
 
@@ -153,5 +155,11 @@ def test_the_overview_runs_a_pinned_number_of_queries_however_long_the_record(
             instrument="phq9",
             answers=PHQ9_MILD,
             completed_at=start + timedelta(weeks=week),
+        )
+    for name in ("Sertraline", "Topiramate", "Propranolol"):
+        record_medication(
+            actor=world.clinician,
+            patient=world.patient,
+            medicine=MedicineEntry.objects.get(name=name),
         )
     assert count_queries(client, url) == few == OVERVIEW_QUERIES

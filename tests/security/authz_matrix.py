@@ -244,6 +244,22 @@ PAGES: dict[str, dict[str, Call]] = {
     "treatment:plan": {"GET": Call(NORTH_CHART)},
     "treatment:plan_revise": {"GET": Call(CLINICIAN), "POST": Call(CLINICIAN)},
     "treatment:plan_approve": {"POST": Call(CLINICIAN, body=version_of("plan_version"))},
+    # Concomitant medicines and interactions (docs/clinical-rules.md §10).
+    "treatment:medications": {
+        "GET": Call(NORTH_CHART),
+        "POST": Call(CLINICIAN, body=lambda ids: {"medicine": ids["entry_id"], "dose": "1 mg"}),
+    },
+    "treatment:medication_stop": {
+        "POST": Call(CLINICIAN, body=lambda ids: {"stopped_on": TODAY, "reason": "stopped"})
+    },
+    "treatment:catalogue": {
+        "GET": Call(CHART_ANY_SITE),
+        "POST": Call(ADMIN, body=lambda ids: {"name": "Matrix drug", "rxnorm": "999001"}),
+    },
+    "treatment:catalogue_retire": {"POST": Call(ADMIN)},
+    "treatment:interaction_acknowledge": {
+        "POST": Call(CLINICIAN, body=lambda ids: {"hit": "opioid:1", "reason": "monitored"})
+    },
     "treatment:plan_schedule": {"POST": Call(CHARTING)},
     "treatment:worklist": {
         "GET": Call(only("clinician", "nurse", "clinician_south", "nurse_south"))
@@ -624,6 +640,22 @@ API: dict[str, tuple[Call, ...]] = {
     "GET /api/treatment/plans/{plan_id}": (Call(NORTH_CHART),),
     "POST /api/treatment/plans/{plan_id}/revise": (Call(CLINICIAN),),
     "POST /api/treatment/plans/{plan_id}/approve": (Call(CLINICIAN),),
+    "GET /api/treatment/medicines": (Call(CHART_ANY_SITE),),
+    "POST /api/treatment/medicines": (
+        Call(ADMIN, body=lambda ids: {"name": "Matrix drug", "rxnorm": "999001", "classes": []}),
+    ),
+    "POST /api/treatment/medicines/{entry_id}/retire": (Call(ADMIN),),
+    "GET /api/treatment/patients/{patient_id}/medications": (Call(NORTH_CHART),),
+    "POST /api/treatment/patients/{patient_id}/medications": (
+        Call(CLINICIAN, body=lambda ids: {"medicine_id": ids["entry_id"]}),
+    ),
+    "POST /api/treatment/medications/{medication_id}/stop": (
+        Call(CLINICIAN, body=lambda ids: {"stopped_on": TODAY, "reason": "stopped"}),
+    ),
+    "GET /api/treatment/plans/{plan_id}/interactions": (Call(NORTH_CHART),),
+    "POST /api/treatment/plans/{plan_id}/interactions/acknowledge": (
+        Call(CLINICIAN, body=lambda ids: {"hit": "opioid:1", "reason": "monitored"}),
+    ),
     "POST /api/treatment/plans/{plan_id}/sessions": (Call(CHARTING),),
     "GET /api/treatment/sessions/{session_id}": (Call(NORTH_CHART),),
     "POST /api/treatment/sessions/{session_id}/checklist": (Call(CHARTING),),

@@ -33,7 +33,7 @@ from ketaclinic.scheduling import actions as scheduling
 from ketaclinic.scheduling.booking import Slot
 from ketaclinic.treatment import actions as treatment
 from ketaclinic.treatment.closing_checks import register_close_check, unregister_close_check
-from ketaclinic.treatment.models import Protocol, TreatmentPlan, TreatmentSession
+from ketaclinic.treatment.models import MedicineEntry, Protocol, TreatmentPlan, TreatmentSession
 from tests.conftest import PASSWORD, World, build_world, make_patient, make_user
 from tests.diary.helpers import day_with, migraine_attack, today, yesterday
 from tests.home_intranasal.builders import home_supply_in_use, observed_plan, running_iv_session
@@ -140,6 +140,10 @@ def build() -> MatrixWorld:
         consent_to_contact=True,
     )
     appointment, change_request = _booked(world, session.plan_id)
+    sertraline = MedicineEntry.objects.get(name="Sertraline")
+    medication = treatment.record_medication(
+        actor=world.clinician, patient=world.patient, medicine=sertraline, dose="50 mg daily"
+    )
     invitee = make_patient(world.clinician, world.north, "N-3", email="invitee@example.org")
     _, link = portal.invite_patient(
         actor=world.clinician, patient=invitee, link_base="http://testserver/"
@@ -174,6 +178,8 @@ def build() -> MatrixWorld:
         "plan_id": session.plan_id,
         "version": 1,
         "observation_id": reading.pk,
+        "medication_id": medication.pk,
+        "entry_id": sertraline.pk,
         "protocol_id": Protocol.objects.get(code="lit-outpatient-iv", version=1).pk,
         "topic": "migraine",
         "token": link.rstrip("/").rsplit("/", 1)[-1],

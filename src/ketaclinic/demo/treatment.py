@@ -22,7 +22,14 @@ from ketaclinic.demo.stories import STORY_BY_MRN, DemoCourse, Story
 from ketaclinic.patients.models import Patient
 from ketaclinic.treatment import actions
 from ketaclinic.treatment.guardrail_errors import LimitRefused
-from ketaclinic.treatment.models import Intake, Protocol, ProtocolStatus, TreatmentSession
+from ketaclinic.treatment.models import (
+    Intake,
+    MedicineEntry,
+    Protocol,
+    ProtocolStatus,
+    TreatmentSession,
+)
+from ketaclinic.treatment.queries.medications import review_plan
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - synthetic demo only
 ENABLED = ("lit-outpatient-iv", "lit-intranasal-home-yuan", "lit-nebulized-dove")
@@ -417,6 +424,15 @@ def _course(
         rationale="Refractory chronic migraine; ketamine considered after every preventive "
         "class failed. Evidence for migraine is weak (Cohen 2018): response reviewed each session.",
     )
+    for review in review_plan(plan):  # the interaction screen (clinical-rules.md §10)
+        if review.blocking:
+            actions.acknowledge_interaction(
+                actor=clinician,
+                plan=plan,
+                hit_key=review.hit.key,
+                reason="Stable on it for years; the prescriber advises against a change. "
+                "Response judged with the interaction in mind.",
+            )
     plan = actions.approve_plan(actor=clinician, plan=plan, expected_version=plan.version)
     report.count("treatment plans")
     features = ["plain", "override" if course.protocol == "lit-outpatient-iv" else "ae", "refusal"]
@@ -425,6 +441,16 @@ def _course(
         session = actions.schedule_session(actor=nurse, plan=plan, scheduled_for=day)
         _session(session, rng, nurse, clinician, features[number % len(features)])
         report.count("sessions")
+
+
+DEMO_MEDICINES: dict[str, tuple[tuple[str, str, int], ...]] = {
+    # Structured current medicines (clinical-rules.md §10): lamotrigine needs a clinician's
+    # acknowledgement per plan, lorazepam shows as a moderate interaction.
+    "N-1001": (
+        ("Lamotrigine", "200 mg daily", 4),
+        ("Lorazepam", "0.5 mg at night as needed", 1),
+    ),
+}
 
 
 def demo_courses() -> dict[str, tuple[DemoCourse, ...]]:
@@ -468,5 +494,14 @@ def treat(
     clinician = staff.clinician_south if patient.site.code == "south" else staff.clinician
     story = STORY_BY_MRN.get(patient.mrn)
     _eligible(patient, rng, clinician, story, courses[0].first_offset)
+    for name, dose, years in DEMO_MEDICINES.get(patient.mrn, ()):
+        actions.record_medication(
+            actor=clinician,
+            patient=patient,
+            medicine=MedicineEntry.objects.get(name=name),
+            dose=dose,
+            started_on=timezone.localdate() - timedelta(days=365 * years),
+        )
+        report.count("current medicines")
     for course in courses:
         _course(report, staff, protocols, patient, course, rng)

@@ -39,6 +39,7 @@ from ketaclinic.interop.fhir.reading import (
     patient_fields,
     questionnaire_answers,
 )
+from ketaclinic.interop.medicines import record_imported_medicine
 from ketaclinic.interop.models import FhirImport, ImportedRecord, ImportOutcome
 from ketaclinic.patients.actions import create_patient
 from ketaclinic.patients.models import IDENTIFIER_MAX_LENGTH, Patient, PatientIdentifier
@@ -97,7 +98,9 @@ class _Importer:
         entries: list[Entry],
         progress: Callable[[int, int], None] | None = None,
         for_patient: Patient | None = None,
+        sender: str = "",
     ) -> None:
+        self.sender = sender
         self.actor, self.site, self.entries = actor, site, entries
         self.progress = progress
         self.for_patient = for_patient
@@ -346,7 +349,17 @@ class _Importer:
         if self._already(entry, key):
             return
         self._remember(entry, key, ImportOutcome.HELD, patient=patient)
-        self.report.add(entry, "held", reason="kept with the patient until a record type exists")
+        medicine = record_imported_medicine(
+            actor=self.actor,
+            patient=patient,
+            resource_type=entry.resource_type,
+            resource=self.pending[-1].resource,
+            sender=self.sender,
+        )
+        extra = {"medication": medicine.pk} if medicine is not None else {}
+        self.report.add(
+            entry, "held", reason="kept with the patient until a record type exists", **extra
+        )
 
     def _derived_score(self, observation: Any) -> bool:
         """A score we recompute: ours, or a LOINC PHQ-9 total, derived from a response here."""
@@ -440,7 +453,7 @@ def write_import(
     check_import(actor=actor, site=site)
     entries = parsed.entries
     check_import_permissions(actor, entries)
-    importer = _Importer(actor, site, entries, progress, for_patient=patient)
+    importer = _Importer(actor, site, entries, progress, for_patient=patient, sender=parsed.sender)
     report = importer.run()
     fhir_import = FhirImport.objects.create(
         site=site,

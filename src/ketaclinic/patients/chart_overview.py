@@ -1,10 +1,10 @@
 """The chart's Overview tab: what a clinician needs before opening any other tab, on one page.
 
 Diagnosis and refractory status (the latest confirmation), eligibility now, the plan in force,
-the next and the last session, open self-harm alerts, medications and allergies (the latest
-intake), monthly migraine days over the last six months against the baseline, and the latest
-questionnaire totals. Here, not in ``patients``, because it reads every record app (the registry
-itself must not depend on them).
+the next and the last session, open self-harm alerts, the current medicines (structured) and
+medications and allergies (the latest intake), monthly migraine days over the last six months
+against the baseline, and the latest questionnaire totals. Here, not in ``patients``, because it
+reads every record app (the registry itself must not depend on them).
 
 A fixed number of queries, whatever the length of the record: each part is one query (or the
 four of the eligibility verdict), bounded by a date range or ``LIMIT 1``; the diary is read from
@@ -30,6 +30,7 @@ from ketaclinic.patients.models import Patient
 from ketaclinic.treatment.models import (
     DiagnosisConfirmation,
     Intake,
+    PatientMedication,
     PlanStatus,
     SessionStatus,
     TreatmentPlan,
@@ -37,6 +38,7 @@ from ketaclinic.treatment.models import (
 )
 from ketaclinic.treatment.queries.chart import latest_intake
 from ketaclinic.treatment.queries.eligibility import eligibility_state
+from ketaclinic.treatment.queries.medications import current_medications
 
 TREND_DAYS = 182  # "the last six months"
 
@@ -50,6 +52,7 @@ class ChartOverview:
     last_session: TreatmentSession | None
     open_alerts: list[SelfHarmAlert]
     intake: Intake | None
+    medications: list[PatientMedication]  # current, structured (docs/clinical-rules.md §10)
     today: date  # in the patient's time zone
     migraine_days: MigraineDayTrend | None  # None: the user may not read the diary
     scores: list[Trend]  # instruments with at least one answer, latest last in each
@@ -129,6 +132,7 @@ def get_chart_overview(user: User, patient: Patient) -> ChartOverview:
         last_session=_last_session(patient),
         open_alerts=open_self_harm_alerts(patient),
         intake=latest_intake(patient),
+        medications=current_medications(patient),
         today=today,
         migraine_days=trend,
         scores=[t for t in questionnaire_trends(patient) if t.points] if can_read_diary else [],

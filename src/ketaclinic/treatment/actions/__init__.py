@@ -16,6 +16,13 @@ from ketaclinic.treatment.actions.home import (
     prescribe_home_intranasal,
 )
 from ketaclinic.treatment.actions.intake import confirm_diagnosis, record_intake
+from ketaclinic.treatment.actions.medications import (
+    acknowledge_interaction,
+    add_medicine_entry,
+    record_medication,
+    retire_medicine_entry,
+    stop_medication,
+)
 from ketaclinic.treatment.actions.observations import (
     correct_observation,
     record_adverse_event,
@@ -39,6 +46,8 @@ from ketaclinic.treatment.actions.sessions import (
 __all__ = [
     "Override",
     "acknowledge_home_use",
+    "acknowledge_interaction",
+    "add_medicine_entry",
     "approve_plan",
     "cancel_session",
     "change_rate",
@@ -58,12 +67,15 @@ __all__ = [
     "record_consent",
     "record_eligibility_screen",
     "record_intake",
+    "record_medication",
     "record_observation",
     "record_test",
+    "retire_medicine_entry",
     "revise_plan",
     "revise_protocol",
     "schedule_session",
     "start_session",
+    "stop_medication",
     "stop_session",
     "supersede_protocol",
 ]

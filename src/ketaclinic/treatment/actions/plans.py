@@ -17,6 +17,7 @@ from ketaclinic.core.errors import Conflict, InputRefused, StaleVersion
 from ketaclinic.core.inputs import text
 from ketaclinic.patients.models import Patient
 from ketaclinic.treatment.actions.common import check_limits, finite, for_patient
+from ketaclinic.treatment.actions.medications import require_interactions_acknowledged
 from ketaclinic.treatment.actions.protocols import SETTINGS, clean_protocol
 from ketaclinic.treatment.models import (
     LIMIT_FIELD_NAMES,
@@ -163,7 +164,8 @@ def revise_plan(
 def approve_plan(*, actor: User, plan: TreatmentPlan, expected_version: int) -> TreatmentPlan:
     """A clinician approves: the protocol is enabled and the patient eligible
     (docs/clinical-rules.md §6: no absolute contraindication, precautions reasoned, tests done or
-    not needed, consent)."""
+    not needed, consent), and every concomitant-medicine interaction that needs it acknowledged
+    (§10, ``require_interactions_acknowledged``)."""
     for_patient(actor, Capability.PLAN_TREATMENT, plan.patient)
     current = (
         TreatmentPlan.objects.select_for_update()
@@ -187,6 +189,7 @@ def approve_plan(*, actor: User, plan: TreatmentPlan, expected_version: int) -> 
             current.sessions_planned,
             "1: eligibility was screened for a single session",
         )
+    require_interactions_acknowledged(current, doing="approve the plan")
     now = timezone.now()
     current.status = PlanStatus.APPROVED
     current.approved_by = actor

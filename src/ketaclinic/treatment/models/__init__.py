@@ -24,6 +24,12 @@ from ketaclinic.treatment.models.eligibility import (
 )
 from ketaclinic.treatment.models.home import HomePrescription, HomeUse, HomeUseAcknowledgement
 from ketaclinic.treatment.models.intake import DiagnosisConfirmation, Intake, RefractoryStatus
+from ketaclinic.treatment.models.medications import (
+    InteractionAcknowledgement,
+    MedicationSource,
+    MedicineEntry,
+    PatientMedication,
+)
 from ketaclinic.treatment.models.plans import DosingWeightBasis, PlanStatus, TreatmentPlan
 from ketaclinic.treatment.models.protocols import (
     LIMIT_COLUMNS,
@@ -59,10 +65,14 @@ __all__ = [
     "HomeUse",
     "HomeUseAcknowledgement",
     "Intake",
+    "InteractionAcknowledgement",
     "LimitEvent",
     "LimitLevel",
     "LimitOutcome",
+    "MedicationSource",
+    "MedicineEntry",
     "Observation",
+    "PatientMedication",
     "Phase",
     "PlanStatus",
     "PregnancyCheck",

@@ -31,6 +31,7 @@ from ketaclinic.treatment.queries.chart import (
     list_sessions,
 )
 from ketaclinic.treatment.queries.eligibility import eligibility_state, latest_confirmation
+from ketaclinic.treatment.queries.medications import review_plan
 from ketaclinic.treatment.views.common import attempt
 
 
@@ -73,6 +74,7 @@ def plan_page(request: HttpRequest, plan_id: int) -> HttpResponse:
     user = current_user(request)
     plan = get_plan(user, plan_id)
     versions = list_plans(plan.patient)
+    interactions = review_plan(plan)
     context = {
         "patient": plan.patient,
         "plan": plan,
@@ -85,6 +87,11 @@ def plan_page(request: HttpRequest, plan_id: int) -> HttpResponse:
         "can_plan": user.can(Capability.PLAN_TREATMENT),
         "can_chart": user.can(Capability.CHART_SESSIONS),
         "is_newest": not hasattr(plan, "superseded_by"),
+        "interactions": interactions,
+        "interactions_blocking": any(r.blocking for r in interactions),
+        "interaction_step": "approval" if plan.status == "draft" else "the next check-in",
+        "can_acknowledge_interactions": user.can(Capability.PLAN_TREATMENT)
+        and plan.status in ("draft", "approved"),
     }
     return render(request, "treatment/plan.html", context)
 

@@ -37,6 +37,7 @@ from ketaclinic.treatment.forms.sessions import (
 )
 from ketaclinic.treatment.models import TreatmentSession
 from ketaclinic.treatment.queries.chart import latest_intake
+from ketaclinic.treatment.queries.medications import review_plan
 from ketaclinic.treatment.queries.sessions import get_session, session_state
 from ketaclinic.treatment.views.common import attempt, render_in_site_time
 
@@ -86,6 +87,10 @@ def session_context(
         "bp_form": NoteForm(initial=version),
         "cancel_form": CancelForm(initial=version),
         "ack_form": AcknowledgeForm(),
+        # the interaction screen at check-in (docs/clinical-rules.md §10); clinicians
+        # acknowledge on the plan page, so the nurse is sent there
+        "interactions": review_plan(session.plan) if session.status == "planned" else [],
+        "can_acknowledge_interactions": False,
     }
     context.update(bound or {})
     return context
