@@ -16,6 +16,11 @@ from ketaclinic.treatment.actions.home import (
     prescribe_home_intranasal,
 )
 from ketaclinic.treatment.actions.intake import confirm_diagnosis, record_intake
+from ketaclinic.treatment.actions.monitoring import (
+    record_lab_result,
+    review_monitoring,
+    set_monitoring_settings,
+)
 from ketaclinic.treatment.actions.observations import (
     correct_observation,
     record_adverse_event,
@@ -58,11 +63,14 @@ __all__ = [
     "record_consent",
     "record_eligibility_screen",
     "record_intake",
+    "record_lab_result",
     "record_observation",
     "record_test",
+    "review_monitoring",
     "revise_plan",
     "revise_protocol",
     "schedule_session",
+    "set_monitoring_settings",
     "start_session",
     "stop_session",
     "supersede_protocol",

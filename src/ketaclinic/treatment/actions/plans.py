@@ -17,6 +17,7 @@ from ketaclinic.core.errors import Conflict, InputRefused, StaleVersion
 from ketaclinic.core.inputs import text
 from ketaclinic.patients.models import Patient
 from ketaclinic.treatment.actions.common import check_limits, finite, for_patient
+from ketaclinic.treatment.actions.monitoring import exposure_approval
 from ketaclinic.treatment.actions.protocols import SETTINGS, clean_protocol
 from ketaclinic.treatment.models import (
     LIMIT_FIELD_NAMES,
@@ -160,10 +161,13 @@ def revise_plan(
 
 
 @transaction.atomic
-def approve_plan(*, actor: User, plan: TreatmentPlan, expected_version: int) -> TreatmentPlan:
+def approve_plan(
+    *, actor: User, plan: TreatmentPlan, expected_version: int, exposure_reason: str = ""
+) -> TreatmentPlan:
     """A clinician approves: the protocol is enabled and the patient eligible
     (docs/clinical-rules.md §6: no absolute contraindication, precautions reasoned, tests done or
-    not needed, consent)."""
+    not needed, consent); a hard cumulative-exposure ceiling crossed needs ``exposure_reason``
+    (§11)."""
     for_patient(actor, Capability.PLAN_TREATMENT, plan.patient)
     current = (
         TreatmentPlan.objects.select_for_update()
@@ -187,6 +191,7 @@ def approve_plan(*, actor: User, plan: TreatmentPlan, expected_version: int) -> 
             current.sessions_planned,
             "1: eligibility was screened for a single session",
         )
+    exposure_approval(actor, current, exposure_reason)  # §11: cumulative exposure ceilings
     now = timezone.now()
     current.status = PlanStatus.APPROVED
     current.approved_by = actor

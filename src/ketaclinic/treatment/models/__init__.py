@@ -24,6 +24,13 @@ from ketaclinic.treatment.models.eligibility import (
 )
 from ketaclinic.treatment.models.home import HomePrescription, HomeUse, HomeUseAcknowledgement
 from ketaclinic.treatment.models.intake import DiagnosisConfirmation, Intake, RefractoryStatus
+from ketaclinic.treatment.models.monitoring import (
+    ExposureOverride,
+    LabResult,
+    MonitoringItem,
+    MonitoringReview,
+    MonitoringSettings,
+)
 from ketaclinic.treatment.models.plans import DosingWeightBasis, PlanStatus, TreatmentPlan
 from ketaclinic.treatment.models.protocols import (
     LIMIT_COLUMNS,
@@ -55,13 +62,18 @@ __all__ = [
     "DoseAdministration",
     "DosingWeightBasis",
     "EligibilityScreen",
+    "ExposureOverride",
     "HomePrescription",
     "HomeUse",
     "HomeUseAcknowledgement",
     "Intake",
+    "LabResult",
     "LimitEvent",
     "LimitLevel",
     "LimitOutcome",
+    "MonitoringItem",
+    "MonitoringReview",
+    "MonitoringSettings",
     "Observation",
     "Phase",
     "PlanStatus",
