@@ -37,6 +37,7 @@ from ketaclinic.treatment.forms.sessions import (
 )
 from ketaclinic.treatment.models import TreatmentSession
 from ketaclinic.treatment.queries.chart import latest_intake
+from ketaclinic.treatment.queries.monitoring import monitoring_state
 from ketaclinic.treatment.queries.sessions import get_session, session_state
 from ketaclinic.treatment.views.common import attempt, render_in_site_time
 
@@ -86,6 +87,12 @@ def session_context(
         "bp_form": NoteForm(initial=version),
         "cancel_form": CancelForm(initial=version),
         "ack_form": AcknowledgeForm(),
+        # before the check-in: what the monitoring asks (§11; not read once the session runs)
+        "monitoring": (
+            monitoring_state(session.patient)
+            if session.status == "planned" and checklist is None
+            else None
+        ),
     }
     context.update(bound or {})
     return context
