@@ -61,12 +61,15 @@ def test_window_edges() -> None:
 
 def test_no_doses_and_no_weight() -> None:
     empty = cumulative_exposure([], NOW)
-    assert empty.last_session_mg is None and empty.days_since_last_session is None
+    assert empty.last_session_mg is None
+    assert empty.days_since_last_session is None
     assert empty.last_session_mg_per_kg is None
     home_only = cumulative_exposure([Dose(days_ago(1), 20, "home")], NOW)
-    assert home_only.sessions_lifetime == 0 and home_only.mg_lifetime == 20
+    assert home_only.sessions_lifetime == 0
+    assert home_only.mg_lifetime == 20
     no_weight = cumulative_exposure([Dose(days_ago(1), 20, "session")], NOW)
-    assert no_weight.last_session_mg == 20 and no_weight.last_session_mg_per_kg is None
+    assert no_weight.last_session_mg == 20
+    assert no_weight.last_session_mg_per_kg is None
 
 
 @pytest.mark.parametrize(
@@ -106,7 +109,8 @@ def test_mg_30d_ceiling_edges(mg: float, expected: tuple[str, ...]) -> None:
 def test_hard_only_and_soft_only_ceilings() -> None:
     doses = [Dose(days_ago(n), 101, "session") for n in (1, 2, 3)]
     breaches = {b.metric: b for b in check_ceilings(cumulative_exposure(doses, NOW), CEILINGS)}
-    assert breaches["mg_lifetime"].level == "hard" and breaches["mg_lifetime"].limit == 300
+    assert breaches["mg_lifetime"].level == "hard"
+    assert breaches["mg_lifetime"].limit == 300
     assert breaches["sessions_30d"].level == "soft"
     assert breaches["mg_30d"].level == "hard"
     assert "mg_90d" not in breaches

@@ -9,6 +9,7 @@ import pytest
 from ketaclinic.clinical.errors import ClinicalInputError
 from ketaclinic.clinical.monitoring import (
     ANALYTES,
+    DEFAULT_INTERVAL,
     Interval,
     ItemInput,
     ItemStatus,
@@ -139,7 +140,7 @@ def status(
     reviewed: bool = False,
     first_days_ago: float | None = 200,
     overdue_reviewed: bool = False,
-    interval: Interval = Interval(),
+    interval: Interval = DEFAULT_INTERVAL,
 ) -> ItemStatus:
     last = None if last_days_ago is None else NOW - dt.timedelta(days=last_days_ago)
     first = None if first_days_ago is None else NOW - dt.timedelta(days=first_days_ago)
@@ -183,7 +184,8 @@ def test_stop_review_and_labels() -> None:
     assert reviewed.status == "ok"
     overdue = status(100, overdue_reviewed=True)
     assert (overdue.status, overdue.blocks, overdue.label) == ("overdue", False, "overdue")
-    assert status(1).label == "up to date" and status(80).label == "due"
+    assert status(1).label == "up to date"
+    assert status(80).label == "due"
 
 
 def test_missing_baseline() -> None:
@@ -192,7 +194,8 @@ def test_missing_baseline() -> None:
     soon = status(None, sessions=1, kind=None, first_days_ago=3)
     assert (soon.status, soon.reasons) == ("due", ("no baseline result",))
     late = status(None, sessions=6, kind=None, first_days_ago=30)
-    assert late.status == "overdue" and late.reasons[-1] == "no baseline result"
+    assert late.status == "overdue"
+    assert late.reasons[-1] == "no baseline result"
 
 
 def test_interval_triggers_can_be_off() -> None:

@@ -23,6 +23,7 @@ from ketaclinic.patients.models import Patient
 from ketaclinic.treatment import actions
 from ketaclinic.treatment.guardrail_errors import LimitRefused
 from ketaclinic.treatment.models import Intake, Protocol, ProtocolStatus, TreatmentSession
+from ketaclinic.treatment.queries.monitoring import monitoring_state
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - synthetic demo only
 ENABLED = ("lit-outpatient-iv", "lit-intranasal-home-yuan", "lit-nebulized-dove")
@@ -423,8 +424,35 @@ def _course(
     for number, offset in enumerate(course.session_offsets()):
         day = timezone.localdate() - timedelta(days=offset)
         session = actions.schedule_session(actor=nurse, plan=plan, scheduled_for=day)
+        _monitoring(session, nurse, day)
         _session(session, rng, nurse, clinician, features[number % len(features)])
         report.count("sessions")
+
+
+NORMAL_RESULTS: dict[str, tuple[dict[str, float], dict[str, Any]]] = {
+    "liver": ({"alt": 22, "ast": 24, "alp": 70, "bilirubin": 9, "ggt": 25}, {}),
+    "urinalysis": (
+        {"urine_blood": 0, "urine_leucocytes": 0, "urine_protein": 0},
+        {"bladder_symptoms": False},
+    ),
+    "bpic_ss": ({"bpic_ss": 3}, {}),
+}
+
+
+def _monitoring(session: TreatmentSession, nurse: User, day: date) -> None:
+    """Normal monitoring results taken on the session's day for every item the check-in would
+    find overdue (docs/clinical-rules.md §11), as a clinic keeping to its schedule would."""
+    state = monitoring_state(session.patient, _at(day, -10))
+    for item in state.blocking:
+        values, extra = NORMAL_RESULTS[item.item]
+        actions.record_lab_result(
+            actor=nurse,
+            patient=session.patient,
+            item=item.item,
+            collected_on=day,
+            values=values,
+            **extra,
+        )
 
 
 def demo_courses() -> dict[str, tuple[DemoCourse, ...]]:

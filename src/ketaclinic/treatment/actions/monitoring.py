@@ -5,7 +5,7 @@ approval (``exposure_approval``). Nothing is deleted: a corrected result is a ne
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -161,9 +161,10 @@ def review_monitoring(*, actor: User, patient: Patient, reason: str) -> Monitori
     return review
 
 
-def require_monitoring_clear(session: TreatmentSession) -> None:
-    """The check-in hook: refuse while an item is overdue or a stop result is unreviewed."""
-    state = monitoring_state(session.patient)
+def require_monitoring_clear(session: TreatmentSession, when: datetime | None = None) -> None:
+    """The check-in hook: refuse while an item is overdue or a stop result is unreviewed (as
+    of the check-in's moment ``when``, now by default)."""
+    state = monitoring_state(session.patient, when)
     if state.blocking:
         raise Conflict(state.schedule.block_message())
 

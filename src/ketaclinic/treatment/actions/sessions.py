@@ -133,7 +133,7 @@ def complete_checklist(
         )
     if open_self_harm_alerts(current.patient):
         raise Conflict(SELF_HARM_OPEN)
-    require_monitoring_clear(current)  # docs/clinical-rules.md §11: overdue labs, stop results
+    require_monitoring_clear(current, at)  # docs/clinical-rules.md §11: labs, stop results
     screen = current.plan.eligibility_screen
     relevant = pregnancy_test_relevant(
         current.patient.sex,

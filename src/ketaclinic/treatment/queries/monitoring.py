@@ -77,7 +77,7 @@ def exposure_doses(patient: Patient, now: dt.datetime) -> list[rules.Dose]:
     ``queries.delivery.session_totals``) and each logged home use (sprays x mg per spray)."""
     doses: list[rules.Dose] = []
     sessions = list(
-        TreatmentSession.objects.filter(patient=patient, started_at__isnull=False).exclude(
+        TreatmentSession.objects.filter(patient=patient, started_at__lte=now).exclude(
             status=SessionStatus.CANCELLED
         )
     )
@@ -90,7 +90,7 @@ def exposure_doses(patient: Patient, now: dt.datetime) -> list[rules.Dose]:
             segments = list(session.segments.order_by("started_at", "id"))
             given = list(session.doses.order_by("given_at", "id"))
             mg = session_totals(session, segments, given, now).mg
-        doses.append(rules.Dose(min(session.started_at, now), mg, "session", weight))
+        doses.append(rules.Dose(session.started_at, mg, "session", weight))
     for use in HomeUse.objects.filter(patient=patient, used_at__lte=now).select_related(
         "prescription"
     ):
@@ -116,10 +116,14 @@ class MonitoringState:
         return [(status, self.latest.get(status.item)) for status in self.schedule.items]
 
 
-def current_results(patient: Patient) -> list[LabResult]:
-    """Results not superseded by a correction, newest first."""
+def current_results(patient: Patient, now: dt.datetime | None = None) -> list[LabResult]:
+    """Results not superseded by a correction (taken by ``now``), newest first."""
     return list(
-        LabResult.objects.filter(patient=patient, superseded_by__isnull=True)
+        LabResult.objects.filter(
+            patient=patient,
+            superseded_by__isnull=True,
+            collected_on__lte=(now or timezone.now()).date(),
+        )
         .select_related("recorded_by")
         .order_by("-collected_on", "-recorded_at", "-id")
     )
@@ -140,7 +144,7 @@ def monitoring_state(patient: Patient, now: dt.datetime | None = None) -> Monito
     policy = site_policy(patient.site_id)
     doses = exposure_doses(patient, when)
     exposure = rules.cumulative_exposure(doses, when)
-    results = current_results(patient)
+    results = current_results(patient, when)
     latest: dict[str, LabResult] = {}
     for row in results:
         latest.setdefault(row.item, row)
