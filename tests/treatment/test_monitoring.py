@@ -239,9 +239,9 @@ def test_pages_show_the_schedule_and_take_a_result(world, browser_client):
     assert b'id="monitoring-due"' in page.content
     assert b"Record review" not in page.content  # nothing blocks, and nurses do not review
     posted = nurse.post(
-        reverse("treatment:monitoring_result", args=[world.patient.pk, "liver"]),
+        reverse("treatment:monitoring_result", args=[world.patient.pk]),
         {
-            "liver-item": "liver",
+            "item": "liver",
             "liver-collected_on": timezone.localdate().isoformat(),
             "liver-alt": "200",
             "liver-ast": "30",
@@ -251,9 +251,9 @@ def test_pages_show_the_schedule_and_take_a_result(world, browser_client):
     )
     assert posted.status_code == 302
     refused = nurse.post(
-        reverse("treatment:monitoring_result", args=[world.patient.pk, "bpic_ss"]),
+        reverse("treatment:monitoring_result", args=[world.patient.pk]),
         {
-            "bpic-item": "bpic_ss",
+            "item": "bpic_ss",
             "bpic-collected_on": timezone.localdate().isoformat(),
             "bpic-bpic_ss": "40",
         },

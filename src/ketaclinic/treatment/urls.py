@@ -41,7 +41,7 @@ urlpatterns = [
     ),
     path("patients/<int:patient_id>/monitoring/", monitoring.monitoring_page, name="monitoring"),
     path(
-        "patients/<int:patient_id>/monitoring/results/<str:item>/",
+        "patients/<int:patient_id>/monitoring/results/",
         monitoring.monitoring_result,
         name="monitoring_result",
     ),

@@ -29,7 +29,6 @@ def _uln(key: str) -> forms.FloatField:
 
 
 class ResultForm(forms.Form):
-    item = forms.CharField(widget=forms.HiddenInput)
     collected_on = forms.DateField(label="Sample taken on", widget=DateInput)
     supersedes = forms.IntegerField(widget=forms.HiddenInput, required=False)
     correction_reason = forms.CharField(

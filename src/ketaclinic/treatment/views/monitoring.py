@@ -41,9 +41,9 @@ def _render(
         "active_tab": "monitoring",
         "can_record_tests": user.can(Capability.RECORD_TESTS),
         "can_review": user.can(Capability.AUTHORISE_DOSING),
-        "liver_form": FORMS["liver"](initial={"item": "liver"}),
-        "urinalysis_form": FORMS["urinalysis"](initial={"item": "urinalysis"}),
-        "bpic_form": FORMS["bpic_ss"](initial={"item": "bpic_ss"}),
+        "liver_form": FORMS["liver"](),
+        "urinalysis_form": FORMS["urinalysis"](),
+        "bpic_form": FORMS["bpic_ss"](),
         "review_form": ReviewForm(),
         **(bound or {}),
     }
@@ -59,12 +59,14 @@ def monitoring_page(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def monitoring_result(request: HttpRequest, patient_id: int, item: str) -> HttpResponse:
+def monitoring_result(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """One result; the form's hidden ``item`` says which (liver, urinalysis, bpic_ss)."""
     user = current_user(request)
     patient = chart_patient(user, patient_id, purpose="monitoring")
+    item = request.POST.get("item", "")
     form_class = FORMS.get(item)
     if form_class is None:
-        return HttpResponse("unknown monitoring item", status=HTTPStatus.NOT_FOUND)
+        return HttpResponse("unknown monitoring item", status=HTTPStatus.UNPROCESSABLE_ENTITY)
     form = form_class(request.POST)
     key = {"liver": "liver_form", "urinalysis": "urinalysis_form", "bpic_ss": "bpic_form"}[item]
     status: int = HTTPStatus.UNPROCESSABLE_ENTITY
