@@ -103,9 +103,9 @@ def record_lab_result(
             raise InputRefused("bladder_symptoms", None, "yes or no: asked with the sample")
         findings = mon.urinalysis_findings(checked, bool(bladder_symptoms))
     else:
-        first = first_bpic_score(current_results(patient))
-        if supersedes is not None and supersedes.item == "bpic_ss":
-            first = None if first == supersedes.values.get("bpic_ss") else first
+        # the first score stands as the baseline, unless this corrects it
+        earlier = [r for r in current_results(patient) if supersedes is None or r != supersedes]
+        first = first_bpic_score(earlier)
         findings = mon.bpic_findings(checked["bpic_ss"], first, rise=policy.bpic_ss_rise)
     reason = ""
     if supersedes is not None:
@@ -164,6 +164,8 @@ def review_monitoring(*, actor: User, patient: Patient, reason: str) -> Monitori
 def require_monitoring_clear(session: TreatmentSession, when: datetime | None = None) -> None:
     """The check-in hook: refuse while an item is overdue or a stop result is unreviewed (as
     of the check-in's moment ``when``, now by default)."""
+    if when is not None and timezone.is_naive(when):
+        when = timezone.make_aware(when)  # read in the site's zone, as ``core.inputs.moment``
     state = monitoring_state(session.patient, when)
     if state.blocking:
         raise Conflict(state.schedule.block_message())
