@@ -627,6 +627,9 @@ API: dict[str, tuple[Call, ...]] = {
             body=lambda ids: {"item": "bpic_ss", "collected_on": TODAY, "values": {"bpic_ss": 3}},
         ),
     ),
+    "POST /api/treatment/sites/{site_id}/monitoring-settings": (
+        Call(ADMIN, body=lambda ids: {"interval": {"days": 90}}),
+    ),
     "POST /api/treatment/patients/{patient_id}/monitoring/review": (
         Call(CLINICIAN, body=lambda ids: {"reason": "Reviewed."}),
     ),

@@ -306,3 +306,16 @@ def test_api_enters_results_and_only_clinicians_review(world, api):
         == 201
     )
     assert api(world.nurse).get(path).json()["blocking"] is False
+
+
+def test_api_sets_the_site_settings(world, api):
+    path = f"/api/treatment/sites/{world.north.pk}/monitoring-settings"
+    body = {"ceilings": {"mg_30d": {"soft": 1000, "hard": 3000}}, "interval": {"sessions": 4}}
+    assert api(world.clinician).post(path, body).status_code == 403
+    created = api(world.admin).post(path, body)
+    assert created.status_code == 201, created.content
+    assert created.json()["interval"] == {"sessions": 4}
+    state = monitoring_state(world.patient)
+    assert state.policy.interval.sessions == 4
+    assert state.policy.ceilings.mg_30d.hard == 3000
+    assert api(world.admin).post(path, {"uln": {"alt": 5000}}).json()["field"] == "uln.alt"

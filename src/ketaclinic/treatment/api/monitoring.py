@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 
+from ketaclinic.accounts.models import Site
 from ketaclinic.core.errors import InputRefused
 from ketaclinic.core.http import current_user
 from ketaclinic.core.schemas import StrictIn
 from ketaclinic.treatment import actions
-from ketaclinic.treatment.models import LabResult, MonitoringReview
+from ketaclinic.treatment.models import LabResult, MonitoringReview, MonitoringSettings
 from ketaclinic.treatment.queries.chart import chart_patient
 from ketaclinic.treatment.queries.monitoring import monitoring_state
 
@@ -159,3 +160,46 @@ def review(request: HttpRequest, patient_id: int, payload: ReviewIn) -> Status[M
     return Status(
         201, actions.review_monitoring(actor=user, patient=patient, reason=payload.reason)
     )
+
+
+class CeilingIn(StrictIn):
+    soft: float | None = None
+    hard: float | None = None
+
+
+class SettingsIn(StrictIn):
+    ceilings: dict[str, CeilingIn] = {}
+    interval: dict[str, float | None] = {}
+    uln: dict[str, float] = {}
+    bpic_ss_rise: int | None = None
+
+
+class SettingsOut(Schema):
+    id: int
+    site_id: int
+    ceilings: dict[str, dict[str, float | None]]
+    interval: dict[str, float | None]
+    uln: dict[str, float]
+    bpic_ss_rise: int | None
+    set_at: datetime
+
+
+@router.post("/sites/{site_id}/monitoring-settings", response={201: SettingsOut})
+def monitoring_settings(
+    request: HttpRequest, site_id: int, payload: SettingsIn
+) -> Status[MonitoringSettings]:
+    """The clinic admin sets the site's exposure ceilings, monitoring intervals and ULNs (a new
+    row; keys left out keep the defaults of docs/clinical-rules.md §11)."""
+    user = current_user(request)
+    site = Site.objects.filter(pk=site_id).first()
+    if site is None or site_id not in user.site_ids():
+        raise Http404("no such site")
+    row = actions.set_monitoring_settings(
+        actor=user,
+        site=site,
+        ceilings={k: v.model_dump() for k, v in payload.ceilings.items()},
+        interval=payload.interval,
+        uln=payload.uln,
+        bpic_ss_rise=payload.bpic_ss_rise,
+    )
+    return Status(201, row)
