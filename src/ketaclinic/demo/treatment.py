@@ -267,6 +267,7 @@ def _session(
     day = session.scheduled_for
     route = session.protocol.route
     pain = rng.randint(6, 8)
+    _monitoring(session, nurse, day)
     actions.complete_checklist(
         actor=nurse,
         session=session,
@@ -424,7 +425,6 @@ def _course(
     for number, offset in enumerate(course.session_offsets()):
         day = timezone.localdate() - timedelta(days=offset)
         session = actions.schedule_session(actor=nurse, plan=plan, scheduled_for=day)
-        _monitoring(session, nurse, day)
         _session(session, rng, nurse, clinician, features[number % len(features)])
         report.count("sessions")
 
