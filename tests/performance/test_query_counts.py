@@ -120,9 +120,10 @@ PAGES = [
     Page("home (researcher)", "researcher", lambda i: "/", 3, fixed="no patient data"),
     Page("registry", "clinician", lambda i: "/patients/", 5),  # a page of 50 and the count
     # The chart's Overview tab reads every record app, each part bounded (LIMIT 1 or a date range).
-    Page("chart overview", "clinician", lambda i: f"/patients/{i.treated}/", 18),
-    Page("chart overview, diary", "clinician", lambda i: f"/patients/{i.hana}/", 18),
-    Page("chart overview, alert", "clinician", lambda i: f"/patients/{i.alerted}/", 18),
+    # + 6 for the monitoring panel (docs/clinical-rules.md §11; 2 more only while a session runs)
+    Page("chart overview", "clinician", lambda i: f"/patients/{i.treated}/", 24),
+    Page("chart overview, diary", "clinician", lambda i: f"/patients/{i.hana}/", 24),
+    Page("chart overview, alert", "clinician", lambda i: f"/patients/{i.alerted}/", 24),
     Page(
         "registry search",
         "clinician",

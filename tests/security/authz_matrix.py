@@ -240,6 +240,14 @@ PAGES: dict[str, dict[str, Call]] = {
             body=lambda ids: {"consented_on": TODAY, "information_version": "leaflet v2"},
         )
     },
+    "treatment:monitoring": {"GET": Call(NORTH_CHART)},
+    "treatment:monitoring_result": {
+        "POST": Call(
+            CHARTING,
+            body=lambda ids: {"item": "bpic_ss", "bpic-collected_on": TODAY, "bpic-bpic_ss": 3},
+        )
+    },
+    "treatment:monitoring_review": {"POST": Call(CLINICIAN, body=lambda ids: {"reason": "seen"})},
     "treatment:plan_create": {"GET": Call(CLINICIAN), "POST": Call(CLINICIAN)},
     "treatment:plan": {"GET": Call(NORTH_CHART)},
     "treatment:plan_revise": {"GET": Call(CLINICIAN), "POST": Call(CLINICIAN)},
@@ -628,6 +636,19 @@ API: dict[str, tuple[Call, ...]] = {
     "POST /api/treatment/patients/{patient_id}/eligibility/screens": (Call(CLINICIAN),),
     "POST /api/treatment/patients/{patient_id}/eligibility/tests": (Call(CHARTING),),
     "POST /api/treatment/patients/{patient_id}/eligibility/consent": (Call(CLINICIAN),),
+    "GET /api/treatment/patients/{patient_id}/monitoring": (Call(NORTH_CHART),),
+    "POST /api/treatment/patients/{patient_id}/monitoring/results": (
+        Call(
+            CHARTING,
+            body=lambda ids: {"item": "bpic_ss", "collected_on": TODAY, "values": {"bpic_ss": 3}},
+        ),
+    ),
+    "POST /api/treatment/sites/{site_id}/monitoring-settings": (
+        Call(ADMIN, body=lambda ids: {"interval": {"days": 90}}),
+    ),
+    "POST /api/treatment/patients/{patient_id}/monitoring/review": (
+        Call(CLINICIAN, body=lambda ids: {"reason": "Reviewed."}),
+    ),
     "GET /api/treatment/protocols": (Call(CHART_ANY_SITE),),
     "POST /api/treatment/protocols": (Call(ADMIN),),
     "GET /api/treatment/protocols/{protocol_id}": (Call(CHART_ANY_SITE),),

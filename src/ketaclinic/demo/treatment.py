@@ -30,6 +30,7 @@ from ketaclinic.treatment.models import (
     TreatmentSession,
 )
 from ketaclinic.treatment.queries.medications import review_plan
+from ketaclinic.treatment.queries.monitoring import monitoring_state
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - synthetic demo only
 ENABLED = ("lit-outpatient-iv", "lit-intranasal-home-yuan", "lit-nebulized-dove")
@@ -273,6 +274,7 @@ def _session(
     day = session.scheduled_for
     route = session.protocol.route
     pain = rng.randint(6, 8)
+    _monitoring(session, nurse, day)
     actions.complete_checklist(
         actor=nurse,
         session=session,
@@ -451,6 +453,32 @@ DEMO_MEDICINES: dict[str, tuple[tuple[str, str, int], ...]] = {
         ("Lorazepam", "0.5 mg at night as needed", 1),
     ),
 }
+
+
+NORMAL_RESULTS: dict[str, tuple[dict[str, float], dict[str, Any]]] = {
+    "liver": ({"alt": 22, "ast": 24, "alp": 70, "bilirubin": 9, "ggt": 25}, {}),
+    "urinalysis": (
+        {"urine_blood": 0, "urine_leucocytes": 0, "urine_protein": 0},
+        {"bladder_symptoms": False},
+    ),
+    "bpic_ss": ({"bpic_ss": 3}, {}),
+}
+
+
+def _monitoring(session: TreatmentSession, nurse: User, day: date) -> None:
+    """Normal monitoring results taken on the session's day for every item the check-in would
+    find overdue (docs/clinical-rules.md §11), as a clinic keeping to its schedule would."""
+    state = monitoring_state(session.patient, _at(day, -10))
+    for item in state.blocking:
+        values, extra = NORMAL_RESULTS[item.item]
+        actions.record_lab_result(
+            actor=nurse,
+            patient=session.patient,
+            item=item.item,
+            collected_on=day,
+            values=values,
+            **extra,
+        )
 
 
 def demo_courses() -> dict[str, tuple[DemoCourse, ...]]:

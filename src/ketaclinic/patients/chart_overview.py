@@ -39,6 +39,7 @@ from ketaclinic.treatment.models import (
 from ketaclinic.treatment.queries.chart import latest_intake
 from ketaclinic.treatment.queries.eligibility import eligibility_state
 from ketaclinic.treatment.queries.medications import current_medications
+from ketaclinic.treatment.queries.monitoring import MonitoringState, monitoring_state
 
 TREND_DAYS = 182  # "the last six months"
 
@@ -56,6 +57,7 @@ class ChartOverview:
     today: date  # in the patient's time zone
     migraine_days: MigraineDayTrend | None  # None: the user may not read the diary
     scores: list[Trend]  # instruments with at least one answer, latest last in each
+    monitoring: MonitoringState  # cumulative exposure and the labs due (§11)
 
     @property
     def diagnoses(self) -> list[tuple[str, str]]:
@@ -136,4 +138,5 @@ def get_chart_overview(user: User, patient: Patient) -> ChartOverview:
         today=today,
         migraine_days=trend,
         scores=[t for t in questionnaire_trends(patient) if t.points] if can_read_diary else [],
+        monitoring=monitoring_state(patient),
     )

@@ -23,6 +23,11 @@ from ketaclinic.treatment.actions.medications import (
     retire_medicine_entry,
     stop_medication,
 )
+from ketaclinic.treatment.actions.monitoring import (
+    record_lab_result,
+    review_monitoring,
+    set_monitoring_settings,
+)
 from ketaclinic.treatment.actions.observations import (
     correct_observation,
     record_adverse_event,
@@ -67,13 +72,16 @@ __all__ = [
     "record_consent",
     "record_eligibility_screen",
     "record_intake",
+    "record_lab_result",
     "record_medication",
     "record_observation",
     "record_test",
     "retire_medicine_entry",
+    "review_monitoring",
     "revise_plan",
     "revise_protocol",
     "schedule_session",
+    "set_monitoring_settings",
     "start_session",
     "stop_medication",
     "stop_session",

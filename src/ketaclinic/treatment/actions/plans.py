@@ -18,6 +18,7 @@ from ketaclinic.core.inputs import text
 from ketaclinic.patients.models import Patient
 from ketaclinic.treatment.actions.common import check_limits, finite, for_patient
 from ketaclinic.treatment.actions.medications import require_interactions_acknowledged
+from ketaclinic.treatment.actions.monitoring import exposure_approval
 from ketaclinic.treatment.actions.protocols import SETTINGS, clean_protocol
 from ketaclinic.treatment.models import (
     LIMIT_FIELD_NAMES,
@@ -161,11 +162,14 @@ def revise_plan(
 
 
 @transaction.atomic
-def approve_plan(*, actor: User, plan: TreatmentPlan, expected_version: int) -> TreatmentPlan:
+def approve_plan(
+    *, actor: User, plan: TreatmentPlan, expected_version: int, exposure_reason: str = ""
+) -> TreatmentPlan:
     """A clinician approves: the protocol is enabled and the patient eligible
     (docs/clinical-rules.md §6: no absolute contraindication, precautions reasoned, tests done or
-    not needed, consent), and every concomitant-medicine interaction that needs it acknowledged
-    (§10, ``require_interactions_acknowledged``)."""
+    not needed, consent), every concomitant-medicine interaction that needs it acknowledged
+    (§10, ``require_interactions_acknowledged``), and a reason (``exposure_reason``) where the
+    course crosses a hard cumulative-exposure ceiling (§11)."""
     for_patient(actor, Capability.PLAN_TREATMENT, plan.patient)
     current = (
         TreatmentPlan.objects.select_for_update()
@@ -190,6 +194,7 @@ def approve_plan(*, actor: User, plan: TreatmentPlan, expected_version: int) -> 
             "1: eligibility was screened for a single session",
         )
     require_interactions_acknowledged(current, doing="approve the plan")
+    exposure_approval(actor, current, exposure_reason)  # §11: cumulative exposure ceilings
     now = timezone.now()
     current.status = PlanStatus.APPROVED
     current.approved_by = actor

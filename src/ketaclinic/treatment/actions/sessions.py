@@ -23,6 +23,7 @@ from ketaclinic.treatment.actions.common import (
     require_status,
 )
 from ketaclinic.treatment.actions.medications import require_interactions_acknowledged
+from ketaclinic.treatment.actions.monitoring import require_monitoring_clear
 from ketaclinic.treatment.actions.observations import store_observation
 from ketaclinic.treatment.actions.plans import require_complete_caps
 from ketaclinic.treatment.course_calendar import course_sessions, sync_course_dates
@@ -114,6 +115,8 @@ def complete_checklist(
     consciousness as the nurse assessed it (AVPU), so a patient responding only to pain, or not
     at all, is not dosed (the stop rule of ``clinical.vitals`` in every phase); no concomitant-
     medicine interaction awaiting a clinician's acknowledgement (§10). A
+    at all, is not dosed (the stop rule of ``clinical.vitals`` in every phase); no overdue
+    monitoring item or unreviewed stop result (§11). A
     weight more than 10 % from the last session's is refused unless ``weight_confirmed``
     (``clinical.dosing_weight.weight_needs_confirmation``)."""
     current = lock_session(actor, session, Capability.CHART_SESSIONS, expected_version)
@@ -134,6 +137,7 @@ def complete_checklist(
     if open_self_harm_alerts(current.patient):
         raise Conflict(SELF_HARM_OPEN)
     require_interactions_acknowledged(current.plan, doing="check the patient in")
+    require_monitoring_clear(current, at)  # docs/clinical-rules.md §11: labs, stop results
     screen = current.plan.eligibility_screen
     relevant = pregnancy_test_relevant(
         current.patient.sex,

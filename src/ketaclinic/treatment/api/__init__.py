@@ -7,6 +7,7 @@ from ketaclinic.treatment.api import (
     home,
     intake,
     medications,
+    monitoring,
     plans,
     protocols,
     reports,
@@ -14,5 +15,15 @@ from ketaclinic.treatment.api import (
 )
 
 router = Router()
-for module in (intake, eligibility, protocols, plans, sessions, reports, home, medications):
+for module in (
+    intake,
+    eligibility,
+    protocols,
+    plans,
+    sessions,
+    reports,
+    home,
+    medications,
+    monitoring,
+):
     router.add_router("", module.router)

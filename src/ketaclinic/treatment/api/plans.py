@@ -58,6 +58,10 @@ class PlanVersionIn(StrictIn):
     version: int = Field(..., ge=1)
 
 
+class ApproveIn(PlanVersionIn):
+    exposure_reason: str = ""
+
+
 class ScheduleIn(StrictIn):
     scheduled_for: date | None = None
 
@@ -155,10 +159,15 @@ def revise(request: HttpRequest, plan_id: int, payload: PlanReviseIn) -> Status[
 
 
 @router.post("/plans/{plan_id}/approve", response=PlanOut)
-def approve(request: HttpRequest, plan_id: int, payload: PlanVersionIn) -> TreatmentPlan:
+def approve(request: HttpRequest, plan_id: int, payload: ApproveIn) -> TreatmentPlan:
+    """Approve; ``exposure_reason`` is needed when a hard cumulative-exposure ceiling is
+    crossed (docs/clinical-rules.md §11)."""
     user = current_user(request)
     return actions.approve_plan(
-        actor=user, plan=get_plan(user, plan_id), expected_version=payload.version
+        actor=user,
+        plan=get_plan(user, plan_id),
+        expected_version=payload.version,
+        exposure_reason=payload.exposure_reason,
     )
 
 

@@ -30,6 +30,13 @@ from ketaclinic.treatment.models.medications import (
     MedicineEntry,
     PatientMedication,
 )
+from ketaclinic.treatment.models.monitoring import (
+    ExposureOverride,
+    LabResult,
+    MonitoringItem,
+    MonitoringReview,
+    MonitoringSettings,
+)
 from ketaclinic.treatment.models.plans import DosingWeightBasis, PlanStatus, TreatmentPlan
 from ketaclinic.treatment.models.protocols import (
     LIMIT_COLUMNS,
@@ -61,16 +68,21 @@ __all__ = [
     "DoseAdministration",
     "DosingWeightBasis",
     "EligibilityScreen",
+    "ExposureOverride",
     "HomePrescription",
     "HomeUse",
     "HomeUseAcknowledgement",
     "Intake",
     "InteractionAcknowledgement",
+    "LabResult",
     "LimitEvent",
     "LimitLevel",
     "LimitOutcome",
     "MedicationSource",
     "MedicineEntry",
+    "MonitoringItem",
+    "MonitoringReview",
+    "MonitoringSettings",
     "Observation",
     "PatientMedication",
     "Phase",

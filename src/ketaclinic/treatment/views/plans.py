@@ -188,7 +188,10 @@ def plan_approve(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = get_plan(user, plan_id)
     try:
         actions.approve_plan(
-            actor=user, plan=plan, expected_version=int(request.POST.get("version", "0") or 0)
+            actor=user,
+            plan=plan,
+            expected_version=int(request.POST.get("version", "0") or 0),
+            exposure_reason=request.POST.get("exposure_reason", ""),
         )
     except (Conflict, StaleVersion, ClinicalInputError) as exc:
         messages.error(request, str(exc))

@@ -38,6 +38,7 @@ from ketaclinic.treatment.forms.sessions import (
 from ketaclinic.treatment.models import TreatmentSession
 from ketaclinic.treatment.queries.chart import latest_intake
 from ketaclinic.treatment.queries.medications import review_plan
+from ketaclinic.treatment.queries.monitoring import monitoring_state
 from ketaclinic.treatment.queries.sessions import get_session, session_state
 from ketaclinic.treatment.views.common import attempt, render_in_site_time
 
@@ -91,6 +92,12 @@ def session_context(
         # acknowledge on the plan page, so the nurse is sent there
         "interactions": review_plan(session.plan) if session.status == "planned" else [],
         "can_acknowledge_interactions": False,
+        # before the check-in: what the monitoring asks (§11; not read once the session runs)
+        "monitoring": (
+            monitoring_state(session.patient)
+            if session.status == "planned" and checklist is None
+            else None
+        ),
     }
     context.update(bound or {})
     return context
