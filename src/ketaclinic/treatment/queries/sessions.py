@@ -238,6 +238,9 @@ def _timers(state: SessionState) -> None:
     )
 
 
+SCORE_NAMES = {"moaas": "MOAA/S", "cadss6": "CADSS-6"}
+
+
 def _signs(row: Observation) -> dict[str, object]:
     """An observation's signs by the clinical core's names (``avpu`` is ``consciousness``)."""
     return {
@@ -266,10 +269,11 @@ def _alerts(state: SessionState) -> None:
     )
     if current and latest is not None:
         for alert in latest.alerts:
+            name = SCORE_NAMES.get(alert["field"], alert["field"].replace("_", " "))
             text = (
                 alert["rule"]
                 if alert["field"] == "avpu"
-                else f"{alert['field'].replace('_', ' ')} {alert['value']}: {alert['rule']}"
+                else f"{name} {alert['value']}: {alert['rule']}"
             )
             state.alerts.append(Alert(alert["level"], text))
     if state.session.status in (SessionStatus.RUNNING, SessionStatus.STOPPED):
