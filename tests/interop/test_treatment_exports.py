@@ -85,9 +85,7 @@ def test_parquet_sessions_and_courses_are_what_the_outcome_engine_reads(treated,
     assert session["pain_before"] == 7
     vitals = pl.read_parquet(tmp_path / "vitals.parquet")
     assert {"moaas", "cadss6"} <= set(vitals.columns)
-    assert vitals.filter(pl.col("moaas").is_not_null()).select("moaas", "cadss6").rows() == [
-        (4, 4)
-    ]
+    assert vitals.filter(pl.col("moaas").is_not_null()).select("moaas", "cadss6").rows() == [(4, 4)]
     course = pl.read_parquet(tmp_path / "courses.parquet").row(0, named=True)
     assert (course["route"], course["diagnosis"], course["refractory_status"]) == (
         "iv_infusion",

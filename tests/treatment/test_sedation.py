@@ -134,7 +134,8 @@ def test_the_page_form_charts_the_scores_with_labels(world, browser_client):
     assert 'for="id_cadss6"' in body
     assert "2: responds only after mild prodding or shaking" in body
     posted = nurse.post(
-        reverse("treatment:vitals", args=[session.pk]), {"heart_rate": 80, "moaas": "2", "cadss6": 7}
+        reverse("treatment:vitals", args=[session.pk]),
+        {"heart_rate": 80, "moaas": "2", "cadss6": 7},
     )
     assert posted.status_code == HTTPStatus.FOUND
     row = Observation.objects.get(session=session, moaas__isnull=False)

@@ -118,9 +118,7 @@ def cadss6_total(items: Sequence[int]) -> int:
     return sum(items)
 
 
-def discharge_problems(
-    last_moaas: int | None, last_cadss6: int | None
-) -> list[ClinicalInputError]:
+def discharge_problems(last_moaas: int | None, last_cadss6: int | None) -> list[ClinicalInputError]:
     """Why discharge must wait, from the last charted scores: a MOAA/S below 5 (still sedated) or
     a CADSS-6 above 0 (still dissociated) (Spravato REMS, by analogy: observe until sedation and
     dissociation have resolved). A score that was never charted adds nothing here: the nurse's
@@ -140,7 +138,7 @@ def discharge_problems(
             ClinicalInputError(
                 "cadss6",
                 last_cadss6,
-                "a CADSS-6 of 0 (dissociation resolved) at the last score before the patient leaves",
+                "a CADSS-6 of 0 (dissociation resolved) at the last score before leaving",
             )
         )
     return problems

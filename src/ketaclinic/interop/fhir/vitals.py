@@ -58,7 +58,11 @@ SESSION_SCORES = (
         "moaas",
         "Modified Observer's Assessment of Alertness/Sedation (MOAA/S), 0-5",
     ),
-    ("cadss6", "cadss6", "Clinician-Administered Dissociative States Scale, 6 items (CADSS-6) total"),
+    (
+        "cadss6",
+        "cadss6",
+        "Clinician-Administered Dissociative States Scale, 6 items (CADSS-6) total",
+    ),
 )
 """US Core's pulse oximetry profile requires 2708-6 beside the pulse-oximetry code 59408-5."""
 
