@@ -247,6 +247,13 @@ def _vitals(rng: random.Random, pain: int) -> dict[str, Any]:
     }
 
 
+def _sedation(step: float) -> dict[str, int]:
+    """A drowsy but rousable patient with mild dissociation during the dose (MOAA/S 4-5,
+    CADSS-6 0-8: no alert, §12), from the reading's number so the random stream is unchanged."""
+    number = int(step)
+    return {"moaas": 4 if number % 2 else 5, "cadss6": min(8, 2 * number)}
+
+
 def _todays_weight(session: TreatmentSession, rng: random.Random) -> float:
     """The intake weight give or take 2 %: a weight more than 10 % from the last session's
     would need confirming, which a steady synthetic patient never does."""
@@ -292,7 +299,11 @@ def _session(
     while minute < length:
         pain = max(1, pain - rng.choice([0, 1, 1, 2]))
         actions.record_observation(
-            actor=nurse, session=session, at=_at(day, minute), **_vitals(rng, pain)
+            actor=nurse,
+            session=session,
+            at=_at(day, minute),
+            **_vitals(rng, pain),
+            **_sedation(minute / interval),
         )
         session.refresh_from_db()
         if route == "iv_infusion" and not repeated and minute >= 30:
@@ -325,8 +336,13 @@ def _session(
     # discharged once the observation is over: from the last dose, or from the infusion's end
     observe = session.protocol.observation_minutes_applied
     end = length + (150 if route in ("intranasal", "nebulized") else observe + 5)
-    actions.record_observation(
-        actor=nurse, session=session, at=_at(day, end - 5), **_vitals(rng, max(0, pain - 1))
+    actions.record_observation(  # sedation and dissociation resolved before discharge (§12)
+        actor=nurse,
+        session=session,
+        at=_at(day, end - 5),
+        **_vitals(rng, max(0, pain - 1)),
+        moaas=5,
+        cadss6=0,
     )
     for hook in BEFORE_DISCHARGE:
         hook(session, nurse, _at(day, length + 5))
