@@ -156,3 +156,25 @@ def test_the_moaas_responses_cover_every_score() -> None:
     assert sorted(sedation.MOAAS_RESPONSES) == [0, 1, 2, 3, 4, 5]
     assert len(sedation.CADSS6_SOURCE_ITEMS) == sedation.CADSS6_ITEMS
     assert dt.datetime.fromisoformat(TIME)  # the fixture time parses
+
+
+@pytest.mark.parametrize(
+    ("moaas", "cadss6", "prompt"),
+    [
+        (5, 0, None),
+        (None, None, "sedation (MOAA/S not scored; 5 needed) and dissociation (CADSS-6 not scored"),
+        (4, 0, "sedation (MOAA/S last 4; 5 needed)"),
+        (5, 1, "dissociation (CADSS-6 last 1; 0 needed)"),
+        (5, None, "dissociation (CADSS-6 not scored; 0 needed)"),
+    ],
+)
+def test_the_recovery_prompt_asks_for_what_is_missing(
+    moaas: int | None, cadss6: int | None, prompt: str | None
+) -> None:
+    found = sedation.recovery_prompt(moaas, cadss6)
+    if prompt is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert found.startswith("Before discharge, score ")
+        assert prompt in found

@@ -96,7 +96,7 @@ def test_a_correction_keeps_and_replaces_the_scores(world):
     assert (items.cadss6, items.moaas) == (2, 5)
 
 
-def test_discharge_is_refused_while_the_last_score_shows_sedation(world):
+def test_discharge_is_refused_while_the_last_score_shows_sedation(world, api):
     session = ended_infusion(world)
     # recorded in recovery, after the infusion ended: sedated and dissociated
     actions.record_observation(
@@ -108,6 +108,12 @@ def test_discharge_is_refused_while_the_last_score_shows_sedation(world):
     with pytest.raises(Refusals) as refused:
         discharge(world, session, **SCORED, **ANSWERS)
     assert [problem.field for problem in refused.value.problems] == ["moaas", "cadss6"]
+    state = api(world.nurse).get(f"/api/treatment/sessions/{session.pk}").json()
+    prompts = [a["message"] for a in state["alerts"] if a["message"].startswith("Before discharge")]
+    assert prompts == [
+        "Before discharge, score sedation (MOAA/S last 4; 5 needed) and dissociation "
+        "(CADSS-6 last 3; 0 needed)"
+    ]
     assert not Discharge.objects.exists()
     actions.record_observation(actor=world.nurse, session=fresh(session), moaas=5, cadss6=0)
     done = discharge(world, fresh(session), **SCORED, **ANSWERS)

@@ -142,3 +142,18 @@ def discharge_problems(last_moaas: int | None, last_cadss6: int | None) -> list[
             )
         )
     return problems
+
+
+def recovery_prompt(last_moaas: int | None, last_cadss6: int | None) -> str | None:
+    """What the recovery nurse is asked to score before discharge, or ``None`` when the last
+    scores show sedation and dissociation resolved (MOAA/S 5, CADSS-6 0)."""
+    wanted = []
+    if last_moaas is None or last_moaas < MOAAS_AWAKE:
+        seen = "not scored" if last_moaas is None else f"last {last_moaas}"
+        wanted.append(f"sedation (MOAA/S {seen}; 5 needed)")
+    if last_cadss6 is None or last_cadss6 > CADSS6_RESOLVED:
+        seen = "not scored" if last_cadss6 is None else f"last {last_cadss6}"
+        wanted.append(f"dissociation (CADSS-6 {seen}; 0 needed)")
+    if not wanted:
+        return None
+    return "Before discharge, score " + " and ".join(wanted)

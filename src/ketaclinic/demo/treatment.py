@@ -247,13 +247,6 @@ def _vitals(rng: random.Random, pain: int) -> dict[str, Any]:
     }
 
 
-def _sedation(step: float) -> dict[str, int]:
-    """A drowsy but rousable patient with mild dissociation during the dose (MOAA/S 4-5,
-    CADSS-6 0-8: no alert, §12), from the reading's number so the random stream is unchanged."""
-    number = int(step)
-    return {"moaas": 4 if number % 2 else 5, "cadss6": min(8, 2 * number)}
-
-
 def _todays_weight(session: TreatmentSession, rng: random.Random) -> float:
     """The intake weight give or take 2 %: a weight more than 10 % from the last session's
     would need confirming, which a steady synthetic patient never does."""
@@ -302,8 +295,10 @@ def _session(
             actor=nurse,
             session=session,
             at=_at(day, minute),
+            # drowsy but rousable, mildly dissociated: no alert (§12); no draw from ``rng``
             **_vitals(rng, pain),
-            **_sedation(minute / interval),
+            moaas=4 if int(minute / interval) % 2 else 5,
+            cadss6=min(8, 2 * int(minute / interval)),
         )
         session.refresh_from_db()
         if route == "iv_infusion" and not repeated and minute >= 30:
