@@ -216,6 +216,28 @@ def test_the_avpu_alert_names_its_source(capsys, monkeypatch):
 
 
 @pytest.mark.parametrize(
+    ("scores", "alerts"),
+    [
+        ({"moaas": 2}, [("moaas", 2, "stop")]),
+        ({"moaas": 3}, [("moaas", 3, "confirm")]),
+        ({"moaas": 4}, []),
+        ({"moaas": 5, "cadss6": 11}, []),
+        ({"cadss6": 12}, [("cadss6", 12, "confirm")]),
+        ({"cadss6": 18}, [("cadss6", 18, "stop")]),
+    ],
+)
+def test_sedation_and_dissociation_scores(scores, alerts, capsys, monkeypatch):
+    result = accepted("vitals", vitals("post", {**NORMAL, **scores}), capsys, monkeypatch)
+    assert [(a["field"], a["value"], a["level"]) for a in result["alerts"]] == alerts
+
+
+def test_a_moaas_above_5_is_bad_input(capsys, monkeypatch):
+    assert "moaas" in refused(
+        "vitals", vitals("during", {**NORMAL, "moaas": 6}), capsys, monkeypatch
+    )
+
+
+@pytest.mark.parametrize(
     ("limits", "reading", "alerts"),
     [
         ({"systolic_max": 170}, {"systolic": 170}, [("systolic", "stop")]),  # at or above

@@ -68,7 +68,8 @@ def charted(world):
 @pytest.fixture
 def treated(charted):
     """Hana (North) treated: confirmed refractory chronic migraine, consent, an IV session with
-    pre-dose vitals, a rate segment and a graded adverse event; written through the actions."""
+    pre-dose vitals, a rate segment, a graded adverse event and a reading with sedation and
+    dissociation scores; written through the actions."""
     from django.utils import timezone
 
     from ketaclinic.treatment import actions as treatment
@@ -84,6 +85,14 @@ def treated(charted):
         grade=2,
         action_taken="observed",
         description="Told nurse Lindgren she felt far from Bernadette",
+    )
+    treatment.record_observation(  # sedation and dissociation (§12), the items' answers too
+        actor=charted.nurse,
+        session=fresh(session),
+        at=start + timedelta(minutes=30),
+        heart_rate=82,
+        moaas=4,
+        cadss6_items=[1, 2, 0, 1, 0, 0],
     )
     treatment.stop_session(
         actor=charted.nurse,

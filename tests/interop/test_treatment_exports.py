@@ -33,6 +33,15 @@ def test_a_treated_patient_exports_every_treatment_resource(treated, tmp_path):
     assert systems["icd-10-cm"].startswith("G43.71")  # chronic, intractable (refractory)
     vitals = [r for r in resources if r.get_resource_type() == "Observation" and r.meta]
     assert {r.code.coding[0].code for r in vitals} >= {"85354-9", "8867-4", "59408-5"}
+    scores = {
+        r.code.coding[0].code: r
+        for r in resources
+        if r.get_resource_type() == "Observation"
+        and r.code.coding[0].system.endswith("/CodeSystem/session-score")
+    }
+    assert (scores["moaas"].valueInteger, scores["cadss6"].valueInteger) == (4, 4)
+    assert [c.valueInteger for c in scores["cadss6"].component] == [1, 2, 0, 1, 0, 0]
+    assert scores["cadss6"].component[0].code.coding[0].code == "cadss6-item-1"
     ketamine = next(r for r in resources if r.get_resource_type() == "MedicationAdministration")
     assert ketamine.medicationCodeableConcept.coding[0].code == "6130"
     event = next(r for r in resources if r.get_resource_type() == "AdverseEvent")
@@ -74,6 +83,9 @@ def test_parquet_sessions_and_courses_are_what_the_outcome_engine_reads(treated,
     session = pl.read_parquet(tmp_path / "sessions.parquet").row(0, named=True)
     assert (session["ae_grade_2"], session["ae_grade_1"]) == (1, 0)
     assert session["pain_before"] == 7
+    vitals = pl.read_parquet(tmp_path / "vitals.parquet")
+    assert {"moaas", "cadss6"} <= set(vitals.columns)
+    assert vitals.filter(pl.col("moaas").is_not_null()).select("moaas", "cadss6").rows() == [(4, 4)]
     course = pl.read_parquet(tmp_path / "courses.parquet").row(0, named=True)
     assert (course["route"], course["diagnosis"], course["refractory_status"]) == (
         "iv_infusion",
@@ -99,6 +111,7 @@ def test_redcap_sessions_agree_with_the_dictionary(treated, tmp_path, deidentify
     session = sessions[0]
     assert (session["session_route"], session["session_status"]) == ("iv_infusion", "stopped")
     assert (session["session_ae_count"], session["session_ae_max_grade"]) == ("1", "2")
+    assert (session["session_moaas_lowest"], session["session_cadss6_highest"]) == ("4", "4")
     problems = [
         f"{column}: {problem}"
         for record in records

@@ -99,9 +99,10 @@ def register(subparsers: Any) -> None:
         _vitals,
         "Vital-sign alerts (stop / confirm).",
         "phase: pre_dose, during or post; readings with time, systolic, diastolic, heart_rate, "
-        "spo2, respiratory_rate, avpu; optional limits (tighter only). stop at SBP >= 180 or "
-        "< 80, DBP >= 110, HR < 50 or > 150, SpO2 < 92, RR < 8 or > 30, AVPU pain or "
-        "unresponsive; confirm for a pre-dose blood pressure above 140/90.",
+        "spo2, respiratory_rate, avpu, moaas (0-5), cadss6 (0-24); optional limits (tighter "
+        "only). stop at SBP >= 180 or < 80, DBP >= 110, HR < 50 or > 150, SpO2 < 92, RR < 8 or "
+        "> 30, AVPU pain or unresponsive, MOAA/S <= 2, CADSS-6 >= 18; confirm for a pre-dose "
+        "blood pressure above 140/90, MOAA/S 3, CADSS-6 >= 12.",
     )
 
 

@@ -298,6 +298,10 @@ class VitalReading(ContractModel):
     respiratory_rate: float | None = _bounded(bounds.RESPIRATORY_RATE_PER_MIN, None)
     avpu: Avpu | None = None
     """Level of consciousness on the AVPU scale (alert, voice, pain, unresponsive)."""
+    moaas: int | None = _bounded(bounds.MOAAS, None)
+    """Sedation on the MOAA/S, 0 (no response) to 5 (awake) (``clinical.sedation``)."""
+    cadss6: int | None = _bounded(bounds.CADSS6_TOTAL, None)
+    """Dissociation: the CADSS-6 total, 0-24 (``clinical.sedation``)."""
 
 
 class VitalLimits(ContractModel):

@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ketaclinic.clinical import sedation
 from ketaclinic.clinical.errors import MISSING, ClinicalInputError
 
 ALDRETE_DISCHARGE_MIN = 9
@@ -179,6 +180,10 @@ class DischargeAssessment:
     sedation_resolved: bool | None
     escort_present: bool | None
     escort_name: str
+    last_moaas: int | None = None
+    """The MOAA/S of the last observation that scored it (``None``: never scored)."""
+    last_cadss6: int | None = None
+    """The CADSS-6 total of the last observation that scored it (``None``: never scored)."""
 
 
 @dataclass(frozen=True)
@@ -199,7 +204,8 @@ def assess_discharge(data: DischargeAssessment) -> DischargeVerdict:
 
     - every modified Aldrete item scored, total 9 or more (Aldrete 1995);
     - every modified PADSS item scored, total 9 or more (Marshall & Chung 1999);
-    - dissociation and sedation resolved (Spravato REMS, by analogy);
+    - dissociation and sedation resolved (Spravato REMS, by analogy): the nurse says so, and
+      the last charted MOAA/S is 5 and the last CADSS-6 is 0 (:func:`.sedation.discharge_problems`);
     - a responsible adult escort, present and named (Chung 1995).
     """
     problems: list[ClinicalInputError] = []
@@ -230,6 +236,7 @@ def assess_discharge(data: DischargeAssessment) -> DischargeVerdict:
                     f"{what} resolved before the patient leaves",
                 )
             )
+    problems.extend(sedation.discharge_problems(data.last_moaas, data.last_cadss6))
     if data.escort_present is not True:
         problems.append(
             ClinicalInputError(

@@ -90,6 +90,11 @@ HEART_RATE_PER_MIN = Range(0, 300, "/min")
 SPO2_PERCENT = Range(0, 100, "%")
 RESPIRATORY_RATE_PER_MIN = Range(0, 100, "/min")
 
+# Sedation and dissociation during a session (:mod:`.sedation`, docs/clinical-rules.md §12).
+MOAAS = Range(0, 5, integer=True)  # MOAA/S, 0 (no response) to 5 (awake; Chernik 1990)
+CADSS6_ITEM = Range(0, 4, integer=True)  # each CADSS item: 0 "not at all" to 4 "extremely"
+CADSS6_TOTAL = Range(0, 24, integer=True)  # six items (Rodrigues 2021)
+
 # Questionnaires.
 MIDAS_DAYS = Range(0, 90, "days", integer=True)  # each MIDAS item counts days in the last 3 months
 PHQ_GAD_ITEM = Range(0, 3, integer=True)

@@ -14,7 +14,9 @@ a patient responding only to pain or unresponsive on the AVPU scale (an AVPU of 
 corresponds to a Glasgow coma score of about 8 or less: Kelly CA, et al. Emerg Med J
 2004;21:441-443). Before dosing, blood pressure above 140/90 mmHg needs a clinician's
 confirmation, by analogy with the esketamine (Spravato) label, and at or above 180/110 the dose
-does not start. A clinic may tighten these limits, never loosen them. Impossible values are bad
+does not start. Sedation (MOAA/S 2 or less stop, 3 confirm) and dissociation (CADSS-6 total 18
+or more stop, 12 or more confirm) in any phase: :mod:`.sedation` (docs/clinical-rules.md §12).
+A clinic may tighten these limits, never loosen them. Impossible values are bad
 input (see :mod:`.limits`), not alerts.
 """
 
@@ -26,6 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from ketaclinic.clinical import sedation
 from ketaclinic.clinical.contracts import VitalLimits, VitalReading, VitalsInput
 from ketaclinic.clinical.display import whole_if_integral
 from ketaclinic.clinical.errors import ClinicalInputError
@@ -152,6 +155,16 @@ def reading_alerts(reading: VitalReading, phase: str, limits: VitalLimits) -> li
     if reading.avpu in AVPU_STOP:
         rule = f"{_NAMES['avpu']} {reading.avpu}: {AVPU_STOP_SOURCE}"
         alerts.append(VitalAlert(reading.time, "avpu", reading.avpu, "stop", rule))
+    if reading.moaas is not None:
+        level = sedation.moaas_level(reading.moaas)
+        if level is not None:
+            rule = sedation.moaas_rule(reading.moaas)
+            alerts.append(VitalAlert(reading.time, "moaas", reading.moaas, level, rule))
+    if reading.cadss6 is not None:
+        level = sedation.cadss6_level(reading.cadss6)
+        if level is not None:
+            rule = sedation.cadss6_rule(reading.cadss6)
+            alerts.append(VitalAlert(reading.time, "cadss6", reading.cadss6, level, rule))
     return alerts
 
 

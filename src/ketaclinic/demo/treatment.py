@@ -301,7 +301,13 @@ def _session(
     while minute < length:
         pain = max(1, pain - rng.choice([0, 1, 1, 2]))
         actions.record_observation(
-            actor=nurse, session=session, at=_at(day, minute), **_vitals(rng, pain)
+            actor=nurse,
+            session=session,
+            at=_at(day, minute),
+            # drowsy but rousable, mildly dissociated: no alert (§12); no draw from ``rng``
+            **_vitals(rng, pain),
+            moaas=4 if int(minute / interval) % 2 else 5,
+            cadss6=min(8, 2 * int(minute / interval)),
         )
         session.refresh_from_db()
         if route == "iv_infusion" and not repeated and minute >= 30:
@@ -334,8 +340,13 @@ def _session(
     # discharged once the observation is over: from the last dose, or from the infusion's end
     observe = session.protocol.observation_minutes_applied
     end = length + (150 if route in ("intranasal", "nebulized") else observe + 5)
-    actions.record_observation(
-        actor=nurse, session=session, at=_at(day, end - 5), **_vitals(rng, max(0, pain - 1))
+    actions.record_observation(  # sedation and dissociation resolved before discharge (§12)
+        actor=nurse,
+        session=session,
+        at=_at(day, end - 5),
+        **_vitals(rng, max(0, pain - 1)),
+        moaas=5,
+        cadss6=0,
     )
     for hook in BEFORE_DISCHARGE:
         hook(session, nurse, _at(day, length + 5))

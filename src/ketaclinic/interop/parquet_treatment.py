@@ -56,6 +56,8 @@ VITALS: dict[str, pl.DataType] = {
     "spo2": pl.Int16(),
     "respiratory_rate": pl.Int16(),
     "pain_nrs": pl.Int8(),
+    "moaas": pl.Int8(),
+    "cadss6": pl.Int8(),
 }
 ADVERSE_EVENTS: dict[str, pl.DataType] = {
     "patient_id": pl.Int64(),
@@ -259,6 +261,8 @@ def _vitals(site_ids: list[int], context: ExportContext) -> Iterator[Row]:
             "spo2",
             "respiratory_rate",
             "pain_nrs",
+            "moaas",
+            "cadss6",
         )
         .iterator(chunk_size=CHUNK)
     )

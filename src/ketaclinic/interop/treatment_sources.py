@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
-from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet, Subquery
 
 from ketaclinic.interop.sources import CHUNK_SIZE
 from ketaclinic.inventory.models import HomeSupplyMovement
@@ -68,12 +68,27 @@ def consents(site_ids: list[int], *, patient_id: int | None = None) -> Iterator[
     return rows.order_by("pk").iterator(chunk_size=CHUNK_SIZE)
 
 
+def _extreme(order: str) -> Subquery:
+    """The session's lowest (``"moaas"``) or highest (``"-cadss6"``) charted score."""
+    field = order.removeprefix("-")
+    return Subquery(
+        Observation.objects.filter(
+            session=OuterRef("pk"), corrected_by__isnull=True, **{f"{field}__isnull": False}
+        )
+        .order_by(order)
+        .values(field)[:1]
+    )
+
+
 def sessions(
     site_ids: list[int], *, patient_id: int | None = None, by_patient: bool = False
 ) -> Iterator[TreatmentSession]:
-    """Sessions with their protocol and adverse events (prefetched per chunk: two queries)."""
+    """Sessions with their protocol and adverse events (prefetched per chunk: two queries), the
+    deepest sedation (lowest MOAA/S) and the strongest dissociation (highest CADSS-6) charted."""
     rows = _scoped(
-        TreatmentSession.objects.select_related("protocol").prefetch_related("adverse_events"),
+        TreatmentSession.objects.select_related("protocol")
+        .prefetch_related("adverse_events")
+        .annotate(moaas_lowest=_extreme("moaas"), cadss6_highest=_extreme("-cadss6")),
         "patient",
         site_ids,
         patient_id,

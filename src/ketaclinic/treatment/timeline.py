@@ -18,6 +18,8 @@ SYSTOLIC = "#b91c1c"
 DIASTOLIC = "#e07a7a"
 HEART = "#0f766e"
 OXYGEN = "#6d28d9"
+SEDATION = "#1e3a8a"
+DISSOCIATION = "#9d174d"
 
 
 def _minutes(moment: datetime, origin: datetime) -> float:
@@ -48,11 +50,12 @@ def timeline_svg(
     doses: Sequence[DoseAdministration],
     observations: Sequence[Observation],
 ) -> str:
-    """Three panels sharing the time axis (minutes from ``origin``): rate or doses, pain NRS,
-    vital signs (SBP, DBP, HR on the left axis, SpO2 on the right)."""
-    figure = Figure(figsize=(9, 5.6), dpi=100, layout="constrained")
-    axes = figure.subplots(3, 1, sharex=True, height_ratios=[1.1, 0.8, 1.4])
-    rate_ax, pain_ax, vitals_ax = axes
+    """Four panels sharing the time axis (minutes from ``origin``): rate or doses, pain NRS,
+    sedation (MOAA/S, left axis, stop line at 2) and dissociation (CADSS-6, right axis), vital
+    signs (SBP, DBP, HR on the left axis, SpO2 on the right)."""
+    figure = Figure(figsize=(9, 6.6), dpi=100, layout="constrained")
+    axes = figure.subplots(4, 1, sharex=True, height_ratios=[1.1, 0.8, 0.8, 1.4])
+    rate_ax, pain_ax, sedation_ax, vitals_ax = axes
     last = _minutes(until, origin)
     end = max(last, 10.0)  # at least a 10-minute axis, so a new session's figure reads well
     if segments:
@@ -85,6 +88,31 @@ def timeline_svg(
     pain_ax.set_ylim(0, 10.5)
     pain_ax.set_yticks([0, 3, 5, 7, 10])
     pain_ax.set_ylabel("pain\nNRS")
+    sedation_x, sedation_y = _series(charted, "moaas", origin)
+    sedation_ax.plot(
+        sedation_x, sedation_y, "o-", color=SEDATION, linewidth=1.6, markersize=4, label="MOAA/S"
+    )
+    sedation_ax.axhline(2, color=SEDATION, linewidth=0.8, linestyle=":")
+    sedation_ax.set_ylim(-0.3, 5.3)
+    sedation_ax.set_yticks([0, 1, 2, 3, 4, 5])
+    sedation_ax.set_ylabel("MOAA/S", color=SEDATION)
+    dissociation_ax = sedation_ax.twinx()
+    xs_, ys_ = _series(charted, "cadss6", origin)
+    dissociation_ax.plot(
+        xs_, ys_, "D--", color=DISSOCIATION, linewidth=1.2, markersize=4, label="CADSS-6"
+    )
+    dissociation_ax.set_ylim(-1, 25)
+    dissociation_ax.set_yticks([0, 6, 12, 18, 24])
+    dissociation_ax.set_ylabel("CADSS-6", color=DISSOCIATION)
+    sedation_handles = sedation_ax.get_legend_handles_labels()
+    dissociation_handles = dissociation_ax.get_legend_handles_labels()
+    sedation_ax.legend(
+        sedation_handles[0] + dissociation_handles[0],
+        sedation_handles[1] + dissociation_handles[1],
+        loc="upper right",
+        fontsize=8,
+        ncols=2,
+    )
     for field, color, label in (
         ("systolic", SYSTOLIC, "SBP"),
         ("diastolic", DIASTOLIC, "DBP"),
@@ -107,7 +135,7 @@ def timeline_svg(
     )
     vitals_ax.set_xlabel("minutes from start")
     vitals_ax.set_xlim(min(0.0, *(pain_x or [0.0])) - 2, end + 2)
-    for ax in (rate_ax, pain_ax, vitals_ax, oxygen_ax):
+    for ax in (rate_ax, pain_ax, sedation_ax, dissociation_ax, vitals_ax, oxygen_ax):
         ax.tick_params(colors=INK, labelsize=8)
         ax.grid(axis="x", color="#d9dee5", linewidth=0.6)
     buffer = io.StringIO()

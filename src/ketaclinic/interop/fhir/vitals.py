@@ -5,7 +5,11 @@ respiratory rate, pain NRS at one moment) becomes one Observation per measuremen
 pressure panel 85354-9 with systolic 8480-6 and diastolic 8462-4 components, heart rate 8867-4,
 respiratory rate 9279-1, oxygen saturation 59408-5, each with the FHIR vital-signs profile
 (http://hl7.org/fhir/StructureDefinition/vitalsigns) and UCUM units; pain NRS 72514-3 (0-10,
-a survey answer, not a vital sign in the profile's value set).
+a survey answer, not a vital sign in the profile's value set). Sedation (MOAA/S 0-5) and
+dissociation (CADSS-6 total 0-24, with its six item answers as components when charted) have
+no LOINC code we could verify: they carry the local ``session-score`` code system (codes
+``moaas``, ``cadss6`` and ``cadss6-item-1`` to ``-6``), survey category, ``valueInteger``
+(docs/clinical-rules.md §12).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from ketaclinic.interop.fhir.context import (
     VITAL_SIGNS_PROFILE,
     ExportContext,
     category,
+    code_system,
     concept,
 )
 
@@ -45,6 +50,20 @@ SINGLE = (
 )
 US_CORE = "http://hl7.org/fhir/us/core/StructureDefinition/"
 PULSE_OXIMETRY_LOINC = ("2708-6", "Oxygen saturation in Arterial blood")
+SESSION_SCORE_SYSTEM = "session-score"
+SESSION_SCORES = (
+    # (attribute, local code, display)
+    (
+        "moaas",
+        "moaas",
+        "Modified Observer's Assessment of Alertness/Sedation (MOAA/S), 0-5",
+    ),
+    (
+        "cadss6",
+        "cadss6",
+        "Clinician-Administered Dissociative States Scale, 6 items (CADSS-6) total",
+    ),
+)
 """US Core's pulse oximetry profile requires 2708-6 beside the pulse-oximetry code 59408-5."""
 
 
@@ -58,6 +77,9 @@ class ChartedVitals(Protocol):
     spo2: int | None
     respiratory_rate: int | None
     pain_nrs: int | None
+    moaas: int | None
+    cadss6: int | None
+    cadss6_items: list[int]
 
 
 def _quantity(value: float, unit: str) -> Quantity:
@@ -124,6 +146,32 @@ def build_vitals(
                 category=[category("survey", "Survey")],
                 code=concept(LOINC, *PAIN_LOINC),
                 valueInteger=row.pain_nrs,
+                **common,
+            )
+        )
+    for attribute, code, display in SESSION_SCORES:
+        value = getattr(row, attribute)
+        if value is None:
+            continue
+        items = row.cadss6_items if attribute == "cadss6" else []
+        observations.append(
+            Observation(
+                id=context.resource_id(KIND, f"{row.pk}-{attribute}"),
+                category=[category("survey", "Survey")],
+                code=concept(code_system(SESSION_SCORE_SYSTEM), code, display),
+                valueInteger=value,
+                component=[
+                    ObservationComponent(
+                        code=concept(
+                            code_system(SESSION_SCORE_SYSTEM),
+                            f"cadss6-item-{number}",
+                            f"CADSS-6 item {number}",
+                        ),
+                        valueInteger=answer,
+                    )
+                    for number, answer in enumerate(items, start=1)
+                ]
+                or None,
                 **common,
             )
         )

@@ -222,6 +222,12 @@ def session_fields() -> list[Field]:
         Field("session_acute_response", form, "yesno", "Acute response (NRS drop of 2 or more)"),
         _integer("session_ae_count", form, "Adverse events", 0, 100),
         _integer("session_ae_max_grade", form, "Worst adverse event (CTCAE v5 grade)", 1, 5),
+        _integer(
+            "session_moaas_lowest", form, "Deepest sedation charted (lowest MOAA/S 0-5)", 0, 5
+        ),
+        _integer(
+            "session_cadss6_highest", form, "Strongest dissociation charted (CADSS-6 0-24)", 0, 24
+        ),
     ]
 
 

@@ -132,6 +132,8 @@ def session_row(
         else _yes(session.acute_response),
         "session_ae_count": len(grades),
         "session_ae_max_grade": max(grades) if grades else "",
+        "session_moaas_lowest": _blank(getattr(session, "moaas_lowest", None)),
+        "session_cadss6_highest": _blank(getattr(session, "cadss6_highest", None)),
         "session_complete": COMPLETE,
     }
 

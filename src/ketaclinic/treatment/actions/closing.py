@@ -104,6 +104,18 @@ def stop_session(
     return current
 
 
+def _last_score(session: TreatmentSession, field: str) -> int | None:
+    """The ``field`` score of the last charted observation that scored it (corrections replace
+    the readings they correct), or ``None`` when it was never scored."""
+    value: int | None = (
+        session.observations.filter(corrected_by__isnull=True, **{f"{field}__isnull": False})
+        .order_by("-taken_at", "-id")
+        .values_list(field, flat=True)
+        .first()
+    )
+    return value
+
+
 @transaction.atomic
 def discharge_session(
     *,
@@ -129,7 +141,8 @@ def discharge_session(
 ) -> Discharge:
     """Discharge and close the session (:func:`ketaclinic.clinical.discharge.assess_discharge`):
     every modified Aldrete and PADSS item scored by the nurse and each total at least 9,
-    dissociation and sedation resolved, a responsible adult escort, instructions given (no
+    dissociation and sedation resolved (the nurse's answer, and the last charted MOAA/S 5 and
+    CADSS-6 0: ``clinical.sedation``), a responsible adult escort, instructions given (no
     driving until the next day after sleep), and the observation time over (never shorter than
     the route's floor). After intranasal or nebulized doses a clinician discharges. Checks other
     apps registered (``closing_checks``) must pass. Every refusal names its own field; the first
@@ -174,6 +187,8 @@ def discharge_session(
             sedation_resolved=sedation_resolved,
             escort_present=escort_present,
             escort_name=text("escort_name", escort_name, max_length=120),
+            last_moaas=_last_score(current, "moaas"),
+            last_cadss6=_last_score(current, "cadss6"),
         )
     )
     problems = list(verdict.problems)

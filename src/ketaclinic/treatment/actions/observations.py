@@ -13,6 +13,7 @@ from ketaclinic.accounts.roles import Capability
 from ketaclinic.clinical import limits as ranges
 from ketaclinic.clinical.adverse_events import TERMS_BY_KEY, grade_label
 from ketaclinic.clinical.contracts import VitalsInput, input_error_from
+from ketaclinic.clinical.sedation import cadss6_total
 from ketaclinic.clinical.vitals import vital_alerts
 from ketaclinic.core.errors import Conflict, InputRefused
 from ketaclinic.core.inputs import moment, text
@@ -28,6 +29,7 @@ from ketaclinic.treatment.models import (
 )
 
 VITALS = ("systolic", "diastolic", "heart_rate", "spo2", "respiratory_rate")
+SCORES = ("pain_nrs", "consciousness", "moaas", "cadss6", "cadss6_items")
 PHASE_OF_STATUS = {
     SessionStatus.PLANNED: Phase.PRE_DOSE,
     SessionStatus.RUNNING: Phase.DURING,
@@ -43,23 +45,54 @@ def _whole(name: str, value: float | None) -> int | None:
     return int(value)
 
 
+def _dissociation(total: int | None, items: list[int] | None) -> tuple[int | None, list[int]]:
+    """The CADSS-6 total, from the six item answers when given (they must add up to ``total``
+    if both are given)."""
+    if not items:
+        if total is not None:
+            ranges.CADSS6_TOTAL.check("cadss6", total)
+        return total, []
+    summed = cadss6_total(list(items))
+    if total is not None and total != summed:
+        raise InputRefused("cadss6", total, f"the sum of the six item answers ({summed})")
+    return summed, list(items)
+
+
 def store_observation(
     *, actor: User, session: TreatmentSession, phase: str, when: datetime, values: dict[str, Any]
 ) -> Observation:
-    """Check the values (``clinical.limits``), raise the vitals alerts (``clinical.vitals``:
-    stop limits in any phase, 140/90 confirm before dosing) and store them with the reading."""
+    """Check the values (``clinical.limits``), raise the alerts (``clinical.vitals``: stop limits
+    in any phase, 140/90 confirm before dosing; ``clinical.sedation``: MOAA/S and CADSS-6) and
+    store them with the reading."""
     vitals = {name: values.get(name) for name in VITALS}
     pain = values.get("pain_nrs")
     consciousness = values.get("consciousness") or ""
-    if all(value is None for value in vitals.values()) and pain is None:
-        raise InputRefused("observation", None, "at least one vital sign or a pain score")
+    moaas = values.get("moaas")
+    cadss6, cadss6_items = _dissociation(values.get("cadss6"), values.get("cadss6_items"))
+    if all(value is None for value in (*vitals.values(), pain, moaas, cadss6)):
+        raise InputRefused(
+            "observation", None, "at least one vital sign, a pain, sedation or dissociation score"
+        )
     if pain is not None:
         ranges.NRS.check("pain_nrs", pain)
+    if moaas is not None:
+        ranges.MOAAS.check("moaas", moaas)
     if consciousness not in ("", *Consciousness.values):
         raise InputRefused("consciousness", consciousness, ", ".join(Consciousness.values))
     try:
         request = VitalsInput.model_validate(
-            {"phase": phase, "readings": [{"time": when, **vitals, "avpu": consciousness or None}]}
+            {
+                "phase": phase,
+                "readings": [
+                    {
+                        "time": when,
+                        **vitals,
+                        "avpu": consciousness or None,
+                        "moaas": moaas,
+                        "cadss6": cadss6,
+                    }
+                ],
+            }
         )
     except ValidationError as exc:
         raise input_error_from(exc, VitalsInput) from None
@@ -71,6 +104,9 @@ def store_observation(
         phase=phase,
         pain_nrs=pain,
         consciousness=consciousness,
+        moaas=None if moaas is None else int(moaas),
+        cadss6=cadss6,
+        cadss6_items=cadss6_items,
         alerts=[alert.to_dict() for alert in assessment.alerts],
         recorded_by=actor,
         corrects=values.get("corrects"),
@@ -92,9 +128,15 @@ def record_observation(
     respiratory_rate: float | None = None,
     pain_nrs: int | None = None,
     consciousness: str = "",
+    moaas: int | None = None,
+    cadss6: int | None = None,
+    cadss6_items: list[int] | None = None,
 ) -> Observation:
-    """Vital signs and pain NRS at the protocol's interval; appended, so two nurses charting at
-    once never conflict. The phase follows the session (pre-dose, during, recovery)."""
+    """Vital signs, pain NRS, sedation (MOAA/S 0-5) and dissociation (CADSS-6 total 0-24, or its
+    six item answers) at the protocol's interval; appended, so two nurses charting at once never
+    conflict. The phase follows the session (pre-dose, during, recovery). A MOAA/S of 2 or less
+    or a CADSS-6 of 18 or more is a stop alert, a MOAA/S of 3 or a CADSS-6 of 12 or more a
+    confirm alert (``clinical.sedation``)."""
     current = lock_session(actor, session, Capability.CHART_SESSIONS, None)
     require_status(
         current,
@@ -116,6 +158,9 @@ def record_observation(
             "respiratory_rate": respiratory_rate,
             "pain_nrs": pain_nrs,
             "consciousness": consciousness,
+            "moaas": moaas,
+            "cadss6": cadss6,
+            "cadss6_items": cadss6_items,
         },
     )
     audit_session(
@@ -133,10 +178,16 @@ def correct_observation(
     require_status(current, SessionStatus.RUNNING, SessionStatus.STOPPED, doing="correct a reading")
     if Observation.objects.filter(corrects=observation).exists():
         raise Conflict("this reading was already corrected; correct the correction")
-    unknown = set(values) - {*VITALS, "pain_nrs", "consciousness"}
+    unknown = set(values) - {*VITALS, *SCORES}
     if unknown:
-        raise InputRefused(sorted(unknown)[0], None, "a vital sign, pain_nrs or consciousness")
-    fields = {name: getattr(observation, name) for name in (*VITALS, "pain_nrs", "consciousness")}
+        raise InputRefused(
+            sorted(unknown)[0], None, "a vital sign, pain_nrs, consciousness, moaas or cadss6"
+        )
+    fields = {name: getattr(observation, name) for name in (*VITALS, *SCORES)}
+    if "cadss6" in values and "cadss6_items" not in values:
+        fields["cadss6_items"] = []  # a corrected total replaces the items it was summed from
+    if "cadss6_items" in values and "cadss6" not in values:
+        fields["cadss6"] = None  # new item answers make their own total
     fields.update(values)
     fields["corrects"] = observation
     fields["correction_reason"] = text("reason", reason, required=True, max_length=240)

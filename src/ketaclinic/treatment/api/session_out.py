@@ -105,6 +105,9 @@ class ObservationOut(Schema):
     respiratory_rate: int | None
     pain_nrs: int | None
     consciousness: str
+    moaas: int | None = Field(description="Sedation, MOAA/S 0-5")
+    cadss6: int | None = Field(description="Dissociation, CADSS-6 total 0-24")
+    cadss6_items: list[int] = Field(description="The six CADSS-6 item answers, when charted")
     alerts: list[VitalAlertOut]
     corrects: int | None = Field(
         validation_alias="corrects_id", description="The reading this one corrects"

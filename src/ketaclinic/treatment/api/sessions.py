@@ -97,6 +97,15 @@ class ObservationIn(StrictIn):
         None, description="AVPU: alert, voice, pain, unresponsive (pain or unresponsive: stop)"
     )
     consciousness: Consciousness | None = Field(None, description="The same as avpu (older name)")
+    moaas: int | None = Field(
+        None, description="Sedation, MOAA/S 0-5 (2 or less: stop; 3: confirm)"
+    )
+    cadss6: int | None = Field(
+        None, description="Dissociation, CADSS-6 total 0-24 (18 or more: stop; 12 or more: confirm)"
+    )
+    cadss6_items: list[int] | None = Field(
+        None, description="The six CADSS-6 item answers, 0-4 each (the total is their sum)"
+    )
 
 
 class CorrectionIn(StrictIn):
@@ -107,6 +116,15 @@ class CorrectionIn(StrictIn):
     spo2: float | None = None
     respiratory_rate: float | None = None
     pain_nrs: int | None = None
+    moaas: int | None = Field(
+        None, description="Sedation, MOAA/S 0-5 (2 or less: stop; 3: confirm)"
+    )
+    cadss6: int | None = Field(
+        None, description="Dissociation, CADSS-6 total 0-24 (18 or more: stop; 12 or more: confirm)"
+    )
+    cadss6_items: list[int] | None = Field(
+        None, description="The six CADSS-6 item answers, 0-4 each (the total is their sum)"
+    )
 
 
 class AdverseEventIn(StrictIn):

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 
 from ketaclinic.clinical.adverse_events import CTCAE_GRADES, TERMS
+from ketaclinic.clinical.sedation import MOAAS_RESPONSES
 from ketaclinic.treatment.models import ActionTaken, Consciousness, PregnancyCheck
 
 
@@ -52,6 +53,16 @@ class ObservationForm(VitalsFields):
         choices=[("", "—"), *Consciousness.choices],
         required=False,
     )
+    moaas = forms.TypedChoiceField(
+        label="Sedation (MOAA/S)",
+        choices=[("", "—")]
+        + [(str(score), f"{score}: {text}") for score, text in MOAAS_RESPONSES.items()],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="2 or less: stop; 3: a clinician confirms.",
+    )
+    cadss6 = _int("Dissociation (CADSS-6 total 0-24)", 0, 24)
 
 
 class ChecklistForm(VersionForm, VitalsFields):

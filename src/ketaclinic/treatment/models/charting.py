@@ -127,7 +127,8 @@ def _range(name: str, value_range: limits.Range) -> models.CheckConstraint:
 
 
 class Observation(models.Model):
-    """Vital signs and pain (NRS) at one moment, with the alerts the clinical core raised."""
+    """Vital signs, pain (NRS), sedation (MOAA/S) and dissociation (CADSS-6) at one moment, with
+    the alerts the clinical core raised."""
 
     session = models.ForeignKey(
         TreatmentSession, on_delete=models.PROTECT, related_name="observations"
@@ -142,6 +143,11 @@ class Observation(models.Model):
     pain_nrs = models.PositiveSmallIntegerField(null=True, blank=True)
     # Level of consciousness on the AVPU scale; "pain" or "unresponsive" is a stop alert.
     consciousness = models.CharField(max_length=14, choices=Consciousness.choices, blank=True)
+    # Sedation on the MOAA/S (0-5; 2 or less stop, 3 confirm) and dissociation as the CADSS-6
+    # total (0-24) with its six item answers when the nurse charted them (``clinical.sedation``).
+    moaas = models.PositiveSmallIntegerField(null=True, blank=True)
+    cadss6 = models.PositiveSmallIntegerField(null=True, blank=True)
+    cadss6_items = models.JSONField(default=list, blank=True)
     alerts = models.JSONField(default=list)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -162,6 +168,8 @@ class Observation(models.Model):
             _range("spo2", limits.SPO2_PERCENT),
             _range("respiratory_rate", limits.RESPIRATORY_RATE_PER_MIN),
             _range("pain_nrs", limits.NRS),
+            _range("moaas", limits.MOAAS),
+            _range("cadss6", limits.CADSS6_TOTAL),
             models.CheckConstraint(
                 condition=Q(consciousness__in=["", *Consciousness.values]),
                 name="observation_consciousness_avpu",

@@ -26,6 +26,7 @@ from ketaclinic.clinical.discharge import (
 from ketaclinic.clinical.dosing_weight import adjusted_weight_proposed, body_mass_index
 from ketaclinic.clinical.guardrails import LimitSet, minutes_until
 from ketaclinic.clinical.pump import below_pump_minimum, pump_rate_text
+from ketaclinic.clinical.sedation import recovery_prompt
 from ketaclinic.clinical.session_totals import Totals
 from ketaclinic.clinical.vitals import FULL_SET, is_full_set
 from ketaclinic.instruments.models import SelfHarmAlert
@@ -238,6 +239,16 @@ def _timers(state: SessionState) -> None:
     )
 
 
+SCORE_NAMES = {"moaas": "MOAA/S", "cadss6": "CADSS-6"}
+
+
+def _last_scores(rows: list[Observation]) -> tuple[int | None, int | None]:
+    """The last charted MOAA/S and CADSS-6 (``rows`` in time order), ``None`` when never scored."""
+    moaas = [row.moaas for row in rows if row.moaas is not None]
+    cadss6 = [row.cadss6 for row in rows if row.cadss6 is not None]
+    return (moaas[-1] if moaas else None, cadss6[-1] if cadss6 else None)
+
+
 def _signs(row: Observation) -> dict[str, object]:
     """An observation's signs by the clinical core's names (``avpu`` is ``consciousness``)."""
     return {
@@ -266,10 +277,11 @@ def _alerts(state: SessionState) -> None:
     )
     if current and latest is not None:
         for alert in latest.alerts:
+            name = SCORE_NAMES.get(alert["field"], alert["field"].replace("_", " "))
             text = (
                 alert["rule"]
                 if alert["field"] == "avpu"
-                else f"{alert['field'].replace('_', ' ')} {alert['value']}: {alert['rule']}"
+                else f"{name} {alert['value']}: {alert['rule']}"
             )
             state.alerts.append(Alert(alert["level"], text))
     if state.session.status in (SessionStatus.RUNNING, SessionStatus.STOPPED):
@@ -279,6 +291,10 @@ def _alerts(state: SessionState) -> None:
             state.alerts.append(
                 Alert("warn", f"Blood pressure due about 40 min after the dose (at {due:%H:%M})")
             )
+    if state.session.status == SessionStatus.STOPPED:
+        prompt = recovery_prompt(*_last_scores(state.charted_observations))
+        if prompt:
+            state.alerts.append(Alert("warn", prompt))
     planned = state.planned_rate
     site = state.session.patient.site
     if (
