@@ -496,3 +496,23 @@ def test_an_approved_plan_without_medicines_is_unchanged(world):
     plan = approved_plan(world)
     assert plan.status == "approved"
     assert review_plan(plan) == []
+
+
+def test_the_check_in_page_refuses_with_a_message_for_the_nurse(world, browser_client):
+    session = scheduled_session(world)
+    give(world, "Theophylline")
+    form = {
+        **{k: v for k, v in CHECKLIST.items() if v is not False},
+        "version": fresh(session).version,
+    }
+    form["escort_confirmed"] = "on"
+    form["line_in_place"] = "on"
+    response = browser_client(world.nurse).post(
+        reverse("treatment:checklist", args=[session.pk]), form
+    )
+    assert response.status_code == HTTPStatus.CONFLICT
+    page = response.content.decode()
+    assert "cannot check the patient in: severe interaction Theophylline or aminophylline" in page
+    assert "needs a clinician&#x27;s acknowledgement" in page
+    assert 'id="interactions"' in page
+    assert not hasattr(fresh(session), "checklist")
