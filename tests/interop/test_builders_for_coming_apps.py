@@ -100,6 +100,9 @@ def test_vitals_use_loinc_the_vital_signs_profile_and_ucum():
         spo2=97,
         respiratory_rate=14,
         pain_nrs=6,
+        moaas=None,
+        cadss6=None,
+        cadss6_items=[],
     )
     observations = [parses_back(o) for o in build_vitals(row, NAMED, patient_id=9)]
     by_code = {o.code.coding[0].code: o for o in observations}

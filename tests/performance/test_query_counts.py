@@ -121,9 +121,10 @@ PAGES = [
     Page("registry", "clinician", lambda i: "/patients/", 5),  # a page of 50 and the count
     # The chart's Overview tab reads every record app, each part bounded (LIMIT 1 or a date range).
     # + 6 for the monitoring panel (docs/clinical-rules.md §11; 2 more only while a session runs)
-    Page("chart overview", "clinician", lambda i: f"/patients/{i.treated}/", 24),
-    Page("chart overview, diary", "clinician", lambda i: f"/patients/{i.hana}/", 24),
-    Page("chart overview, alert", "clinician", lambda i: f"/patients/{i.alerted}/", 24),
+    # + 1 for the current medicines (§10)
+    Page("chart overview", "clinician", lambda i: f"/patients/{i.treated}/", 25),
+    Page("chart overview, diary", "clinician", lambda i: f"/patients/{i.hana}/", 25),
+    Page("chart overview, alert", "clinician", lambda i: f"/patients/{i.alerted}/", 25),
     Page(
         "registry search",
         "clinician",
@@ -136,7 +137,8 @@ PAGES = [
     Page("treatment tab", "clinician", lambda i: f"/treatment/patients/{i.treated}/", 13),
     Page("intake", "clinician", lambda i: f"/treatment/patients/{i.treated}/intake/", 8),
     Page("eligibility", "clinician", lambda i: f"/treatment/patients/{i.treated}/eligibility/", 9),
-    Page("plan", "clinician", lambda i: f"/treatment/plans/{i.plan}/", 11),
+    # + 1 for the interaction screen (§10) beside the cumulative exposure (§11)
+    Page("plan", "clinician", lambda i: f"/treatment/plans/{i.plan}/", 12),
     Page("nurse worklist", "nurse", lambda i: "/treatment/sessions/", 5),
     Page(
         "session",
