@@ -7,13 +7,19 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from ketaclinic.audit.models import AuditEvent
 from ketaclinic.core.errors import Conflict, InputRefused
 from ketaclinic.treatment import actions
-from ketaclinic.treatment.models import ExposureOverride, LabResult
+from ketaclinic.treatment.models import (
+    ExposureOverride,
+    LabResult,
+    MonitoringReview,
+    MonitoringSettings,
+)
 from ketaclinic.treatment.queries.monitoring import monitoring_state
 from tests.treatment.builders import (
     CHECKLIST,
@@ -319,3 +325,27 @@ def test_api_sets_the_site_settings(world, api):
     assert state.policy.interval.sessions == 4
     assert state.policy.ceilings.mg_30d.hard == 3000
     assert api(world.admin).post(path, {"uln": {"alt": 5000}}).json()["field"] == "uln.alt"
+
+
+def test_results_reviews_and_settings_are_append_only(world):
+    approved_plan(world)
+    actions.record_lab_result(
+        actor=world.nurse,
+        patient=world.patient,
+        item="bpic_ss",
+        collected_on=timezone.localdate(),
+        values={"bpic_ss": 25},
+    )
+    actions.review_monitoring(actor=world.clinician, patient=world.patient, reason="Seen today.")
+    actions.set_monitoring_settings(actor=world.admin, site=world.north, bpic_ss_rise=6)
+    for model, column, value in (
+        (LabResult, "worst", "normal"),
+        (MonitoringReview, "reason", "changed"),
+        (MonitoringSettings, "bpic_ss_rise", 7),
+    ):
+        rows = model.objects.all()
+        with pytest.raises(DatabaseError), transaction.atomic():
+            rows.update(**{column: value})
+        with pytest.raises(DatabaseError), transaction.atomic():
+            rows.delete()
+        assert rows.exists()
