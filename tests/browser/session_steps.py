@@ -38,6 +38,21 @@ def complete_checklist(
     weight: str = "70",
 ) -> None:
     """Fill the pre-dose checklist as a nurse would and see it accepted."""
+    submit_checklist(
+        page, systolic=systolic, diastolic=diastolic, heart_rate=heart_rate, weight=weight
+    )
+    expect(page.get_by_text("Checklist complete.")).to_be_visible()
+
+
+def submit_checklist(
+    page: Page,
+    *,
+    systolic: str = "124",
+    diastolic: str = "78",
+    heart_rate: str = "74",
+    weight: str = "70",
+) -> None:
+    """Fill the pre-dose checklist as a nurse would and submit it (accepted or not)."""
     form = page.locator("form[action$='/checklist/']")
     for label, value in (
         ("Systolic (mmHg)", systolic),
@@ -54,7 +69,6 @@ def complete_checklist(
     form.get_by_label("IV access in place").check()
     form.get_by_label(re.compile("Not relevant|Negative today")).first.check()
     form.get_by_role("button", name="Complete checklist").click()
-    expect(page.get_by_text("Checklist complete.")).to_be_visible()
 
 
 def score_discharge(page: Page) -> None:

@@ -66,6 +66,7 @@ COURSES = (
     ("N-1017", "lit-outpatient-iv", 0, 3, 7),  # ready too: the AVPU stop-alert browser test
     ("N-1018", "lit-outpatient-iv", 0, 6, 1),  # ready to book: the schedule's browser test
     ("N-1019", "lit-outpatient-iv", 0, 3, 7),  # ready too: takes a chair in that test
+    ("N-1020", "lit-outpatient-iv", 0, 3, 7),  # ready too: the check-in safety browser test
 )
 READY_MRN = "N-1005"  # its story (demo/stories.py): approved, no session yet
 # Other apps' demo steps around each session, registered by seed_demo: the ledger draws before
