@@ -16,6 +16,11 @@ from ketaclinic.treatment.actions.home import (
     prescribe_home_intranasal,
 )
 from ketaclinic.treatment.actions.intake import confirm_diagnosis, record_intake
+from ketaclinic.treatment.actions.monitoring import (
+    acknowledge_pdmp_check,
+    record_pdmp_check,
+    require_pdmp_check,
+)
 from ketaclinic.treatment.actions.observations import (
     correct_observation,
     record_adverse_event,
@@ -39,6 +44,7 @@ from ketaclinic.treatment.actions.sessions import (
 __all__ = [
     "Override",
     "acknowledge_home_use",
+    "acknowledge_pdmp_check",
     "approve_plan",
     "cancel_session",
     "change_rate",
@@ -58,6 +64,8 @@ __all__ = [
     "record_consent",
     "record_eligibility_screen",
     "record_intake",
+    "record_pdmp_check",
+    "require_pdmp_check",
     "record_observation",
     "record_test",
     "revise_plan",

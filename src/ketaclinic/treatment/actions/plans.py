@@ -16,6 +16,8 @@ from ketaclinic.clinical.guardrails import tightened
 from ketaclinic.core.errors import Conflict, InputRefused, StaleVersion
 from ketaclinic.core.inputs import text
 from ketaclinic.patients.models import Patient
+from ketaclinic.clinical.prescription_monitoring import FIRST_COURSE
+from ketaclinic.treatment.actions.monitoring import require_pdmp_check
 from ketaclinic.treatment.actions.common import check_limits, finite, for_patient
 from ketaclinic.treatment.actions.protocols import SETTINGS, clean_protocol
 from ketaclinic.treatment.models import (
@@ -163,7 +165,8 @@ def revise_plan(
 def approve_plan(*, actor: User, plan: TreatmentPlan, expected_version: int) -> TreatmentPlan:
     """A clinician approves: the protocol is enabled and the patient eligible
     (docs/clinical-rules.md §6: no absolute contraindication, precautions reasoned, tests done or
-    not needed, consent)."""
+    not needed, consent), and, before the patient's first course, a current prescription-monitoring
+    check (§13)."""
     for_patient(actor, Capability.PLAN_TREATMENT, plan.patient)
     current = (
         TreatmentPlan.objects.select_for_update()
@@ -180,6 +183,7 @@ def approve_plan(*, actor: User, plan: TreatmentPlan, expected_version: int) -> 
     if not state.eligible:
         problems = [f.message for f in state.result.findings if f.kind in ("block", "needs")]
         raise Conflict("the patient is not eligible yet: " + "; ".join(problems))
+    require_pdmp_check(current.patient, before=FIRST_COURSE, plan_id=current.pk)
     assert state.screen is not None
     if state.screen.course == "single" and current.sessions_planned > 1:
         raise InputRefused(

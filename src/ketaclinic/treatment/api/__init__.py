@@ -6,6 +6,7 @@ from ketaclinic.treatment.api import (
     eligibility,
     home,
     intake,
+    monitoring,
     plans,
     protocols,
     reports,
@@ -13,5 +14,5 @@ from ketaclinic.treatment.api import (
 )
 
 router = Router()
-for module in (intake, eligibility, protocols, plans, sessions, reports, home):
+for module in (intake, eligibility, protocols, plans, sessions, reports, home, monitoring):
     router.add_router("", module.router)
