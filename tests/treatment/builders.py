@@ -107,6 +107,10 @@ def make_eligible(world: World, patient: Patient | None = None, **screen: Any) -
             result="normal",
         )
     actions.record_consent(actor=clinician, patient=patient, information_version="leaflet v1")
+    # A current prescription-monitoring check: the first course and a home prescription need one.
+    actions.record_pdmp_check(
+        actor=clinician, patient=patient, registry="Test State PDMP", result="no_concerns"
+    )
 
 
 def approved_plan(

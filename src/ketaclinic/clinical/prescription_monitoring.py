@@ -96,7 +96,9 @@ def problem(
     """Why a prescription (``before``: :data:`FIRST_COURSE` or :data:`HOME_PRESCRIPTION`) may
     not go ahead on the patient's latest check, or ``None`` when it may."""
     if latest is None:
-        return f"no prescription-monitoring (PDMP) check is recorded: one is required before {before}"
+        return (
+            f"no prescription-monitoring (PDMP) check is recorded: one is required before {before}"
+        )
     if not is_current(
         latest, now=now, policy=policy, previous_prescription_at=previous_prescription_at
     ):

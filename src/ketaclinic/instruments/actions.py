@@ -60,8 +60,9 @@ def submit_questionnaire(
     """Score ``answers`` with the clinical core and store them; a PHQ-9 item 9 > 0 raises an alert.
 
     Scoring: ``ketaclinic.clinical.instruments`` (MIDAS, HIT-6, PHQ-9, GAD-7, PGIC;
-    docs/clinical-rules.md §3; DAST-10 and AUDIT-C, §13, AUDIT-C with the patient record's sex). ``imported``: staff bring the response from another system (a
-    FHIR import), not from paper.
+    docs/clinical-rules.md §3; DAST-10 and AUDIT-C, §13, AUDIT-C with the patient record's
+    sex). ``imported``: staff bring the response from another system (a FHIR import), not from
+    paper.
     """
     source = _check_author(actor, patient)
     if imported and source == ResponseSource.CLINIC:

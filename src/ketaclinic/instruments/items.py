@@ -162,6 +162,4 @@ AUDIT_C = QuestionSet(
         ),
     ),
 )
-QUESTION_SETS = {
-    qs.instrument: qs for qs in (PHQ9, GAD7, MIDAS, HIT6, PGIC, DAST10, AUDIT_C)
-}
+QUESTION_SETS = {qs.instrument: qs for qs in (PHQ9, GAD7, MIDAS, HIT6, PGIC, DAST10, AUDIT_C)}

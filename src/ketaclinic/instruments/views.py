@@ -93,8 +93,7 @@ def enter_questionnaire(request: HttpRequest, patient_id: int, instrument: str) 
             else:
                 messages.success(
                     request,
-                    f"{questions.title.split(':')[0]} entered: {response.total} "
-                    f"({response.band}).",
+                    f"{questions.title.split(':')[0]} entered: {response.total} ({response.band}).",
                 )
                 return redirect("instruments:chart", patient_id=patient.pk)
         else:

@@ -2,8 +2,9 @@
 
 Diagnosis and refractory status (the latest confirmation), eligibility now, the plan in force,
 the next and the last session, open self-harm alerts, medications and allergies (the latest
-intake), monthly migraine days over the last six months against the baseline, and the latest
-questionnaire totals. Here, not in ``patients``, because it reads every record app (the registry
+intake), monthly migraine days over the last six months against the baseline, the latest
+questionnaire totals (with the substance-use screens' bands) and the latest prescription-monitoring
+check. Here, not in ``patients``, because it reads every record app (the registry
 itself must not depend on them).
 
 A fixed number of queries, whatever the length of the record: each part is one query (or the
@@ -30,6 +31,7 @@ from ketaclinic.patients.models import Patient
 from ketaclinic.treatment.models import (
     DiagnosisConfirmation,
     Intake,
+    PdmpCheck,
     PlanStatus,
     SessionStatus,
     TreatmentPlan,
@@ -37,6 +39,7 @@ from ketaclinic.treatment.models import (
 )
 from ketaclinic.treatment.queries.chart import latest_intake
 from ketaclinic.treatment.queries.eligibility import eligibility_state
+from ketaclinic.treatment.queries.monitoring import latest_check
 
 TREND_DAYS = 182  # "the last six months"
 
@@ -53,6 +56,7 @@ class ChartOverview:
     today: date  # in the patient's time zone
     migraine_days: MigraineDayTrend | None  # None: the user may not read the diary
     scores: list[Trend]  # instruments with at least one answer, latest last in each
+    pdmp: PdmpCheck | None = None  # the latest prescription-monitoring check (staff only)
 
     @property
     def diagnoses(self) -> list[tuple[str, str]]:
@@ -132,4 +136,5 @@ def get_chart_overview(user: User, patient: Patient) -> ChartOverview:
         today=today,
         migraine_days=trend,
         scores=[t for t in questionnaire_trends(patient) if t.points] if can_read_diary else [],
+        pdmp=latest_check(patient),
     )

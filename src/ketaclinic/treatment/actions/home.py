@@ -19,13 +19,13 @@ from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical import home_intranasal as rules
 from ketaclinic.clinical import limits as ranges
 from ketaclinic.clinical.errors import ClinicalInputError
+from ketaclinic.clinical.prescription_monitoring import HOME_PRESCRIPTION
 from ketaclinic.core.errors import Conflict, InputRefused
 from ketaclinic.core.inputs import moment, text
 from ketaclinic.diary import actions as diary_actions
 from ketaclinic.diary import queries as diary_queries
 from ketaclinic.diary.entries import MedicationEntry
 from ketaclinic.patients.models import Patient
-from ketaclinic.clinical.prescription_monitoring import HOME_PRESCRIPTION
 from ketaclinic.treatment.actions.common import for_patient
 from ketaclinic.treatment.actions.monitoring import require_pdmp_check
 from ketaclinic.treatment.models import (

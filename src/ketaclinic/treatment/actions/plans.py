@@ -13,12 +13,12 @@ from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical import limits as ranges
 from ketaclinic.clinical.errors import ClinicalInputError
 from ketaclinic.clinical.guardrails import tightened
+from ketaclinic.clinical.prescription_monitoring import FIRST_COURSE
 from ketaclinic.core.errors import Conflict, InputRefused, StaleVersion
 from ketaclinic.core.inputs import text
 from ketaclinic.patients.models import Patient
-from ketaclinic.clinical.prescription_monitoring import FIRST_COURSE
-from ketaclinic.treatment.actions.monitoring import require_pdmp_check
 from ketaclinic.treatment.actions.common import check_limits, finite, for_patient
+from ketaclinic.treatment.actions.monitoring import require_pdmp_check
 from ketaclinic.treatment.actions.protocols import SETTINGS, clean_protocol
 from ketaclinic.treatment.models import (
     LIMIT_FIELD_NAMES,

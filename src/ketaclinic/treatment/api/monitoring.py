@@ -81,9 +81,7 @@ def list_checks(request: HttpRequest, patient_id: int) -> list[PdmpCheck]:
 
 
 @router.post("/patients/{patient_id}/pdmp-checks", response={201: PdmpCheckOut})
-def record_check(
-    request: HttpRequest, patient_id: int, payload: PdmpCheckIn
-) -> Status[PdmpCheck]:
+def record_check(request: HttpRequest, patient_id: int, payload: PdmpCheckIn) -> Status[PdmpCheck]:
     """Record a PDMP check (prescriber). Concerns found need a note (422 without one)."""
     user = current_user(request)
     patient = chart_patient(user, patient_id, purpose="pdmp.record")

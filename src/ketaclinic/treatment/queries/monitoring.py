@@ -73,7 +73,6 @@ def pdmp_problem(patient: Patient, *, before: str, now: dt.datetime) -> str | No
 
 def first_course_pending(patient: Patient) -> bool:
     """A draft plan waits for approval and no plan of the patient was approved yet."""
-    return (
-        TreatmentPlan.objects.filter(patient=patient, status=PlanStatus.DRAFT).exists()
-        and not had_approved_plan(patient)
-    )
+    return TreatmentPlan.objects.filter(
+        patient=patient, status=PlanStatus.DRAFT
+    ).exists() and not had_approved_plan(patient)
