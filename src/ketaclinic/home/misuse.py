@@ -9,15 +9,16 @@
   (``clinical.prescription_monitoring.problem``).
 
 For prescribers (``plan_treatment``) at their sites. A fixed number of queries whatever the
-number of patients (five), each bounded to :data:`LIMIT` rows.
+number of patients (four), each bounded to :data:`LIMIT` rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,7 +35,7 @@ from ketaclinic.treatment.models import (
     PlanStatus,
     TreatmentPlan,
 )
-from ketaclinic.treatment.queries.monitoring import as_rule, policy
+from ketaclinic.treatment.queries.monitoring import policy
 
 SCREEN_DAYS = 365
 """A screen's flag stays for a year (both screens ask about the past year)."""
@@ -105,60 +106,63 @@ def _unacknowledged(site_ids: list[int]) -> list[MisuseFlag]:
     ]
 
 
+def _with_latest_check(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """``queryset`` (rows with a ``patient``) annotated with the patient's latest PDMP check:
+    when, its result and its acknowledgement (subqueries: no query per row)."""
+    latest = PdmpCheck.objects.filter(patient=OuterRef("patient")).order_by("-checked_at", "-id")
+    annotated: QuerySet[Any] = queryset.annotate(
+        pdmp_at=Subquery(latest.values("checked_at")[:1]),
+        pdmp_result=Subquery(latest.values("result")[:1]),
+        pdmp_ack=Subquery(latest.values("acknowledgement")[:1]),
+    )
+    return annotated
+
+
+def _latest(row: Any) -> pdmp_rules.Check | None:
+    if row.pdmp_at is None:
+        return None
+    return pdmp_rules.Check(row.pdmp_at, row.pdmp_result, row.pdmp_ack is not None)
+
+
 def _due(site_ids: list[int], now: dt.datetime) -> list[MisuseFlag]:
     approved_before = TreatmentPlan.objects.filter(
         patient=OuterRef("patient"), approved_at__isnull=False
     )
-    first_courses = list(
+    first_courses = _with_latest_check(
         TreatmentPlan.objects.filter(patient__site_id__in=site_ids, status=PlanStatus.DRAFT)
         .exclude(Exists(approved_before))
         .select_related("patient")
-        .order_by("created_at", "pk")[:LIMIT]
-    )
-    renewals = list(
+        .order_by("created_at", "pk")
+    )[:LIMIT]
+    renewals = _with_latest_check(
         HomePrescription.objects.filter(
             patient__site_id__in=site_ids,
             superseded_by__isnull=True,
             review_on__lte=timezone.localdate() + dt.timedelta(days=RENEWAL_DAYS),
         )
         .select_related("patient")
-        .order_by("review_on", "pk")[:LIMIT]
-    )
-    patient_ids = {plan.patient_id for plan in first_courses} | {rx.patient_id for rx in renewals}
-    newer = PdmpCheck.objects.filter(
-        patient=OuterRef("patient"), checked_at__gt=OuterRef("checked_at")
-    )
-    latest = {
-        check.patient_id: check
-        for check in PdmpCheck.objects.filter(patient_id__in=patient_ids)
-        .exclude(Exists(newer))
-        .select_related("acknowledgement")
-        .order_by("checked_at", "id")
-    }
+        .order_by("review_on", "pk")
+    )[:LIMIT]
     rules = policy()
+    candidates = [(plan, None, pdmp_rules.FIRST_COURSE) for plan in first_courses] + [
+        (rx, rx.prescribed_at, pdmp_rules.HOME_PRESCRIPTION) for rx in renewals
+    ]
     flags: list[MisuseFlag] = []
     seen: set[tuple[int, str]] = set()
-    candidates = [(plan.patient, None, pdmp_rules.FIRST_COURSE) for plan in first_courses] + [
-        (rx.patient, rx.prescribed_at, pdmp_rules.HOME_PRESCRIPTION) for rx in renewals
-    ]
-    for patient, previous, before in candidates:
-        if (patient.pk, before) in seen:
+    for row, previous, before in candidates:
+        if (row.patient_id, before) in seen:
             continue
-        seen.add((patient.pk, before))
+        seen.add((row.patient_id, before))
         problem = pdmp_rules.problem(
-            as_rule(latest.get(patient.pk)),
-            now=now,
-            before=before,
-            policy=rules,
-            previous_prescription_at=previous,
+            _latest(row), now=now, before=before, policy=rules, previous_prescription_at=previous
         )
         if problem is not None:
             flags.append(
                 MisuseFlag(
-                    patient,
+                    row.patient,
                     "pdmp_due",
                     f"PDMP check due before {before}: {problem}",
-                    reverse("treatment:pdmp", args=[patient.pk]),
+                    reverse("treatment:pdmp", args=[row.patient_id]),
                 )
             )
     return flags
