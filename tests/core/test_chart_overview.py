@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 # Request (session, user, sites: 3), patient and the audit append of a chart read (2: one insert
 # in its savepoint, sealed later by the worker, ADR 0008),
 # revisions, eligibility (screen, confirmation, tests, consent), plan, next and last session,
-# open alerts, intake, diary basis and days, questionnaire totals.
-OVERVIEW_QUERIES = 18
+# open alerts, intake, diary basis and days, questionnaire totals, the latest PDMP check.
+OVERVIEW_QUERIES = 19
 PHQ9_MILD = [1, 0, 2, 1, 0, 1, 0, 1, 0]  # total 6, item 9 = 0: no alert
 
 

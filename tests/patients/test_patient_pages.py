@@ -12,7 +12,7 @@ from tests.conftest import count_queries, make_patient
 
 pytestmark = pytest.mark.django_db
 # The chart's Overview tab; pinned against a growing record in tests/core/test_chart_overview.py.
-CHART_PAGE_QUERIES = 18  # 20 before the audit was sealed by the worker (ADR 0008)
+CHART_PAGE_QUERIES = 19  # 20 before the audit was sealed by the worker (ADR 0008); +1 PDMP
 
 FORM = {
     "mrn": "N-300",

@@ -112,7 +112,9 @@ class Page:
 PAGES = [
     # 18 + 3: the demo's one home spray prescription (N-1006) has its review flags computed
     # (uses, ledger, logged use): per prescription, so it would grow with home prescriptions.
-    Page("home (clinician)", "clinician", lambda i: "/", 21),
+    # + 4: the misuse flags (issue 20): unacknowledged PDMP checks, first courses and renewals
+    # with their latest check (subqueries), the latest substance-use screens.
+    Page("home (clinician)", "clinician", lambda i: "/", 25),
     Page("home (nurse)", "nurse", lambda i: "/", 16),
     Page("home (pharmacist)", "pharmacist", lambda i: "/", 8),
     # + the sites whose self-harm escalation is not configured, and their clinicians (2)
@@ -120,9 +122,9 @@ PAGES = [
     Page("home (researcher)", "researcher", lambda i: "/", 3, fixed="no patient data"),
     Page("registry", "clinician", lambda i: "/patients/", 5),  # a page of 50 and the count
     # The chart's Overview tab reads every record app, each part bounded (LIMIT 1 or a date range).
-    Page("chart overview", "clinician", lambda i: f"/patients/{i.treated}/", 18),
-    Page("chart overview, diary", "clinician", lambda i: f"/patients/{i.hana}/", 18),
-    Page("chart overview, alert", "clinician", lambda i: f"/patients/{i.alerted}/", 18),
+    Page("chart overview", "clinician", lambda i: f"/patients/{i.treated}/", 19),
+    Page("chart overview, diary", "clinician", lambda i: f"/patients/{i.hana}/", 19),
+    Page("chart overview, alert", "clinician", lambda i: f"/patients/{i.alerted}/", 19),
     Page(
         "registry search",
         "clinician",
