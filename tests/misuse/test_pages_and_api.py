@@ -250,3 +250,28 @@ def test_a_home_prescription_due_for_renewal_without_a_current_check_is_flagged(
     [due] = [f for f in misuse_flags(world.clinician) if f.kind == "pdmp_due"]
     assert due.patient == world.patient
     assert "before a home intranasal prescription" in due.message
+
+
+def test_the_pdmp_page_costs_the_same_queries_for_one_check_or_many(world, browser_client):
+    from tests.conftest import count_queries
+
+    client = browser_client(world.clinician)
+    client.get(pdmp_url(world.patient))
+
+    def record(result="concerns"):
+        found = actions.record_pdmp_check(
+            actor=world.clinician,
+            patient=world.patient,
+            registry="Test PMP",
+            result=result,
+            note="Early refills",
+        )
+        actions.acknowledge_pdmp_check(
+            actor=world.clinician, check=found, reason="Reviewed with the patient"
+        )
+
+    record()
+    few = count_queries(client, pdmp_url(world.patient))
+    for _ in range(3):
+        record()
+    assert count_queries(client, pdmp_url(world.patient)) == few
