@@ -35,7 +35,7 @@ from ketaclinic.treatment.models import (
     PlanStatus,
     TreatmentPlan,
 )
-from ketaclinic.treatment.queries.monitoring import policy
+from ketaclinic.treatment.queries.pdmp import policy
 
 SCREEN_DAYS = 365
 """A screen's flag stays for a year (both screens ask about the past year)."""

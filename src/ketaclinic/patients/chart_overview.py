@@ -39,7 +39,7 @@ from ketaclinic.treatment.models import (
 )
 from ketaclinic.treatment.queries.chart import latest_intake
 from ketaclinic.treatment.queries.eligibility import eligibility_state
-from ketaclinic.treatment.queries.monitoring import latest_check
+from ketaclinic.treatment.queries.pdmp import latest_check
 
 TREND_DAYS = 182  # "the last six months"
 

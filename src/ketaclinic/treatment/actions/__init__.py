@@ -16,15 +16,15 @@ from ketaclinic.treatment.actions.home import (
     prescribe_home_intranasal,
 )
 from ketaclinic.treatment.actions.intake import confirm_diagnosis, record_intake
-from ketaclinic.treatment.actions.monitoring import (
-    acknowledge_pdmp_check,
-    record_pdmp_check,
-    require_pdmp_check,
-)
 from ketaclinic.treatment.actions.observations import (
     correct_observation,
     record_adverse_event,
     record_observation,
+)
+from ketaclinic.treatment.actions.pdmp import (
+    acknowledge_pdmp_check,
+    record_pdmp_check,
+    require_pdmp_check,
 )
 from ketaclinic.treatment.actions.plans import approve_plan, create_plan, revise_plan
 from ketaclinic.treatment.actions.protocols import (

@@ -27,7 +27,7 @@ from ketaclinic.diary import queries as diary_queries
 from ketaclinic.diary.entries import MedicationEntry
 from ketaclinic.patients.models import Patient
 from ketaclinic.treatment.actions.common import for_patient
-from ketaclinic.treatment.actions.monitoring import require_pdmp_check
+from ketaclinic.treatment.actions.pdmp import require_pdmp_check
 from ketaclinic.treatment.models import (
     LIMIT_FIELD_NAMES,
     HomePrescription,

@@ -18,7 +18,7 @@ from ketaclinic.core.errors import Conflict, InputRefused, StaleVersion
 from ketaclinic.core.inputs import text
 from ketaclinic.patients.models import Patient
 from ketaclinic.treatment.actions.common import check_limits, finite, for_patient
-from ketaclinic.treatment.actions.monitoring import require_pdmp_check
+from ketaclinic.treatment.actions.pdmp import require_pdmp_check
 from ketaclinic.treatment.actions.protocols import SETTINGS, clean_protocol
 from ketaclinic.treatment.models import (
     LIMIT_FIELD_NAMES,

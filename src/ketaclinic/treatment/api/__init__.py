@@ -6,7 +6,7 @@ from ketaclinic.treatment.api import (
     eligibility,
     home,
     intake,
-    monitoring,
+    pdmp,
     plans,
     protocols,
     reports,
@@ -14,5 +14,5 @@ from ketaclinic.treatment.api import (
 )
 
 router = Router()
-for module in (intake, eligibility, protocols, plans, sessions, reports, home, monitoring):
+for module in (intake, eligibility, protocols, plans, sessions, reports, home, pdmp):
     router.add_router("", module.router)

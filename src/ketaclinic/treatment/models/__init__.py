@@ -24,7 +24,7 @@ from ketaclinic.treatment.models.eligibility import (
 )
 from ketaclinic.treatment.models.home import HomePrescription, HomeUse, HomeUseAcknowledgement
 from ketaclinic.treatment.models.intake import DiagnosisConfirmation, Intake, RefractoryStatus
-from ketaclinic.treatment.models.monitoring import PdmpAcknowledgement, PdmpCheck, PdmpResult
+from ketaclinic.treatment.models.pdmp import PdmpAcknowledgement, PdmpCheck, PdmpResult
 from ketaclinic.treatment.models.plans import DosingWeightBasis, PlanStatus, TreatmentPlan
 from ketaclinic.treatment.models.protocols import (
     LIMIT_COLUMNS,

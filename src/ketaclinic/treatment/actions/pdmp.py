@@ -20,7 +20,7 @@ from ketaclinic.core.inputs import moment, text
 from ketaclinic.patients.models import Patient
 from ketaclinic.treatment.actions.common import for_patient
 from ketaclinic.treatment.models import PdmpAcknowledgement, PdmpCheck, PdmpResult
-from ketaclinic.treatment.queries.monitoring import had_approved_plan, pdmp_problem
+from ketaclinic.treatment.queries.pdmp import had_approved_plan, pdmp_problem
 
 MIN_REASON_CHARS = 5
 

@@ -20,7 +20,7 @@ from ketaclinic.patients.queries import visible_patients
 from ketaclinic.treatment import actions
 from ketaclinic.treatment.models import PdmpCheck
 from ketaclinic.treatment.queries.chart import chart_patient
-from ketaclinic.treatment.queries.monitoring import checks_of
+from ketaclinic.treatment.queries.pdmp import checks_of
 
 router = Router(tags=["treatment: prescription monitoring"])
 

@@ -20,10 +20,10 @@ from ketaclinic.clinical import prescription_monitoring as rules
 from ketaclinic.core.http import current_user
 from ketaclinic.patients.models import Patient
 from ketaclinic.treatment import actions
-from ketaclinic.treatment.forms.monitoring import PdmpAcknowledgeForm, PdmpCheckForm
+from ketaclinic.treatment.forms.pdmp import PdmpAcknowledgeForm, PdmpCheckForm
 from ketaclinic.treatment.models import PdmpCheck
 from ketaclinic.treatment.queries.chart import chart_patient
-from ketaclinic.treatment.queries.monitoring import checks_of, pdmp_problem, policy
+from ketaclinic.treatment.queries.pdmp import checks_of, pdmp_problem, policy
 from ketaclinic.treatment.views.common import attempt
 
 
