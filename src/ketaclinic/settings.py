@@ -58,6 +58,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024 * 1024
 # are suppressed. 11 follows the CMS cell-size suppression policy ("1 to 10"); a data use
 # agreement may ask for more, never less than 2 (1 would suppress nothing).
 OUTCOMES_MIN_CELL = env_int("KETACLINIC_OUTCOMES_MIN_CELL", 11, minimum=2, maximum=1000)
+# Prescription monitoring (clinical.prescription_monitoring, docs/clinical-rules.md §13): a PDMP
+# check counts for this many days before the first course or a home prescription, or, with
+# KETACLINIC_PDMP_EACH_PRESCRIPTION=true, only if made after the previous prescription.
+PDMP_WINDOW_DAYS = env_int("KETACLINIC_PDMP_WINDOW_DAYS", 30, minimum=1, maximum=365)
+PDMP_EACH_PRESCRIPTION = env_bool("KETACLINIC_PDMP_EACH_PRESCRIPTION", default=False)
 
 ALLOWED_HOSTS = env_list(
     "KETACLINIC_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]

@@ -335,6 +335,8 @@ def test_bad_input_exits_2_with_one_line_and_no_output(
         ("gad7", [3, 3, 3, 3, 3, 0, 0], "severe"),
         ("pgic", [6], "better"),
         ("id_migraine", [True, True, False], "positive"),
+        ("dast10", [True, True, True, True, False, False, False, False, False, False], "moderate"),
+        ("audit_c", [1, 1, 1], "positive"),
     ],
 )
 def test_score_every_instrument(
@@ -424,3 +426,13 @@ def test_in_process_and_installed_script_agree(
     status, out, _ = call([command, "-"], json.dumps(payload), capsys, monkeypatch)
     assert status == 0
     assert json.loads(out) == ok(run(command, "-", stdin=json.dumps(payload)))
+
+
+def test_audit_c_takes_sex_on_the_command_line_input(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    status, out, _ = call(
+        ["score", "audit_c", "-"], '{"answers": [1, 1, 1], "sex": "male"}', capsys, monkeypatch
+    )
+    assert status == 0
+    assert json.loads(out)["band"] == "negative"

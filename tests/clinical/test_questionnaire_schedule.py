@@ -80,9 +80,25 @@ def test_a_short_course_has_no_during_questionnaires():
 def test_due_now_lists_one_occurrence_per_instrument():
     courses = [Course(start=d(10)), Course(start=d(12))]
     due = due_now(plan(0, courses))
-    assert sorted(o.instrument for o in due) == ["gad7", "hit6", "midas", "phq9"]
+    assert sorted(o.instrument for o in due) == [
+        "audit_c",
+        "dast10",
+        "gad7",
+        "hit6",
+        "midas",
+        "phq9",
+    ]
 
 
 def test_a_course_ending_before_it_starts_is_refused():
     with pytest.raises(ClinicalInputError, match=r"courses\[0\]\.end"):
         plan(0, [Course(start=d(10), end=d(9))])
+
+
+def test_dast10_and_audit_c_are_due_before_each_course_only():
+    occurrences = plan(60, [Course(start=d(20), end=d(50)), Course(start=d(80))])
+    assert [o.due for o in occurrences if o.instrument == "dast10"] == [d(6), d(66)]
+    assert [o.due for o in occurrences if o.instrument == "audit_c"] == [d(6), d(66)]
+    assert "before the course starting 2026-01-21" in next(
+        o.reason for o in occurrences if o.instrument == "audit_c"
+    )

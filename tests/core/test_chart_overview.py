@@ -23,10 +23,10 @@ pytestmark = pytest.mark.django_db
 # Request (session, user, sites: 3), patient and the audit append of a chart read (2: one insert
 # in its savepoint, sealed later by the worker, ADR 0008),
 # revisions, eligibility (screen, confirmation, tests, consent), plan, next and last session,
-# open alerts, intake, current medicines (§10), diary basis and days, questionnaire totals, and
-# the monitoring panel (§11: site settings, sessions, home uses, lab results, the eligibility
-# liver test, the latest review: 6).
-OVERVIEW_QUERIES = 19 + 6
+# open alerts, intake, current medicines (§10), diary basis and days, questionnaire totals, the
+# monitoring panel (§11: site settings, sessions, home uses, lab results, the eligibility liver
+# test, the latest review: 6) and the latest PDMP check (§13).
+OVERVIEW_QUERIES = 19 + 6 + 1
 PHQ9_MILD = [1, 0, 2, 1, 0, 1, 0, 1, 0]  # total 6, item 9 = 0: no alert
 
 

@@ -144,6 +144,9 @@ def planned_session(
             result="normal",
         )
     actions.record_consent(actor=clinician, patient=patient, information_version="leaflet v1")
+    actions.record_pdmp_check(
+        actor=clinician, patient=patient, registry="Test State PDMP", result="no_concerns"
+    )
     draft = actions.create_plan(actor=clinician, patient=patient, protocol=_protocol(world), **PLAN)
     plan = actions.approve_plan(actor=clinician, plan=draft, expected_version=draft.version)
     session = actions.schedule_session(actor=nurse, plan=plan, scheduled_for=None)

@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db
 # The chart's Overview tab; pinned against a growing record in tests/core/test_chart_overview.py.
 # 20 before the audit was sealed by the worker (ADR 0008); + 6 for the monitoring panel (§11: site
 # settings, sessions, home uses, lab results, the eligibility liver test, the latest review).
-# + 1 for the current medicines (§10).
-CHART_PAGE_QUERIES = 18 + 6 + 1
+# + 1 for the current medicines (§10), + 1 for the latest PDMP check (§13).
+CHART_PAGE_QUERIES = 18 + 6 + 1 + 1
 
 FORM = {
     "mrn": "N-300",

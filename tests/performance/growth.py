@@ -160,6 +160,9 @@ def _treated_patient(people: treatment_demo.Staff, tally: Tally) -> None:
     treatment.record_consent(
         actor=people.clinician, patient=patient, information_version="Ketamine leaflet v2"
     )
+    treatment.record_pdmp_check(
+        actor=people.clinician, patient=patient, registry="Test State PDMP", result="no_concerns"
+    )
     treatment.record_test(
         actor=people.clinician,
         patient=patient,

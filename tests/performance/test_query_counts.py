@@ -112,7 +112,9 @@ class Page:
 PAGES = [
     # 18 + 3: the demo's one home spray prescription (N-1006) has its review flags computed
     # (uses, ledger, logged use): per prescription, so it would grow with home prescriptions.
-    Page("home (clinician)", "clinician", lambda i: "/", 21),
+    # + 4: the misuse flags (issue 20): unacknowledged PDMP checks, first courses and renewals
+    # with their latest check (subqueries), the latest substance-use screens.
+    Page("home (clinician)", "clinician", lambda i: "/", 25),
     Page("home (nurse)", "nurse", lambda i: "/", 16),
     Page("home (pharmacist)", "pharmacist", lambda i: "/", 8),
     # + the sites whose self-harm escalation is not configured, and their clinicians (2)
@@ -121,10 +123,10 @@ PAGES = [
     Page("registry", "clinician", lambda i: "/patients/", 5),  # a page of 50 and the count
     # The chart's Overview tab reads every record app, each part bounded (LIMIT 1 or a date range).
     # + 6 for the monitoring panel (docs/clinical-rules.md §11; 2 more only while a session runs)
-    # + 1 for the current medicines (§10)
-    Page("chart overview", "clinician", lambda i: f"/patients/{i.treated}/", 25),
-    Page("chart overview, diary", "clinician", lambda i: f"/patients/{i.hana}/", 25),
-    Page("chart overview, alert", "clinician", lambda i: f"/patients/{i.alerted}/", 25),
+    # + 1 for the current medicines (§10), + 1 for the latest PDMP check (§13)
+    Page("chart overview", "clinician", lambda i: f"/patients/{i.treated}/", 26),
+    Page("chart overview, diary", "clinician", lambda i: f"/patients/{i.hana}/", 26),
+    Page("chart overview, alert", "clinician", lambda i: f"/patients/{i.alerted}/", 26),
     Page(
         "registry search",
         "clinician",

@@ -225,6 +225,16 @@ PAGES: dict[str, dict[str, Call]] = {
     "treatment:intake_preview": {"POST": Call(NORTH_CHART)},
     "treatment:intake_confirm": {"POST": Call(CLINICIAN)},
     "treatment:eligibility": {"GET": Call(NORTH_CHART)},
+    # Prescription monitoring (issue 20): staff read, prescribers record and acknowledge.
+    "treatment:pdmp": {
+        "GET": Call(NORTH_CHART),
+        "POST": Call(
+            CLINICIAN, body=lambda ids: {"registry": "State PMP", "result": "no_concerns"}
+        ),
+    },
+    "treatment:pdmp_acknowledge": {
+        "POST": Call(CLINICIAN, body=lambda ids: {"reason": "Reviewed with the patient"})
+    },
     "treatment:eligibility_screen": {
         "POST": Call(CLINICIAN, body=lambda ids: {"expected_version": 1, "course": "serial"})
     },
@@ -356,6 +366,11 @@ PAGES: dict[str, dict[str, Call]] = {
     "instruments:course_add": {"POST": Call(CHARTING)},
     "instruments:course_cancel": {"POST": Call(CHARTING)},
     "instruments:alert": {"GET": Call(NORTH_CHART), "POST": Call(CLINICIAN)},
+    # Staff enter answers given on paper (DAST-10 and AUDIT-C at intake; issue 20).
+    "instruments:enter": {
+        "GET": Call(CHARTING),
+        "POST": Call(CHARTING, body=lambda ids: {f"item{n}": "never" for n in range(1, 7)}),
+    },
     # The API's document and viewer are public; its root serves nothing.
     "api:openapi-json": {"GET": Call(EVERYONE)},
     "api:openapi-view": {"GET": Call(EVERYONE)},
@@ -487,6 +502,14 @@ HOME_RX_FORM = {
 }
 
 API: dict[str, tuple[Call, ...]] = {
+    # Prescription monitoring (issue 20): no patient endpoint; patients never see results.
+    "GET /api/treatment/patients/{patient_id}/pdmp-checks": (Call(NORTH_CHART),),
+    "POST /api/treatment/patients/{patient_id}/pdmp-checks": (
+        Call(CLINICIAN, body=lambda ids: {"registry": "State PMP", "result": "no_concerns"}),
+    ),
+    "POST /api/treatment/pdmp-checks/{check_id}/acknowledgement": (
+        Call(CLINICIAN, body=lambda ids: {"reason": "Reviewed with the patient"}),
+    ),
     # Home nasal spray (issue 19).
     "POST /api/treatment/plans/{plan_id}/home-prescriptions": (
         Call(CLINICIAN, body=lambda ids: HOME_RX_FORM),

@@ -160,6 +160,15 @@ def build() -> MatrixWorld:
         kind="bulk_fhir",
         params=bulk_params(level="system", types=None, since=None, deidentify=False),
     )
+    # A PDMP check that found concerns, not yet acknowledged (made after the home prescription,
+    # which it would otherwise hold up).
+    pdmp = treatment.record_pdmp_check(
+        actor=world.clinician,
+        patient=world.patient,
+        registry="Test State PMP",
+        result="concerns",
+        note="Two prescribers of benzodiazepines",
+    )
     ids: dict[str, Any] = {
         "job_id": job.pk,
         "export_id": bulk.pk,
@@ -171,6 +180,7 @@ def build() -> MatrixWorld:
         "instrument": "hit6",
         "course_id": course.pk,
         "alert_id": alert.pk,
+        "check_id": pdmp.pk,
         "container_id": containers[0].pk,
         "count_id": count.pk,
         "incident_id": incident.pk,

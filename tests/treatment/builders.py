@@ -89,8 +89,11 @@ def confirmed_intake(world: World, patient: Patient | None = None, **overrides: 
     actions.confirm_diagnosis(actor=world.clinician, intake=intake)
 
 
-def make_eligible(world: World, patient: Patient | None = None, **screen: Any) -> None:
-    """A confirmed refractory diagnosis, a clean screen, every test done, consent."""
+def make_eligible(
+    world: World, patient: Patient | None = None, *, pdmp: bool = True, **screen: Any
+) -> None:
+    """A confirmed refractory diagnosis, a clean screen, every test done, consent, and (unless
+    ``pdmp`` is false) a prescription-monitoring check with no concerns, made now."""
     patient = patient or world.patient
     clinician = world.clinician if patient.site_id == world.north.pk else world.clinician_south
     confirmed_intake(world, patient)
@@ -107,6 +110,11 @@ def make_eligible(world: World, patient: Patient | None = None, **screen: Any) -
             result="normal",
         )
     actions.record_consent(actor=clinician, patient=patient, information_version="leaflet v1")
+    # A current prescription-monitoring check: the first course and a home prescription need one.
+    if pdmp:
+        actions.record_pdmp_check(
+            actor=clinician, patient=patient, registry="Test State PDMP", result="no_concerns"
+        )
 
 
 def approved_plan(

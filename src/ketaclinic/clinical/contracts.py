@@ -187,6 +187,24 @@ class PgicInput(ContractModel):
     variant: Literal["hurst_bolton"] = "hurst_bolton"
 
 
+AuditCItem = Annotated[int, Field(ge=bounds.AUDIT_C_ITEM.minimum, le=bounds.AUDIT_C_ITEM.maximum)]
+AuditCSex = Literal["male", "female", "unknown"]
+
+
+class Dast10Input(ContractModel):
+    """DAST-10: ten yes/no answers, in the order of the form (item 3 is reverse-scored)."""
+
+    answers: tuple[bool, ...] = Field(min_length=10, max_length=10)
+
+
+class AuditCInput(ContractModel):
+    """AUDIT-C: three items scored 0-4; ``sex`` chooses the positive threshold (unknown: the
+    lower one)."""
+
+    answers: tuple[AuditCItem, ...] = Field(min_length=3, max_length=3)
+    sex: AuditCSex = "unknown"
+
+
 class IdMigraineInput(ContractModel):
     """ID Migraine: disability, nausea, photophobia, each yes or no (extension of the contract)."""
 

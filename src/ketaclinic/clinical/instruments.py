@@ -1,8 +1,9 @@
-"""Questionnaire scoring: MIDAS, HIT-6, PHQ-9, GAD-7, PGIC and the ID Migraine screen.
+"""Questionnaire scoring: MIDAS, HIT-6, PHQ-9, GAD-7, PGIC, the ID Migraine screen and the
+substance-use screens DAST-10 and AUDIT-C.
 
-Each function names its source. Totals and bands only; HIT-6 is a licensed instrument, so
-KetaClinic stores responses and scores and shows item text only under licence
-(docs/clinical-rules.md §3).
+Each function names its source. Totals and bands only; HIT-6 and DAST-10 are copyrighted
+instruments, so KetaClinic stores responses and scores and shows item text only under licence
+(docs/clinical-rules.md §3 and §13).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from ketaclinic.clinical.contracts import (
+    AuditCInput,
+    Dast10Input,
     Gad7Input,
     Hit6Input,
     IdMigraineInput,
@@ -115,6 +118,23 @@ ID_MIGRAINE_BANDS = (
     Band(2, 3, "positive", "2 or more of 3 items: migraine likely"),
 )
 
+DAST10_BANDS = (
+    Band(0, 0, "none", "no drug-use problems reported"),
+    Band(1, 2, "low", "low level of drug-use problems: monitor, reassess"),
+    Band(3, 5, "moderate", "moderate level of drug-use problems: further assessment"),
+    Band(6, 8, "substantial", "substantial level of drug-use problems: intensive assessment"),
+    Band(9, 10, "severe", "severe level of drug-use problems: intensive assessment"),
+)
+DAST10_REVERSED_ITEM = 3
+"""DAST-10 item 3 (always able to stop when wanted) scores 1 for "no"; the others 1 for "yes"."""
+DAST10_FLAG_BANDS = ("moderate", "substantial", "severe")
+"""DAST-10 bands flagged on the clinician's home page: further assessment is indicated."""
+AUDIT_C_THRESHOLDS = {"male": 4, "female": 3, "unknown": 3}
+"""AUDIT-C positive at >= 4 for men and >= 3 for women (Bradley et al. 2007). Sex unknown (or
+other): KetaClinic's reading is the lower threshold, the more sensitive one, so a screen for
+misuse before a controlled drug is not missed."""
+AUDIT_C_SEX_WORDS = {"male": "men", "female": "women", "unknown": "sex unknown"}
+
 
 def band_for(bands: Sequence[Band], total: int) -> Band:
     """The band of ``bands`` that holds ``total`` (the bands cover the instrument's range)."""
@@ -189,6 +209,50 @@ def score_id_migraine(answers: IdMigraineInput) -> Score:
     return Score("id_migraine", total, band.band, band.label, maximum=3)
 
 
+def score_dast10(answers: Dast10Input) -> Score:
+    """DAST-10: ten yes/no items, one point each for "yes" except item 3 (one point for "no");
+    total 0-10: 0 none, 1-2 low, 3-5 moderate, 6-8 substantial, 9-10 severe.
+
+    Source: Skinner HA. The Drug Abuse Screening Test. Addict Behav 1982;7:363-371 (the 10-item
+    form and its bands as in Yudko E, Lozhkina O, Fouts A. A comprehensive review of the
+    psychometric properties of the Drug Abuse Screening Test. J Subst Abuse Treat
+    2007;32:189-198; to verify against the CAMH guide).
+    """
+    total = sum(
+        int(not answer) if number == DAST10_REVERSED_ITEM else int(answer)
+        for number, answer in enumerate(answers.answers, start=1)
+    )
+    band = band_for(DAST10_BANDS, total)
+    return Score("dast10", total, band.band, band.label, maximum=10)
+
+
+def score_audit_c(answers: AuditCInput) -> Score:
+    """AUDIT-C: three consumption items 0-4, total 0-12; positive at >= 4 for men and >= 3 for
+    women; sex unknown: >= 3 (:data:`AUDIT_C_THRESHOLDS`).
+
+    Sources: Bush K, Kivlahan DR, McDonell MB, Fihn SD, Bradley KA. The AUDIT alcohol
+    consumption questions (AUDIT-C). Arch Intern Med 1998;158:1789-1795; thresholds: Bradley KA,
+    DeBenedetti AF, Volk RJ, et al. AUDIT-C as a brief screen for alcohol misuse in primary
+    care. Alcohol Clin Exp Res 2007;31:1208-1217.
+    """
+    total = sum(answers.answers)
+    threshold = AUDIT_C_THRESHOLDS[answers.sex]
+    who = AUDIT_C_SEX_WORDS[answers.sex]
+    if total >= threshold:
+        band, label = "positive", f"positive screen for alcohol misuse (>= {threshold}, {who})"
+    else:
+        band, label = "negative", f"negative screen (< {threshold}, {who})"
+    return Score("audit_c", total, band, label, maximum=12)
+
+
+def substance_use_flag(instrument: str, band: str) -> bool:
+    """Whether a stored score is flagged for a clinician: a positive AUDIT-C, or DAST-10
+    moderate or above (further assessment indicated by the bands above)."""
+    if instrument == "audit_c":
+        return band == "positive"
+    return instrument == "dast10" and band in DAST10_FLAG_BANDS
+
+
 @dataclass(frozen=True)
 class Instrument:
     """A questionnaire: its input model and its scoring function."""
@@ -204,5 +268,7 @@ INSTRUMENTS: dict[str, Instrument] = {
     "gad7": Instrument(Gad7Input, score_gad7),
     "pgic": Instrument(PgicInput, score_pgic),
     "id_migraine": Instrument(IdMigraineInput, score_id_migraine),
+    "dast10": Instrument(Dast10Input, score_dast10),
+    "audit_c": Instrument(AuditCInput, score_audit_c),
 }
 """Every instrument by its command-line name."""

@@ -99,3 +99,5 @@ CADSS6_TOTAL = Range(0, 24, integer=True)  # six items (Rodrigues 2021)
 MIDAS_DAYS = Range(0, 90, "days", integer=True)  # each MIDAS item counts days in the last 3 months
 PHQ_GAD_ITEM = Range(0, 3, integer=True)
 PGIC_SCORE = Range(1, 7, integer=True)
+AUDIT_C_ITEM = Range(0, 4, integer=True)
+PDMP_WINDOW_DAYS = Range(1, 365, integer=True)

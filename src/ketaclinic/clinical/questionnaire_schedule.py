@@ -12,6 +12,11 @@ that consecutive answers neither overlap nor leave gaps:
   2006;166:1092): due ``pre_course_days`` (14) days before a course starts until its first day,
   then every 14 days after the start while the course lasts. Ketamine affects mood, so mood is
   checked before and during treatment (docs/clinical-rules.md §3).
+- DAST-10 and AUDIT-C before each course, in the same window as PHQ-9 (docs/clinical-rules.md
+  §13): ketamine is a controlled drug with a misuse potential, so drug and alcohol use are
+  screened before each course, at intake and at each review (Skinner HA. Addict Behav
+  1982;7:363-371; Bush K, et al. Arch Intern Med 1998;158:1789-1795). Both ask about the past
+  year, so once per course is enough (KetaClinic's reading).
 - PGIC after a course (it rates change since treatment began: Hurst H, Bolton J. J Manipulative
   Physiol Ther 2004;27:26-35): from the day after the course ends, for ``pgic_window_days`` (28).
 
@@ -27,7 +32,9 @@ from dataclasses import dataclass
 
 from ketaclinic.clinical.errors import ClinicalInputError
 
-RULES_VERSION = "questionnaire-schedule-1"
+RULES_VERSION = "questionnaire-schedule-2"
+PRE_COURSE = ("phq9", "gad7", "dast10", "audit_c")
+"""Asked in the ``pre_course_days`` before each course."""
 DUE = "due"
 DONE = "done"
 UPCOMING = "upcoming"
@@ -97,11 +104,12 @@ def _periodic(
 def _course_occurrences(
     course: Course, rules: ScheduleRules
 ) -> list[tuple[str, str, dt.date, dt.date, dt.date]]:
-    """PHQ-9 and GAD-7 before and during a course; PGIC after it."""
+    """PHQ-9, GAD-7, DAST-10 and AUDIT-C before a course; PHQ-9 and GAD-7 during it; PGIC
+    after it."""
     found = []
     starts = course.start.isoformat()
     pre_start = course.start - dt.timedelta(days=rules.pre_course_days)
-    for instrument in ("phq9", "gad7"):
+    for instrument in PRE_COURSE:
         found.append(
             (instrument, f"before the course starting {starts}", pre_start, pre_start, course.start)
         )

@@ -74,6 +74,11 @@ def _answers(instrument: str, level: float, rng: random.Random) -> list[Any]:
         return [rng.choice((0, 1, 1, 2)) if n < 8 else 0 for n in range(9)]
     if instrument == "gad7":
         return [rng.choice((0, 1, 1, 2)) for _ in range(7)]
+    if instrument == "dast10":
+        # Item 3 ("always able to stop?") answered yes; now and then one other "yes" (low).
+        return [n == 2 or (n == 0 and rng.random() < 0.2) for n in range(10)]
+    if instrument == "audit_c":
+        return [rng.choice((0, 1, 1, 2)), rng.choice((0, 0, 1)), rng.choice((0, 0, 0, 1))]
     return [max(1, min(7, round(7 - 5 * level)))]  # PGIC: better when the burden fell
 
 

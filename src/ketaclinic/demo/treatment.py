@@ -237,6 +237,14 @@ def _eligible(
         consented_on=timezone.localdate() - timedelta(days=before + 7),
         information_version="Ketamine leaflet v1",
     )
+    # The state registry was checked before the first course (docs/clinical-rules.md §13).
+    actions.record_pdmp_check(
+        actor=clinician,
+        patient=patient,
+        registry="Demo State PDMP (synthetic)",
+        result="no_concerns",
+        checked_at=timezone.now() - timedelta(days=min(before + 5, 29)),
+    )
 
 
 def _at(day: date, minutes: float) -> datetime:

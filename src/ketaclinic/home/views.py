@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from ketaclinic.accounts.roles import Role
 from ketaclinic.core.http import current_user
+from ketaclinic.home.misuse import misuse_flags
 from ketaclinic.home.queries import get_home_summary
 from ketaclinic.home.spray_queries import open_use_alerts, review_list
 from ketaclinic.home.worklist import tasks_for
@@ -33,5 +34,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "safety_problems": safety_configuration_problems(user),
             "referrals": queue_counts(user),
             "tasks": tasks_for(user),
+            "misuse_flags": misuse_flags(user),
         },
     )

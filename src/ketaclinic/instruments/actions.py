@@ -60,8 +60,9 @@ def submit_questionnaire(
     """Score ``answers`` with the clinical core and store them; a PHQ-9 item 9 > 0 raises an alert.
 
     Scoring: ``ketaclinic.clinical.instruments`` (MIDAS, HIT-6, PHQ-9, GAD-7, PGIC;
-    docs/clinical-rules.md §3). ``imported``: staff bring the response from another system (a
-    FHIR import), not from paper.
+    docs/clinical-rules.md §3; DAST-10 and AUDIT-C, §13, AUDIT-C with the patient record's
+    sex). ``imported``: staff bring the response from another system (a FHIR import), not from
+    paper.
     """
     source = _check_author(actor, patient)
     if imported and source == ResponseSource.CLINIC:
@@ -69,8 +70,12 @@ def submit_questionnaire(
     if instrument not in InstrumentName.values:
         raise InputRefused("instrument", instrument, "one of " + ", ".join(InstrumentName.values))
     spec = INSTRUMENTS[instrument]
+    payload: dict[str, Any] = {"answers": answers}
+    if instrument == InstrumentName.AUDIT_C:
+        # The positive threshold depends on sex: the patient record's (other/unknown: unknown).
+        payload["sex"] = patient.sex if patient.sex in ("male", "female") else "unknown"
     try:
-        parsed = spec.model.model_validate({"answers": answers})
+        parsed = spec.model.model_validate(payload)
     except ValidationError as exc:
         raise input_error_from(exc, spec.model) from None
     score = spec.score(parsed)

@@ -26,9 +26,14 @@ class QuestionnaireForm(forms.Form):
                     widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
                 )
             else:
+                choices = (
+                    questions.item_choices[index - 1]
+                    if questions.item_choices is not None
+                    else questions.choices
+                )
                 field = forms.ChoiceField(
                     label=text,
-                    choices=[(str(value), label) for value, label in questions.choices],
+                    choices=[(str(value), label) for value, label in choices],
                     widget=forms.RadioSelect,
                 )
             self.fields[f"item{index}"] = field

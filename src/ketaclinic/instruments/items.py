@@ -4,7 +4,11 @@ PHQ-9 and GAD-7 (Pfizer; free to reproduce, translate, display or distribute), M
 clinical use; Stewart et al. Neurology 2001) and PGIC (Hurst and Bolton 2004) are written out.
 HIT-6 is licensed (QualityMetric/GSK): KetaClinic stores its answers and scores but does not ship
 its item text (docs/clinical-rules.md §3); the portal refers the patient to the clinic's
-licensed form.
+licensed form. DAST-10 is copyright Harvey A. Skinner and the Centre for Addiction and Mental
+Health (CAMH), whose terms of reproduction KetaClinic has not confirmed: it is treated like HIT-6
+(answers and scores stored, the questions on the clinic's form; docs/clinical-rules.md §13).
+AUDIT-C is the first three questions of the WHO's AUDIT (Babor TF, et al. WHO 2001), free to
+reproduce, so its questions are written out.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ class QuestionSet:
     items: tuple[str, ...]
     choices: tuple[tuple[object, str], ...] | None  # None: a number of days (MIDAS)
     about: str
+    # Different answers per question (AUDIT-C): one tuple of choices per item.
+    item_choices: tuple[tuple[tuple[object, str], ...], ...] | None = None
 
 
 PHQ9 = QuestionSet(
@@ -112,4 +118,48 @@ PGIC = QuestionSet(
     tuple((band.low, band.label) for band in PGIC_HURST_BOLTON),
     "Patient Global Impression of Change, wording of Hurst and Bolton 2004.",
 )
-QUESTION_SETS = {qs.instrument: qs for qs in (PHQ9, GAD7, MIDAS, HIT6, PGIC)}
+DAST10 = QuestionSet(
+    "dast10",
+    "DAST-10: drug use",
+    "Use the DAST-10 form your clinic gave you (a copyrighted questionnaire) and enter your "
+    "answer to each of its ten questions here, exactly as you answered it on the form. The "
+    "questions are about the use of drugs (not alcohol) in the past 12 months.",
+    tuple(f"DAST-10 question {number}" for number in range(1, 11)),
+    ((1, "Yes"), (0, "No")),
+    "Skinner, Addict Behav 1982. Ketamine is a controlled medicine, so the clinic asks about "
+    "drug use before treatment and before each course. Copyrighted instrument: its questions "
+    "are on the clinic's form.",
+)
+AUDIT_C = QuestionSet(
+    "audit_c",
+    "AUDIT-C: alcohol",
+    "These questions are about drinks containing alcohol in the past year. One drink is a "
+    "standard drink (about 10 g of alcohol; for example a small glass of wine, a half pint of "
+    "beer or a single measure of spirits).",
+    (
+        "How often do you have a drink containing alcohol?",
+        "How many drinks containing alcohol do you have on a typical day when you are drinking?",
+        "How often do you have six or more drinks on one occasion?",
+    ),
+    ((0, "0"), (1, "1"), (2, "2"), (3, "3"), (4, "4")),
+    "The first three questions of the WHO's AUDIT (Bush et al., Arch Intern Med 1998). Alcohol "
+    "adds to ketamine's effects, so the clinic asks before treatment and before each course.",
+    item_choices=(
+        (
+            (0, "Never"),
+            (1, "Monthly or less"),
+            (2, "2 to 4 times a month"),
+            (3, "2 to 3 times a week"),
+            (4, "4 or more times a week"),
+        ),
+        ((0, "1 or 2"), (1, "3 or 4"), (2, "5 or 6"), (3, "7 to 9"), (4, "10 or more")),
+        (
+            (0, "Never"),
+            (1, "Less than monthly"),
+            (2, "Monthly"),
+            (3, "Weekly"),
+            (4, "Daily or almost daily"),
+        ),
+    ),
+)
+QUESTION_SETS = {qs.instrument: qs for qs in (PHQ9, GAD7, MIDAS, HIT6, PGIC, DAST10, AUDIT_C)}

@@ -20,6 +20,8 @@ class InstrumentName(models.TextChoices):
     PHQ9 = "phq9", "PHQ-9"
     GAD7 = "gad7", "GAD-7"
     PGIC = "pgic", "PGIC"
+    DAST10 = "dast10", "DAST-10"
+    AUDIT_C = "audit_c", "AUDIT-C"
 
 
 class ResponseSource(models.TextChoices):
@@ -112,7 +114,8 @@ class SelfHarmAlert(models.Model):
 
 class QuestionnairePlan(models.Model):
     """A patient's questionnaire schedule: periodic MIDAS and HIT-6 from ``start_date``, and
-    PHQ-9, GAD-7 and PGIC around the courses below (``clinical.questionnaire_schedule``)."""
+    PHQ-9, GAD-7, DAST-10, AUDIT-C and PGIC around the courses below
+    (``clinical.questionnaire_schedule``)."""
 
     patient = models.OneToOneField(
         Patient, on_delete=models.PROTECT, related_name="questionnaire_plan"

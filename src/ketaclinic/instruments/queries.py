@@ -192,6 +192,8 @@ TREND_SCALES = {
     "phq9": ("PHQ-9", 0, 27),
     "gad7": ("GAD-7", 0, 21),
     "pgic": ("PGIC", 1, 7),
+    "dast10": ("DAST-10", 0, 10),
+    "audit_c": ("AUDIT-C", 0, 12),
 }
 
 

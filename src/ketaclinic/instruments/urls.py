@@ -10,6 +10,11 @@ urlpatterns = [
     path("questionnaires/<slug:instrument>/", portal_views.fill, name="fill"),
     # Staff: the chart's questionnaire tab, the schedule, and self-harm alerts.
     path("patients/<int:patient_id>/questionnaires/", views.chart_questionnaires, name="chart"),
+    path(
+        "patients/<int:patient_id>/questionnaires/enter/<slug:instrument>/",
+        views.enter_questionnaire,
+        name="enter",
+    ),
     path("patients/<int:patient_id>/questionnaires/plan/", views.start_plan, name="plan_start"),
     path("patients/<int:patient_id>/questionnaires/plan/stop/", views.stop_plan, name="plan_stop"),
     path("patients/<int:patient_id>/questionnaires/courses/", views.add_course, name="course_add"),

@@ -16,7 +16,14 @@ from ketaclinic.core.errors import Conflict, InputRefused
 from ketaclinic.core.http import current_user
 from ketaclinic.diary.queries import local_today, patient_time_zone
 from ketaclinic.instruments import actions, queries
-from ketaclinic.instruments.forms import AcknowledgeForm, CancelCourseForm, CourseForm, PlanForm
+from ketaclinic.instruments.forms import (
+    AcknowledgeForm,
+    CancelCourseForm,
+    CourseForm,
+    PlanForm,
+    QuestionnaireForm,
+)
+from ketaclinic.instruments.items import QUESTION_SETS
 from ketaclinic.instruments.models import InstrumentName, PlannedCourse, SelfHarmAlert
 from ketaclinic.patients.models import Patient
 from ketaclinic.patients.queries import get_patient, visible_patients
@@ -52,10 +59,55 @@ def chart_questionnaires(request: HttpRequest, patient_id: int) -> HttpResponse:
             "responses": list(queries.current_responses(patient)[:50]),
             "open_alerts": queries.open_self_harm_alerts(patient),
             "can_plan": user.can(Capability.PLAN_QUESTIONNAIRES),
+            "can_enter": user.can(Capability.RECORD_QUESTIONNAIRES),
+            "enterable": [(name, qs.title) for name, qs in QUESTION_SETS.items()],
             "plan_form": PlanForm(initial={"start_date": today}),
             "course_form": CourseForm(),
             "today": today,
         },
+    )
+
+
+@login_required
+def enter_questionnaire(request: HttpRequest, patient_id: int, instrument: str) -> HttpResponse:
+    """Staff enter a questionnaire the patient answered on paper (at intake: DAST-10, AUDIT-C;
+    docs/clinical-rules.md §13), scored by the same rule as the portal's."""
+    user = current_user(request)
+    if not user.can(Capability.RECORD_QUESTIONNAIRES):
+        raise PermissionDenied("your role may not enter questionnaires")
+    patient = _chart_patient(request, patient_id, "questionnaires.enter")
+    questions = QUESTION_SETS.get(instrument)
+    if questions is None:
+        raise Http404("no such questionnaire")
+    form = QuestionnaireForm(request.POST or None, questions=questions)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                response = actions.submit_questionnaire(
+                    actor=user, patient=patient, instrument=instrument, answers=form.answers()
+                )
+            except InputRefused as exc:
+                form.add_error(None, exc.message)
+                status = 422
+            else:
+                messages.success(
+                    request,
+                    f"{questions.title.split(':')[0]} entered: {response.total} ({response.band}).",
+                )
+                return redirect("instruments:chart", patient_id=patient.pk)
+        else:
+            status = 422
+    return render(
+        request,
+        "instruments/enter.html",
+        {
+            "patient": patient,
+            "form": form,
+            "questions": questions,
+            "active_tab": "questionnaires",
+        },
+        status=status,
     )
 
 

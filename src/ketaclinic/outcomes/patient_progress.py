@@ -132,7 +132,11 @@ def progress_context(data: PatientOutcomes) -> dict[str, Any]:
             progress_figure(course),
             "Bar chart: migraine days in each 4-week block, before and after treatment",
         )
-    trends = [trend_line(trend) for trend in data.trends if trend.points]
+    # The outcome questionnaires only: the substance-use screens (DAST-10, AUDIT-C) are not
+    # measures of the treatment's effect (docs/clinical-rules.md §13).
+    trends = [
+        trend_line(trend) for trend in data.trends if trend.points and trend.instrument in EXPLAINED
+    ]
     return {
         "patient": data.patient,
         "data": data,

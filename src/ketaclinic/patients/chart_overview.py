@@ -3,8 +3,10 @@
 Diagnosis and refractory status (the latest confirmation), eligibility now, the plan in force,
 the next and the last session, open self-harm alerts, the current medicines (structured) and
 medications and allergies (the latest intake), monthly migraine days over the last six months
-against the baseline, and the latest questionnaire totals. Here, not in ``patients``, because it
-reads every record app (the registry itself must not depend on them).
+against the baseline, the latest questionnaire totals (with the substance-use screens' bands),
+cumulative exposure and the monitoring due, and the latest prescription-monitoring check. Here,
+not in ``patients``, because it reads every record app (the registry itself must not depend on
+them).
 
 A fixed number of queries, whatever the length of the record: each part is one query (or the
 four of the eligibility verdict), bounded by a date range or ``LIMIT 1``; the diary is read from
@@ -31,6 +33,7 @@ from ketaclinic.treatment.models import (
     DiagnosisConfirmation,
     Intake,
     PatientMedication,
+    PdmpCheck,
     PlanStatus,
     SessionStatus,
     TreatmentPlan,
@@ -40,6 +43,7 @@ from ketaclinic.treatment.queries.chart import latest_intake
 from ketaclinic.treatment.queries.eligibility import eligibility_state
 from ketaclinic.treatment.queries.medications import current_medications
 from ketaclinic.treatment.queries.monitoring import MonitoringState, monitoring_state
+from ketaclinic.treatment.queries.pdmp import latest_check
 
 TREND_DAYS = 182  # "the last six months"
 
@@ -58,6 +62,7 @@ class ChartOverview:
     migraine_days: MigraineDayTrend | None  # None: the user may not read the diary
     scores: list[Trend]  # instruments with at least one answer, latest last in each
     monitoring: MonitoringState  # cumulative exposure and the labs due (§11)
+    pdmp: PdmpCheck | None = None  # the latest prescription-monitoring check (staff only)
 
     @property
     def diagnoses(self) -> list[tuple[str, str]]:
@@ -139,4 +144,5 @@ def get_chart_overview(user: User, patient: Patient) -> ChartOverview:
         migraine_days=trend,
         scores=[t for t in questionnaire_trends(patient) if t.points] if can_read_diary else [],
         monitoring=monitoring_state(patient),
+        pdmp=latest_check(patient),
     )

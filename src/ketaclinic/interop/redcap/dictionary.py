@@ -2,7 +2,8 @@
 
 One list of :class:`Field` describes the export; the dictionary CSV and the record CSV are both
 written from it, so they cannot disagree. Forms: ``patient`` (one per record) and one repeating
-form per questionnaire (``midas``, ``hit6``, ``phq9``, ``gad7``, ``pgic``). De-identified, the
+form per questionnaire (``midas``, ``hit6``, ``phq9``, ``gad7``, ``pgic``, ``dast10``,
+``audit_c``). De-identified, the
 patient form has no identifying field at all (not merely flagged "Identifier? y"): a pseudonym
 as record id, birth year (none over 89), age, "90+" flag, sex, status.
 """
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 from ketaclinic.clinical.acute_medications import CONTRACT_CLASSES
 from ketaclinic.clinical.instruments import (
+    DAST10_BANDS,
     GAD7_BANDS,
     HIT6_BANDS,
     MIDAS_BANDS,
@@ -49,7 +51,18 @@ FIELD_TYPES = frozenset(
 )
 CHOICE_TYPES = frozenset({"dropdown", "radio", "checkbox"})
 PATIENT_FORM = "patient"
-REPEATING_FORMS = ("midas", "hit6", "phq9", "gad7", "pgic", "diary", "session", "home_use")
+REPEATING_FORMS = (
+    "midas",
+    "hit6",
+    "phq9",
+    "gad7",
+    "pgic",
+    "dast10",
+    "audit_c",
+    "diary",
+    "session",
+    "home_use",
+)
 ROUTES = ("iv_infusion", "iv_bolus", "intranasal", "nebulized")
 SESSION_STATUSES = ("planned", "running", "stopped", "discharged", "cancelled")
 # The clinical core's acute-medication classes (gepant, ditan, home intranasal ketamine
@@ -157,6 +170,38 @@ def questionnaire_fields() -> list[Field]:
     fields.append(_when("pgic"))
     pgic = tuple((str(b.low), b.band) for b in PGIC_HURST_BOLTON)
     fields.append(Field("pgic_1", "pgic", "radio", "PGIC (Hurst-Bolton)", pgic))
+    # Substance-use screens (docs/clinical-rules.md §13): DAST-10's answers as given (item 3 is
+    # reverse-scored in the total), AUDIT-C's 0-4 per item.
+    fields.append(_when("dast10"))
+    fields += [
+        Field(
+            f"dast10_{i}",
+            "dast10",
+            "radio",
+            f"DAST-10 item {i}",
+            (("True", "Yes"), ("False", "No")),
+        )
+        for i in range(1, 11)
+    ]
+    fields += [
+        _integer("dast10_total", "dast10", "Total", 0, 10),
+        _band_field("dast10", DAST10_BANDS),
+    ]
+    fields.append(_when("audit_c"))
+    fields += [
+        Field(
+            f"audit_c_{i}",
+            "audit_c",
+            "radio",
+            f"AUDIT-C item {i}",
+            _coded(("0", "1", "2", "3", "4")),
+        )
+        for i in range(1, 4)
+    ]
+    fields += [
+        _integer("audit_c_total", "audit_c", "Total", 0, 12),
+        Field("audit_c_band", "audit_c", "dropdown", "Band", _coded(("negative", "positive"))),
+    ]
     return fields
 
 

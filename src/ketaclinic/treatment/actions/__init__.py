@@ -33,6 +33,11 @@ from ketaclinic.treatment.actions.observations import (
     record_adverse_event,
     record_observation,
 )
+from ketaclinic.treatment.actions.pdmp import (
+    acknowledge_pdmp_check,
+    record_pdmp_check,
+    require_pdmp_check,
+)
 from ketaclinic.treatment.actions.plans import approve_plan, create_plan, revise_plan
 from ketaclinic.treatment.actions.protocols import (
     create_protocol,
@@ -52,6 +57,7 @@ __all__ = [
     "Override",
     "acknowledge_home_use",
     "acknowledge_interaction",
+    "acknowledge_pdmp_check",
     "add_medicine_entry",
     "approve_plan",
     "cancel_session",
@@ -75,7 +81,9 @@ __all__ = [
     "record_lab_result",
     "record_medication",
     "record_observation",
+    "record_pdmp_check",
     "record_test",
+    "require_pdmp_check",
     "retire_medicine_entry",
     "review_monitoring",
     "revise_plan",

@@ -19,6 +19,7 @@ from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical import home_intranasal as rules
 from ketaclinic.clinical import limits as ranges
 from ketaclinic.clinical.errors import ClinicalInputError
+from ketaclinic.clinical.prescription_monitoring import HOME_PRESCRIPTION
 from ketaclinic.core.errors import Conflict, InputRefused
 from ketaclinic.core.inputs import moment, text
 from ketaclinic.diary import actions as diary_actions
@@ -26,6 +27,7 @@ from ketaclinic.diary import queries as diary_queries
 from ketaclinic.diary.entries import MedicationEntry
 from ketaclinic.patients.models import Patient
 from ketaclinic.treatment.actions.common import for_patient
+from ketaclinic.treatment.actions.pdmp import require_pdmp_check
 from ketaclinic.treatment.models import (
     LIMIT_FIELD_NAMES,
     HomePrescription,
@@ -87,7 +89,8 @@ def prescribe_home_intranasal(
     instructions: str,
 ) -> HomePrescription:
     """Prescribe home use from an approved intranasal plan: caps only tighten the protocol's (and
-    the plan's), and eligibility, consent and an observed first dose are on the chart. A new
+    the plan's), and eligibility, consent, an observed first dose and a current
+    prescription-monitoring check (docs/clinical-rules.md §13) are on the chart. A new
     prescription supersedes the one in force."""
     patient = plan.patient
     for_patient(actor, Capability.PLAN_TREATMENT, patient)
@@ -123,6 +126,7 @@ def prescribe_home_intranasal(
     )
     if problems:
         raise Conflict("home use cannot be prescribed yet: " + "; ".join(problems))
+    require_pdmp_check(patient, before=HOME_PRESCRIPTION)
     assert session is not None
     previous = current_prescription(patient)
     prescription = HomePrescription.objects.create(

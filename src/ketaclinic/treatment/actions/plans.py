@@ -13,12 +13,14 @@ from ketaclinic.audit.actions import record_event
 from ketaclinic.clinical import limits as ranges
 from ketaclinic.clinical.errors import ClinicalInputError
 from ketaclinic.clinical.guardrails import tightened
+from ketaclinic.clinical.prescription_monitoring import FIRST_COURSE
 from ketaclinic.core.errors import Conflict, InputRefused, StaleVersion
 from ketaclinic.core.inputs import text
 from ketaclinic.patients.models import Patient
 from ketaclinic.treatment.actions.common import check_limits, finite, for_patient
 from ketaclinic.treatment.actions.medications import require_interactions_acknowledged
 from ketaclinic.treatment.actions.monitoring import exposure_approval
+from ketaclinic.treatment.actions.pdmp import require_pdmp_check
 from ketaclinic.treatment.actions.protocols import SETTINGS, clean_protocol
 from ketaclinic.treatment.models import (
     LIMIT_FIELD_NAMES,
@@ -168,8 +170,9 @@ def approve_plan(
     """A clinician approves: the protocol is enabled and the patient eligible
     (docs/clinical-rules.md §6: no absolute contraindication, precautions reasoned, tests done or
     not needed, consent), every concomitant-medicine interaction that needs it acknowledged
-    (§10, ``require_interactions_acknowledged``), and a reason (``exposure_reason``) where the
-    course crosses a hard cumulative-exposure ceiling (§11)."""
+    (§10, ``require_interactions_acknowledged``), a reason (``exposure_reason``) where the
+    course crosses a hard cumulative-exposure ceiling (§11), and, before the patient's first
+    course, a current prescription-monitoring check (§13)."""
     for_patient(actor, Capability.PLAN_TREATMENT, plan.patient)
     current = (
         TreatmentPlan.objects.select_for_update()
@@ -186,6 +189,7 @@ def approve_plan(
     if not state.eligible:
         problems = [f.message for f in state.result.findings if f.kind in ("block", "needs")]
         raise Conflict("the patient is not eligible yet: " + "; ".join(problems))
+    require_pdmp_check(current.patient, before=FIRST_COURSE, plan_id=current.pk)
     assert state.screen is not None
     if state.screen.course == "single" and current.sessions_planned > 1:
         raise InputRefused(

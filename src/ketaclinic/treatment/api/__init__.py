@@ -8,6 +8,7 @@ from ketaclinic.treatment.api import (
     intake,
     medications,
     monitoring,
+    pdmp,
     plans,
     protocols,
     reports,
@@ -25,5 +26,6 @@ for module in (
     home,
     medications,
     monitoring,
+    pdmp,
 ):
     router.add_router("", module.router)

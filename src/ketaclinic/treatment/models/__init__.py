@@ -37,6 +37,7 @@ from ketaclinic.treatment.models.monitoring import (
     MonitoringReview,
     MonitoringSettings,
 )
+from ketaclinic.treatment.models.pdmp import PdmpAcknowledgement, PdmpCheck, PdmpResult
 from ketaclinic.treatment.models.plans import DosingWeightBasis, PlanStatus, TreatmentPlan
 from ketaclinic.treatment.models.protocols import (
     LIMIT_COLUMNS,
@@ -85,6 +86,9 @@ __all__ = [
     "MonitoringSettings",
     "Observation",
     "PatientMedication",
+    "PdmpAcknowledgement",
+    "PdmpCheck",
+    "PdmpResult",
     "Phase",
     "PlanStatus",
     "PregnancyCheck",
