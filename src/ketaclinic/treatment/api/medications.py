@@ -81,7 +81,7 @@ class MedicationIn(StrictIn):
     started_on: date | None = None
 
 
-class StopIn(StrictIn):
+class MedicationStopIn(StrictIn):
     stopped_on: date
     reason: str = Field(..., min_length=1, max_length=240)
 
@@ -101,7 +101,7 @@ class HitOut(Schema):
     reason: str | None
 
 
-class AcknowledgeIn(StrictIn):
+class InteractionAcknowledgeIn(StrictIn):
     hit: str = Field(..., min_length=1, max_length=200, description="The hit's key")
     reason: str = Field(..., min_length=1, max_length=500)
 
@@ -168,7 +168,7 @@ def record(
 
 
 @router.post("/medications/{medication_id}/stop", response=MedicationOut)
-def stop(request: HttpRequest, medication_id: int, payload: StopIn) -> PatientMedication:
+def stop(request: HttpRequest, medication_id: int, payload: MedicationStopIn) -> PatientMedication:
     user = current_user(request)
     row = get_object_or_404(PatientMedication, pk=medication_id)
     chart_patient(user, row.patient_id, purpose="medications")
@@ -184,7 +184,9 @@ def interactions(request: HttpRequest, plan_id: int) -> list[HitOut]:
 
 
 @router.post("/plans/{plan_id}/interactions/acknowledge", response={201: HitOut})
-def acknowledge(request: HttpRequest, plan_id: int, payload: AcknowledgeIn) -> Status[HitOut]:
+def acknowledge(
+    request: HttpRequest, plan_id: int, payload: InteractionAcknowledgeIn
+) -> Status[HitOut]:
     """A clinician acknowledges one hit for this plan version, with a reason."""
     user = current_user(request)
     plan = get_plan(user, plan_id)
