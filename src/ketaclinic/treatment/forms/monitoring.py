@@ -38,6 +38,8 @@ class ResultForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("collected_on", timezone.localdate())
         super().__init__(*args, **kwargs)
+        # The values first, the correction's reason last: most entries are not corrections.
+        self.order_fields([name for name in self.fields if name != "correction_reason"])
 
     def values(self) -> dict[str, Any]:
         return {}

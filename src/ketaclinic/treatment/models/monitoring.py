@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ketaclinic.accounts.models import Site
-from ketaclinic.clinical.monitoring import ITEMS
+from ketaclinic.clinical.monitoring import ANALYTES, BPIC_SS_MAX, DIPSTICK, ITEMS
 from ketaclinic.patients.models import Patient
 from ketaclinic.treatment.models.plans import TreatmentPlan
 
@@ -60,6 +60,28 @@ class LabResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} {self.collected_on} ({self.patient_id})"
+
+    def readable_values(self) -> list[str]:
+        """Each value as a reader expects it: "ALT 22 U/L (ULN 40)", "Blood (dipstick) trace",
+        "BPIC-SS 3 of 38" (labels and grades from ``clinical.monitoring``)."""
+        shown = []
+        for key, value in self.values.items():
+            analyte = ANALYTES.get(key)
+            if analyte is None:
+                shown.append(f"{key} {value:g}")
+            elif analyte.unit == "grade":
+                shown.append(f"{analyte.label} {DIPSTICK[int(value)]}")
+            elif key == "bpic_ss":
+                shown.append(f"BPIC-SS {value:g} of {BPIC_SS_MAX}")
+            else:
+                unit = self.units.get(key, analyte.unit)
+                uln = self.uln.get(key)
+                shown.append(
+                    f"{analyte.label} {value:g} {unit}" + (f" (ULN {uln:g})" if uln else "")
+                )
+        if self.bladder_symptoms is not None:
+            shown.append("bladder symptoms" if self.bladder_symptoms else "no bladder symptoms")
+        return shown
 
 
 class MonitoringReview(models.Model):
