@@ -5,10 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import HttpRequest
 
+from ketaclinic.accounts.models import User
 from ketaclinic.clinical.limits import MIDAS_DAYS
+from ketaclinic.core.errors import InputRefused
 from ketaclinic.core.widgets import DateInput
+from ketaclinic.instruments import actions
 from ketaclinic.instruments.items import QuestionSet
+from ketaclinic.instruments.models import QuestionnaireResponse
+from ketaclinic.patients.models import Patient
 
 
 class QuestionnaireForm(forms.Form):
@@ -71,3 +77,30 @@ class CourseForm(forms.Form):
 
 class CancelCourseForm(forms.Form):
     reason = forms.CharField(label="Why it was cancelled", max_length=240)
+
+
+def submit_answers(
+    request: HttpRequest,
+    form: QuestionnaireForm,
+    *,
+    actor: User,
+    patient: Patient,
+    instrument: str,
+) -> tuple[QuestionnaireResponse | None, int]:
+    """Score and store the answers of a posted form, for the portal and for staff alike.
+
+    Returns the stored response, or None and the status to render the form again with: 200 when
+    nothing was posted, 422 when the form or the scoring rule refused the answers (the rule's
+    message is then the form's error)."""
+    if request.method != "POST":
+        return None, 200
+    if not form.is_valid():
+        return None, 422
+    try:
+        response = actions.submit_questionnaire(
+            actor=actor, patient=patient, instrument=instrument, answers=form.answers()
+        )
+    except InputRefused as exc:
+        form.add_error(None, exc.message)
+        return None, 422
+    return response, 201

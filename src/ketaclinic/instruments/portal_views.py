@@ -8,11 +8,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from ketaclinic.clinical.instruments import SELF_HARM_RISK
-from ketaclinic.core.errors import InputRefused
 from ketaclinic.core.http import current_user
 from ketaclinic.diary.queries import local_today, own_patient, patient_time_zone
-from ketaclinic.instruments import actions, queries
-from ketaclinic.instruments.forms import QuestionnaireForm
+from ketaclinic.instruments import queries
+from ketaclinic.instruments.forms import QuestionnaireForm, submit_answers
 from ketaclinic.instruments.items import QUESTION_SETS
 from ketaclinic.instruments.models import QuestionnaireResponse
 from ketaclinic.patients.models import Patient
@@ -52,20 +51,11 @@ def fill(request: HttpRequest, instrument: str) -> HttpResponse:
         messages.info(request, f"{questions.title.split(':')[0]} is not due at the moment.")
         return redirect("instruments:mine")
     form = QuestionnaireForm(request.POST or None, questions=questions)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                response = actions.submit_questionnaire(
-                    actor=user, patient=patient, instrument=instrument, answers=form.answers()
-                )
-            except InputRefused as exc:
-                form.add_error(None, exc.message)
-                status = 422
-            else:
-                return redirect("instruments:thanks", response_id=response.pk)
-        else:
-            status = 422
+    response, status = submit_answers(
+        request, form, actor=user, patient=patient, instrument=instrument
+    )
+    if response is not None:
+        return redirect("instruments:thanks", response_id=response.pk)
     return render(
         request,
         "instruments/fill.html",

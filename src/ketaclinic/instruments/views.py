@@ -22,6 +22,7 @@ from ketaclinic.instruments.forms import (
     CourseForm,
     PlanForm,
     QuestionnaireForm,
+    submit_answers,
 )
 from ketaclinic.instruments.items import QUESTION_SETS
 from ketaclinic.instruments.models import InstrumentName, PlannedCourse, SelfHarmAlert
@@ -80,24 +81,15 @@ def enter_questionnaire(request: HttpRequest, patient_id: int, instrument: str) 
     if questions is None:
         raise Http404("no such questionnaire")
     form = QuestionnaireForm(request.POST or None, questions=questions)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                response = actions.submit_questionnaire(
-                    actor=user, patient=patient, instrument=instrument, answers=form.answers()
-                )
-            except InputRefused as exc:
-                form.add_error(None, exc.message)
-                status = 422
-            else:
-                messages.success(
-                    request,
-                    f"{questions.title.split(':')[0]} entered: {response.total} ({response.band}).",
-                )
-                return redirect("instruments:chart", patient_id=patient.pk)
-        else:
-            status = 422
+    response, status = submit_answers(
+        request, form, actor=user, patient=patient, instrument=instrument
+    )
+    if response is not None:
+        messages.success(
+            request,
+            f"{questions.title.split(':')[0]} entered: {response.total} ({response.band}).",
+        )
+        return redirect("instruments:chart", patient_id=patient.pk)
     return render(
         request,
         "instruments/enter.html",
