@@ -17,12 +17,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ketaclinic.accounts.models import User
 from ketaclinic.accounts.permissions import require
 from ketaclinic.accounts.roles import Capability
 from ketaclinic.core.errors import Conflict, InputRefused
 from ketaclinic.core.http import current_user
-from ketaclinic.home.spray_views import _context as chart_context
-from ketaclinic.home.spray_views import _refused
+from ketaclinic.home.spray_views import _refused, post_chart_form
 from ketaclinic.inventory import actions as ledger
 from ketaclinic.inventory.models import Container, MovementKind
 from ketaclinic.patients.models import Patient
@@ -113,18 +113,16 @@ def report_loss(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_POST
 def destroy_returned(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Destroy what a returned bottle still holds, before a witness (never dispensed again)."""
-    user = current_user(request)
-    require(user, Capability.MANAGE_STOCK)
-    patient = chart_patient(user, patient_id, purpose="home_spray")
-    form = DestroyReturnedForm(request.POST, patient=patient)
-    status: int = HTTPStatus.UNPROCESSABLE_ENTITY
-    if form.is_valid():
-        try:
-            ledger.destroy_stock(actor=user, reason=RETURN_DESTRUCTION_REASON, **form.cleaned_data)
-        except (InputRefused, Conflict) as error:
-            status = _refused(form, error)
-        else:
-            messages.success(request, f"{form.cleaned_data['container'].code} destroyed.")
-            return redirect("core:home_spray", patient_id=patient.pk)
-    context = chart_context(user, patient, destroy_form=form)
-    return render(request, "home/home_spray.html", context, status=status)
+
+    def write(user: User, _patient: Patient, data: dict[str, Any]) -> str:
+        ledger.destroy_stock(actor=user, reason=RETURN_DESTRUCTION_REASON, **data)
+        return f"{data['container'].code} destroyed."
+
+    return post_chart_form(
+        request,
+        patient_id,
+        capability=Capability.MANAGE_STOCK,
+        form_key="destroy_form",
+        bind=lambda patient: DestroyReturnedForm(request.POST, patient=patient),
+        write=write,
+    )

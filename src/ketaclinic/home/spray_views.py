@@ -4,6 +4,7 @@ ledger (pharmacists dispense and take returns). Thin: every write is an action."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from http import HTTPStatus
 from typing import Any
@@ -181,73 +182,104 @@ def _refused(form: forms.Form, error: Exception) -> int:
     return HTTPStatus.CONFLICT if isinstance(error, Conflict) else HTTPStatus.UNPROCESSABLE_ENTITY
 
 
-@login_required
-@require_POST
-def prescribe(request: HttpRequest, patient_id: int) -> HttpResponse:
+def post_chart_form(
+    request: HttpRequest,
+    patient_id: int,
+    *,
+    capability: Capability,
+    form_key: str,
+    bind: Callable[[Patient], forms.Form],
+    write: Callable[[User, Patient, dict[str, Any]], str],
+    missing: Callable[[Patient], str | None] = lambda _patient: None,
+) -> HttpResponse:
+    """The Home spray tab's forms, posted: the capability, the chart, the bound form, then the
+    action (``write`` returns the message shown on success). ``missing`` names what the chart
+    lacks for this write (no plan, no prescription): a 409, as the action's own Conflict is. A
+    refused write is shown on its form (422, or 409 for a conflict) on the tab, re-rendered."""
     user = current_user(request)
-    require(user, Capability.PLAN_TREATMENT)
+    require(user, capability)
     patient = chart_patient(user, patient_id, purpose="home_spray")
-    form = PrescribeForm(request.POST)
-    plan = _intranasal_plan(patient)
+    form = bind(patient)
     status: int = HTTPStatus.UNPROCESSABLE_ENTITY
-    if plan is None:
-        form.add_error(None, "home use needs an approved intranasal plan")
+    lacking = missing(patient)
+    if lacking is not None:
+        form.add_error(None, lacking)
         status = HTTPStatus.CONFLICT
     elif form.is_valid():
         try:
-            treatment.prescribe_home_intranasal(actor=user, plan=plan, **form.cleaned_data)
+            done = write(user, patient, form.cleaned_data)
         except (InputRefused, Conflict) as error:
             status = _refused(form, error)
         else:
-            messages.success(request, "Home nasal spray prescribed.")
+            messages.success(request, done)
             return redirect("core:home_spray", patient_id=patient.pk)
-    context = _context(user, patient, prescribe_form=form)
+    context = _context(user, patient, **{form_key: form})
     return render(request, "home/home_spray.html", context, status=status)
+
+
+@login_required
+@require_POST
+def prescribe(request: HttpRequest, patient_id: int) -> HttpResponse:
+    def write(user: User, patient: Patient, data: dict[str, Any]) -> str:
+        plan = _intranasal_plan(patient)
+        assert plan is not None  # ``missing`` said so
+        treatment.prescribe_home_intranasal(actor=user, plan=plan, **data)
+        return "Home nasal spray prescribed."
+
+    return post_chart_form(
+        request,
+        patient_id,
+        capability=Capability.PLAN_TREATMENT,
+        form_key="prescribe_form",
+        bind=lambda _patient: PrescribeForm(request.POST),
+        write=write,
+        missing=lambda patient: (
+            "home use needs an approved intranasal plan"
+            if _intranasal_plan(patient) is None
+            else None
+        ),
+    )
 
 
 @login_required
 @require_POST
 def dispense(request: HttpRequest, patient_id: int) -> HttpResponse:
-    user = current_user(request)
-    require(user, Capability.MANAGE_STOCK)
-    patient = chart_patient(user, patient_id, purpose="home_spray")
-    form = DispenseForm(request.POST, site_id=patient.site_id)
-    prescription = current_prescription(patient)
-    status: int = HTTPStatus.UNPROCESSABLE_ENTITY
-    if prescription is None:
-        form.add_error(None, "there is no prescription to dispense against")
-        status = HTTPStatus.CONFLICT
-    elif form.is_valid():
-        data = form.cleaned_data
-        try:
-            ledger.dispense_home_supply(actor=user, prescription=prescription, **data)
-        except (InputRefused, Conflict) as error:
-            status = _refused(form, error)
-        else:
-            messages.success(request, f"{data['container'].code} dispensed.")
-            return redirect("core:home_spray", patient_id=patient.pk)
-    context = _context(user, patient, dispense_form=form)
-    return render(request, "home/home_spray.html", context, status=status)
+    def write(user: User, patient: Patient, data: dict[str, Any]) -> str:
+        prescription = current_prescription(patient)
+        assert prescription is not None  # ``missing`` said so
+        ledger.dispense_home_supply(actor=user, prescription=prescription, **data)
+        return f"{data['container'].code} dispensed."
+
+    return post_chart_form(
+        request,
+        patient_id,
+        capability=Capability.MANAGE_STOCK,
+        form_key="dispense_form",
+        bind=lambda patient: DispenseForm(request.POST, site_id=patient.site_id),
+        write=write,
+        missing=lambda patient: (
+            "there is no prescription to dispense against"
+            if current_prescription(patient) is None
+            else None
+        ),
+    )
 
 
 @login_required
 @require_POST
 def patient_return(request: HttpRequest, patient_id: int) -> HttpResponse:
-    user = current_user(request)
-    require(user, Capability.MANAGE_STOCK)
-    patient = chart_patient(user, patient_id, purpose="home_spray")
-    form = ReturnForm(request.POST, patient=patient)
-    status: int = HTTPStatus.UNPROCESSABLE_ENTITY
-    if form.is_valid():
-        try:
-            ledger.receive_patient_return(actor=user, **form.cleaned_data)
-        except (InputRefused, Conflict) as error:
-            status = _refused(form, error)
-        else:
-            messages.success(request, "Return recorded; destroy the bottle before a witness.")
-            return redirect("core:home_spray", patient_id=patient.pk)
-    context = _context(user, patient, return_form=form)
-    return render(request, "home/home_spray.html", context, status=status)
+    def write(user: User, _patient: Patient, data: dict[str, Any]) -> str:
+        ledger.receive_patient_return(actor=user, **data)
+        return "Return recorded; destroy the bottle before a witness."
+
+    return post_chart_form(
+        request,
+        patient_id,
+        capability=Capability.MANAGE_STOCK,
+        form_key="return_form",
+        bind=lambda patient: ReturnForm(request.POST, patient=patient),
+        write=write,
+    )
 
 
 @login_required
